@@ -1,0 +1,60 @@
+import type { ZodError } from 'zod';
+import type { Failure } from '../../services/result';
+
+/** The one JSON error shape (interfaces.md): { error: { code, message, details? } }. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown[],
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  toBody() {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  INVALID_INPUT: 400,
+  REASON_REQUIRED: 400,
+  UNKNOWN_REFERRER: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  CASE_NOT_FOUND: 404,
+  ILLEGAL_TRANSITION: 409,
+  HUMAN_TRACK_ONLY: 409,
+  VERSION_CONFLICT: 409,
+  CASE_BUSY: 409,
+};
+
+export function fromFailure(f: Failure): HttpError {
+  return new HttpError(STATUS_BY_CODE[f.code] ?? 500, f.code, f.message, f.details);
+}
+
+export function fromZod(e: ZodError, where: string): HttpError {
+  const details = e.issues.map((i) => ({ field: [where, ...i.path].join('.'), message: i.message }));
+  return new HttpError(400, 'INVALID_INPUT', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
+}
+
+/** restify's own errors (routing, body parsing) mapped to our stable codes. */
+export function codeForRestifyError(name: string, status: number): string {
+  switch (name) {
+    case 'ResourceNotFoundError':
+      return 'NOT_FOUND';
+    case 'MethodNotAllowedError':
+      return 'METHOD_NOT_ALLOWED';
+    case 'InvalidContentError':
+      return 'INVALID_JSON';
+    case 'PayloadTooLargeError':
+    case 'RequestEntityTooLargeError':
+      return 'PAYLOAD_TOO_LARGE';
+    case 'UnsupportedMediaTypeError':
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    default:
+      return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
+  }
+}

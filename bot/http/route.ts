@@ -1,0 +1,42 @@
+import type { Request, Response, Next } from 'restify';
+import type { Logger } from 'pino';
+import { logOf } from '../server';
+import { HttpError } from './errors';
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Adapts an async handler to restify: expected failures arrive as HttpError, anything else is a 500 whose
+ * cause is logged once here (the error message may quote input, so the logger scrubs it).
+ */
+export function createRoute(logger: Logger) {
+  return function route(handler: (req: Request) => Promise<Reply>) {
+  return (req: Request, res: Response, next: Next): void => {
+    handler(req).then(
+      (reply) => {
+        for (const [k, v] of Object.entries(reply.headers ?? {})) res.header(k, v);
+        res.send(reply.status, reply.body);
+        next();
+      },
+      (e: unknown) => {
+        const httpError = e instanceof HttpError ? e : null;
+        if (!httpError) logOf(req, logger).error({ err: e }, 'unhandled error in route');
+        const out = httpError ?? new HttpError(500, 'INTERNAL', 'internal error; nothing was changed by this request');
+        res.send(out.status, out.toBody());
+        next(false);
+      },
+    );
+  };
+  };
+}
+export type RouteFactory = ReturnType<typeof createRoute>;
+
+export function requireJson(req: Request): void {
+  if (!req.is('json')) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json');
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Composition root: `node dist/bot/index.js --role=web|worker|all` (npm start runs --role=all).
+ * Reads and checks configuration, finds or starts MongoDB and Redis, wires the app, and shuts down cleanly.
+ */
+import path from 'node:path';
+import { dbNameFrom } from '../models/db';
+import { parseEnv } from '../services/config/env.schema';
+import { repoRoot, resolveMongo, resolveRedis, type ServiceHandle } from '../scripts/local-infra';
+import { createApp } from './app';
+import { DEFAULT_SITE_CONFIG, loadSiteConfig } from './config';
+import { createLogger } from './logger';
+
+type Role = 'web' | 'worker' | 'all';
+const SHUTDOWN_GRACE_MS = 15_000;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function parseRole(argv: string[]): Role {
+  const arg = argv.find((a) => a.startsWith('--role='));
+  const role = arg ? arg.slice('--role='.length) : 'all';
+  if (role !== 'web' && role !== 'worker' && role !== 'all') fail(`--role must be web, worker or all (got '${role}')`);
+  return role;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const role = parseRole(argv);
+  const envResult = parseEnv(process.env);
+  if (!envResult.ok) fail(envResult.error.message);
+  const env = envResult.value;
+  const root = repoRoot();
+  const siteResult = loadSiteConfig(env.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG, root);
+  if (!siteResult.ok) fail(siteResult.error.message);
+
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  const logger = createLogger(env.LOG_LEVEL);
+  const dataDir = path.join(root, '.data');
+  const started: ServiceHandle[] = [];
+  const stopEmbedded = async () => {
+    for (const s of started.reverse()) await s.stop();
+  };
+
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    const mongo = await resolveMongo({ ...(env.MONGODB_URI ? { uri: env.MONGODB_URI } : {}), dataDir, log: say });
+    started.push(mongo);
+    const redis = await resolveRedis({ ...(env.REDIS_URL ? { url: env.REDIS_URL } : {}), dataDir, log: say });
+    started.push(redis);
+    say(`Database: ${mongo.description}`);
+    say(`Redis:    ${redis.description}`);
+    app = await createApp({
+      mongoUri: mongo.url,
+      dbName: dbNameFrom(mongo.url),
+      redisUrl: redis.url,
+      site: siteResult.value,
+      phoneHashKey: env.PHONE_HASH_KEY,
+      logger,
+    });
+  } catch (e) {
+    await stopEmbedded();
+    fail(`Start-up failed: ${(e as Error).message}`);
+  }
+
+  if (role === 'web' || role === 'all') {
+    const port = await app.listen(env.PORT);
+    const base = env.PUBLIC_BASE_URL;
+    say(`Center:   ${siteResult.value.center.name} (${env.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG})`);
+    say(`Listening on port ${port} (role ${role}, SMS transport ${env.SMS_TRANSPORT}, understanding ${env.NLU})`);
+    say(`  health     ${base}/healthz   readiness ${base}/readyz   metrics ${base}/metrics`);
+    say(`  staff API  ${base}/api/v1/cases  (make a token: npm run cli -- staff create --name "Your Name" --role admin)`);
+  }
+  if (role === 'worker') say('Worker role: connected; no job queues are defined yet.');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal} received: finishing in-flight requests, then closing connections`);
+    const force = setTimeout(() => {
+      process.stderr.write('shutdown took too long; exiting\n');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    app
+      .close()
+      .then(stopEmbedded)
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          logger.error({ err: e }, 'error during shutdown');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e: unknown) => fail(`Start-up failed: ${(e as Error).message}`));
+}

@@ -1,0 +1,79 @@
+import type { Request, Server } from 'restify';
+import { z } from 'zod';
+import { ApplyEventInput, CreateCaseInput, ListCasesInput, type CaseService } from '../../services/cases/case.service';
+import type { Result } from '../../services/result';
+import type { Authenticate } from '../http/auth';
+import { fromFailure, fromZod, HttpError } from '../http/errors';
+import { requireJson, type RouteFactory } from '../http/route';
+import type { Metrics } from '../metrics';
+
+const CaseId = z.string().regex(/^c_[a-f0-9]{24}$/);
+const IdempotencyKey = z.string().min(8).max(200);
+
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, where: string): z.infer<T> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw fromZod(r.error, where);
+  return r.data;
+}
+
+function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw fromFailure(r.error);
+  return r.value;
+}
+
+function caseIdOf(req: Request): string {
+  const id = String(req.params?.id ?? '');
+  // A malformed id cannot name a case: answer as for any unknown case.
+  if (!CaseId.safeParse(id).success) throw new HttpError(404, 'CASE_NOT_FOUND', `no case with id '${id.slice(0, 40)}'`);
+  return id;
+}
+
+export function registerCaseRoutes(
+  server: Server,
+  deps: { route: RouteFactory; cases: CaseService; authenticate: Authenticate; metrics: Metrics },
+): void {
+  const { route, cases, authenticate, metrics } = deps;
+
+  server.get(
+    '/api/v1/cases',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      const q = parse(ListCasesInput, req.query ?? {}, 'query');
+      return { status: 200, body: unwrap(await cases.list(q, principal)) };
+    }),
+  );
+
+  server.get(
+    '/api/v1/cases/:id',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      return { status: 200, body: unwrap(await cases.get(caseIdOf(req), principal)) };
+    }),
+  );
+
+  server.post(
+    '/api/v1/cases',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      requireJson(req);
+      const input = parse(CreateCaseInput, req.body, 'body');
+      const keyHeader = req.header('idempotency-key');
+      const key = keyHeader === undefined ? undefined : parse(IdempotencyKey, keyHeader, 'Idempotency-Key');
+      const out = unwrap(await cases.create(input, principal, 'api', key));
+      return { status: out.created ? 201 : 200, body: out.case, headers: { Location: `/api/v1/cases/${out.case.id}` } };
+    }),
+  );
+
+  server.post(
+    '/api/v1/cases/:id/events',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      requireJson(req);
+      const id = caseIdOf(req);
+      const input = parse(ApplyEventInput, req.body, 'body');
+      const updated = unwrap(await cases.applyEvent(id, input, principal, 'api'));
+      metrics.pipelineTransitions.inc({ event: input.event, to: updated.state });
+      return { status: 200, body: updated };
+    }),
+  );
+}

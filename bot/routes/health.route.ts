@@ -1,0 +1,45 @@
+import type { Server } from 'restify';
+import type { Metrics } from '../metrics';
+import { HttpError } from '../http/errors';
+import type { RouteFactory } from '../http/route';
+
+export interface ReadinessProbe {
+  name: string;
+  /** Human name used in the 503 message, e.g. "MongoDB". */
+  label: string;
+  check(): Promise<boolean>;
+}
+
+export function registerHealthRoutes(server: Server, deps: { route: RouteFactory; probes: ReadinessProbe[]; metrics: Metrics }): void {
+  const { route, probes, metrics } = deps;
+  server.get('/healthz', route(async () => ({ status: 200, body: { status: 'ok' } })));
+
+  server.get(
+    '/readyz',
+    route(async () => {
+      const results = await Promise.all(probes.map(async (p) => ({ p, up: await p.check().catch(() => false) })));
+      const down = results.filter((r) => !r.up);
+      if (down.length > 0) {
+        throw new HttpError(
+          503,
+          'DEPENDENCY_DOWN',
+          `not ready: ${down.map((r) => r.p.label).join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`,
+          results.map((r) => ({ dependency: r.p.name, status: r.up ? 'up' : 'down' })),
+        );
+      }
+      return { status: 200, body: { status: 'ready', checks: Object.fromEntries(results.map((r) => [r.p.name, 'up'])) } };
+    }),
+  );
+
+  server.get('/metrics', (req, res, next) => {
+    metrics.registry.metrics().then(
+      (text) => {
+        res.setHeader('Content-Type', metrics.registry.contentType);
+        res.writeHead(200);
+        res.end(text);
+        next();
+      },
+      (e: unknown) => next(e as Error),
+    );
+  });
+}

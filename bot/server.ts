@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import restify, { type Request, type Server } from 'restify';
+import { codeForRestifyError } from './http/errors';
+import type { Metrics } from './metrics';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+const loggers = new WeakMap<Request, Logger>();
+
+/** The request's child logger (carries the request id; PHI redaction comes from the root logger). */
+export function logOf(req: Request, fallback: Logger): Logger {
+  return loggers.get(req) ?? fallback;
+}
+
+/** A restify server with the cross-cutting parts every route shares: limits, parsing, errors, logs, metrics. */
+export function createHttpServer(logger: Logger, metrics: Metrics): Server {
+  const server = restify.createServer({ name: 'imaging-intake-bot', handleUncaughtExceptions: false });
+
+  server.pre((req, res, next) => {
+    const id = randomUUID();
+    res.header('X-Request-Id', id);
+    loggers.set(req, logger.child({ reqId: id }));
+    next();
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(
+    restify.plugins.bodyParser({ maxBodySize: BODY_LIMIT_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true }),
+  );
+
+  // restify's own errors (unknown route, bad JSON, too large) leave in our JSON error shape.
+  server.on('restifyError', (req: Request, _res: unknown, err: Error & { statusCode?: number; body?: { message?: string } }, cb: () => void) => {
+    const status = err.statusCode ?? 500;
+    const code = codeForRestifyError(err.name, status);
+    const message =
+      code === 'PAYLOAD_TOO_LARGE'
+        ? `the body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`
+        : code === 'INVALID_JSON'
+          ? `the body is not valid JSON (${(err.body?.message ?? err.message).replace(/^Invalid JSON:\s*/i, '')})`
+          : code === 'INTERNAL'
+            ? 'internal error; nothing was changed by this request'
+            : (err.body?.message ?? err.message);
+    if (status >= 500) logOf(req, logger).error({ err }, 'request failed');
+    (err as Error & { toJSON: () => unknown }).toJSON = () => ({ error: { code, message } });
+    cb();
+  });
+
+  server.on('after', (req: Request, res: { statusCode: number }, route: { path?: string | RegExp } | null) => {
+    const pattern = route?.path ? String(route.path) : 'unmatched';
+    const seconds = (Date.now() - req.time()) / 1000;
+    metrics.httpRequests.inc({ method: req.method, route: pattern, status: String(res.statusCode) });
+    metrics.httpDuration.observe({ method: req.method, route: pattern }, seconds);
+    // Path pattern only: the URL itself may carry a phone number in its query.
+    logOf(req, logger).info({ method: req.method, route: pattern, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+  });
+
+  return server;
+}

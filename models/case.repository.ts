@@ -1,0 +1,114 @@
+import { Schema, type Connection } from 'mongoose';
+import type { CaseRepository } from '../services/cases/case.ports';
+import { Case, type CaseFilter } from '../services/cases/case.schema';
+import { isDuplicateKey } from './db';
+
+const HistorySchema = new Schema(
+  {
+    from: { type: String, default: null },
+    to: { type: String, required: true },
+    event: { type: String, required: true },
+    actor: { type: String, required: true },
+    channel: { type: String, required: true },
+    at: { type: Date, required: true },
+    reason: String,
+    data: Schema.Types.Mixed,
+  },
+  { _id: false },
+);
+
+const CaseSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    state: { type: String, required: true, index: true },
+    track: { type: String, required: true, index: true },
+    version: { type: Number, required: true },
+    source: { type: String, required: true },
+    patientId: { type: String, required: true, index: true },
+    referrerOrgId: { type: String, default: null, index: true },
+    order: { type: Schema.Types.Mixed, required: true },
+    missing: { type: [String], default: [] },
+    history: { type: [HistorySchema], default: [] },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'cases', versionKey: false, minimize: false },
+);
+CaseSchema.index({ createdAt: -1, _id: -1 });
+
+type Row = Record<string, unknown> & { _id: string };
+
+/** Rows are validated on the way out: a document that does not match the schema is a bug to hear about. */
+function toCase(row: Row): Case {
+  const { _id, ...rest } = row;
+  return Case.parse({ id: _id, ...rest });
+}
+
+function encodeCursor(c: Case): string {
+  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } | null {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const at = new Date(iso ?? '');
+  return id && !Number.isNaN(at.getTime()) ? { at, id } : null;
+}
+
+export function createCaseRepository(conn: Connection): CaseRepository & { ensureIndexes(): Promise<void> } {
+  const model = conn.model('Case', CaseSchema);
+
+  return {
+    async ensureIndexes() {
+      await model.createIndexes();
+    },
+
+    async insert(c) {
+      const { id, ...rest } = c;
+      try {
+        await model.create({ _id: id, ...rest });
+        return true;
+      } catch (e) {
+        if (isDuplicateKey(e)) return false;
+        throw e;
+      }
+    },
+
+    async findById(id) {
+      const row = await model.findById(id).lean<Row>();
+      return row ? toCase(row) : null;
+    },
+
+    async list(filter: CaseFilter, page) {
+      const q: Record<string, unknown> = {};
+      if (filter.state) q['state'] = filter.state;
+      if (filter.track) q['track'] = filter.track;
+      if (filter.referrerOrgId) q['referrerOrgId'] = filter.referrerOrgId;
+      if (filter.patientIds) q['patientId'] = { $in: filter.patientIds };
+      const cursor = page.after ? decodeCursor(page.after) : null;
+      if (cursor) q['$or'] = [{ createdAt: { $lt: cursor.at } }, { createdAt: cursor.at, _id: { $lt: cursor.id } }];
+      const rows = await model
+        .find(q)
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(page.limit + 1)
+        .lean<Row[]>();
+      const items = rows.slice(0, page.limit).map(toCase);
+      const last = items[items.length - 1];
+      return rows.length > page.limit && last ? { items, next: encodeCursor(last) } : { items };
+    },
+
+    async applyTransition(id, expected, change) {
+      const row = await model
+        .findOneAndUpdate(
+          { _id: id, state: expected.state, version: expected.version },
+          {
+            $set: { state: change.state, updatedAt: change.now, ...(change.track ? { track: change.track } : {}) },
+            $inc: { version: 1 },
+            $push: { history: change.entry },
+          },
+          { new: true },
+        )
+        .lean<Row>();
+      return row ? toCase(row) : null;
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { Connection } from 'mongoose';
+import { createCaseRepository } from './case.repository';
+import { createPatientRepository } from './patient.repository';
+import { createReferrerRepository } from './referrer.repository';
+import { createStaffTokenRepository } from './staff-token.repository';
+
+/** Every repository on one connection, and one call that declares all their indexes. */
+export function createRepositories(conn: Connection) {
+  const repos = {
+    cases: createCaseRepository(conn),
+    patients: createPatientRepository(conn),
+    referrers: createReferrerRepository(conn),
+    staffTokens: createStaffTokenRepository(conn),
+  };
+  return {
+    ...repos,
+    async ensureIndexes() {
+      for (const r of Object.values(repos)) await r.ensureIndexes();
+    },
+  };
+}
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,47 @@
+import { Schema, type Connection } from 'mongoose';
+import { ReferrerOrg, type ReferrerRepository } from '../services/referrers/referrer.schema';
+
+const UserSchema = new Schema(
+  { id: String, name: String, email: { type: String, default: null }, aadObjectId: { type: String, default: null } },
+  { _id: false },
+);
+
+const ReferrerSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    tenantId: { type: String, default: null, index: true },
+    phone: { type: String, default: null },
+    fax: { type: String, default: null },
+    users: { type: [UserSchema], default: [] },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'referrers', versionKey: false },
+);
+
+type Row = Record<string, unknown> & { _id: string };
+const toOrg = ({ _id, ...rest }: Row): ReferrerOrg => ReferrerOrg.parse({ id: _id, ...rest });
+
+export function createReferrerRepository(conn: Connection): ReferrerRepository & { ensureIndexes(): Promise<void> } {
+  const model = conn.model('Referrer', ReferrerSchema);
+  return {
+    async ensureIndexes() {
+      await model.createIndexes();
+    },
+    async insert(org) {
+      const { id, ...rest } = org;
+      await model.create({ _id: id, ...rest });
+    },
+    async findById(id) {
+      const row = await model.findById(id).lean<Row>();
+      return row ? toOrg(row) : null;
+    },
+    async findByTenant(tenantId) {
+      const row = await model.findOne({ tenantId }).lean<Row>();
+      return row ? toOrg(row) : null;
+    },
+    async exists(id) {
+      return (await model.countDocuments({ _id: id })) > 0;
+    },
+  };
+}

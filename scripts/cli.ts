@@ -1,0 +1,90 @@
+/** Operator CLI: `npm run cli -- <command>`. Commands arrive with the issues that need them. */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { connectMongo, dbNameFrom } from '../models/db';
+import { createRepositories } from '../models';
+import { parseEnv } from '../services/config/env.schema';
+import { createStaffTokenService } from '../services/staff/staff-token.service';
+import { Role } from '../services/staff/staff.roles';
+import { repoRoot, resolveMongo } from './local-infra';
+import path from 'node:path';
+
+const USAGE = `Usage: npm run cli -- <command>
+
+  staff create --name <name> --role <${Role.options.join('|')}> [--referrer <orgId>]
+      Creates a staff API token and prints it once (only its hash is stored).
+  referrer create --name <organization name> [--tenant <Azure AD tenant id>]
+      Creates a referring organization and prints its id.
+`;
+
+function die(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+async function withRepos<T>(fn: (repos: ReturnType<typeof createRepositories>) => Promise<T>): Promise<T> {
+  const env = parseEnv(process.env);
+  if (!env.ok) die(env.error.message);
+  const mongo = await resolveMongo({
+    ...(env.value.MONGODB_URI ? { uri: env.value.MONGODB_URI } : {}),
+    dataDir: path.join(repoRoot(), '.data'),
+    log: (l) => process.stderr.write(`${l}\n`),
+  });
+  const conn = await connectMongo(mongo.url, dbNameFrom(mongo.url));
+  try {
+    const repos = createRepositories(conn);
+    await repos.ensureIndexes();
+    return await fn(repos);
+  } finally {
+    await conn.close();
+    await mongo.stop();
+  }
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  const [noun, verb, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' } },
+    strict: true,
+  });
+
+  if (noun === 'staff' && verb === 'create') {
+    await withRepos(async (repos) => {
+      const svc = createStaffTokenService({ tokens: repos.staffTokens, orgs: repos.referrers, now: () => new Date() });
+      const out = await svc.create({
+        name: values.name ?? '',
+        role: (values.role ?? '') as Role,
+        referrerOrgId: values.referrer ?? null,
+      });
+      if (!out.ok) die(`Cannot create the token: ${out.error.message}`);
+      process.stdout.write(
+        `Created ${out.value.record.role} token for ${out.value.record.name} (id ${out.value.record.id}).\n` +
+          `Token (shown once; store it now):\n${out.value.token}\n`,
+      );
+    });
+    return;
+  }
+  if (noun === 'referrer' && verb === 'create') {
+    if (!values.name?.trim()) die('referrer create needs --name <organization name>');
+    await withRepos(async (repos) => {
+      const id = `org_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+      await repos.referrers.insert({
+        id,
+        name: values.name!.trim(),
+        tenantId: values.tenant ?? null,
+        phone: null,
+        fax: null,
+        users: [],
+        createdAt: new Date(),
+      });
+      process.stdout.write(`Created referring organization ${id}\n`);
+    });
+    return;
+  }
+  die(USAGE);
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).catch((e: unknown) => die(`cli failed: ${(e as Error).message}`));
+}

@@ -1,0 +1,26 @@
+import type { Case, CaseFilter, CaseHistoryEntry, Patient } from './case.schema';
+import type { CaseState, Track } from '../pipeline/pipeline.states';
+
+export interface CaseRepository {
+  /** Inserts a new case; `false` when a case with this id already exists (an idempotent retry). */
+  insert(c: Case): Promise<boolean>;
+  findById(id: string): Promise<Case | null>;
+  /** Newest first; `after` is the opaque cursor from the previous page. */
+  list(filter: CaseFilter, page: { limit: number; after?: string }): Promise<{ items: Case[]; next?: string }>;
+  /**
+   * One conditional update on { id, state, version }: sets the new state, bumps the version and appends the
+   * history entry. null when the case moved on meanwhile (a conflict), never a silent overwrite.
+   */
+  applyTransition(
+    id: string,
+    expected: { state: CaseState; version: number },
+    change: { state: CaseState; track?: Track; entry: CaseHistoryEntry; now: Date },
+  ): Promise<Case | null>;
+}
+
+export interface PatientRepository {
+  /** Same phone, date of birth and family name means the same person; otherwise a new patient. */
+  findOrCreate(p: Omit<Patient, 'id' | 'createdAt'>, now: Date): Promise<Patient>;
+  findById(id: string): Promise<Patient | null>;
+  findIdsByPhoneHash(phoneHash: string): Promise<string[]>;
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { Contrast, Insurance, Language, Laterality, Modality } from '../orders/order.schema';
+import { CaseState, Channel, HistoryEntry, Priority, Track } from '../pipeline/pipeline.states';
+
+export const CaseSource = z.enum(['fax', 'phone', 'api', 'sms', 'webchat', 'msteams']);
+
+/** The order, shaped after FHIR ServiceRequest (status is derived from the case state, see pipeline.fhir.ts). */
+export const ServiceRequest = z.object({
+  intent: z.enum(['proposal', 'order']),
+  priority: Priority.nullable(),
+  code: z.object({ modality: Modality.nullable(), contrast: Contrast.nullable() }),
+  bodySite: z.object({ text: z.string().nullable(), laterality: Laterality.nullable() }),
+  reasonCode: z.array(z.string()),
+  reasonText: z.string().nullable(),
+  requester: z.object({ name: z.string().nullable(), npi: z.string().nullable(), phone: z.string().nullable() }).nullable(),
+  insurance: Insurance.nullable(),
+  note: z.array(z.object({ text: z.string(), at: z.date(), author: z.string() })),
+});
+export type ServiceRequest = z.infer<typeof ServiceRequest>;
+
+export const Case = z.object({
+  id: z.string(),
+  state: CaseState,
+  track: Track,
+  version: z.number().int().min(0),
+  source: CaseSource,
+  patientId: z.string(),
+  referrerOrgId: z.string().nullable(),
+  order: ServiceRequest,
+  /** Checklist items still missing (domain.md §3), by name. */
+  missing: z.array(z.string()),
+  history: z.array(HistoryEntry.extend({ data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional() })),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Case = z.infer<typeof Case>;
+export type CaseHistoryEntry = Case['history'][number];
+
+export const Patient = z.object({
+  id: z.string(),
+  givenName: z.string().nullable(),
+  familyName: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  phone: z.string().nullable(),
+  phoneHash: z.string().nullable(),
+  language: Language,
+  createdAt: z.date(),
+});
+export type Patient = z.infer<typeof Patient>;
+
+export const CaseFilter = z.object({
+  state: CaseState.optional(),
+  track: Track.optional(),
+  referrerOrgId: z.string().optional(),
+  patientIds: z.array(z.string()).optional(),
+});
+export type CaseFilter = z.infer<typeof CaseFilter>;
+
+export type CaseChannel = z.infer<typeof Channel>;

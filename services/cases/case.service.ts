@@ -1,0 +1,273 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { needsPriorAuthorization, type SiteConfig } from '../config/site.schema';
+import { missingItems } from '../orders/order.completeness';
+import { OrderInput, PatientInput } from '../orders/order.schema';
+import { decide } from '../pipeline/pipeline.decide';
+import { serviceRequestStatus } from '../pipeline/pipeline.fhir';
+import { CaseState, PipelineEvent, Track, type Actor } from '../pipeline/pipeline.states';
+import { trackFor } from '../pipeline/pipeline.track';
+import { eventsFrom } from '../pipeline/pipeline.transitions';
+import { err, ok, type Result } from '../result';
+import { actorOf, canCreateCases, canReadCases, ROLE_EVENTS, type Principal } from '../staff/staff.roles';
+import type { Locks } from '../locks';
+import type { CaseRepository, PatientRepository } from './case.ports';
+import { CaseSource, type Case, type CaseChannel, type CaseHistoryEntry, type Patient } from './case.schema';
+
+export const CreateCaseInput = z
+  .object({
+    source: CaseSource,
+    patient: PatientInput,
+    order: OrderInput,
+    referrerOrgId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+export type CreateCaseInput = z.infer<typeof CreateCaseInput>;
+
+const Scalar = z.union([z.string().max(500), z.number().finite(), z.boolean(), z.null()]);
+export const ApplyEventInput = z
+  .object({
+    event: PipelineEvent,
+    expectedVersion: z.number().int().min(0).optional(),
+    reason: z.string().trim().min(1).max(500).optional(),
+    /** Flat facts that go with the event (an authorization number, a room): stored on the history entry. */
+    data: z
+      .record(z.string().regex(/^[A-Za-z][\w-]{0,39}$/, 'data keys are letters, digits, _ and -'), Scalar)
+      .refine((d) => Object.keys(d).length <= 20, 'at most 20 data fields')
+      .optional(),
+  })
+  .strict();
+export type ApplyEventInput = z.infer<typeof ApplyEventInput>;
+
+export const ListCasesInput = z
+  .object({
+    state: CaseState.optional(),
+    track: Track.optional(),
+    referrer: z.string().min(1).max(64).optional(),
+    phone: z.string().optional(),
+    page: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .strict();
+
+export type CaseFailure =
+  | 'FORBIDDEN'
+  | 'CASE_NOT_FOUND'
+  | 'ILLEGAL_TRANSITION'
+  | 'REASON_REQUIRED'
+  | 'HUMAN_TRACK_ONLY'
+  | 'VERSION_CONFLICT'
+  | 'CASE_BUSY'
+  | 'INVALID_INPUT';
+
+/** What the staff API shows of a case: the stored case, its patient, the FHIR status and what the caller may do next. */
+export interface CaseView extends Omit<Case, 'order'> {
+  order: Case['order'] & { status: ReturnType<typeof serviceRequestStatus> };
+  patient: Patient | null;
+  allowedEvents: PipelineEvent[];
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+export interface CaseServiceDeps {
+  cases: CaseRepository;
+  patients: PatientRepository;
+  site: SiteConfig;
+  locks: Locks;
+  hashPhone: (e164: string) => string;
+  now: () => Date;
+}
+
+export function createCaseService(deps: CaseServiceDeps) {
+  const { cases, patients } = deps;
+
+  function allowedEvents(c: Case, principal: Principal): PipelineEvent[] {
+    const mine = ROLE_EVENTS[principal.role];
+    return eventsFrom(c.state).filter((e) => mine.has(e));
+  }
+
+  async function view(c: Case, principal: Principal): Promise<CaseView> {
+    return {
+      ...c,
+      order: { ...c.order, status: serviceRequestStatus(c.state) },
+      patient: await patients.findById(c.patientId),
+      allowedEvents: allowedEvents(c, principal),
+    };
+  }
+
+  /** A referrer sees only its organization's cases; anything else reads as "not found", never "forbidden". */
+  async function load(id: string, principal: Principal): Promise<Result<Case, CaseFailure>> {
+    if (!canReadCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not read cases`);
+    const c = await cases.findById(id);
+    if (!c || (principal.referrerOrgId !== null && c.referrerOrgId !== principal.referrerOrgId)) {
+      return err('CASE_NOT_FOUND', `no case with id '${id}'`);
+    }
+    return ok(c);
+  }
+
+  /**
+   * A case from an order (fax, phone, API): starts `received`, then the checklist and payer rules route it in the
+   * same insert, so no reader ever sees a half-routed case. The idempotency key makes a retried POST return the
+   * case the first one made.
+   */
+  async function create(
+    input: CreateCaseInput,
+    principal: Principal,
+    channel: CaseChannel,
+    idempotencyKey?: string,
+  ): Promise<Result<{ created: boolean; case: CaseView }, CaseFailure>> {
+    if (!canCreateCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not create cases`);
+    const referrerOrgId = principal.referrerOrgId ?? input.referrerOrgId ?? null;
+    if (principal.referrerOrgId && input.referrerOrgId && input.referrerOrgId !== principal.referrerOrgId) {
+      return err('FORBIDDEN', 'a referrer token may only create cases for its own organization');
+    }
+    const id = idempotencyKey
+      ? `c_${createHash('sha256').update(`${principal.id}:${idempotencyKey}`).digest('hex').slice(0, 24)}`
+      : `c_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+    if (idempotencyKey) {
+      const existing = await cases.findById(id);
+      if (existing) return ok({ created: false, case: await view(existing, principal) });
+    }
+
+    const now = deps.now();
+    const actor: Actor = actorOf(principal);
+    const { patient: p, order: o } = input;
+    const patient = await patients.findOrCreate(
+      {
+        givenName: p.givenName ?? null,
+        familyName: p.familyName ?? null,
+        birthDate: p.birthDate ?? null,
+        phone: p.phone ?? null,
+        phoneHash: p.phone ? deps.hashPhone(p.phone) : null,
+        language: p.language,
+      },
+      now,
+    );
+
+    const missing = missingItems(p, o);
+    const track = trackFor(o.priority ?? 'routine');
+    const history: CaseHistoryEntry[] = [{ from: null, to: 'received', event: 'create', actor, channel, at: now }];
+    const payer = o.insurance && 'payer' in o.insurance ? o.insurance.payer : null;
+    const [next, reason]: [PipelineEvent, string | undefined] =
+      missing.length > 0
+        ? ['request_documentation', `missing: ${missing.join(', ')}`]
+        : needsPriorAuthorization(deps.site, o.modality!, payer)
+          ? ['require_authorization', `${payer} requires prior authorization for ${o.modality}`]
+          : ['mark_ready', undefined];
+    const routed = decide({ state: 'received', track }, next, actor, now, { channel, ...(reason ? { reason } : {}) });
+    if (!routed.ok) throw new Error(`transition table refuses intake routing: ${routed.error.code}`);
+    history.push(routed.value.entry);
+
+    const c: Case = {
+      id,
+      state: routed.value.state,
+      track,
+      version: history.length - 1,
+      source: input.source,
+      patientId: patient.id,
+      referrerOrgId,
+      order: {
+        intent: 'order',
+        priority: o.priority ?? null,
+        code: { modality: o.modality ?? null, contrast: o.contrast ?? null },
+        bodySite: { text: o.bodyPart ?? null, laterality: o.laterality ?? null },
+        reasonCode: o.reasonCodes,
+        reasonText: o.reasonText ?? null,
+        requester: o.requester
+          ? { name: o.requester.name ?? null, npi: o.requester.npi ?? null, phone: o.requester.phone ?? null }
+          : null,
+        insurance: o.insurance ?? null,
+        note: o.note ? [{ text: o.note, at: now, author: actor }] : [],
+      },
+      missing,
+      history,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (!(await cases.insert(c))) {
+      // Lost a race with a concurrent retry carrying the same key: answer with the case it made.
+      const existing = await cases.findById(id);
+      if (!existing) throw new Error('case insert reported a duplicate id that cannot be read back');
+      return ok({ created: false, case: await view(existing, principal) });
+    }
+    return ok({ created: true, case: await view(c, principal) });
+  }
+
+  async function get(id: string, principal: Principal): Promise<Result<CaseView, CaseFailure>> {
+    const loaded = await load(id, principal);
+    return loaded.ok ? ok(await view(loaded.value, principal)) : loaded;
+  }
+
+  async function list(
+    q: z.infer<typeof ListCasesInput>,
+    principal: Principal,
+  ): Promise<Result<{ items: CaseView[]; next?: string }, CaseFailure>> {
+    if (!canReadCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not read cases`);
+    if (principal.referrerOrgId && q.referrer && q.referrer !== principal.referrerOrgId) {
+      return ok({ items: [] });
+    }
+    let patientIds: string[] | undefined;
+    if (q.phone !== undefined) {
+      const phone = PatientInput.shape.phone.safeParse(q.phone);
+      if (!phone.success || !phone.data) return err('INVALID_INPUT', 'phone: must be a phone number in E.164 form or 10 US digits');
+      patientIds = await patients.findIdsByPhoneHash(deps.hashPhone(phone.data));
+      if (patientIds.length === 0) return ok({ items: [] });
+    }
+    const referrerOrgId = principal.referrerOrgId ?? q.referrer;
+    const page = await cases.list(
+      {
+        ...(q.state ? { state: q.state } : {}),
+        ...(q.track ? { track: q.track } : {}),
+        ...(referrerOrgId ? { referrerOrgId } : {}),
+        ...(patientIds ? { patientIds } : {}),
+      },
+      { limit: q.limit, ...(q.page ? { after: q.page } : {}) },
+    );
+    const items = await Promise.all(page.items.map((c) => view(c, principal)));
+    return ok(page.next ? { items, next: page.next } : { items });
+  }
+
+  /**
+   * Applies one event with optimistic concurrency: one conditional update on { id, state, version }. Writers of
+   * one case also take turns under a lock (see services/locks.ts), and a writer that still loses decides again on
+   * the fresh case (a bounded number of times): the same event then usually is no longer legal and is refused.
+   */
+  async function applyEvent(
+    id: string,
+    input: ApplyEventInput,
+    principal: Principal,
+    channel: CaseChannel,
+  ): Promise<Result<CaseView, CaseFailure>> {
+    if (!ROLE_EVENTS[principal.role].has(input.event)) {
+      return err('FORBIDDEN', `role '${principal.role}' may not apply '${input.event}'`);
+    }
+    const locked = await deps.locks.withLock(`case:${id}`, async (): Promise<Result<Case, CaseFailure>> => {
+      for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
+        const loaded = await load(id, principal);
+        if (!loaded.ok) return loaded;
+        const c = loaded.value;
+        if (input.expectedVersion !== undefined && input.expectedVersion !== c.version) {
+          return err('VERSION_CONFLICT', `case is at version ${c.version}, not ${input.expectedVersion}`);
+        }
+        const now = deps.now();
+        const decision = decide(c, input.event, actorOf(principal), now, {
+          channel,
+          ...(input.reason ? { reason: input.reason } : {}),
+        });
+        if (!decision.ok) return decision;
+        const entry: CaseHistoryEntry = input.data ? { ...decision.value.entry, data: input.data } : decision.value.entry;
+        const updated = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now });
+        if (updated) return ok(updated);
+        if (input.expectedVersion !== undefined) {
+          return err('VERSION_CONFLICT', 'the case changed while this event was being applied');
+        }
+      }
+      return err('VERSION_CONFLICT', 'the case kept changing; try again');
+    });
+    if (!locked.ok) return err('CASE_BUSY', locked.error.message);
+    return locked.value.ok ? ok(await view(locked.value.value, principal)) : locked.value;
+  }
+
+  return { create, get, list, applyEvent };
+}
+export type CaseService = ReturnType<typeof createCaseService>;

@@ -1,0 +1,30 @@
+import type { OrderInput, PatientInput } from './order.schema';
+
+/** Body parts that come in pairs, so the order must say which side (domain.md §3). */
+const PAIRED = /\b(knee|shoulder|hip|ankle|wrist|elbow|hand|foot|feet|finger|thumb|toe|heel|leg|arm|femur|tibia|fibula|humerus|forearm|thigh|calf|clavicle|orbit|eye|ear|breast|kidney)s?\b/i;
+
+export function needsLaterality(bodyPart: string): boolean {
+  return PAIRED.test(bodyPart);
+}
+
+/**
+ * The order checklist: the names of what is missing, in words a referring office reads as-is
+ * ("diagnosis code or reason"). Empty means complete.
+ */
+export function missingItems(patient: PatientInput, order: OrderInput): string[] {
+  const missing: string[] = [];
+  if (!patient.givenName || !patient.familyName) missing.push('patient name');
+  if (!patient.birthDate) missing.push('date of birth');
+  if (!patient.phone) missing.push('phone number');
+  if (!order.modality) missing.push('modality');
+  if (!order.bodyPart) missing.push('body part');
+  else if (needsLaterality(order.bodyPart) && !order.laterality) missing.push('laterality');
+  if ((order.modality === 'ct' || order.modality === 'mri') && !order.contrast) missing.push('contrast');
+  if (order.reasonCodes.length === 0 && !order.reasonText) missing.push('diagnosis code or reason');
+  if (!order.requester?.name) missing.push('ordering provider name');
+  if (!order.requester?.npi) missing.push('ordering provider NPI');
+  if (!order.requester?.phone) missing.push('ordering provider callback number');
+  if (!order.priority) missing.push('priority');
+  if (!order.insurance) missing.push('insurance or self-pay');
+  return missing;
+}

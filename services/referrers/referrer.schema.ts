@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export const ReferrerUser = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullable(),
+  /** Azure AD object id, for Teams users. */
+  aadObjectId: z.string().nullable(),
+});
+
+/** A referring organization (a clinic or practice) and the people who order for it. */
+export const ReferrerOrg = z.object({
+  id: z.string(),
+  name: z.string().min(1).max(200),
+  /** Azure AD tenant, for Teams. */
+  tenantId: z.string().nullable(),
+  phone: z.string().nullable(),
+  fax: z.string().nullable(),
+  users: z.array(ReferrerUser),
+  createdAt: z.date(),
+});
+export type ReferrerOrg = z.infer<typeof ReferrerOrg>;
+
+export interface ReferrerRepository {
+  insert(org: ReferrerOrg): Promise<void>;
+  findById(id: string): Promise<ReferrerOrg | null>;
+  findByTenant(tenantId: string): Promise<ReferrerOrg | null>;
+  exists(id: string): Promise<boolean>;
+}

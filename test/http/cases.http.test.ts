@@ -1,0 +1,265 @@
+import { api, completeOrder, startTestApp, type TestApp } from '../support/test-app';
+
+let t: TestApp;
+let admin: string;
+
+beforeAll(async () => {
+  t = await startTestApp({ name: 'cases' });
+  admin = await t.token('admin');
+});
+afterAll(() => t.close());
+
+async function createCase(body: unknown = completeOrder(), token = admin) {
+  const res = await api(t.base, 'POST', '/api/v1/cases', { token, body });
+  expect(res.status).toBe(201);
+  return res.body;
+}
+
+describe('POST /api/v1/cases', () => {
+  test('a complete MRI order for a payer that needs authorization lands in pending_authorization', async () => {
+    const res = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: completeOrder() });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('location')).toBe(`/api/v1/cases/${res.body.id}`);
+    expect(res.body).toMatchObject({
+      state: 'pending_authorization',
+      track: 'standard',
+      version: 1,
+      missing: [],
+      order: { intent: 'order', status: 'on-hold', priority: 'routine', code: { modality: 'mri', contrast: 'without' }, reasonCode: ['M54.50'] },
+      patient: { givenName: 'Ana', familyName: 'Lopez', language: 'es' },
+    });
+    expect(res.body.history.map((h: { event: string; to: string }) => `${h.event}->${h.to}`)).toEqual([
+      'create->received',
+      'require_authorization->pending_authorization',
+    ]);
+    expect(res.body.history[1].actor).toMatch(/^staff:/);
+
+    // Stored, not just answered: a fresh read shows the same case.
+    const read = await api(t.base, 'GET', `/api/v1/cases/${res.body.id}`, { token: admin });
+    expect(read.status).toBe(200);
+    expect(read.body.state).toBe('pending_authorization');
+    expect(read.body.allowedEvents).toEqual(['request_documentation', 'approve_authorization', 'cancel']);
+  });
+
+  test('an order missing items is created in awaiting_documentation naming exactly what is missing', async () => {
+    const body = completeOrder();
+    const order = { ...body.order, reasonCodes: [], reasonText: undefined, contrast: undefined } as Record<string, unknown>;
+    delete order.reasonText;
+    delete order.contrast;
+    const c = await createCase({ ...body, order });
+    expect(c.state).toBe('awaiting_documentation');
+    expect(c.missing).toEqual(['contrast', 'diagnosis code or reason']);
+    expect(c.history[1]).toMatchObject({ event: 'request_documentation', reason: 'missing: contrast, diagnosis code or reason' });
+  });
+
+  test('an X-ray needing no authorization goes straight to ready_to_schedule; stat goes to the human track', async () => {
+    const body = completeOrder();
+    const c = await createCase({ ...body, order: { ...body.order, modality: 'xray', bodyPart: 'chest', contrast: null, priority: 'stat' } });
+    expect(c).toMatchObject({ state: 'ready_to_schedule', track: 'human', order: { status: 'active' } });
+  });
+
+  test('malformed fields are refused with 400 naming each one, and nothing is created', async () => {
+    const before = await api(t.base, 'GET', '/api/v1/cases?limit=200', { token: admin });
+    const body = completeOrder();
+    const res = await api(t.base, 'POST', '/api/v1/cases', {
+      token: admin,
+      body: {
+        ...body,
+        patient: { ...body.patient, birthDate: '1980-02-30' },
+        order: { ...body.order, reasonCodes: ['54.50'], requester: { ...body.order.requester, npi: '1234567890' } },
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_INPUT');
+    const fields = res.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.patient.birthDate', 'body.order.reasonCodes.0', 'body.order.requester.npi']));
+    const after = await api(t.base, 'GET', '/api/v1/cases?limit=200', { token: admin });
+    expect(after.body.items.length).toBe(before.body.items.length);
+  });
+
+  test('a retried POST with the same Idempotency-Key returns the first case and creates no second one', async () => {
+    const headers = { 'idempotency-key': 'fax-2026-11-28-0001' };
+    const first = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: completeOrder(), headers });
+    const again = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: completeOrder(), headers });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    const list = await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent('+15551234567')}&limit=200`, { token: admin });
+    expect(list.body.items.filter((c: { id: string }) => c.id === first.body.id)).toHaveLength(1);
+  });
+
+  test('the same patient (phone, birth date, family name) is not duplicated across cases', async () => {
+    const a = await createCase();
+    const b = await createCase();
+    expect(a.patientId).toBe(b.patientId);
+  });
+});
+
+describe('errors through HTTP', () => {
+  test('no token or a bad token → 401', async () => {
+    for (const token of [undefined, 'iib_notarealtoken']) {
+      const res = await api(t.base, 'GET', '/api/v1/cases', token ? { token } : {});
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('UNAUTHORIZED');
+    }
+  });
+
+  test('an unknown case → 404 with a stable code', async () => {
+    for (const id of ['c_000000000000000000000000', 'nonsense']) {
+      const res = await api(t.base, 'GET', `/api/v1/cases/${id}`, { token: admin });
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('CASE_NOT_FOUND');
+    }
+    const ev = await api(t.base, 'POST', '/api/v1/cases/c_000000000000000000000000/events', { token: admin, body: { event: 'cancel', reason: 'x' } });
+    expect(ev.status).toBe(404);
+  });
+
+  test('an illegal event → 409 ILLEGAL_TRANSITION and the case is unchanged', async () => {
+    const c = await createCase();
+    const res = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: admin, body: { event: 'check_in' } });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'ILLEGAL_TRANSITION', message: "event 'check_in' is not allowed from state 'pending_authorization'" });
+    const read = await api(t.base, 'GET', `/api/v1/cases/${c.id}`, { token: admin });
+    expect(read.body).toMatchObject({ state: 'pending_authorization', version: c.version });
+    expect(read.body.history).toHaveLength(c.history.length);
+  });
+
+  test('a stale expectedVersion → 409 VERSION_CONFLICT', async () => {
+    const c = await createCase();
+    const res = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, {
+      token: admin,
+      body: { event: 'approve_authorization', expectedVersion: c.version - 1 },
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('VERSION_CONFLICT');
+  });
+
+  test('a marketing token applying a transition → 403, and it may not read cases either', async () => {
+    const marketing = await t.token('marketing');
+    const c = await createCase();
+    const res = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: marketing, body: { event: 'approve_authorization' } });
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+    expect((await api(t.base, 'GET', `/api/v1/cases/${c.id}`, { token: marketing })).status).toBe(403);
+    expect((await api(t.base, 'GET', `/api/v1/cases/${c.id}`, { token: admin })).body.version).toBe(c.version);
+  });
+
+  test('a ris token may check in, complete, report and deliver, but not approve authorization', async () => {
+    const ris = await t.token('ris');
+    const c = await createCase();
+    const approve = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: ris, body: { event: 'approve_authorization' } });
+    expect(approve.status).toBe(403);
+    let version = c.version;
+    for (const [event, by] of [
+      ['approve_authorization', admin],
+      ['book', admin],
+      ['check_in', ris],
+      ['complete_imaging', ris],
+      ['finalize_report', ris],
+      ['deliver_report', ris],
+    ] as const) {
+      const res = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: by, body: { event, expectedVersion: version } });
+      expect(res.status).toBe(200);
+      version = res.body.version;
+    }
+    const read = await api(t.base, 'GET', `/api/v1/cases/${c.id}`, { token: ris });
+    expect(read.body).toMatchObject({ state: 'delivered', version: c.version + 6, order: { status: 'completed' } });
+    expect(read.body.history.slice(-4).map((h: { actor: string }) => h.actor)).toEqual(['ris', 'ris', 'ris', 'ris']);
+  });
+
+  test('malformed JSON → 400 naming the problem', async () => {
+    const res = await api(t.base, 'POST', '/api/v1/cases', { token: admin, raw: '{"source": "fax", ' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_JSON');
+    expect(res.body.error.message).toMatch(/not valid JSON \(.+\)/);
+  });
+
+  test('an unknown event name → 400 naming the field', async () => {
+    const c = await createCase();
+    const res = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: admin, body: { event: 'teleport' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('body.event');
+  });
+
+  test('a body over 64 KiB → 413', async () => {
+    const body = completeOrder();
+    const res = await api(t.base, 'POST', '/api/v1/cases', {
+      token: admin,
+      body: { ...body, order: { ...body.order, note: 'x'.repeat(70 * 1024) } },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  test('a body that is not JSON → 415', async () => {
+    const res = await api(t.base, 'POST', '/api/v1/cases', { token: admin, raw: 'source=fax', headers: { 'content-type': 'text/plain' } });
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  test('cancel without a reason → 400 REASON_REQUIRED; with one it lands and keeps the reason', async () => {
+    const c = await createCase();
+    const bare = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: admin, body: { event: 'cancel' } });
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.code).toBe('REASON_REQUIRED');
+    const ok = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, {
+      token: admin,
+      body: { event: 'cancel', reason: 'patient chose another center', data: { calledBy: 'front desk' } },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.history.at(-1)).toMatchObject({ event: 'cancel', to: 'cancelled', reason: 'patient chose another center', data: { calledBy: 'front desk' } });
+  });
+});
+
+describe('GET /api/v1/cases', () => {
+  test('filters by state and track, pages with next, and scopes referrer tokens to their organization', async () => {
+    const orgA = `org_${Date.now()}a`;
+    const orgB = `org_${Date.now()}b`;
+    for (const id of [orgA, orgB]) {
+      await t.app.repos.referrers.insert({ id, name: id, tenantId: null, phone: null, fax: null, users: [], createdAt: new Date() });
+    }
+    const refA = await t.token('referrer', { referrerOrgId: orgA });
+    const mine = await createCase(completeOrder(), refA);
+    expect(mine.referrerOrgId).toBe(orgA);
+    expect(mine.history[0].actor).toMatch(/^referrer:/);
+    await createCase({ ...completeOrder(), referrerOrgId: orgB });
+
+    const asA = await api(t.base, 'GET', '/api/v1/cases?limit=200', { token: refA });
+    expect(asA.body.items.map((c: { id: string }) => c.id)).toEqual([mine.id]);
+    const foreign = await api(t.base, 'GET', `/api/v1/cases?referrer=${orgB}`, { token: refA });
+    expect(foreign.body.items).toEqual([]);
+
+    const pending = await api(t.base, 'GET', '/api/v1/cases?state=pending_authorization&limit=200', { token: admin });
+    expect(pending.body.items.length).toBeGreaterThan(1);
+    expect(pending.body.items.every((c: { state: string }) => c.state === 'pending_authorization')).toBe(true);
+
+    const page1 = await api(t.base, 'GET', '/api/v1/cases?limit=2', { token: admin });
+    expect(page1.body.items).toHaveLength(2);
+    const page2 = await api(t.base, 'GET', `/api/v1/cases?limit=2&page=${page1.body.next}`, { token: admin });
+    expect(page2.body.items.length).toBeGreaterThan(0);
+    const ids1 = page1.body.items.map((c: { id: string }) => c.id);
+    for (const c of page2.body.items) expect(ids1).not.toContain(c.id);
+
+    const bad = await api(t.base, 'GET', '/api/v1/cases?state=floating', { token: admin });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('query.state');
+  });
+});
+
+describe('concurrency on the real server', () => {
+  test('20 parallel requests applying the same event → exactly one 200, nineteen 409, one history entry, version +1', async () => {
+    const c = await createCase();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: admin, body: { event: 'approve_authorization' } }),
+      ),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    const read = await api(t.base, 'GET', `/api/v1/cases/${c.id}`, { token: admin });
+    expect(read.body.version).toBe(c.version + 1);
+    expect(read.body.history).toHaveLength(c.history.length + 1);
+    expect(read.body.history.filter((h: { event: string }) => h.event === 'approve_authorization')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type App } from '../../bot/app';
+import { loadSiteConfig, DEFAULT_SITE_CONFIG } from '../../bot/config';
+import { createLogger } from '../../bot/logger';
+import type { SiteConfig } from '../../services/config/site.schema';
+import type { Role } from '../../services/staff/staff.roles';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+
+export function exampleSite(): SiteConfig {
+  const r = loadSiteConfig(DEFAULT_SITE_CONFIG, ROOT);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+
+export function testMongoUri(): string {
+  const uri = process.env.TEST_MONGODB_URI;
+  if (!uri) throw new Error('TEST_MONGODB_URI is not set: run the tests through jest (global setup starts the server)');
+  return uri;
+}
+
+export function uniqueDbName(prefix: string): string {
+  return `t_${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+export interface TestApp {
+  app: App;
+  base: string;
+  /** Every log line the app wrote, raw. */
+  logs: string[];
+  token(role: Role, opts?: { referrerOrgId?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real app on a free port, on a fresh database of the shared test server, with its log output captured. */
+export async function startTestApp(opts: { mongoUri?: string; now?: () => Date; name?: string } = {}): Promise<TestApp> {
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
+  const app = await createApp({
+    mongoUri: opts.mongoUri ?? testMongoUri(),
+    dbName: uniqueDbName(opts.name ?? 'app'),
+    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: `${uniqueDbName('r')}:`,
+    site: exampleSite(),
+    phoneHashKey: 'test-hash-key',
+    logger: createLogger('debug', sink),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
+  const port = await app.listen(0, '127.0.0.1');
+  let n = 0;
+  return {
+    app,
+    base: `http://127.0.0.1:${port}`,
+    logs,
+    async token(role, o = {}) {
+      const r = await app.services.staffTokens.create({ name: `${role} ${++n}`, role, referrerOrgId: o.referrerOrgId ?? null });
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value.token;
+    },
+    close: () => app.close(),
+  };
+}
+
+export async function api(
+  base: string,
+  method: string,
+  urlPath: string,
+  opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers['authorization'] = `Bearer ${opts.token}`;
+  let payload: string | undefined;
+  if (opts.raw !== undefined) payload = opts.raw;
+  else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+  if (payload !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  const res = await fetch(`${base}${urlPath}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = text; // not JSON (e.g. /metrics): keep the text for the assertion
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** A complete fax order as interfaces.md shows it. */
+export function completeOrder(overrides: Record<string, unknown> = {}) {
+  return {
+    source: 'fax',
+    patient: { givenName: 'Ana', familyName: 'Lopez', birthDate: '1980-04-02', phone: '+15551234567', language: 'es' },
+    order: {
+      modality: 'mri',
+      bodyPart: 'lumbar spine',
+      laterality: null,
+      contrast: 'without',
+      priority: 'routine',
+      reasonCodes: ['M54.50'],
+      reasonText: 'low back pain 8 weeks',
+      requester: { name: 'Dr. Maya Patel', npi: '1234567893', phone: '+15557654321' },
+      insurance: { payer: 'Aetna', memberId: 'W123456789' },
+    },
+    ...overrides,
+  };
+}

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadSiteConfig } from '../../bot/config';
+import { parseEnv } from '../../services/config/env.schema';
+import { needsPriorAuthorization } from '../../services/config/site.schema';
+import { exampleSite, ROOT } from '../support/test-app';
+
+describe('environment', () => {
+  test('defaults fill in when nothing is set', () => {
+    const r = parseEnv({});
+    expect(r).toMatchObject({
+      ok: true,
+      value: { PORT: 3978, PUBLIC_BASE_URL: 'http://localhost:3978', SMS_TRANSPORT: 'log', NLU: 'rules', NODE_ENV: 'development' },
+    });
+  });
+
+  test('PORT=abc is refused naming PORT', () => {
+    const r = parseEnv({ PORT: 'abc' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/PORT: must be a whole number/);
+  });
+
+  test('credentials switch the defaults to twilio and openai', () => {
+    const r = parseEnv({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x', OPENAI_API_KEY: 'sk-test' });
+    expect(r).toMatchObject({ ok: true, value: { SMS_TRANSPORT: 'twilio', NLU: 'openai' } });
+  });
+
+  test('production refuses unsafe settings, naming each variable', () => {
+    const r = parseEnv({ NODE_ENV: 'production' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toContain('PHONE_HASH_KEY');
+      expect(r.error.message).toContain('MONGODB_URI');
+    }
+  });
+
+  test('bad URLs and enums are named', () => {
+    const r = parseEnv({ MONGODB_URI: 'postgres://x', SMS_TRANSPORT: 'pigeon' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toContain('MONGODB_URI');
+      expect(r.error.message).toContain('SMS_TRANSPORT');
+    }
+  });
+});
+
+describe('site configuration', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'site-'));
+  const example = () => JSON.parse(readFileSync(path.join(ROOT, 'config/example-center.json'), 'utf8'));
+
+  test('the shipped example is valid and covers every modality the issue names', () => {
+    const site = exampleSite();
+    expect(new Set(site.scanners.map((s) => s.modality))).toEqual(new Set(['mri', 'ct', 'ultrasound', 'mammography', 'xray']));
+    expect(site.center.timeZone).toBe('America/Chicago');
+  });
+
+  test('a scanner missing its modality is refused naming that field', () => {
+    const cfg = example();
+    delete cfg.scanners[2].modality;
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify(cfg));
+    const r = loadSiteConfig(file, ROOT);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('scanners[2].modality: Required');
+  });
+
+  test('an unknown time zone and a bad time are named', () => {
+    const cfg = example();
+    cfg.center.timeZone = 'Mars/Olympus';
+    cfg.quietHours.care.sendFrom = '25:00';
+    const file = path.join(dir, 'bad2.json');
+    writeFileSync(file, JSON.stringify(cfg));
+    const r = loadSiteConfig(file, ROOT);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).toContain('center.timeZone');
+      expect(r.error.message).toContain('quietHours.care.sendFrom');
+    }
+  });
+
+  test('a file that is not JSON is refused with the reason', () => {
+    const file = path.join(dir, 'broken.json');
+    writeFileSync(file, '{ "center": ');
+    const r = loadSiteConfig(file, ROOT);
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_SITE_CONFIG' } });
+  });
+
+  test('prior authorization follows the payer rules, aliases, the default, and never self-pay', () => {
+    const site = exampleSite();
+    expect(needsPriorAuthorization(site, 'mri', 'Aetna')).toBe(true);
+    expect(needsPriorAuthorization(site, 'xray', 'Aetna')).toBe(false);
+    expect(needsPriorAuthorization(site, 'ct', 'uhc')).toBe(true);
+    expect(needsPriorAuthorization(site, 'mri', 'Medicare')).toBe(false);
+    expect(needsPriorAuthorization(site, 'mri', 'Unknown Health Plan')).toBe(true);
+    expect(needsPriorAuthorization(site, 'mri', null)).toBe(false);
+  });
+});
