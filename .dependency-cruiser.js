@@ -6,7 +6,8 @@ module.exports = {
       comment: 'services/ defines ports; it must not import frameworks, drivers or SDKs (bot/ and models/ implement the ports)',
       severity: 'error',
       from: { path: '^services/' },
-      to: { path: '(^|/)node_modules/(botbuilder[^/]*|restify[^/]*|mongoose|mongodb|ioredis|bullmq|twilio|openai)/' },
+      // Matches installed packages (node_modules/x/...) and ones not installed yet (resolved as the bare name).
+      to: { path: '(^|node_modules/)(botbuilder[^/]*|restify[^/]*|mongoose|mongodb|ioredis|bullmq|twilio|openai)(/|$)' },
     },
     {
       name: 'services-import-no-adapters',
@@ -40,6 +41,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: '^(dist|node_modules|\\.tools|\\.data)/' },
+    exclude: { path: '^(dist|\\.tools|\\.data)/' },
   },
 };

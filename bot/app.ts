@@ -80,13 +80,17 @@ export async function createApp(opts: AppOptions) {
     services: { cases, staffTokens },
     metrics,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
-      await new Promise<void>((resolve) => server.listen(port, host, resolve));
-      return (server.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => {
+        server.listen(port, host, () => resolve());
+      });
+      return (server.server.address() as AddressInfo).port;
     },
     /** Stop accepting, let in-flight requests finish, then close the connections. */
     async close(): Promise<void> {
       if (server.server.listening) {
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+        });
       }
       await conn.close();
       redis.disconnect();

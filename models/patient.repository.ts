@@ -31,7 +31,7 @@ export function createPatientRepository(conn: Connection): PatientRepository & {
       // A phone number is not an identity (families share phones): match on phone, birth date and family name.
       if (p.phoneHash && p.birthDate && p.familyName) {
         const candidates = await model.find({ phoneHash: p.phoneHash, birthDate: p.birthDate }).lean<Row[]>();
-        const same = candidates.find((c) => String(c['familyName'] ?? '').toLowerCase() === p.familyName!.toLowerCase());
+        const same = candidates.find((c) => typeof c['familyName'] === 'string' && c['familyName'].toLowerCase() === p.familyName!.toLowerCase());
         if (same) return toPatient(same);
       }
       const row = { _id: `p_${randomUUID().replace(/-/g, '').slice(0, 24)}`, ...p, createdAt: now };

@@ -3,7 +3,7 @@
  * `npm test` work on a machine with only Node.js (and Go for the one-time FerretDB build).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,13 +88,31 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+function isFerretDb(bin: string): boolean {
+  if (!existsSync(bin)) return false;
+  const v = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  return v.status === 0 && v.stdout.includes(FERRETDB_VERSION);
+}
+
+/** Built binaries are also kept per user, so a fresh clone on the same machine does not build again. */
+function userCacheBin(): string {
+  const base = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
+  return path.join(base, 'imaging-intake-bot', `ferretdb-${FERRETDB_VERSION}`);
+}
+
 /** The FerretDB binary under .tools/bin, building it from the Go module proxy the first time. */
 export async function ensureFerretDb(log: Log): Promise<string | null> {
   const root = repoRoot();
   const bin = path.join(root, '.tools', 'bin', 'ferretdb');
-  if (existsSync(bin)) {
-    const v = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-    if (v.status === 0 && v.stdout.includes(FERRETDB_VERSION)) return bin;
+  if (isFerretDb(bin)) return bin;
+  const cached = userCacheBin();
+  if (isFerretDb(cached)) {
+    mkdirSync(path.dirname(bin), { recursive: true });
+    copyFileSync(cached, `${bin}.tmp`);
+    chmodSync(`${bin}.tmp`, 0o755);
+    renameSync(`${bin}.tmp`, bin);
+    log(`FerretDB ${FERRETDB_VERSION}: copied the build cached in ${path.dirname(cached)}`);
+    return bin;
   }
   const go = onPath('go');
   if (!go) return null;
@@ -108,6 +126,12 @@ export async function ensureFerretDb(log: Log): Promise<string | null> {
     clearInterval(ticker);
   }
   log(`FerretDB built in ${Math.round((Date.now() - started) / 1000)}s: ${path.relative(root, bin)}`);
+  try {
+    mkdirSync(path.dirname(cached), { recursive: true });
+    copyFileSync(bin, cached);
+  } catch (e) {
+    log(`(could not keep a copy in ${path.dirname(cached)}: ${(e as Error).message})`);
+  }
   return bin;
 }
 

@@ -58,3 +58,15 @@ export function codeForRestifyError(name: string, status: number): string {
       return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
   }
 }
+
+/** Driver errors that mean a dependency is unreachable (not a bug): answered 503 so clients retry later. */
+export function dependencyDown(e: unknown): HttpError | null {
+  const name = e instanceof Error ? e.name : '';
+  if (/^Mongo(ServerSelection|Network|NotConnected|Topology|PoolCleared)/.test(name)) {
+    return new HttpError(503, 'DEPENDENCY_DOWN', 'MongoDB is not reachable; nothing was changed, try again shortly');
+  }
+  if (name === 'MaxRetriesPerRequestError' || (e instanceof Error && /Connection is closed|Stream isn't writeable/.test(e.message))) {
+    return new HttpError(503, 'DEPENDENCY_DOWN', 'Redis is not reachable; nothing was changed, try again shortly');
+  }
+  return null;
+}

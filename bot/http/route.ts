@@ -1,7 +1,7 @@
 import type { Request, Response, Next } from 'restify';
 import type { Logger } from 'pino';
 import { logOf } from '../server';
-import { HttpError } from './errors';
+import { dependencyDown, HttpError } from './errors';
 
 export interface Reply {
   status: number;
@@ -23,8 +23,9 @@ export function createRoute(logger: Logger) {
         next();
       },
       (e: unknown) => {
-        const httpError = e instanceof HttpError ? e : null;
+        const httpError = e instanceof HttpError ? e : dependencyDown(e);
         if (!httpError) logOf(req, logger).error({ err: e }, 'unhandled error in route');
+        else if (httpError.status === 503) logOf(req, logger).warn({ err: e }, 'dependency down');
         const out = httpError ?? new HttpError(500, 'INTERNAL', 'internal error; nothing was changed by this request');
         res.send(out.status, out.toBody());
         next(false);

@@ -10,7 +10,7 @@ import type { Metrics } from '../metrics';
 const CaseId = z.string().regex(/^c_[a-f0-9]{24}$/);
 const IdempotencyKey = z.string().min(8).max(200);
 
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, where: string): z.infer<T> {
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, where: string): T {
   const r = schema.safeParse(value);
   if (!r.success) throw fromZod(r.error, where);
   return r.data;
@@ -22,7 +22,8 @@ function unwrap<T>(r: Result<T>): T {
 }
 
 function caseIdOf(req: Request): string {
-  const id = String(req.params?.id ?? '');
+  const params = req.params as Record<string, unknown> | undefined;
+  const id = typeof params?.['id'] === 'string' ? params['id'] : '';
   // A malformed id cannot name a case: answer as for any unknown case.
   if (!CaseId.safeParse(id).success) throw new HttpError(404, 'CASE_NOT_FOUND', `no case with id '${id.slice(0, 40)}'`);
   return id;

@@ -1,0 +1,114 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, testMongoUri, uniqueDbName } from '../support/test-app';
+
+/** The built service as `node dist/bot/index.js` runs it: configuration refusals, start-up, and SIGTERM. */
+beforeAll(() => {
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
+}, 120_000);
+
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  for (const k of ['PORT', 'MONGODB_URI', 'REDIS_URL', 'CENTER_CONFIG', 'NODE_ENV']) delete base[k];
+  return { ...base, LOG_LEVEL: 'warn', ...extra };
+}
+
+function runToExit(extra: Record<string, string>) {
+  return spawnSync('node', ['dist/bot/index.js'], { cwd: ROOT, env: env(extra), encoding: 'utf8', timeout: 30_000 });
+}
+
+test('PORT=abc stops start-up with a message naming PORT', () => {
+  const r = runToExit({ PORT: 'abc' });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toContain('PORT: must be a whole number');
+});
+
+test('a site config with a scanner missing its modality is refused naming that field', () => {
+  const cfg = JSON.parse(readFileSync(path.join(ROOT, 'config/example-center.json'), 'utf8'));
+  delete cfg.scanners[0].modality;
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'cfg-')), 'center.json');
+  writeFileSync(file, JSON.stringify(cfg));
+  const r = runToExit({ CENTER_CONFIG: file });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toContain('scanners[0].modality: Required');
+});
+
+test('production without MONGODB_URI or PHONE_HASH_KEY is refused', () => {
+  const r = runToExit({ NODE_ENV: 'production' });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toMatch(/PHONE_HASH_KEY[\s\S]*MONGODB_URI|MONGODB_URI[\s\S]*PHONE_HASH_KEY/);
+});
+
+describe('a running service', () => {
+  let child: ChildProcessWithoutNullStreams;
+  let stdout = '';
+  let port = 0;
+
+  beforeAll(async () => {
+    const mongo = `${testMongoUri().replace(/\/$/, '')}/${uniqueDbName('e2e')}`;
+    child = spawn('node', ['dist/bot/index.js', '--role=all'], {
+      cwd: ROOT,
+      env: env({ PORT: '0', MONGODB_URI: mongo, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' }),
+    });
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stdout += d.toString()));
+    const deadline = Date.now() + 30_000;
+    while (!/Listening on port (\d+)/.test(stdout)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`service did not start:\n${stdout}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    port = Number(/Listening on port (\d+)/.exec(stdout)![1]);
+  }, 40_000);
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  test('prints which database and Redis it uses, and answers /readyz', async () => {
+    expect(stdout).toMatch(/Database: MongoDB at MONGODB_URI \(mongodb:\/\/127\.0\.0\.1:\d+\/t_e2e_/);
+    expect(stdout).toMatch(/Redis: +Redis at REDIS_URL|Redis: +Redis already running/);
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(res.status).toBe(200);
+  });
+
+  test('SIGTERM finishes the request in flight, refuses new connections, and exits 0', async () => {
+    // A request whose body is still arriving when SIGTERM lands.
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', () => r()));
+    const body = '{"event":"cancel","reason":"test"}';
+    socket.write(
+      `POST /api/v1/cases/c_000000000000000000000000/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Authorization: Bearer iib_unknown\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+    );
+    let response = '';
+    socket.on('data', (d: Buffer) => (response += d.toString()));
+    const closed = new Promise<void>((r) => socket.once('close', () => r()));
+    await new Promise((r) => setTimeout(r, 200));
+
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+
+    // New connections are refused while the old request is still open.
+    const refused = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(false);
+      });
+      s.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
+    expect(child.exitCode).toBeNull(); // still finishing
+
+    socket.write(body.slice(10));
+    await closed;
+    expect(response).toMatch(/^HTTP\/1\.1 401 /); // the in-flight request got its real answer
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('SIGTERM received');
+  }, 30_000);
+});
