@@ -44,6 +44,12 @@ export function createPatientRepository(conn: Connection): PatientRepository & {
       return row ? toPatient(row) : null;
     },
 
+    async findByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await model.find({ _id: { $in: ids } }).lean<Row[]>();
+      return rows.map(toPatient);
+    },
+
     async findIdsByPhoneHash(phoneHash) {
       const rows = await model.find({ phoneHash }, { _id: 1 }).lean<Row[]>();
       return rows.map((r) => r._id);

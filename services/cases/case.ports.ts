@@ -22,5 +22,6 @@ export interface PatientRepository {
   /** Same phone, date of birth and family name means the same person; otherwise a new patient. */
   findOrCreate(p: Omit<Patient, 'id' | 'createdAt'>, now: Date): Promise<Patient>;
   findById(id: string): Promise<Patient | null>;
+  findByIds(ids: string[]): Promise<Patient[]>;
   findIdsByPhoneHash(phoneHash: string): Promise<string[]>;
 }

@@ -86,13 +86,12 @@ export function createCaseService(deps: CaseServiceDeps) {
     return eventsFrom(c.state).filter((e) => mine.has(e));
   }
 
+  function viewWith(c: Case, patient: Patient | null, principal: Principal): CaseView {
+    return { ...c, order: { ...c.order, status: serviceRequestStatus(c.state) }, patient, allowedEvents: allowedEvents(c, principal) };
+  }
+
   async function view(c: Case, principal: Principal): Promise<CaseView> {
-    return {
-      ...c,
-      order: { ...c.order, status: serviceRequestStatus(c.state) },
-      patient: await patients.findById(c.patientId),
-      allowedEvents: allowedEvents(c, principal),
-    };
+    return viewWith(c, await patients.findById(c.patientId), principal);
   }
 
   /** A referrer sees only its organization's cases; anything else reads as "not found", never "forbidden". */
@@ -223,7 +222,9 @@ export function createCaseService(deps: CaseServiceDeps) {
       },
       { limit: q.limit, ...(q.page ? { after: q.page } : {}) },
     );
-    const items = await Promise.all(page.items.map((c) => view(c, principal)));
+    // One query for the page's patients, not one per case.
+    const byId = new Map((await patients.findByIds([...new Set(page.items.map((c) => c.patientId))])).map((p) => [p.id, p]));
+    const items = page.items.map((c) => viewWith(c, byId.get(c.patientId) ?? null, principal));
     return ok(page.next ? { items, next: page.next } : { items });
   }
 
