@@ -56,6 +56,7 @@ export async function createApp(opts: AppOptions) {
     cases: repos.cases,
     patients: repos.patients,
     site: opts.site,
+    orgs: repos.referrers,
     locks: createRedisLocks(redis, { prefix: opts.redisPrefix ?? 'iib:' }),
     hashPhone: createPhoneHasher(opts.phoneHashKey),
     now,

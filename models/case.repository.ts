@@ -2,6 +2,7 @@ import { Schema, type Connection } from 'mongoose';
 import type { CaseRepository } from '../services/cases/case.ports';
 import { Case, type CaseFilter } from '../services/cases/case.schema';
 import { isDuplicateKey } from './db';
+import { rowCodec, type Row } from './rows';
 
 const HistorySchema = new Schema(
   {
@@ -36,13 +37,7 @@ const CaseSchema = new Schema(
 );
 CaseSchema.index({ createdAt: -1, _id: -1 });
 
-type Row = Record<string, unknown> & { _id: string };
-
-/** Rows are validated on the way out: a document that does not match the schema is a bug to hear about. */
-function toCase(row: Row): Case {
-  const { _id, ...rest } = row;
-  return Case.parse({ id: _id, ...rest });
-}
+const { fromRow: toCase, toRow } = rowCodec(Case);
 
 function encodeCursor(c: Case): string {
   return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString('base64url');
@@ -63,9 +58,8 @@ export function createCaseRepository(conn: Connection): CaseRepository & { ensur
     },
 
     async insert(c) {
-      const { id, ...rest } = c;
       try {
-        await model.create({ _id: id, ...rest });
+        await model.create(toRow(c));
         return true;
       } catch (e) {
         if (isDuplicateKey(e)) return false;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type { PatientRepository } from '../services/cases/case.ports';
 import { Patient } from '../services/cases/case.schema';
+import { rowCodec, type Row } from './rows';
 
 const PatientSchema = new Schema(
   {
@@ -17,8 +18,7 @@ const PatientSchema = new Schema(
   { collection: 'patients', versionKey: false },
 );
 
-type Row = Record<string, unknown> & { _id: string };
-const toPatient = ({ _id, ...rest }: Row): Patient => Patient.parse({ id: _id, ...rest });
+const { fromRow: toPatient } = rowCodec(Patient);
 
 export function createPatientRepository(conn: Connection): PatientRepository & { ensureIndexes(): Promise<void> } {
   const model = conn.model('Patient', PatientSchema);

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { ReferrerOrg, type ReferrerRepository } from '../services/referrers/referrer.schema';
+import { rowCodec, type Row } from './rows';
 
 const UserSchema = new Schema(
   { id: String, name: String, email: { type: String, default: null }, aadObjectId: { type: String, default: null } },
@@ -19,8 +20,7 @@ const ReferrerSchema = new Schema(
   { collection: 'referrers', versionKey: false },
 );
 
-type Row = Record<string, unknown> & { _id: string };
-const toOrg = ({ _id, ...rest }: Row): ReferrerOrg => ReferrerOrg.parse({ id: _id, ...rest });
+const { fromRow: toOrg, toRow } = rowCodec(ReferrerOrg);
 
 export function createReferrerRepository(conn: Connection): ReferrerRepository & { ensureIndexes(): Promise<void> } {
   const model = conn.model('Referrer', ReferrerSchema);
@@ -29,8 +29,7 @@ export function createReferrerRepository(conn: Connection): ReferrerRepository &
       await model.createIndexes();
     },
     async insert(org) {
-      const { id, ...rest } = org;
-      await model.create({ _id: id, ...rest });
+      await model.create(toRow(org));
     },
     async findById(id) {
       const row = await model.findById(id).lean<Row>();

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { StaffTokenRecord, type StaffTokenRepository } from '../services/staff/staff-token.service';
+import { rowCodec, type Row } from './rows';
 
 const StaffTokenSchema = new Schema(
   {
@@ -14,7 +15,7 @@ const StaffTokenSchema = new Schema(
   { collection: 'staff_tokens', versionKey: false },
 );
 
-type Row = Record<string, unknown> & { _id: string };
+const { fromRow, toRow } = rowCodec(StaffTokenRecord);
 
 export function createStaffTokenRepository(conn: Connection): StaffTokenRepository & { ensureIndexes(): Promise<void> } {
   const model = conn.model('StaffToken', StaffTokenSchema);
@@ -23,14 +24,11 @@ export function createStaffTokenRepository(conn: Connection): StaffTokenReposito
       await model.createIndexes();
     },
     async insert(record) {
-      const { id, ...rest } = record;
-      await model.create({ _id: id, ...rest });
+      await model.create(toRow(record));
     },
     async findByHash(tokenHash) {
       const row = await model.findOne({ tokenHash }).lean<Row>();
-      if (!row) return null;
-      const { _id, ...rest } = row;
-      return StaffTokenRecord.parse({ id: _id, ...rest });
+      return row ? fromRow(row) : null;
     },
   };
 }

@@ -117,7 +117,7 @@ export async function ensureFerretDb(log: Log): Promise<string | null> {
   const go = onPath('go');
   if (!go) return null;
 
-  log(`Building FerretDB ${FERRETDB_VERSION} into .tools/bin with Go (one time; about 3-5 minutes)...`);
+  log(`Building FerretDB ${FERRETDB_VERSION} into .tools/bin with Go (one time; about 1-3 minutes)...`);
   const started = Date.now();
   const ticker = setInterval(() => log(`  still building FerretDB... ${Math.round((Date.now() - started) / 1000)}s`), 15_000);
   try {

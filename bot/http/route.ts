@@ -14,8 +14,7 @@ export interface Reply {
  * cause is logged once here (the error message may quote input, so the logger scrubs it).
  */
 export function createRoute(logger: Logger) {
-  return function route(handler: (req: Request) => Promise<Reply>) {
-  return (req: Request, res: Response, next: Next): void => {
+  return (handler: (req: Request) => Promise<Reply>) => (req: Request, res: Response, next: Next): void => {
     handler(req).then(
       (reply) => {
         for (const [k, v] of Object.entries(reply.headers ?? {})) res.header(k, v);
@@ -31,7 +30,6 @@ export function createRoute(logger: Logger) {
         next(false);
       },
     );
-  };
   };
 }
 export type RouteFactory = ReturnType<typeof createRoute>;

@@ -58,6 +58,7 @@ export type CaseFailure =
   | 'HUMAN_TRACK_ONLY'
   | 'VERSION_CONFLICT'
   | 'CASE_BUSY'
+  | 'UNKNOWN_REFERRER'
   | 'INVALID_INPUT';
 
 /** What the staff API shows of a case: the stored case, its patient, the FHIR status and what the caller may do next. */
@@ -74,6 +75,7 @@ export interface CaseServiceDeps {
   patients: PatientRepository;
   site: SiteConfig;
   locks: Locks;
+  orgs: { exists(orgId: string): Promise<boolean> };
   hashPhone: (e164: string) => string;
   now: () => Date;
 }
@@ -119,6 +121,9 @@ export function createCaseService(deps: CaseServiceDeps) {
     const referrerOrgId = principal.referrerOrgId ?? input.referrerOrgId ?? null;
     if (principal.referrerOrgId && input.referrerOrgId && input.referrerOrgId !== principal.referrerOrgId) {
       return err('FORBIDDEN', 'a referrer token may only create cases for its own organization');
+    }
+    if (referrerOrgId && !principal.referrerOrgId && !(await deps.orgs.exists(referrerOrgId))) {
+      return err('UNKNOWN_REFERRER', `no referring organization with id '${referrerOrgId}'`);
     }
     const id = idempotencyKey
       ? `c_${createHash('sha256').update(`${principal.id}:${idempotencyKey}`).digest('hex').slice(0, 24)}`

@@ -88,6 +88,14 @@ describe('POST /api/v1/cases', () => {
     expect(list.body.items.filter((c: { id: string }) => c.id === first.body.id)).toHaveLength(1);
   });
 
+  test('a case for an unknown referring organization is refused and not created', async () => {
+    const res = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: { ...completeOrder(), referrerOrgId: 'org_nobody' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'UNKNOWN_REFERRER', message: "no referring organization with id 'org_nobody'" });
+    const listed = await api(t.base, 'GET', '/api/v1/cases?referrer=org_nobody', { token: admin });
+    expect(listed.body.items).toEqual([]);
+  });
+
   test('the same patient (phone, birth date, family name) is not duplicated across cases', async () => {
     const a = await createCase();
     const b = await createCase();
