@@ -1,3 +1,4 @@
+import './quiet-deprecations';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import restify, { type Request, type Server } from 'restify';

@@ -199,7 +199,7 @@ export async function startFerretDb(bin: string, dataDir: string, port?: number)
         `--debug-addr=127.0.0.1:${debugPort}`,
         `--state-dir=${dataDir}`,
         '--telemetry=disable',
-        '--log-level=warn',
+        '--log-level=error',
       ],
       { stdio: ['ignore', fd, fd] },
     );

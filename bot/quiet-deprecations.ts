@@ -1,0 +1,11 @@
+/**
+ * restify 11 pulls in spdy → http-deceiver, which touches process.binding('http_parser') and makes Node print
+ * DEP0111 twice at every start. It is harmless here (we serve plain HTTP/1.1); drop that one warning only.
+ * Imported before restify.
+ */
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
+  if (code === 'DEP0111') return;
+  (emitWarning as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
