@@ -81,10 +81,18 @@ export async function createApp(opts: AppOptions) {
     services: { cases, staffTokens },
     metrics,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
-      await new Promise<void>((resolve) => {
-        server.listen(port, host, () => resolve());
+      await new Promise<void>((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => {
+          server.server.off('error', reject);
+          resolve();
+        });
       });
       return (server.server.address() as AddressInfo).port;
+    },
+    /** Tests only: remove this app's database. */
+    async dropDatabase(): Promise<void> {
+      await conn.db?.dropDatabase();
     },
     /** Stop accepting, let in-flight requests finish, then close the connections. */
     async close(): Promise<void> {

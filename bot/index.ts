@@ -43,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
   };
 
   let app: Awaited<ReturnType<typeof createApp>>;
+  let port = env.PORT;
   try {
     const mongo = await resolveMongo({ ...(env.MONGODB_URI ? { uri: env.MONGODB_URI } : {}), dataDir, log: say });
     started.push(mongo);
@@ -58,13 +59,13 @@ export async function main(argv: string[]): Promise<void> {
       phoneHashKey: env.PHONE_HASH_KEY,
       logger,
     });
+    if (role === 'web' || role === 'all') port = await app.listen(env.PORT);
   } catch (e) {
     await stopEmbedded();
     fail(`Start-up failed: ${(e as Error).message}`);
   }
 
   if (role === 'web' || role === 'all') {
-    const port = await app.listen(env.PORT);
     const base = env.PUBLIC_BASE_URL;
     say(`Center:   ${siteResult.value.center.name} (${env.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG})`);
     say(`Listening on port ${port} (role ${role}, SMS transport ${env.SMS_TRANSPORT}, understanding ${env.NLU})`);

@@ -7,6 +7,15 @@ import type { Metrics } from './metrics';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
+class UnsupportedBody extends Error {
+  readonly statusCode = 415;
+  readonly body = { message: 'send the body as JSON or form data, uncompressed' };
+  constructor() {
+    super('send the body as JSON or form data, uncompressed');
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
 const loggers = new WeakMap<Request, Logger>();
 
 /** The request's child logger (carries the request id; PHI redaction comes from the root logger). */
@@ -16,7 +25,8 @@ export function logOf(req: Request, fallback: Logger): Logger {
 
 /** A restify server with the cross-cutting parts every route shares: limits, parsing, errors, logs, metrics. */
 export function createHttpServer(logger: Logger, metrics: Metrics): Server {
-  const server = restify.createServer({ name: 'imaging-intake-bot', handleUncaughtExceptions: false });
+  // restify 11 logs with pino: give it ours, so its own lines are redacted like everything else.
+  const server = restify.createServer({ name: 'imaging-intake-bot', handleUncaughtExceptions: false, log: logger as never });
 
   server.pre((req, res, next) => {
     const id = randomUUID();
@@ -24,10 +34,24 @@ export function createHttpServer(logger: Logger, metrics: Metrics): Server {
     loggers.set(req, logger.child({ reqId: id }));
     next();
   });
+  server.pre((req, _res, next) => {
+    // Only JSON and form bodies, uncompressed: multipart would bypass the size limit (files go to disk), and a
+    // compressed body would be counted before it inflates.
+    const encoding = req.header('content-encoding');
+    if ((encoding && encoding !== 'identity') || req.is('multipart/form-data')) {
+      return next(new UnsupportedBody());
+    }
+    return next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(
-    restify.plugins.bodyParser({ maxBodySize: BODY_LIMIT_BYTES, mapParams: false, mapFiles: false, rejectUnknown: true }),
-  );
+  server.use(restify.plugins.bodyReader({ maxBodySize: BODY_LIMIT_BYTES }));
+  server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
+  server.use(restify.plugins.urlEncodedBodyParser({ mapParams: false }));
+  server.use((req, _res, next) => {
+    const hasBody = req.contentLength() > 0 || req.isChunked();
+    if (hasBody && !req.is('json') && !req.is('application/x-www-form-urlencoded')) return next(new UnsupportedBody());
+    return next();
+  });
 
   // restify's own errors (unknown route, bad JSON, too large) leave in our JSON error shape.
   server.on('restifyError', (req: Request, _res: unknown, err: Error & { statusCode?: number; body?: { message?: string } }, cb: () => void) => {

@@ -79,6 +79,7 @@ export function createCaseRepository(conn: Connection): CaseRepository & { ensur
       if (filter.referrerOrgId) q['referrerOrgId'] = filter.referrerOrgId;
       if (filter.patientIds) q['patientId'] = { $in: filter.patientIds };
       const cursor = page.after ? decodeCursor(page.after) : null;
+      if (page.after && !cursor) throw new RangeError('page cursor is malformed');
       if (cursor) q['$or'] = [{ createdAt: { $lt: cursor.at } }, { createdAt: cursor.at, _id: { $lt: cursor.id } }];
       const rows = await model
         .find(q)

@@ -1,5 +1,7 @@
 import type { Connection } from 'mongoose';
 import { createCaseRepository } from './case.repository';
+import { createConsentRepository } from './consent.repository';
+import { createMessageRepository } from './message.repository';
 import { createPatientRepository } from './patient.repository';
 import { createReferrerRepository } from './referrer.repository';
 import { createStaffTokenRepository } from './staff-token.repository';
@@ -8,6 +10,8 @@ import { createStaffTokenRepository } from './staff-token.repository';
 export function createRepositories(conn: Connection) {
   const repos = {
     cases: createCaseRepository(conn),
+    consents: createConsentRepository(conn),
+    messages: createMessageRepository(conn),
     patients: createPatientRepository(conn),
     referrers: createReferrerRepository(conn),
     staffTokens: createStaffTokenRepository(conn),

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Schema, type Connection } from 'mongoose';
 import type { PatientRepository } from '../services/cases/case.ports';
 import { Patient } from '../services/cases/case.schema';
+import { isDuplicateKey } from './db';
 import { rowCodec, type Row } from './rows';
 
 const PatientSchema = new Schema(
@@ -28,15 +29,22 @@ export function createPatientRepository(conn: Connection): PatientRepository & {
     },
 
     async findOrCreate(p, now) {
-      // A phone number is not an identity (families share phones): match on phone, birth date and family name.
-      if (p.phoneHash && p.birthDate && p.familyName) {
-        const candidates = await model.find({ phoneHash: p.phoneHash, birthDate: p.birthDate }).lean<Row[]>();
-        const same = candidates.find((c) => typeof c['familyName'] === 'string' && c['familyName'].toLowerCase() === p.familyName!.toLowerCase());
-        if (same) return toPatient(same);
+      // A phone number is not an identity (families share phones): phone, birth date and family name together are.
+      // That identity is the _id, so two parallel creates for one person make one record (the unique _id decides).
+      const id =
+        p.phoneHash && p.birthDate && p.familyName
+          ? `p_${createHash('sha256').update(`${p.phoneHash}|${p.birthDate}|${p.familyName.toLowerCase()}`).digest('hex').slice(0, 24)}`
+          : `p_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+      const row = { _id: id, ...p, createdAt: now };
+      try {
+        await model.create(row);
+        return toPatient(row);
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        const existing = await model.findById(id).lean<Row>();
+        if (!existing) throw e;
+        return toPatient(existing);
       }
-      const row = { _id: `p_${randomUUID().replace(/-/g, '').slice(0, 24)}`, ...p, createdAt: now };
-      await model.create(row);
-      return toPatient(row);
     },
 
     async findById(id) {

@@ -12,6 +12,7 @@ export interface RedisLockOptions {
   ttlMs?: number;
   /** How long a caller waits for its turn before giving up. */
   waitMs?: number;
+  onReleaseError?: (e: unknown) => void;
 }
 
 export function createRedisLocks(redis: Redis, opts: RedisLockOptions): Locks {
@@ -31,7 +32,8 @@ export function createRedisLocks(redis: Redis, opts: RedisLockOptions): Locks {
       try {
         return ok(await fn());
       } finally {
-        await redis.eval(RELEASE, 1, key, token);
+        // The work is done (and maybe committed): a failed release must not turn it into an error; the TTL frees it.
+        await redis.eval(RELEASE, 1, key, token).catch((e: unknown) => opts.onReleaseError?.(e));
       }
     },
   };

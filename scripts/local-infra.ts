@@ -201,7 +201,8 @@ export async function startFerretDb(bin: string, dataDir: string, port?: number)
         '--telemetry=disable',
         '--log-level=error',
       ],
-      { stdio: ['ignore', fd, fd] },
+      // Its own process group: a Ctrl-C for the service must not kill the database under in-flight requests.
+      { stdio: ['ignore', fd, fd], detached: true },
     );
     await waitForPort(listenPort, child, 'FerretDB', logFile);
   };
@@ -228,7 +229,7 @@ export async function resolveMongo(opts: { uri?: string; dataDir: string; log: L
     mkdirSync(dir, { recursive: true });
     const port = await freePort();
     const logFile = path.join(dir, 'mongod.log');
-    const child = spawn(mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--logpath', logFile], { stdio: 'ignore' });
+    const child = spawn(mongod, ['--dbpath', dir, '--port', String(port), '--bind_ip', '127.0.0.1', '--logpath', logFile], { stdio: 'ignore', detached: true });
     await waitForPort(port, child, 'mongod', logFile);
     return { url: `mongodb://127.0.0.1:${port}/`, description: `mongod from PATH (data in ${dir}) on 127.0.0.1:${port}`, stop: () => stopChild(child) };
   }
@@ -274,7 +275,7 @@ export async function resolveRedis(opts: { url?: string; dataDir: string; log: L
     const child = spawn(
       server,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', logFile],
-      { stdio: 'ignore' },
+      { stdio: 'ignore', detached: true },
     );
     await waitForPort(port, child, 'redis-server', logFile);
     return { url: `redis://127.0.0.1:${port}`, description: `redis-server from PATH on 127.0.0.1:${port}`, stop: () => stopChild(child) };

@@ -28,7 +28,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   ILLEGAL_TRANSITION: 409,
   HUMAN_TRACK_ONLY: 409,
   VERSION_CONFLICT: 409,
-  CASE_BUSY: 409,
+  CASE_BUSY: 503,
 };
 
 export function fromFailure(f: Failure): HttpError {

@@ -15,7 +15,8 @@ export interface Reply {
  */
 export function createRoute(logger: Logger) {
   return (handler: (req: Request) => Promise<Reply>) => (req: Request, res: Response, next: Next): void => {
-    handler(req).then(
+    handler(req)
+      .then(
       (reply) => {
         for (const [k, v] of Object.entries(reply.headers ?? {})) res.header(k, v);
         res.send(reply.status, reply.body);
@@ -29,7 +30,12 @@ export function createRoute(logger: Logger) {
         res.send(out.status, out.toBody());
         next(false);
       },
-    );
+    )
+    .catch((e: unknown) => {
+      // A failure while answering (headers already sent, a serializer): log it, answer if still possible.
+      logOf(req, logger).error({ err: e }, 'error while sending the response');
+      if (!res.headersSent) res.send(500, new HttpError(500, 'INTERNAL', 'internal error').toBody());
+    });
   };
 }
 export type RouteFactory = ReturnType<typeof createRoute>;

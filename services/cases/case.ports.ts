@@ -5,7 +5,7 @@ export interface CaseRepository {
   /** Inserts a new case; `false` when a case with this id already exists (an idempotent retry). */
   insert(c: Case): Promise<boolean>;
   findById(id: string): Promise<Case | null>;
-  /** Newest first; `after` is the opaque cursor from the previous page. */
+  /** Newest first; `after` is the opaque cursor from the previous page (validate it with isCursor first). */
   list(filter: CaseFilter, page: { limit: number; after?: string }): Promise<{ items: Case[]; next?: string }>;
   /**
    * One conditional update on { id, state, version }: sets the new state, bumps the version and appends the

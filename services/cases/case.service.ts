@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { needsPriorAuthorization, type SiteConfig } from '../config/site.schema';
 import { missingItems } from '../orders/order.completeness';
-import { OrderInput, PatientInput } from '../orders/order.schema';
+import { OrderInput, PatientInput, text } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
 import { serviceRequestStatus } from '../pipeline/pipeline.fhir';
 import { CaseState, PipelineEvent, Track, type Actor } from '../pipeline/pipeline.states';
@@ -24,12 +24,12 @@ export const CreateCaseInput = z
   .strict();
 export type CreateCaseInput = z.infer<typeof CreateCaseInput>;
 
-const Scalar = z.union([z.string().max(500), z.number().finite(), z.boolean(), z.null()]);
+const Scalar = z.union([text(500), z.number().finite(), z.boolean(), z.null()]);
 export const ApplyEventInput = z
   .object({
     event: PipelineEvent,
     expectedVersion: z.number().int().min(0).optional(),
-    reason: z.string().trim().min(1).max(500).optional(),
+    reason: text(500).optional(),
     /** Flat facts that go with the event (an authorization number, a room): stored on the history entry. */
     data: z
       .record(z.string().regex(/^[A-Za-z][\w-]{0,39}$/, 'data keys are letters, digits, _ and -'), Scalar)
@@ -45,7 +45,11 @@ export const ListCasesInput = z
     track: Track.optional(),
     referrer: z.string().min(1).max(64).optional(),
     phone: z.string().optional(),
-    page: z.string().max(200).optional(),
+    page: z
+      .string()
+      .max(200)
+      .refine((p) => /^[\w-]+$/.test(p) && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z\|c_[a-f0-9]{24}$/.test(Buffer.from(p, 'base64url').toString('utf8')), 'is not a page cursor this API gave out')
+      .optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .strict();
@@ -213,7 +217,10 @@ export function createCaseService(deps: CaseServiceDeps) {
     let patientIds: string[] | undefined;
     if (q.phone !== undefined) {
       const phone = PatientInput.shape.phone.safeParse(q.phone);
-      if (!phone.success || !phone.data) return err('INVALID_INPUT', 'phone: must be a phone number in E.164 form or 10 US digits');
+      if (!phone.success || !phone.data) {
+        const message = 'must be a phone number in E.164 form or 10 US digits';
+        return err('INVALID_INPUT', `query.phone: ${message}`, [{ field: 'query.phone', message }]);
+      }
       patientIds = await patients.findIdsByPhoneHash(deps.hashPhone(phone.data));
       if (patientIds.length === 0) return ok({ items: [] });
     }

@@ -8,24 +8,24 @@ const optionalString = z
 
 /** The environment contract (interfaces.md). Defaults that depend on other variables are filled in below. */
 const EnvShape = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  NODE_ENV: z.string().trim().min(1).default('development'),
   PORT: z
     .string()
     .default('3978')
     .refine((v) => /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 65535, 'must be a whole number from 0 to 65535')
     .transform(Number),
-  PUBLIC_BASE_URL: z.string().url('must be a URL such as https://intake.example.org').optional(),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  PUBLIC_BASE_URL: optionalString.pipe(z.string().url('must be a URL such as https://intake.example.org').optional()),
+  MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
   CENTER_CONFIG: optionalString,
   TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), 'must look like AC followed by 32 hex digits'),
   TWILIO_AUTH_TOKEN: optionalString,
   TWILIO_FROM_NUMBER: optionalString.refine((v) => v === undefined || /^\+[1-9]\d{7,14}$/.test(v), 'must be E.164'),
   TWILIO_MESSAGING_SERVICE_SID: optionalString,
-  TWILIO_API_BASE_URL: z.string().url().optional(),
+  TWILIO_API_BASE_URL: optionalString.pipe(z.string().url().optional()),
   SMS_TRANSPORT: z.enum(['twilio', 'log']).optional(),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_BASE_URL: optionalString.pipe(z.string().url().optional()),
   OPENAI_MODEL: optionalString,
   NLU: z.enum(['rules', 'openai']).optional(),
   MicrosoftAppId: optionalString,
@@ -57,6 +57,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Result<Env, '
   const production = e.NODE_ENV === 'production';
   const refusals: string[] = [];
   if (production && !e.PHONE_HASH_KEY) refusals.push('PHONE_HASH_KEY: must be set when NODE_ENV=production');
+  if (production && !e.MicrosoftAppId) refusals.push('MicrosoftAppId: must be set when NODE_ENV=production (Bot Framework authentication)');
+  if (production && !e.TWILIO_AUTH_TOKEN) refusals.push('TWILIO_AUTH_TOKEN: must be set when NODE_ENV=production (webhook signatures)');
+  if (production && e.SMS_TRANSPORT === 'log') refusals.push('SMS_TRANSPORT: log prints messages and is not allowed when NODE_ENV=production');
   if (production && !e.MONGODB_URI) refusals.push('MONGODB_URI: must be set when NODE_ENV=production (no embedded database in production)');
   if (e.SMS_TRANSPORT === 'twilio' && !(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN)) {
     refusals.push('SMS_TRANSPORT: twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');

@@ -9,7 +9,8 @@ export const Laterality = z.enum(['left', 'right', 'bilateral']);
 export const Contrast = z.enum(['with', 'without', 'with_and_without']);
 export const Language = z.enum(['en', 'es']);
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/** Trimmed, bounded, and free of NUL (MongoDB-compatible servers refuse it). */
+export const text = (max: number) => z.string().trim().min(1).max(max).refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
 export const PhoneNumber = z.string().transform((raw, ctx) => {
   const phone = normalizePhone(raw);

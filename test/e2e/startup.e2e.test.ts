@@ -21,8 +21,8 @@ function runToExit(extra: Record<string, string>) {
   return spawnSync('node', ['dist/bot/index.js'], { cwd: ROOT, env: env(extra), encoding: 'utf8', timeout: 30_000 });
 }
 
-test('PORT=abc stops start-up with a message naming PORT', () => {
-  const r = runToExit({ PORT: 'abc' });
+test('PORT=abc npm start stops start-up with a message naming PORT', () => {
+  const r = spawnSync('npm', ['start', '--silent'], { cwd: ROOT, env: env({ PORT: 'abc' }), encoding: 'utf8', timeout: 60_000 });
   expect(r.status).not.toBe(0);
   expect(r.stderr).toContain('PORT: must be a whole number');
 });

@@ -96,10 +96,13 @@ describe('POST /api/v1/cases', () => {
     expect(listed.body.items).toEqual([]);
   });
 
-  test('the same patient (phone, birth date, family name) is not duplicated across cases', async () => {
-    const a = await createCase();
-    const b = await createCase();
-    expect(a.patientId).toBe(b.patientId);
+  test('the same patient (phone, birth date, family name) is one record, even when created in parallel', async () => {
+    const body = completeOrder();
+    const twin = { ...body, patient: { ...body.patient, familyName: 'Parallel', phone: '+15550001111' } };
+    const [a, b, c] = await Promise.all([createCase(twin), createCase(twin), createCase(twin)]);
+    expect(new Set([a.patientId, b.patientId, c.patientId]).size).toBe(1);
+    const sibling = await createCase({ ...twin, patient: { ...twin.patient, givenName: 'Luis', birthDate: '2010-06-01' } });
+    expect(sibling.patientId).not.toBe(a.patientId); // same phone, another person
   });
 });
 
@@ -199,6 +202,24 @@ describe('errors through HTTP', () => {
     expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
+  test('multipart and compressed bodies → 415, before anything is parsed', async () => {
+    const multipart = await api(t.base, 'POST', '/api/v1/cases', {
+      token: admin,
+      raw: '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    });
+    expect(multipart.status).toBe(415);
+    const gzip = await api(t.base, 'POST', '/api/v1/cases', { token: admin, raw: '{}', headers: { 'content-encoding': 'gzip' } });
+    expect(gzip.status).toBe(415);
+    expect(gzip.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  test('a NUL character in a text field → 400 naming the field', async () => {
+    const res = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: { ...completeOrder(), order: { ...completeOrder().order, reasonText: 'pain\u0000' } } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('body.order.reasonText');
+  });
+
   test('a body that is not JSON → 415', async () => {
     const res = await api(t.base, 'POST', '/api/v1/cases', { token: admin, raw: 'source=fax', headers: { 'content-type': 'text/plain' } });
     expect(res.status).toBe(415);
@@ -247,6 +268,12 @@ describe('GET /api/v1/cases', () => {
     expect(page2.body.items.length).toBeGreaterThan(0);
     const ids1 = page1.body.items.map((c: { id: string }) => c.id);
     for (const c of page2.body.items) expect(ids1).not.toContain(c.id);
+
+    const badCursor = await api(t.base, 'GET', '/api/v1/cases?page=bm90LWEtY3Vyc29y', { token: admin });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.error.details[0].field).toBe('query.page');
+    const badPhone = await api(t.base, 'GET', '/api/v1/cases?phone=call-me', { token: admin });
+    expect(badPhone.body.error.details).toEqual([{ field: 'query.phone', message: expect.any(String) }]);
 
     const bad = await api(t.base, 'GET', '/api/v1/cases?state=floating', { token: admin });
     expect(bad.status).toBe(400);

@@ -64,7 +64,10 @@ export async function startTestApp(opts: { mongoUri?: string; now?: () => Date; 
       if (!r.ok) throw new Error(r.error.message);
       return r.value.token;
     },
-    close: () => app.close(),
+    async close() {
+      await app.dropDatabase();
+      await app.close();
+    },
   };
 }
 

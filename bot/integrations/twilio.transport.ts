@@ -1,0 +1,41 @@
+import twilio from 'twilio';
+import type { MessageStatus } from '../../services/messaging/message.schema';
+import type { SmsTransport, TransportResult } from '../../services/messaging/gateway';
+
+export interface TwilioTransportOptions {
+  accountSid: string;
+  authToken: string;
+  from?: string;
+  messagingServiceSid?: string;
+  /** TWILIO_API_BASE_URL: a Twilio-compatible REST server instead of https://api.twilio.com. */
+  apiBaseUrl?: string;
+}
+
+const KNOWN: ReadonlySet<string> = new Set(['accepted', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read']);
+
+/** Sends with the twilio SDK. Retries are the gateway's (the SDK's own autoRetry is off, so nothing is sent twice). */
+export function createTwilioTransport(opts: TwilioTransportOptions): SmsTransport {
+  const client = twilio(opts.accountSid, opts.authToken, { autoRetry: false });
+  if (opts.apiBaseUrl) client.api.baseUrl = opts.apiBaseUrl.replace(/\/$/, '');
+  return {
+    name: 'twilio',
+    async send({ to, body, statusCallback }): Promise<TransportResult> {
+      try {
+        const sent = await client.messages.create({
+          to,
+          body,
+          ...(opts.messagingServiceSid ? { messagingServiceSid: opts.messagingServiceSid } : { from: opts.from! }),
+          ...(statusCallback ? { statusCallback } : {}),
+        });
+        const status = KNOWN.has(sent.status) ? (sent.status as MessageStatus) : 'queued';
+        return { ok: true, sid: sent.sid, status };
+      } catch (e) {
+        const ex = e as { status?: number; code?: number; message?: string };
+        if (typeof ex.status === 'number') {
+          return { ok: false, httpStatus: ex.status, code: typeof ex.code === 'number' ? ex.code : null, message: ex.message ?? 'Twilio error' };
+        }
+        throw e; // no HTTP answer: Twilio may or may not have the message, so never retry blindly
+      }
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { Schema, type Connection } from 'mongoose';
+import { ConsentRecord, type ConsentRepository } from '../services/consent/consent.schema';
+import type { Row } from './rows';
+
+/** One document per (number, purpose), keyed by the phone's keyed hash, never the number. */
+const ConsentSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    phoneHash: { type: String, required: true, index: true },
+    purpose: { type: String, required: true },
+    status: { type: String, required: true },
+    history: { type: [Schema.Types.Mixed], default: [] },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'consents', versionKey: false },
+);
+
+export function createConsentRepository(conn: Connection): ConsentRepository & { ensureIndexes(): Promise<void> } {
+  const model = conn.model('Consent', ConsentSchema);
+  return {
+    async ensureIndexes() {
+      await model.createIndexes();
+    },
+    async get(phoneHash) {
+      const rows = await model.find({ phoneHash }).lean<Row[]>();
+      const parse = (purpose: string) => {
+        const row = rows.find((r) => r['purpose'] === purpose);
+        if (!row) return null;
+        return ConsentRecord.parse({ phoneHash: row['phoneHash'], purpose: row['purpose'], status: row['status'], history: row['history'] });
+      };
+      return { care: parse('care'), marketing: parse('marketing') };
+    },
+    async record(phoneHash, purpose, change) {
+      await model.updateOne(
+        { _id: `${phoneHash}:${purpose}` },
+        { $set: { phoneHash, purpose, status: change.status, updatedAt: change.effectiveAt }, $push: { history: change } },
+        { upsert: true },
+      );
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import { Schema, type Connection } from 'mongoose';
+import { Message, STATUS_RANK, type MessageRepository } from '../services/messaging/message.schema';
+import { isDuplicateKey } from './db';
+import { rowCodec, type Row } from './rows';
+
+const MessageSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    direction: { type: String, required: true },
+    phoneHash: { type: String, required: true, index: true },
+    phone: { type: String, required: true },
+    body: { type: String, required: true },
+    purpose: { type: String, required: true },
+    template: { type: String, required: true },
+    idempotencyKey: { type: String, required: true, unique: true },
+    initiated: { type: Boolean, required: true },
+    caseId: { type: String, default: null, index: true },
+    language: { type: String, required: true },
+    timeZone: { type: String, default: null },
+    status: { type: String, required: true },
+    statusRank: { type: Number, required: true },
+    statusHistory: { type: [Schema.Types.Mixed], default: [] },
+    twilioSid: { type: String, default: null, index: true },
+    errorCode: { type: Number, default: null },
+    reason: { type: String, default: null },
+    sendAfter: { type: Date, default: null },
+    attempts: { type: Number, required: true },
+    seq: { type: Number, default: null },
+    handled: { type: Boolean, required: true },
+    createdAt: { type: Date, required: true, index: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'messages', versionKey: false, minimize: false },
+);
+MessageSchema.index({ phoneHash: 1, handled: 1, seq: 1 });
+
+const { fromRow, toRow } = rowCodec(Message);
+
+export function createMessageRepository(conn: Connection): MessageRepository & { ensureIndexes(): Promise<void> } {
+  const model = conn.model('Message', MessageSchema);
+  return {
+    async ensureIndexes() {
+      await model.createIndexes();
+    },
+    async insert(m) {
+      try {
+        await model.create(toRow(m));
+        return true;
+      } catch (e) {
+        if (isDuplicateKey(e)) return false;
+        throw e;
+      }
+    },
+    async findById(id) {
+      const row = await model.findById(id).lean<Row>();
+      return row ? fromRow(row) : null;
+    },
+    async findByKey(idempotencyKey) {
+      const row = await model.findOne({ idempotencyKey }).lean<Row>();
+      return row ? fromRow(row) : null;
+    },
+    async transition(id, fromStatuses, set, event, now) {
+      const row = await model
+        .findOneAndUpdate(
+          { _id: id, status: { $in: fromStatuses } },
+          { $set: { ...set, updatedAt: now }, ...(event ? { $push: { statusHistory: event } } : {}) },
+          { new: true },
+        )
+        .lean<Row>();
+      return row ? fromRow(row) : null;
+    },
+    async recordDeliveryStatus(twilioSid, event, now) {
+      await model.updateOne({ twilioSid }, { $push: { statusHistory: event }, $set: { updatedAt: now } });
+      const rank = STATUS_RANK[event.status];
+      await model.updateOne(
+        { twilioSid, statusRank: { $lt: rank } },
+        { $set: { status: event.status, statusRank: rank, ...(event.errorCode !== null ? { errorCode: event.errorCode } : {}) } },
+      );
+      const row = await model.findOne({ twilioSid }).lean<Row>();
+      return row ? fromRow(row) : null;
+    },
+    async countOutbound(f) {
+      const q: Record<string, unknown> = { direction: 'outbound', createdAt: { $gte: f.since }, status: { $in: f.statuses } };
+      if (f.phoneHash) q['phoneHash'] = f.phoneHash;
+      if (f.caseId) q['caseId'] = f.caseId;
+      if (f.purpose) q['purpose'] = f.purpose;
+      if (f.template) q['template'] = f.template;
+      return model.countDocuments(q);
+    },
+    async pendingInbound(phoneHash) {
+      const rows = await model.find({ phoneHash, direction: 'inbound', handled: false }).sort({ seq: 1 }).lean<Row[]>();
+      return rows.map(fromRow);
+    },
+    async markHandled(id, now) {
+      await model.updateOne({ _id: id }, { $set: { handled: true, updatedAt: now } });
+    },
+    async list(f, limit) {
+      const q: Record<string, unknown> = {};
+      if (f.phoneHash) q['phoneHash'] = f.phoneHash;
+      if (f.caseId) q['caseId'] = f.caseId;
+      const rows = await model.find(q).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<Row[]>();
+      return rows.map(fromRow);
+    },
+  };
+}

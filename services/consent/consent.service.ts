@@ -1,0 +1,58 @@
+import { PURPOSES, type ConsentRecord, type ConsentRepository, type ConsentSource, type ConsentStatus, type Purpose } from './consent.schema';
+
+export type ConsentStatuses = Record<Purpose, ConsentStatus>;
+
+/** Consent per number and purpose (domain.md §6): every change kept with its source and evidence. */
+export function createConsentService(deps: { consents: ConsentRepository; now: () => Date }) {
+  const { consents } = deps;
+
+  async function statuses(phoneHash: string): Promise<ConsentStatuses> {
+    const recs = await consents.get(phoneHash);
+    return { care: recs.care?.status ?? 'unknown', marketing: recs.marketing?.status ?? 'unknown' };
+  }
+
+  async function set(phoneHash: string, purpose: Purpose, status: ConsentStatus, source: ConsentSource, evidence: string | null, receivedAt: Date) {
+    await consents.record(phoneHash, purpose, { status, source, evidence, receivedAt, effectiveAt: deps.now() });
+  }
+
+  /** The status a purpose had before its latest revocation, so START gives back what STOP took. */
+  function beforeLastRevocation(rec: ConsentRecord | null): ConsentStatus {
+    if (!rec) return 'unknown';
+    const lastRevoke = rec.history.map((h) => h.status).lastIndexOf('revoked');
+    return lastRevoke > 0 ? rec.history[lastRevoke - 1]!.status : 'unknown';
+  }
+
+  return {
+    statuses,
+
+    async hasRevoked(phoneHash: string): Promise<boolean> {
+      const s = await statuses(phoneHash);
+      return PURPOSES.some((p) => s[p] === 'revoked');
+    },
+
+    /** STOP and its kin revoke every purpose at once. */
+    async revokeAll(phoneHash: string, source: ConsentSource, evidence: string | null, receivedAt: Date): Promise<void> {
+      for (const p of PURPOSES) await set(phoneHash, p, 'revoked', source, evidence, receivedAt);
+    },
+
+    /**
+     * START: care comes back (texting START asks for texts); marketing only if it was granted before the STOP,
+     * since marketing needs its own written opt-in.
+     */
+    async optIn(phoneHash: string, evidence: string, receivedAt: Date): Promise<void> {
+      const recs = await consents.get(phoneHash);
+      await set(phoneHash, 'care', 'granted', 'sms_keyword', evidence, receivedAt);
+      if (recs.marketing?.status === 'revoked' && beforeLastRevocation(recs.marketing) === 'granted') {
+        await set(phoneHash, 'marketing', 'granted', 'sms_keyword', evidence, receivedAt);
+      }
+    },
+
+    /** A person who texts us gives care consent for that number (prior express consent), unless they revoked it. */
+    async noteInbound(phoneHash: string, receivedAt: Date): Promise<void> {
+      if ((await statuses(phoneHash)).care === 'unknown') await set(phoneHash, 'care', 'granted', 'sms_inbound', null, receivedAt);
+    },
+
+    set,
+  };
+}
+export type ConsentService = ReturnType<typeof createConsentService>;

@@ -1,0 +1,88 @@
+/**
+ * The keyword layer (domain.md §6), pure: what an inbound SMS means for consent before any dialog sees it.
+ * Exact keywords are single words, case-insensitive, with surrounding spaces and punctuation ignored.
+ */
+export const OPT_OUT_WORDS = ['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout'] as const;
+export const OPT_IN_WORDS = ['start', 'yes', 'unstop'] as const;
+export const HELP_WORDS = ['help', 'info'] as const;
+
+export type KeywordKind = 'opt_out' | 'opt_in' | 'help';
+
+/** Lower-case, accents folded, surrounding punctuation and spaces dropped. */
+export function normalizeForKeywords(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '')
+    .replace(/\s+/g, ' ');
+}
+
+export function exactKeyword(text: string): { kind: KeywordKind; word: string } | null {
+  const word = normalizeForKeywords(text);
+  if ((OPT_OUT_WORDS as readonly string[]).includes(word)) return { kind: 'opt_out', word };
+  if ((OPT_IN_WORDS as readonly string[]).includes(word)) return { kind: 'opt_in', word };
+  if ((HELP_WORDS as readonly string[]).includes(word)) return { kind: 'help', word };
+  return null;
+}
+
+const MSG_EN = '(?:text(?:s|ing)?|messag(?:e|es|ing)|sms|msgs?|contact(?:ing)?|writ(?:e|ing)|send(?:ing)?|notifications?|reminders|spam)';
+const MSG_ES = '(?:mensajes?|textos?|sms|recordatorios|notificaciones)';
+
+/**
+ * Sentences a reasonable person reads as "stop texting me" (FCC, April 2025), in English and Spanish.
+ * Each needs a word about messaging or contact, so "can I stop by earlier?" or "I need to cancel my appointment"
+ * are not revocations.
+ */
+const REVOCATION_PATTERNS: RegExp[] = [
+  // English
+  new RegExp(`\\b(?:stop|quit|cease|end|halt)\\b(?:\\s+\\w+){0,3}\\s+${MSG_EN}\\b`),
+  new RegExp(`\\b(?:no|any) more\\s+(?:\\w+\\s+)?${MSG_EN}\\b`),
+  new RegExp(`\\b(?:don'?t|do not|dont|never|please don'?t)\\s+(?:\\w+\\s+)?(?:text|message|sms|contact|write|send)\\b(?:\\s+\\w+){0,2}\\s*(?:me|us|this number|my number|again|anymore)\\b`),
+  new RegExp(`\\b(?:i|we)\\s+(?:don'?t|do not|no longer)\\s+want\\s+(?:\\w+\\s+){0,3}${MSG_EN}\\b`),
+  /\bunsubscribe\b/,
+  /\bopt (?:me|us|this number|my number) out\b/,
+  /\bopt(?:[- ]?out)\b(?!\s+of\s+(?:the\s+)?(?:mri|ct|scan|exam|appointment))/,
+  /\b(?:remove|take|delete|erase)\s+(?:me|my number|this number)\s+(?:off|from)\b/,
+  /\b(?:lose|delete|erase|forget)\s+(?:my|this)\s+number\b/,
+  /\bleave me alone\b/,
+  /^(?:please\s+)?stop(?:\s+(?:it|now|please|all|this))*(?:\s+please)?$/,
+  // Spanish (accents folded)
+  new RegExp(`\\bno (?:me |nos )?(?:manden|envien|escriban|mande|envie|escriba|contacten|contacte|mandes|envies|escribas)\\b(?:\\s+\\w+){0,3}\\s*(?:mas|nunca)\\b`),
+  new RegExp(`\\bno (?:quiero|queremos) (?:recibir )?(?:mas |ningun |ninguno |ninguna )?${MSG_ES}\\b`),
+  new RegExp(`\\b(?:ya )?no mas\\s+(?:\\w+\\s+)?${MSG_ES}\\b`),
+  new RegExp(`\\b(?:dej(?:e|en|a|ar)|par(?:e|en|a|ar)|ya no)\\s+(?:de\\s+)?(?:escribirme|escribirnos|enviarme|mandarme|contactarme|enviar|mandar|escribir)\\b`),
+  /\b(?:darme|dar me|me doy|me quiero dar|quiero darme|denme|deme) de baja\b/,
+  /\bbaja\b.*\b(?:lista|mensajes|textos)\b/,
+  /\bborr(?:e|en|a|ar)(?:me| mi numero| mi telefono)\b/,
+  /\b(?:dejenme|dejeme|dejame) en paz\b/,
+  new RegExp(`\\bbasta de\\s+${MSG_ES}\\b`),
+  /\bcancelar (?:la )?suscripcion\b/,
+  /^(?:por favor\s+)?(?:alto|basta|parar|para ya)(?:\s+por favor)?$/,
+];
+
+/** An exact opt-out word, or a sentence that revokes consent in words. */
+export function isRevocation(text: string): boolean {
+  if (exactKeyword(text)?.kind === 'opt_out') return true;
+  const t = normalizeForKeywords(text).replace(/[¿¡!?.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+  return REVOCATION_PATTERNS.some((p) => p.test(t));
+}
+
+export type InboundClassification =
+  | { kind: 'opt_out'; via: 'keyword' | 'free_text' }
+  | { kind: 'opt_in' }
+  | { kind: 'help' }
+  | { kind: 'message' };
+
+/**
+ * `YES` is an opt-in word, but patients also answer questions with it: it re-subscribes only a number that has
+ * something revoked; otherwise the dialog gets it.
+ */
+export function classifyInbound(text: string, hasRevokedPurpose: boolean): InboundClassification {
+  const kw = exactKeyword(text);
+  if (kw?.kind === 'opt_out') return { kind: 'opt_out', via: 'keyword' };
+  if (kw?.kind === 'help') return { kind: 'help' };
+  if (kw?.kind === 'opt_in' && (kw.word !== 'yes' || hasRevokedPurpose)) return { kind: 'opt_in' };
+  if (isRevocation(text)) return { kind: 'opt_out', via: 'free_text' };
+  return { kind: 'message' };
+}

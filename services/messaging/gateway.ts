@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { SiteConfig } from '../config/site.schema';
+import type { ConsentService } from '../consent/consent.service';
+import type { Purpose } from '../consent/consent.schema';
+import { timeZoneForPhone } from '../contact/area-codes';
+import type { Locks } from '../locks';
+import { STATUS_RANK, type Message, type MessageRepository, type MessageStatus } from './message.schema';
+import { nextSendTime } from './quiet-hours';
+import { templateInfo, type Language } from './templates';
+
+/** What a transport reports: Twilio's HTTP status and error code when the send was refused. */
+export type TransportResult =
+  | { ok: true; sid: string; status: MessageStatus }
+  | { ok: false; httpStatus: number; code: number | null; message: string };
+
+export interface SmsTransport {
+  readonly name: 'twilio' | 'log';
+  send(msg: { to: string; body: string; statusCallback: string | null }): Promise<TransportResult>;
+}
+
+/** Delayed delivery for messages that must wait for the send window (BullMQ in models/). */
+export interface DeferredSends {
+  schedule(messageId: string, at: Date): Promise<void>;
+}
+
+export interface OutboundRequest {
+  to: string;
+  body: string;
+  purpose: Purpose;
+  template: string;
+  /** The same key never produces a second message. */
+  idempotencyKey: string;
+  /** Messages we start wait for the send window; replies in a live conversation do not. */
+  initiated: boolean;
+  language: Language;
+  caseId?: string | null;
+  /** From the patient's record, when known. */
+  timeZone?: string | null;
+}
+
+export type SendOutcome =
+  | { outcome: 'sent'; message: Message }
+  | { outcome: 'deferred'; message: Message }
+  | { outcome: 'refused'; message: Message }
+  | { outcome: 'failed'; message: Message }
+  | { outcome: 'duplicate'; message: Message };
+
+export interface GatewayDeps {
+  messages: MessageRepository;
+  consent: ConsentService;
+  transport: SmsTransport;
+  deferred: DeferredSends;
+  locks: Locks;
+  site: SiteConfig;
+  hashPhone: (e164: string) => string;
+  now: () => Date;
+  /** Base for Twilio's status callbacks (PUBLIC_BASE_URL); null for the log transport. */
+  statusCallbackUrl: string | null;
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts for 429 and 5xx answers, the first included. */
+  maxAttempts?: number;
+}
+
+const HOUR = 3_600_000;
+const SENT_STATUSES: MessageStatus[] = ['sending', 'accepted', 'queued', 'sent', 'delivered', 'undelivered', 'read'];
+
+/**
+ * The one door every outbound SMS goes through (domain.md §6). The message is stored first under its idempotency
+ * key; the checks run at send time (so a deferred message is checked again when it is due); then it is sent once.
+ */
+export function createGateway(deps: GatewayDeps) {
+  const { messages, consent, transport, site } = deps;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const maxAttempts = deps.maxAttempts ?? 4;
+
+  async function finish(m: Message, status: MessageStatus, set: Partial<Message>, errorCode: number | null = null): Promise<Message> {
+    const now = deps.now();
+    const updated = await messages.transition(
+      m.id,
+      [m.status],
+      { status, statusRank: STATUS_RANK[status], ...set },
+      { status, at: now, errorCode },
+      now,
+    );
+    return updated ?? (await messages.findById(m.id)) ?? m;
+  }
+
+  async function capReason(m: Message): Promise<string | null> {
+    const now = deps.now().getTime();
+    const caps = site.frequencyCaps;
+    if (m.purpose === 'marketing') {
+      const n = await messages.countOutbound({ phoneHash: m.phoneHash, purpose: 'marketing', since: new Date(now - 24 * HOUR), statuses: SENT_STATUSES });
+      if (n >= caps.marketingPer24h) return 'frequency_cap:marketing_24h';
+    }
+    if (m.initiated && templateInfo(m.template)?.reminder && m.caseId) {
+      const base = { caseId: m.caseId, template: m.template, statuses: SENT_STATUSES };
+      if ((await messages.countOutbound({ ...base, since: new Date(now - 24 * HOUR) })) >= caps.careRemindersPerDay) return 'frequency_cap:care_day';
+      if ((await messages.countOutbound({ ...base, since: new Date(now - 7 * 24 * HOUR) })) >= caps.careRemindersPerWeek) return 'frequency_cap:care_week';
+    }
+    return null;
+  }
+
+  /** Runs the send-time checks and sends. Safe to call again for the same message: it never sends twice. */
+  async function dispatch(messageId: string): Promise<SendOutcome> {
+    const locked = await deps.locks.withLock(`sms-out:${messageId}`, async (): Promise<SendOutcome> => {
+      const m = await messages.findById(messageId);
+      if (!m) throw new Error(`outbound message ${messageId} does not exist`);
+      if (m.status !== 'pending' && m.status !== 'deferred') return { outcome: 'duplicate', message: m };
+
+      const tpl = templateInfo(m.template);
+      if (!tpl || !(tpl.purposes as readonly string[]).includes(m.purpose)) {
+        return { outcome: 'refused', message: await finish(m, 'refused', { reason: `template_not_allowed:${m.template}:${m.purpose}` }) };
+      }
+      if (!tpl.consentExempt) {
+        const status = (await consent.statuses(m.phoneHash))[m.purpose];
+        if (status !== 'granted') {
+          return { outcome: 'refused', message: await finish(m, 'refused', { reason: `no_consent:${m.purpose}:${status}` }) };
+        }
+      }
+      if (m.initiated) {
+        const zone = m.timeZone ?? timeZoneForPhone(m.phone) ?? site.center.timeZone;
+        const now = deps.now();
+        const at = nextSendTime(now, zone, site.quietHours[m.purpose]);
+        if (at.getTime() > now.getTime()) {
+          const deferred = await finish(m, 'deferred', { sendAfter: at, reason: `quiet_hours:${zone}` });
+          await deps.deferred.schedule(m.id, at);
+          return { outcome: 'deferred', message: deferred };
+        }
+      }
+      const cap = await capReason(m);
+      if (cap) return { outcome: 'refused', message: await finish(m, 'refused', { reason: cap }) };
+
+      let sending = await finish(m, 'sending', {});
+      for (let attempt = 1; ; attempt++) {
+        const r = await transport.send({ to: m.phone, body: m.body, statusCallback: deps.statusCallbackUrl });
+        if (r.ok) {
+          const updated = await finish(sending, r.status, { twilioSid: r.sid, attempts: attempt, reason: null });
+          return { outcome: 'sent', message: updated };
+        }
+        if (r.code === 21610) {
+          // The recipient replied STOP to the carrier: record it as an opt-out of every purpose; never retry.
+          await consent.revokeAll(m.phoneHash, 'carrier', `twilio error 21610`, deps.now());
+          return { outcome: 'failed', message: await finish(sending, 'failed', { attempts: attempt, reason: 'carrier_opt_out' }, 21610) };
+        }
+        const retryable = r.httpStatus === 429 || r.httpStatus >= 500;
+        if (!retryable || attempt >= maxAttempts) {
+          const reason = retryable ? `transport_retries_exhausted:${r.httpStatus}` : `transport_refused:${r.httpStatus}`;
+          return { outcome: 'failed', message: await finish(sending, 'failed', { attempts: attempt, reason }, r.code) };
+        }
+        // Twilio did not take the message (429 / 5xx): the same stored message is tried again, never a new one.
+        sending = (await messages.transition(sending.id, ['sending'], { attempts: attempt }, null, deps.now())) ?? sending;
+        await sleep(Math.min(200 * 2 ** (attempt - 1), 5_000));
+      }
+    });
+    if (!locked.ok) {
+      const m = await messages.findById(messageId);
+      if (!m) throw new Error(`outbound message ${messageId} does not exist`);
+      return { outcome: 'duplicate', message: m }; // another process is sending it right now
+    }
+    return locked.value;
+  }
+
+  return {
+    dispatch,
+
+    /** Stores the message under its idempotency key, then dispatches it. A repeated key sends nothing more. */
+    async send(req: OutboundRequest): Promise<SendOutcome> {
+      const now = deps.now();
+      const m: Message = {
+        id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        direction: 'outbound',
+        phoneHash: deps.hashPhone(req.to),
+        phone: req.to,
+        body: req.body,
+        purpose: req.purpose,
+        template: req.template,
+        idempotencyKey: req.idempotencyKey,
+        initiated: req.initiated,
+        caseId: req.caseId ?? null,
+        language: req.language,
+        timeZone: req.timeZone ?? null,
+        status: 'pending',
+        statusRank: STATUS_RANK.pending,
+        statusHistory: [{ status: 'pending', at: now, errorCode: null }],
+        twilioSid: null,
+        errorCode: null,
+        reason: null,
+        sendAfter: null,
+        attempts: 0,
+        seq: null,
+        handled: true,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (!(await messages.insert(m))) {
+        const existing = await messages.findByKey(req.idempotencyKey);
+        if (!existing) throw new Error('idempotency key reported taken but not found');
+        // A retry of a message that is still pending (a crash between store and send) is finished, not repeated.
+        return existing.status === 'pending' ? dispatch(existing.id) : { outcome: 'duplicate', message: existing };
+      }
+      return dispatch(m.id);
+    },
+  };
+}
+export type Gateway = ReturnType<typeof createGateway>;

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { Purpose } from '../consent/consent.schema';
+
+export const MessageStatus = z.enum([
+  'received', // inbound
+  'pending', // stored, not yet sent
+  'deferred', // waiting for the recipient's send window
+  'sending',
+  'accepted',
+  'queued',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'read',
+  'refused', // stopped at the gateway (consent, caps, template), never sent
+]);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+/** Order of delivery statuses: a callback may only move a message forward (domain.md §6). */
+export const STATUS_RANK: Record<MessageStatus, number> = {
+  received: 0,
+  pending: 0,
+  deferred: 1,
+  sending: 2,
+  accepted: 3,
+  queued: 4,
+  sent: 5,
+  delivered: 6,
+  undelivered: 6,
+  failed: 6,
+  refused: 6,
+  read: 7,
+};
+
+export const StatusEvent = z.object({ status: MessageStatus, at: z.date(), errorCode: z.number().int().nullable() });
+
+export const Message = z.object({
+  id: z.string(),
+  direction: z.enum(['inbound', 'outbound']),
+  phoneHash: z.string(),
+  /** The number itself: needed to send; stored, never logged. */
+  phone: z.string(),
+  body: z.string(),
+  purpose: Purpose,
+  template: z.string(),
+  /** Unique per message; inbound messages use `in:<MessageSid>`. */
+  idempotencyKey: z.string(),
+  /** true for messages we start (reminders, campaigns), which wait for the send window. */
+  initiated: z.boolean(),
+  caseId: z.string().nullable(),
+  language: z.enum(['en', 'es']),
+  /** The recipient's zone from their record, when known; else the area code's, else the center's. */
+  timeZone: z.string().nullable(),
+  status: MessageStatus,
+  statusRank: z.number().int(),
+  statusHistory: z.array(StatusEvent),
+  twilioSid: z.string().nullable(),
+  errorCode: z.number().int().nullable(),
+  /** Why the gateway refused or deferred it, in stable words (e.g. `no_consent:marketing`). */
+  reason: z.string().nullable(),
+  sendAfter: z.date().nullable(),
+  attempts: z.number().int(),
+  /** Inbound only: arrival order per number, and whether its turn ran. */
+  seq: z.number().int().nullable(),
+  handled: z.boolean(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Message = z.infer<typeof Message>;
+
+export interface MessageRepository {
+  /** false when a message with this idempotency key exists already (the database's unique index decides). */
+  insert(m: Message): Promise<boolean>;
+  findById(id: string): Promise<Message | null>;
+  findByKey(idempotencyKey: string): Promise<Message | null>;
+  /** Sets fields and appends a status event, only if the message is still in one of `fromStatuses`. */
+  transition(
+    id: string,
+    fromStatuses: MessageStatus[],
+    set: Partial<Pick<Message, 'status' | 'statusRank' | 'twilioSid' | 'errorCode' | 'reason' | 'sendAfter' | 'attempts'>>,
+    event: z.infer<typeof StatusEvent> | null,
+    now: Date,
+  ): Promise<Message | null>;
+  /** A delivery status from Twilio: always appended to the history; the current status moves only forward. */
+  recordDeliveryStatus(twilioSid: string, event: z.infer<typeof StatusEvent>, now: Date): Promise<Message | null>;
+  countOutbound(filter: { phoneHash?: string; caseId?: string; purpose?: Purpose; template?: string; since: Date; statuses: MessageStatus[] }): Promise<number>;
+  /** Inbound messages of one number whose turn has not run, oldest arrival first. */
+  pendingInbound(phoneHash: string): Promise<Message[]>;
+  markHandled(id: string, now: Date): Promise<void>;
+  list(filter: { phoneHash?: string; caseId?: string }, limit: number): Promise<Message[]>;
+}
