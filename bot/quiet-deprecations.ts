@@ -3,9 +3,10 @@
  * DEP0111 twice at every start. It is harmless here (we serve plain HTTP/1.1); drop that one warning only.
  * Imported before restify.
  */
-const emitWarning: (w: string | Error, ...r: unknown[]) => void = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+const emitWarning = process.emitWarning.bind(process) as unknown as (w: string | Error, ...r: unknown[]) => void;
+function filtered(warning: string | Error, ...rest: unknown[]): void {
   const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
   if (code === 'DEP0111') return;
   emitWarning(warning, ...rest);
-}) as typeof process.emitWarning;
+}
+process.emitWarning = filtered;
