@@ -14,6 +14,15 @@ import { createMetrics } from './metrics';
 import { registerCaseRoutes } from './routes/cases.route';
 import { registerHealthRoutes } from './routes/health.route';
 import { createHttpServer } from './server';
+import { ConversationState } from 'botbuilder';
+import { createDeferredSends } from '../models/deferred-sends.queue';
+import { createConsentService } from '../services/consent/consent.service';
+import { createKeywordLayer } from '../services/consent/keyword-layer';
+import { createGateway, type SmsTransport } from '../services/messaging/gateway';
+import { IntakeBot } from './intake.bot';
+import { SmsAdapter } from './sms/sms.adapter';
+import { registerSmsRoutes } from './sms/sms.route';
+import { createSmsTurns } from './sms/sms.turns';
 
 export interface AppOptions {
   mongoUri: string;
@@ -26,6 +35,16 @@ export interface AppOptions {
   phoneHashKey: string;
   logger: Logger;
   now?: () => Date;
+  sms: {
+    transport: SmsTransport;
+    /** null only outside production: webhooks are then accepted unsigned, with a warning. */
+    authToken: string | null;
+    publicBaseUrl: string;
+  };
+  /** Run the queue workers in this process (role worker or all). */
+  runWorkers: boolean;
+  /** Tests: how long the gateway waits between retries. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
@@ -51,18 +70,55 @@ export async function createApp(opts: AppOptions) {
   const repos = createRepositories(conn);
   await repos.ensureIndexes();
 
+  const metrics = createMetrics();
+  const prefix = opts.redisPrefix ?? 'iib:';
+  const locks = createRedisLocks(redis, { prefix, onReleaseError: (e) => opts.logger.warn({ err: e }, 'lock release failed') });
+  const hashPhone = createPhoneHasher(opts.phoneHashKey);
+  const consent = createConsentService({ consents: repos.consents, now });
+  const deferred = createDeferredSends(opts.redisUrl, prefix, now);
+  const gateway = createGateway({
+    messages: repos.messages,
+    consent,
+    transport: opts.sms.transport,
+    deferred,
+    locks,
+    site: opts.site,
+    hashPhone,
+    now,
+    statusCallbackUrl: opts.sms.transport.name === 'twilio' ? `${opts.sms.publicBaseUrl}/api/sms/status` : null,
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  });
+  if (opts.runWorkers) {
+    deferred.startWorker((id) => gateway.dispatch(id), (e) => opts.logger.error({ err: e }, 'deferred SMS job failed'));
+  }
+  const conversationState = new ConversationState(repos.botState);
+  const bot = new IntakeBot(conversationState, opts.site);
+  const smsTurns = createSmsTurns({
+    messages: repos.messages,
+    locks: createRedisLocks(redis, { prefix, waitMs: 30_000, ttlMs: 30_000 }),
+    redis,
+    redisPrefix: prefix,
+    keywordLayer: createKeywordLayer({ consent, gateway, site: opts.site, hashPhone }),
+    adapter: new SmsAdapter(gateway),
+    bot,
+    conversationState,
+    hashPhone,
+    now,
+    logger: opts.logger,
+    metrics,
+  });
+
   const staffTokens = createStaffTokenService({ tokens: repos.staffTokens, orgs: repos.referrers, now });
   const cases = createCaseService({
     cases: repos.cases,
     patients: repos.patients,
     site: opts.site,
     orgs: repos.referrers,
-    locks: createRedisLocks(redis, { prefix: opts.redisPrefix ?? 'iib:' }),
-    hashPhone: createPhoneHasher(opts.phoneHashKey),
+    locks,
+    hashPhone,
     now,
   });
 
-  const metrics = createMetrics();
   const server = createHttpServer(opts.logger, metrics);
   const route = createRoute(opts.logger);
   registerHealthRoutes(server, {
@@ -74,11 +130,22 @@ export async function createApp(opts: AppOptions) {
     ],
   });
   registerCaseRoutes(server, { route, cases, authenticate: createAuthenticator(staffTokens), metrics });
+  registerSmsRoutes(server, {
+    route,
+    turns: smsTurns,
+    messages: repos.messages,
+    authToken: opts.sms.authToken,
+    publicBaseUrl: opts.sms.publicBaseUrl,
+    logger: opts.logger,
+    now,
+  });
 
   return {
     server,
     repos,
-    services: { cases, staffTokens },
+    services: { cases, staffTokens, gateway, consent },
+    deferred,
+    redis,
     metrics,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       await new Promise<void>((resolve, reject) => {
@@ -101,6 +168,7 @@ export async function createApp(opts: AppOptions) {
           server.close(() => resolve());
         });
       }
+      await deferred.close();
       await conn.close();
       redis.disconnect();
     },

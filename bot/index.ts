@@ -7,6 +7,8 @@ import { dbNameFrom } from '../models/db';
 import { parseEnv } from '../services/config/env.schema';
 import { repoRoot, resolveMongo, resolveRedis, type ServiceHandle } from '../scripts/local-infra';
 import { createApp } from './app';
+import { createLogTransport } from './integrations/log.transport';
+import { createTwilioTransport } from './integrations/twilio.transport';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from './config';
 import { createLogger } from './logger';
 
@@ -58,6 +60,21 @@ export async function main(argv: string[]): Promise<void> {
       site: siteResult.value,
       phoneHashKey: env.PHONE_HASH_KEY,
       logger,
+      runWorkers: role !== 'web',
+      sms: {
+        transport:
+          env.SMS_TRANSPORT === 'twilio'
+            ? createTwilioTransport({
+                accountSid: env.TWILIO_ACCOUNT_SID!,
+                authToken: env.TWILIO_AUTH_TOKEN!,
+                ...(env.TWILIO_FROM_NUMBER ? { from: env.TWILIO_FROM_NUMBER } : {}),
+                ...(env.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID } : {}),
+                ...(env.TWILIO_API_BASE_URL ? { apiBaseUrl: env.TWILIO_API_BASE_URL } : {}),
+              })
+            : createLogTransport(say),
+        authToken: env.TWILIO_AUTH_TOKEN ?? null,
+        publicBaseUrl: env.PUBLIC_BASE_URL,
+      },
     });
     if (role === 'web' || role === 'all') port = await app.listen(env.PORT);
   } catch (e) {
@@ -70,9 +87,10 @@ export async function main(argv: string[]): Promise<void> {
     say(`Center:   ${siteResult.value.center.name} (${env.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG})`);
     say(`Listening on port ${port} (role ${role}, SMS transport ${env.SMS_TRANSPORT}, understanding ${env.NLU})`);
     say(`  health     ${base}/healthz   readiness ${base}/readyz   metrics ${base}/metrics`);
+    say(`  SMS webhook ${base}/api/sms/inbound   status callback ${base}/api/sms/status`);
     say(`  staff API  ${base}/api/v1/cases  (make a token: npm run cli -- staff create --name "Your Name" --role admin)`);
   }
-  if (role === 'worker') say('Worker role: connected; no job queues are defined yet.');
+  if (role === 'worker') say('Worker role: running the deferred-SMS queue.');
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { createMongoStorage } from './bot-state.storage';
 import { createCaseRepository } from './case.repository';
 import { createConsentRepository } from './consent.repository';
 import { createMessageRepository } from './message.repository';
@@ -15,6 +16,7 @@ export function createRepositories(conn: Connection) {
     patients: createPatientRepository(conn),
     referrers: createReferrerRepository(conn),
     staffTokens: createStaffTokenRepository(conn),
+    botState: createMongoStorage(conn),
   };
   return {
     ...repos,

@@ -9,9 +9,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../bot/app';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
+import { createLogTransport } from '../bot/integrations/log.transport';
 import { createLogger } from '../bot/logger';
 import { ensureFerretDb, repoRoot, resolveRedis, startFerretDb } from './local-infra';
 
+const BENCH_TOKEN = 'bench-auth-token';
+const PUBLIC_BASE = 'https://bench.invalid';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 
@@ -73,6 +76,8 @@ async function main(): Promise<void> {
     site: site.value,
     phoneHashKey: 'bench',
     logger: createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() })),
+    runWorkers: false,
+    sms: { transport: createLogTransport(() => undefined), authToken: BENCH_TOKEN, publicBaseUrl: PUBLIC_BASE },
   });
   try {
     const port = await app.listen(0, '127.0.0.1');

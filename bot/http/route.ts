@@ -7,6 +7,8 @@ export interface Reply {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** Sent as-is with this content type instead of JSON (TwiML). */
+  raw?: { contentType: string; text: string };
 }
 
 /**
@@ -19,7 +21,13 @@ export function createRoute(logger: Logger) {
       .then(
       (reply) => {
         for (const [k, v] of Object.entries(reply.headers ?? {})) res.header(k, v);
-        res.send(reply.status, reply.body);
+        if (reply.raw) {
+          res.setHeader('Content-Type', reply.raw.contentType);
+          res.writeHead(reply.status);
+          res.end(reply.raw.text);
+        } else {
+          res.send(reply.status, reply.body);
+        }
         next();
       },
       (e: unknown) => {

@@ -11,7 +11,7 @@ export function createLogTransport(write: (line: string) => void): SmsTransport 
     name: 'log',
     send({ to, body }) {
       write(`[sms to ${maskPhone(to)}] ${body.replace(/\n/g, '\n    ')}`);
-      return Promise.resolve({ ok: true, sid: `SMLOG${randomBytes(14).toString('hex')}`, status: 'sent' });
+      return Promise.resolve({ ok: true, sid: `SM${randomBytes(16).toString('hex')}`, status: 'sent' });
     },
   };
 }

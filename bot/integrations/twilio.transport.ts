@@ -9,14 +9,20 @@ export interface TwilioTransportOptions {
   messagingServiceSid?: string;
   /** TWILIO_API_BASE_URL: a Twilio-compatible REST server instead of https://api.twilio.com. */
   apiBaseUrl?: string;
+  /** HTTP keep-alive to Twilio (default on). */
+  keepAlive?: boolean;
 }
 
 const KNOWN: ReadonlySet<string> = new Set(['accepted', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read']);
 
 /** Sends with the twilio SDK. Retries are the gateway's (the SDK's own autoRetry is off, so nothing is sent twice). */
 export function createTwilioTransport(opts: TwilioTransportOptions): SmsTransport {
-  const client = twilio(opts.accountSid, opts.authToken, { autoRetry: false });
-  if (opts.apiBaseUrl) client.api.baseUrl = opts.apiBaseUrl.replace(/\/$/, '');
+  const client = twilio(opts.accountSid, opts.authToken, { autoRetry: false, keepAlive: opts.keepAlive ?? true });
+  if (opts.apiBaseUrl) {
+    client.api.baseUrl = opts.apiBaseUrl.replace(/\/$/, '');
+    // The SDK rewrites host names for Twilio regions (x.y → x.y.x.y for a two-label host): keep ours as given.
+    (client as unknown as { getHostname: (host: string) => string }).getHostname = (host) => host;
+  }
   return {
     name: 'twilio',
     async send({ to, body, statusCallback }): Promise<TransportResult> {

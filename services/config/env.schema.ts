@@ -61,8 +61,10 @@ export function parseEnv(raw: Record<string, string | undefined>): Result<Env, '
   if (production && !e.TWILIO_AUTH_TOKEN) refusals.push('TWILIO_AUTH_TOKEN: must be set when NODE_ENV=production (webhook signatures)');
   if (production && e.SMS_TRANSPORT === 'log') refusals.push('SMS_TRANSPORT: log prints messages and is not allowed when NODE_ENV=production');
   if (production && !e.MONGODB_URI) refusals.push('MONGODB_URI: must be set when NODE_ENV=production (no embedded database in production)');
-  if (e.SMS_TRANSPORT === 'twilio' && !(e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN)) {
-    refusals.push('SMS_TRANSPORT: twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+  const twilioReady = e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN;
+  if (e.SMS_TRANSPORT === 'twilio' && !twilioReady) refusals.push('SMS_TRANSPORT: twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+  if ((e.SMS_TRANSPORT === 'twilio' || (!e.SMS_TRANSPORT && twilioReady)) && !e.TWILIO_FROM_NUMBER && !e.TWILIO_MESSAGING_SERVICE_SID) {
+    refusals.push('TWILIO_FROM_NUMBER: set it or TWILIO_MESSAGING_SERVICE_SID to send through Twilio');
   }
   if (e.NLU === 'openai' && !e.OPENAI_API_KEY) refusals.push('NLU: openai needs OPENAI_API_KEY');
   if (refusals.length > 0) return err('INVALID_ENV', `Invalid environment:\n  ${refusals.join('\n  ')}`, refusals);

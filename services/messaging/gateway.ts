@@ -78,7 +78,7 @@ export function createGateway(deps: GatewayDeps) {
     const updated = await messages.transition(
       m.id,
       [m.status],
-      { status, statusRank: STATUS_RANK[status], ...set },
+      { status, statusRank: STATUS_RANK[status], ...set, ...(errorCode !== null ? { errorCode } : {}) },
       { status, at: now, errorCode },
       now,
     );

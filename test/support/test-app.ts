@@ -6,6 +6,8 @@ import { loadSiteConfig, DEFAULT_SITE_CONFIG } from '../../bot/config';
 import { createLogger } from '../../bot/logger';
 import type { SiteConfig } from '../../services/config/site.schema';
 import type { Role } from '../../services/staff/staff.roles';
+import type { SmsTransport } from '../../services/messaging/gateway';
+import { createLogTransport } from '../../bot/integrations/log.transport';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -25,18 +27,34 @@ export function uniqueDbName(prefix: string): string {
   return `t_${prefix}_${randomBytes(4).toString('hex')}`;
 }
 
+export const PUBLIC_BASE_URL = 'https://intake.test';
+export const TWILIO_AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
+
 export interface TestApp {
   app: App;
   base: string;
   /** Every log line the app wrote, raw. */
   logs: string[];
+  /** What the log SMS transport printed (when the test did not bring its own transport). */
+  smsOut: string[];
   token(role: Role, opts?: { referrerOrgId?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
 /** The real app on a free port, on a fresh database of the shared test server, with its log output captured. */
-export async function startTestApp(opts: { mongoUri?: string; now?: () => Date; name?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: {
+    mongoUri?: string;
+    now?: () => Date;
+    name?: string;
+    transport?: SmsTransport;
+    authToken?: string | null;
+    runWorkers?: boolean;
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
+): Promise<TestApp> {
   const logs: string[] = [];
+  const smsOut: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       logs.push(chunk.toString());
@@ -52,6 +70,13 @@ export async function startTestApp(opts: { mongoUri?: string; now?: () => Date; 
     phoneHashKey: 'test-hash-key',
     logger: createLogger('debug', sink),
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    runWorkers: opts.runWorkers ?? false,
+    sms: {
+      transport: opts.transport ?? createLogTransport((l) => smsOut.push(l)),
+      authToken: opts.authToken === undefined ? TWILIO_AUTH_TOKEN : opts.authToken,
+      publicBaseUrl: PUBLIC_BASE_URL,
+    },
   });
   const port = await app.listen(0, '127.0.0.1');
   let n = 0;
@@ -59,6 +84,7 @@ export async function startTestApp(opts: { mongoUri?: string; now?: () => Date; 
     app,
     base: `http://127.0.0.1:${port}`,
     logs,
+    smsOut,
     async token(role, o = {}) {
       const r = await app.services.staffTokens.create({ name: `${role} ${++n}`, role, referrerOrgId: o.referrerOrgId ?? null });
       if (!r.ok) throw new Error(r.error.message);

@@ -22,8 +22,14 @@ describe('environment', () => {
   });
 
   test('credentials switch the defaults to twilio and openai', () => {
-    const r = parseEnv({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x', OPENAI_API_KEY: 'sk-test' });
+    const r = parseEnv({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x', TWILIO_FROM_NUMBER: '+15125550199', OPENAI_API_KEY: 'sk-test' });
     expect(r).toMatchObject({ ok: true, value: { SMS_TRANSPORT: 'twilio', NLU: 'openai' } });
+  });
+
+  test('Twilio credentials without a sender are refused naming TWILIO_FROM_NUMBER', () => {
+    const r = parseEnv({ TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('TWILIO_FROM_NUMBER');
   });
 
   test('production refuses unsafe settings, naming each variable', () => {
@@ -32,6 +38,8 @@ describe('environment', () => {
     if (!r.ok) {
       expect(r.error.message).toContain('PHONE_HASH_KEY');
       expect(r.error.message).toContain('MONGODB_URI');
+      expect(r.error.message).toContain('MicrosoftAppId');
+      expect(r.error.message).toContain('TWILIO_AUTH_TOKEN');
     }
   });
 

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { ActivityHandler, ConversationState } from 'botbuilder';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { KeywordLayer } from '../../services/consent/keyword-layer';
+import type { Locks } from '../../services/locks';
+import { STATUS_RANK, type Message, type MessageRepository } from '../../services/messaging/message.schema';
+import { detectLanguage } from '../../services/messaging/language';
+import type { Metrics } from '../metrics';
+import type { SmsAdapter } from './sms.adapter';
+
+export interface InboundParams {
+  messageSid: string;
+  from: string;
+  body: string;
+}
+
+export interface SmsTurnsDeps {
+  messages: MessageRepository;
+  locks: Locks;
+  redis: Redis;
+  redisPrefix: string;
+  keywordLayer: KeywordLayer;
+  adapter: SmsAdapter;
+  bot: ActivityHandler;
+  conversationState: ConversationState;
+  hashPhone: (e164: string) => string;
+  now: () => Date;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+const DEDUPE_TTL_S = 7 * 24 * 3600;
+/** How long a turn waits for an earlier-numbered message of the same phone that is still being stored. */
+const GAP_WAIT_MS = 2_000;
+
+/**
+ * One SMS turn at a time per phone number, in arrival order (architecture §2): each inbound message gets a
+ * per-number sequence number from Redis when it arrives, is stored (the unique MessageSid refuses repeats), and
+ * whoever holds the number's lock runs every waiting message in sequence order.
+ */
+export function createSmsTurns(deps: SmsTurnsDeps) {
+  const { messages, redis, redisPrefix: prefix } = deps;
+
+  async function runOne(m: Message): Promise<void> {
+    const turn = { phone: m.phone, phoneHash: m.phoneHash, text: m.body, messageSid: m.idempotencyKey.slice(3), language: m.language, receivedAt: m.createdAt };
+    if ((await deps.keywordLayer(turn)) === 'continue') {
+      await deps.adapter.runTurn(turn, async (context) => {
+        await deps.bot.run(context);
+        await deps.conversationState.saveChanges(context);
+      });
+      deps.metrics.botTurns.inc({ channel: 'sms' });
+    }
+    await messages.markHandled(m.id, deps.now());
+    await redis.set(`${prefix}sms:done:${m.phoneHash}`, String(m.seq));
+  }
+
+  async function drain(phoneHash: string): Promise<void> {
+    const locked = await deps.locks.withLock(`sms-turn:${phoneHash}`, async () => {
+      const deadline = Date.now() + GAP_WAIT_MS;
+      for (;;) {
+        const pending = await messages.pendingInbound(phoneHash);
+        const first = pending[0];
+        if (!first) return;
+        let expected = Number((await redis.get(`${prefix}sms:done:${phoneHash}`)) ?? 0) + 1;
+        const skipped = new Set((await redis.smembers(`${prefix}sms:skip:${phoneHash}`)).map(Number));
+        while (skipped.has(expected)) expected++;
+        // An earlier message of this number got its number but is not stored yet: give it a moment to land.
+        if (first.seq !== null && first.seq > expected && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 25));
+          continue;
+        }
+        await runOne(first);
+      }
+    });
+    if (!locked.ok) deps.logger.warn({ code: locked.error.code }, 'sms turn lock busy; the waiting message runs with the next turn');
+  }
+
+  return {
+    /** 'duplicate' when this MessageSid was seen before: nothing is stored and no turn runs. */
+    async receive(p: InboundParams): Promise<'duplicate' | 'accepted'> {
+      const seen = `${prefix}sms:sid:${p.messageSid}`;
+      if (await redis.exists(seen)) return 'duplicate'; // fast path; the unique index below is what decides
+      const phoneHash = deps.hashPhone(p.from);
+      const seq = await redis.incr(`${prefix}sms:seq:${phoneHash}`);
+      const now = deps.now();
+      const inbound: Message = {
+        id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        direction: 'inbound',
+        phoneHash,
+        phone: p.from,
+        body: p.body,
+        purpose: 'care',
+        template: 'inbound',
+        idempotencyKey: `in:${p.messageSid}`,
+        initiated: false,
+        caseId: null,
+        language: detectLanguage(p.body),
+        timeZone: null,
+        status: 'received',
+        statusRank: STATUS_RANK.received,
+        statusHistory: [{ status: 'received', at: now, errorCode: null }],
+        twilioSid: p.messageSid,
+        errorCode: null,
+        reason: null,
+        sendAfter: null,
+        attempts: 0,
+        seq,
+        handled: false,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (!(await messages.insert(inbound))) {
+        await redis.set(seen, '1', 'EX', DEDUPE_TTL_S);
+        await skipSeq(phoneHash, seq);
+        return 'duplicate';
+      }
+      await redis.set(seen, '1', 'EX', DEDUPE_TTL_S);
+      await drain(phoneHash);
+      return 'accepted';
+    },
+  };
+
+  /** A sequence number given to a duplicate never gets a message: turns waiting for it pass over it. */
+  async function skipSeq(phoneHash: string, seq: number): Promise<void> {
+    const key = `${prefix}sms:skip:${phoneHash}`;
+    await redis.sadd(key, String(seq));
+    await redis.expire(key, DEDUPE_TTL_S);
+  }
+}
+export type SmsTurns = ReturnType<typeof createSmsTurns>;

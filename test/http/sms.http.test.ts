@@ -1,0 +1,151 @@
+import { createPhoneHasher } from '../../services/contact/phone';
+import { OPT_OUT_WORDS } from '../../services/consent/keywords';
+import { inbound, newPhone, newSid, postTwilio } from '../support/sms';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+let t: TestApp;
+const hash = createPhoneHasher('test-hash-key');
+
+beforeAll(async () => {
+  t = await startTestApp({ name: 'sms' });
+});
+afterAll(() => t.close());
+
+const messagesOf = (phone: string) => t.app.repos.messages.list({ phoneHash: hash(phone) }, 100);
+const outboundOf = async (phone: string) => (await messagesOf(phone)).filter((m) => m.direction === 'outbound').reverse();
+
+describe('signed webhooks', () => {
+  test('a request signed as Twilio signs it → 200 empty TwiML, the message stored, the menu sent as an outbound message', async () => {
+    const phone = newPhone();
+    const res = await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'Hello'));
+    expect(res.status).toBe(200);
+    expect(res.contentType).toContain('text/xml');
+    expect(res.text).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    const all = await messagesOf(phone);
+    expect(all.filter((m) => m.direction === 'inbound')).toHaveLength(1);
+    const out = await outboundOf(phone);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ template: 'reply', purpose: 'care', status: 'sent', phone });
+    expect(out[0]!.body).toContain('1. ');
+    expect(out[0]!.body).toContain('3. Talk to a person');
+    expect(t.smsOut.some((l) => l.includes('Bluebonnet Imaging. How can we help?'))).toBe(true);
+  });
+
+  test('one parameter changed after signing → 403 and nothing stored; no signature → 403', async () => {
+    const phone = newPhone();
+    const params = inbound(phone, 'Hello');
+    const tampered = await postTwilio(t.base, '/api/sms/inbound', { ...params, Body: 'Hello!' }, { signParams: params });
+    expect(tampered.status).toBe(403);
+    expect(JSON.parse(tampered.text).error.code).toBe('INVALID_SIGNATURE');
+    const unsigned = await postTwilio(t.base, '/api/sms/inbound', params, { sign: 'none' });
+    expect(unsigned.status).toBe(403);
+    const wrongKey = await postTwilio(t.base, '/api/sms/inbound', params, { token: 'someone-else' });
+    expect(wrongKey.status).toBe(403);
+    expect(await messagesOf(phone)).toEqual([]);
+  });
+
+  test('malformed Twilio parameters → 400 naming them', async () => {
+    const res = await postTwilio(t.base, '/api/sms/inbound', { MessageSid: 'nope', From: 'x', To: '+15125550100', Body: 'hi' });
+    expect(res.status).toBe(400);
+    const fields = JSON.parse(res.text).error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.MessageSid', 'body.From']));
+  });
+});
+
+describe('one turn per message, in order', () => {
+  test('the same MessageSid posted 5 times concurrently → one inbound message, one turn, one reply', async () => {
+    const phone = newPhone();
+    const params = inbound(phone, 'Hi there');
+    const results = await Promise.all(Array.from({ length: 5 }, () => postTwilio(t.base, '/api/sms/inbound', params)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const all = await messagesOf(phone);
+    expect(all.filter((m) => m.direction === 'inbound')).toHaveLength(1);
+    expect(all.filter((m) => m.direction === 'outbound')).toHaveLength(1);
+  });
+
+  test('two messages from one phone posted concurrently → both handled in arrival order, state kept between them', async () => {
+    const phone = newPhone();
+    const first = postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'Hola, necesito ayuda'));
+    await new Promise((r) => setTimeout(r, 5)); // arrives just after, while the first turn may still run
+    const second = postTwilio(t.base, '/api/sms/inbound', inbound(phone, '3'));
+    expect((await Promise.all([first, second])).map((r) => r.status)).toEqual([200, 200]);
+    const out = await outboundOf(phone);
+    expect(out).toHaveLength(2);
+    expect(out[0]!.body).toContain('¿Cómo le ayudamos?'); // menu, in Spanish
+    expect(out[1]!.body).toContain('Para hablar con una persona'); // the choice, answered in the language kept in state
+    const inb = (await messagesOf(phone)).filter((m) => m.direction === 'inbound');
+    expect(inb.every((m) => m.handled)).toBe(true);
+  });
+});
+
+describe('opt-out, opt-in and help', () => {
+  const decorated = OPT_OUT_WORDS.flatMap((w) => [w.toUpperCase(), ` ${w}. `]);
+
+  test.each(decorated)('%p → every purpose revoked, exactly one confirmation, then every send refused at the gateway', async (word) => {
+    const phone = newPhone();
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hello')); // care consent from texting in
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, word));
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, word)); // a second STOP gets no second confirmation
+    const statuses = await t.app.services.consent.statuses(hash(phone));
+    expect(statuses).toEqual({ care: 'revoked', marketing: 'revoked' });
+    const confirmations = (await outboundOf(phone)).filter((m) => m.template === 'opt_out_confirmation');
+    expect(confirmations).toHaveLength(1);
+    expect(confirmations[0]!.body).toMatch(/unsubscribed.*START/);
+
+    for (const [purpose, template] of [['care', 'reply'], ['marketing', 'campaign']] as const) {
+      const r = await t.app.services.gateway.send({ to: phone, body: 'x', purpose, template, idempotencyKey: newSid(), initiated: false, language: 'en' });
+      expect(r.outcome).toBe('refused');
+      expect(r.message).toMatchObject({ status: 'refused', reason: `no_consent:${purpose}:revoked`, twilioSid: null });
+    }
+    // The conversation is silent too while opted out: a normal message gets no reply.
+    const before = (await outboundOf(phone)).length;
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hello?'));
+    expect((await outboundOf(phone)).length).toBe(before);
+  });
+
+  test('START brings consent back with a confirmation; HELP is answered while opted out', async () => {
+    const phone = newPhone();
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hi'));
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'STOP'));
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'help'));
+    let out = await outboundOf(phone);
+    const help = out.find((m) => m.template === 'help');
+    expect(help?.status).toBe('sent');
+    expect(help?.body).toContain('Bluebonnet Imaging');
+    expect(help?.body).toContain('(512) 555-0100');
+    expect(help?.body).toContain('Msg & data rates may apply');
+    expect(help?.body).toContain('STOP');
+
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'Start'));
+    expect((await t.app.services.consent.statuses(hash(phone))).care).toBe('granted');
+    out = await outboundOf(phone);
+    expect(out.at(-1)).toMatchObject({ template: 'opt_in_confirmation', status: 'sent' });
+  });
+
+  test('a free-text revocation in Spanish revokes like STOP; an ordinary sentence with "stop" does not', async () => {
+    const a = newPhone();
+    await postTwilio(t.base, '/api/sms/inbound', inbound(a, 'Can I stop by earlier?'));
+    expect((await t.app.services.consent.statuses(hash(a))).care).toBe('granted');
+    await postTwilio(t.base, '/api/sms/inbound', inbound(a, 'no más mensajes por favor'));
+    expect(await t.app.services.consent.statuses(hash(a))).toEqual({ care: 'revoked', marketing: 'revoked' });
+    const history = (await t.app.repos.consents.get(hash(a))).care!.history;
+    expect(history.at(-1)).toMatchObject({ status: 'revoked', source: 'sms_free_text', evidence: 'no más mensajes por favor' });
+  });
+});
+
+describe('status callbacks', () => {
+  test('out of order (delivered, then sent) → the stored status stays delivered; both are in the history', async () => {
+    const phone = newPhone();
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hi'));
+    const [reply] = await outboundOf(phone);
+    const sid = reply!.twilioSid!;
+    expect((await postTwilio(t.base, '/api/sms/status', { MessageSid: sid, MessageStatus: 'delivered' })).status).toBe(200);
+    expect((await postTwilio(t.base, '/api/sms/status', { MessageSid: sid, MessageStatus: 'sent' })).status).toBe(200);
+    const m = await t.app.repos.messages.findById(reply!.id);
+    expect(m?.status).toBe('delivered');
+    expect(m?.statusHistory.map((h) => h.status).slice(-2)).toEqual(['delivered', 'sent']);
+    const unsigned = await postTwilio(t.base, '/api/sms/status', { MessageSid: sid, MessageStatus: 'failed' }, { sign: 'none' });
+    expect(unsigned.status).toBe(403);
+    expect((await t.app.repos.messages.findById(reply!.id))?.status).toBe('delivered');
+  });
+});
