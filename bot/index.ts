@@ -83,7 +83,7 @@ export async function main(argv: string[]): Promise<void> {
   }
 
   if (role === 'web' || role === 'all') {
-    const base = env.PUBLIC_BASE_URL;
+    const base = process.env.PUBLIC_BASE_URL ? env.PUBLIC_BASE_URL : `http://localhost:${port}`;
     say(`Center:   ${siteResult.value.center.name} (${env.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG})`);
     say(`Listening on port ${port} (role ${role}, SMS transport ${env.SMS_TRANSPORT}, understanding ${env.NLU})`);
     say(`  health     ${base}/healthz   readiness ${base}/readyz   metrics ${base}/metrics`);

@@ -34,7 +34,12 @@ export function createMongoStorage(conn: Connection): Storage & { ensureIndexes(
     },
     async read(keys: string[]): Promise<StoreItems> {
       if (keys.length === 0) return {};
-      const rows = await model.find({ _id: { $in: keys } }).lean<{ _id: string; eTag: string; json: string }[]>();
+      type StateRow = { _id: string; eTag: string; json: string };
+      // One key (the usual turn) as a lookup by _id: the embedded server answers that from its primary key.
+      const rows =
+        keys.length === 1
+          ? [await model.findById(keys[0]).lean<StateRow>()].filter((r): r is StateRow => r !== null)
+          : await model.find({ _id: { $in: keys } }).lean<StateRow[]>();
       const out: StoreItems = {};
       for (const r of rows) out[r._id] = { ...(JSON.parse(r.json) as object), eTag: r.eTag };
       return out;

@@ -22,9 +22,14 @@ export function createConsentRepository(conn: Connection): ConsentRepository & {
       await model.createIndexes();
     },
     async get(phoneHash) {
-      const rows = await model.find({ phoneHash }).lean<Row[]>();
-      const parse = (purpose: string) => {
-        const row = rows.find((r) => r['purpose'] === purpose);
+      // Two lookups by _id rather than one query by phoneHash: both are indexed on MongoDB, and the embedded
+      // FerretDB/SQLite answers only _id lookups without scanning the collection.
+      const [care, marketing] = await Promise.all([
+        model.findById(`${phoneHash}:care`).lean<Row>(),
+        model.findById(`${phoneHash}:marketing`).lean<Row>(),
+      ]);
+      const parse = (purpose: 'care' | 'marketing') => {
+        const row = purpose === 'care' ? care : marketing;
         if (!row) return null;
         return ConsentRecord.parse({ phoneHash: row['phoneHash'], purpose: row['purpose'], status: row['status'], history: row['history'] });
       };

@@ -32,7 +32,6 @@ const MessageSchema = new Schema(
   },
   { collection: 'messages', versionKey: false, minimize: false },
 );
-MessageSchema.index({ phoneHash: 1, handled: 1, seq: 1 });
 
 const { fromRow, toRow } = rowCodec(Message);
 
@@ -86,10 +85,6 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       if (f.purpose) q['purpose'] = f.purpose;
       if (f.template) q['template'] = f.template;
       return model.countDocuments(q);
-    },
-    async pendingInbound(phoneHash) {
-      const rows = await model.find({ phoneHash, direction: 'inbound', handled: false }).sort({ seq: 1 }).lean<Row[]>();
-      return rows.map(fromRow);
     },
     async markHandled(id, now) {
       await model.updateOne({ _id: id }, { $set: { handled: true, updatedAt: now } });

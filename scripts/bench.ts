@@ -1,12 +1,13 @@
 /**
- * `npm run bench`: request throughput of the staff API on the real stack (FerretDB + Redis on this machine),
- * each figure also given as a ratio to GET /healthz measured in the same run, so machines compare fairly.
+ * `npm run bench`: throughput and latency of the real stack (FerretDB + Redis on this machine), each scenario
+ * next to a baseline measured in the same run, so figures compare across machines as ratios.
  * Bounded: a fixed number of requests per scenario, loopback only.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import twilio from 'twilio';
 import { createApp } from '../bot/app';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
 import { createLogTransport } from '../bot/integrations/log.transport';
@@ -17,6 +18,8 @@ const BENCH_TOKEN = 'bench-auth-token';
 const PUBLIC_BASE = 'https://bench.invalid';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const SMS_TURNS = Number(process.env.BENCH_SMS_TURNS ?? 500);
+const SMS_CONVERSATIONS = 50;
 
 interface Row {
   scenario: string;
@@ -25,19 +28,28 @@ interface Row {
   perSecond: number;
   p50ms: number;
   p95ms: number;
-  ratioToHealthz: number;
+  p99ms: number;
+  /** Throughput relative to the baseline named next to it, measured in the same run. */
+  ratio: number;
+  baseline: string;
 }
 
-async function measure(name: string, call: (i: number) => Promise<number>, baseline?: number): Promise<Row> {
+async function measure(
+  name: string,
+  call: (i: number, worker: number) => Promise<number>,
+  opts: { baseline?: Row; concurrency?: number; requests?: number } = {},
+): Promise<Row> {
+  const concurrency = opts.concurrency ?? CONCURRENCY;
+  const requests = opts.requests ?? REQUESTS;
   const latencies: number[] = [];
   let next = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < requests) {
         const i = next++;
         const t0 = process.hrtime.bigint();
-        const status = await call(i);
+        const status = await call(i, worker);
         if (status >= 400) throw new Error(`${name}: request ${i} answered ${status}`);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
@@ -45,16 +57,18 @@ async function measure(name: string, call: (i: number) => Promise<number>, basel
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   latencies.sort((a, b) => a - b);
-  const perSecond = REQUESTS / seconds;
+  const perSecond = requests / seconds;
   const pct = (p: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))]!.toFixed(1));
   return {
     scenario: name,
-    requests: REQUESTS,
-    concurrency: CONCURRENCY,
-    perSecond: Math.round(perSecond),
+    requests,
+    concurrency,
+    perSecond: Math.round(perSecond * 10) / 10,
     p50ms: pct(0.5),
     p95ms: pct(0.95),
-    ratioToHealthz: Number((perSecond / (baseline ?? perSecond)).toFixed(3)),
+    p99ms: pct(0.99),
+    ratio: Number((perSecond / (opts.baseline?.perSecond ?? perSecond)).toFixed(3)),
+    baseline: opts.baseline?.scenario ?? '(itself)',
   };
 }
 
@@ -75,13 +89,45 @@ async function main(): Promise<void> {
     redisPrefix: `bench${process.pid}:`,
     site: site.value,
     phoneHashKey: 'bench',
-    logger: createLogger('warn', new Writable({ write: (_c, _e, cb) => cb() })),
+    logger: createLogger('error', process.stderr),
     runWorkers: false,
     sms: { transport: createLogTransport(() => undefined), authToken: BENCH_TOKEN, publicBaseUrl: PUBLIC_BASE },
   });
   try {
     const port = await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${port}`;
+    const rows: Row[] = [];
+
+    // SMS first, on fresh collections: signed inbound webhooks from 50 conversations at once. Baseline: the same
+    // server and path answering empty TwiML with no turn (a MessageSid it has seen), so the ratio prices the turn.
+    const sms = (phone: string, body: string, sid: string) => {
+      const params = { MessageSid: sid, AccountSid: `AC${'0'.repeat(32)}`, From: phone, To: '+15125550100', Body: body };
+      return fetch(`${base}/api/sms/inbound`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(BENCH_TOKEN, `${PUBLIC_BASE}/api/sms/inbound`, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      }).then((r) => r.status);
+    };
+    const seenSid = `SM${'f'.repeat(32)}`;
+    await sms('+15125559999', 'hello', seenSid);
+    const smsBaseline = await measure('SMS webhook, seen MessageSid: empty TwiML, no turn (baseline)', () => sms('+15125559999', 'hello', seenSid), {
+      concurrency: SMS_CONVERSATIONS,
+      requests: SMS_TURNS,
+    });
+    rows.push(smsBaseline);
+    const phones = Array.from({ length: SMS_CONVERSATIONS }, (_, k) => `+1512555${String(1000 + k)}`);
+    const bodies = ['hello', '1', 'hola', '3', 'what are your hours', '2'];
+    rows.push(
+      await measure(
+        'SMS webhook, new message: signed turn + menu reply through the gateway',
+        (i, worker) => sms(phones[worker]!, bodies[i % bodies.length]!, `SM${randomBytes(16).toString('hex')}`),
+        { baseline: smsBaseline, concurrency: SMS_CONVERSATIONS, requests: SMS_TURNS },
+      ),
+    );
+
     const made = await app.services.staffTokens.create({ name: 'bench', role: 'admin' });
     if (!made.ok) throw new Error(made.error.message);
     const headers = { authorization: `Bearer ${made.value.token}`, 'content-type': 'application/json' };
@@ -95,25 +141,23 @@ async function main(): Promise<void> {
         },
       });
     const ids: string[] = [];
-
-    const rows: Row[] = [];
     const healthz = await measure('GET /healthz (baseline)', async () => (await fetch(`${base}/healthz`)).status);
     rows.push(healthz);
-    const baseline = healthz.perSecond;
+    const vsHealthz = { baseline: healthz };
     rows.push(
       await measure('POST /api/v1/cases (create + route)', async (i) => {
         const res = await fetch(`${base}/api/v1/cases`, { method: 'POST', headers, body: order(i) });
         ids[i] = ((await res.json()) as { id: string }).id;
         return res.status;
-      }, baseline),
+      }, vsHealthz),
     );
-    rows.push(await measure('GET /api/v1/cases/:id', async (i) => (await fetch(`${base}/api/v1/cases/${ids[i]}`, { headers })).status, baseline));
+    rows.push(await measure('GET /api/v1/cases/:id', async (i) => (await fetch(`${base}/api/v1/cases/${ids[i]}`, { headers })).status, vsHealthz));
     rows.push(
       await measure('POST /api/v1/cases/:id/events (lock + conditional update)', async (i) =>
-        (await fetch(`${base}/api/v1/cases/${ids[i]}/events`, { method: 'POST', headers, body: '{"event":"book"}' })).status, baseline),
+        (await fetch(`${base}/api/v1/cases/${ids[i]}/events`, { method: 'POST', headers, body: '{"event":"book"}' })).status, vsHealthz),
     );
     rows.push(await measure('GET /api/v1/cases?state=scheduled&limit=50', async () =>
-      (await fetch(`${base}/api/v1/cases?state=scheduled&limit=50`, { headers })).status, baseline));
+      (await fetch(`${base}/api/v1/cases?state=scheduled&limit=50`, { headers })).status, vsHealthz));
 
     console.table(rows); // eslint-disable-line no-console -- the table is this program's output
     const out = path.join(root, 'bench-results');

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const FERRETDB_VERSION = 'v1.24.2';
+const FERRETDB_POOL = 4;
 
 export interface ServiceHandle {
   url: string;
@@ -209,7 +210,9 @@ export async function startFerretDb(bin: string, dataDir: string, port?: number)
   await start();
 
   return {
-    url: `mongodb://127.0.0.1:${listenPort}/`,
+    // SQLite takes one writer at a time and answers SQLITE_BUSY when too many wait: a small client pool keeps
+    // the queue in the driver instead.
+    url: `mongodb://127.0.0.1:${listenPort}/?maxPoolSize=${FERRETDB_POOL}`,
     description: `FerretDB ${FERRETDB_VERSION} (SQLite in ${dataDir}) on 127.0.0.1:${listenPort}`,
     port: listenPort,
     dataDir,

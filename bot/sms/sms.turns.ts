@@ -58,10 +58,17 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
   async function drain(phoneHash: string): Promise<void> {
     const locked = await deps.locks.withLock(`sms-turn:${phoneHash}`, async () => {
       const deadline = Date.now() + GAP_WAIT_MS;
+      const queue = `${prefix}sms:pending:${phoneHash}`;
       for (;;) {
-        const pending = await messages.pendingInbound(phoneHash);
-        const first = pending[0];
-        if (!first) return;
+        // Waiting messages of this number, by arrival number: a Redis index over the stored messages, so a turn
+        // never scans the messages collection.
+        const [firstId] = await redis.zrange(queue, 0, 0);
+        if (!firstId) return;
+        const first = await messages.findById(firstId);
+        if (!first || first.handled) {
+          await redis.zrem(queue, firstId);
+          continue;
+        }
         let expected = Number((await redis.get(`${prefix}sms:done:${phoneHash}`)) ?? 0) + 1;
         const skipped = new Set((await redis.smembers(`${prefix}sms:skip:${phoneHash}`)).map(Number));
         while (skipped.has(expected)) expected++;
@@ -71,6 +78,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
           continue;
         }
         await runOne(first);
+        await redis.zrem(queue, first.id);
       }
     });
     if (!locked.ok) deps.logger.warn({ code: locked.error.code }, 'sms turn lock busy; the waiting message runs with the next turn');
@@ -116,6 +124,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
         return 'duplicate';
       }
       await redis.set(seen, '1', 'EX', DEDUPE_TTL_S);
+      await redis.zadd(`${prefix}sms:pending:${phoneHash}`, seq, inbound.id);
       await drain(phoneHash);
       return 'accepted';
     },

@@ -85,8 +85,6 @@ export interface MessageRepository {
   /** A delivery status from Twilio: always appended to the history; the current status moves only forward. */
   recordDeliveryStatus(twilioSid: string, event: z.infer<typeof StatusEvent>, now: Date): Promise<Message | null>;
   countOutbound(filter: { phoneHash?: string; caseId?: string; purpose?: Purpose; template?: string; since: Date; statuses: MessageStatus[] }): Promise<number>;
-  /** Inbound messages of one number whose turn has not run, oldest arrival first. */
-  pendingInbound(phoneHash: string): Promise<Message[]>;
   markHandled(id: string, now: Date): Promise<void>;
   list(filter: { phoneHash?: string; caseId?: string }, limit: number): Promise<Message[]>;
 }

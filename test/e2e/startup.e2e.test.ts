@@ -13,7 +13,9 @@ beforeAll(() => {
 
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
-  for (const k of ['PORT', 'MONGODB_URI', 'REDIS_URL', 'CENTER_CONFIG', 'NODE_ENV']) delete base[k];
+  for (const k of Object.keys(base)) {
+    if (/^(PORT|MONGODB_URI|REDIS_URL|CENTER_CONFIG|NODE_ENV|PUBLIC_BASE_URL|TWILIO_.*|SMS_TRANSPORT|OPENAI_.*|NLU|Microsoft.*)$/.test(k)) delete base[k];
+  }
   return { ...base, LOG_LEVEL: 'warn', ...extra };
 }
 
@@ -49,7 +51,9 @@ describe('a running service', () => {
   let port = 0;
 
   beforeAll(async () => {
-    const mongo = `${testMongoUri().replace(/\/$/, '')}/${uniqueDbName('e2e')}`;
+    const u = new URL(testMongoUri());
+    u.pathname = `/${uniqueDbName('e2e')}`;
+    const mongo = u.toString();
     child = spawn('node', ['dist/bot/index.js', '--role=all'], {
       cwd: ROOT,
       env: env({ PORT: '0', MONGODB_URI: mongo, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' }),
@@ -73,6 +77,20 @@ describe('a running service', () => {
     expect(stdout).toMatch(/Redis: +Redis at REDIS_URL|Redis: +Redis already running/);
     const res = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(res.status).toBe(200);
+  });
+
+  test('with no Twilio keys, a text posted to the webhook gets the menu, printed by the log transport', async () => {
+    const body = new URLSearchParams({ MessageSid: `SM${'e'.repeat(32)}`, From: '+15125550142', To: '+15125550100', Body: 'hello' });
+    const res = await fetch(`http://127.0.0.1:${port}/api/sms/inbound`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<Response></Response>');
+    expect(stdout).toContain('[sms to ********0142] Hi, this is Bluebonnet Imaging. How can we help?');
+    expect(stdout).toContain("1. I'm a patient");
+    expect(stdout).not.toContain('+15125550142'); // the log transport masks the number
   });
 
   test('SIGTERM finishes the request in flight, refuses new connections, and exits 0', async () => {
