@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -80,7 +81,8 @@ describe('a running service', () => {
   });
 
   test('with no Twilio keys, a text posted to the webhook gets the menu, printed by the log transport', async () => {
-    const body = new URLSearchParams({ MessageSid: `SM${'e'.repeat(32)}`, From: '+15125550142', To: '+15125550100', Body: 'hello' });
+    // A fresh MessageSid: the service shares this machine's Redis, where an earlier run's SID counts as seen.
+    const body = new URLSearchParams({ MessageSid: `SM${randomBytes(16).toString('hex')}`, From: '+15125550142', To: '+15125550100', Body: 'hello' });
     const res = await fetch(`http://127.0.0.1:${port}/api/sms/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -88,6 +90,8 @@ describe('a running service', () => {
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<Response></Response>');
+    // The child's stdout is a pipe: give the printed line a moment to arrive.
+    for (let i = 0; i < 40 && !stdout.includes('[sms to '); i++) await new Promise((r) => setTimeout(r, 50));
     expect(stdout).toContain('[sms to ********0142] Hi, this is Bluebonnet Imaging. How can we help?');
     expect(stdout).toContain("1. I'm a patient");
     expect(stdout).not.toContain('+15125550142'); // the log transport masks the number
