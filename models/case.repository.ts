@@ -1,8 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import type { CaseRepository } from '../services/cases/case.ports';
 import { Case, type CaseFilter } from '../services/cases/case.schema';
-import { isDuplicateKey } from './db';
-import { rowCodec, type Row } from './rows';
+import { insertUnique, rowCodec, type Row } from './rows';
 
 const HistorySchema = new Schema(
   {
@@ -57,14 +56,8 @@ export function createCaseRepository(conn: Connection): CaseRepository & { ensur
       await model.createIndexes();
     },
 
-    async insert(c) {
-      try {
-        await model.create(toRow(c));
-        return true;
-      } catch (e) {
-        if (isDuplicateKey(e)) return false;
-        throw e;
-      }
+    insert(c) {
+      return insertUnique(model as never, toRow(c));
     },
 
     async findById(id) {

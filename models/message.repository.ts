@@ -1,7 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { Message, STATUS_RANK, type MessageRepository } from '../services/messaging/message.schema';
-import { isDuplicateKey } from './db';
-import { rowCodec, type Row } from './rows';
+import { insertUnique, rowCodec, type Row } from './rows';
 
 const MessageSchema = new Schema(
   {
@@ -41,14 +40,8 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
     async ensureIndexes() {
       await model.createIndexes();
     },
-    async insert(m) {
-      try {
-        await model.create(toRow(m));
-        return true;
-      } catch (e) {
-        if (isDuplicateKey(e)) return false;
-        throw e;
-      }
+    insert(m) {
+      return insertUnique(model as never, toRow(m));
     },
     async findById(id) {
       const row = await model.findById(id).lean<Row>();

@@ -1,4 +1,6 @@
+import type { Model } from 'mongoose';
 import type { z } from 'zod';
+import { isDuplicateKey } from './db';
 
 export type Row = Record<string, unknown> & { _id: string };
 
@@ -8,4 +10,15 @@ export function rowCodec<T extends { id: string }>(schema: z.ZodType<T, z.ZodTyp
     fromRow: ({ _id, ...rest }: Row): T => schema.parse({ id: _id, ...rest }),
     toRow: ({ id, ...rest }: T): Row => ({ _id: id, ...rest }),
   };
+}
+
+/** Inserts a row; false when the database's unique index says it exists already (an idempotent retry). */
+export async function insertUnique(model: Model<never>, row: Row): Promise<boolean> {
+  try {
+    await model.create(row);
+    return true;
+  } catch (e) {
+    if (isDuplicateKey(e)) return false;
+    throw e;
+  }
 }
