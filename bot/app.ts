@@ -12,6 +12,8 @@ import { createAuthenticator } from './http/auth';
 import { createRoute } from './http/route';
 import { createMetrics } from './metrics';
 import { registerCaseRoutes } from './routes/cases.route';
+import { registerMessagingRoutes } from './routes/messaging.route';
+import { createMessagingStaffService } from '../services/messaging/staff-view.service';
 import { registerHealthRoutes } from './routes/health.route';
 import { createHttpServer } from './server';
 import { ConversationState } from 'botbuilder';
@@ -130,6 +132,11 @@ export async function createApp(opts: AppOptions) {
     ],
   });
   registerCaseRoutes(server, { route, cases, authenticate: createAuthenticator(staffTokens), metrics });
+  registerMessagingRoutes(server, {
+    route,
+    authenticate: createAuthenticator(staffTokens),
+    staff: createMessagingStaffService({ messages: repos.messages, consents: repos.consents, consent, hashPhone, now }),
+  });
   registerSmsRoutes(server, {
     route,
     turns: smsTurns,

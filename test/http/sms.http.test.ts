@@ -149,3 +149,32 @@ describe('status callbacks', () => {
     expect((await t.app.repos.messages.findById(reply!.id))?.status).toBe('delivered');
   });
 });
+
+describe('staff views of messages and consent', () => {
+  test('messages by phone with their status history; consent with its history; staff-recorded consent needs evidence', async () => {
+    const admin = await t.token('admin');
+    const marketing = await t.token('marketing');
+    const phone = newPhone();
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hello'));
+    const q = encodeURIComponent(phone);
+
+    const msgs = await fetch(`${t.base}/api/v1/messages?phone=${q}`, { headers: { authorization: `Bearer ${admin}` } });
+    const body = (await msgs.json()) as { items: { direction: string; purpose: string; status: string; statusHistory: unknown[] }[] };
+    expect(msgs.status).toBe(200);
+    expect(body.items.map((m) => m.direction).sort()).toEqual(['inbound', 'outbound']);
+    expect(body.items.find((m) => m.direction === 'outbound')).toMatchObject({ purpose: 'care', status: 'sent' });
+    expect((await fetch(`${t.base}/api/v1/messages?phone=${q}`, { headers: { authorization: `Bearer ${marketing}` } })).status).toBe(403);
+
+    const c = await fetch(`${t.base}/api/v1/consents/${q}`, { headers: { authorization: `Bearer ${marketing}` } });
+    expect(await c.json()).toMatchObject({ phone, purposes: { care: { status: 'granted', history: [{ source: 'sms_inbound' }] }, marketing: { status: 'unknown', history: [] } } });
+
+    const put = (b: unknown) =>
+      fetch(`${t.base}/api/v1/consents/${q}/marketing`, { method: 'PUT', headers: { authorization: `Bearer ${marketing}`, 'content-type': 'application/json' }, body: JSON.stringify(b) });
+    const missing = await put({ status: 'granted' });
+    expect(missing.status).toBe(400);
+    const granted = await put({ status: 'granted', evidence: 'screening-recall web form v3', source: 'web_form' });
+    expect(granted.status).toBe(200);
+    expect(await granted.json()).toMatchObject({ purposes: { marketing: { status: 'granted', history: [{ source: 'web_form' }] } } });
+    expect(await t.app.services.consent.statuses(hash(phone))).toEqual({ care: 'granted', marketing: 'granted' });
+  });
+});
