@@ -1,7 +1,9 @@
 import type { Request, Response, Next } from 'restify';
 import type { Logger } from 'pino';
 import { logOf } from '../server';
-import { dependencyDown, HttpError } from './errors';
+import type { z } from 'zod';
+import type { Result } from '../../services/result';
+import { dependencyDown, fromFailure, fromZod, HttpError } from './errors';
 
 export interface Reply {
   status: number;
@@ -52,4 +54,17 @@ export function requireJson(req: Request): void {
   if (!req.is('json')) {
     throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json');
   }
+}
+
+/** Validates one part of a request (body, query, a path parameter); a failure is a 400 naming each field. */
+export function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw fromZod(r.error, where);
+  return r.data;
+}
+
+/** A use case's typed failure becomes its HTTP error. */
+export function unwrap<T>(r: Result<T>): T {
+  if (!r.ok) throw fromFailure(r.error);
+  return r.value;
 }

@@ -1,25 +1,13 @@
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
 import { ApplyEventInput, CreateCaseInput, ListCasesInput, type CaseService } from '../../services/cases/case.service';
-import type { Result } from '../../services/result';
 import type { Authenticate } from '../http/auth';
-import { fromFailure, fromZod, HttpError } from '../http/errors';
-import { requireJson, type RouteFactory } from '../http/route';
+import { HttpError } from '../http/errors';
+import { parse, requireJson, unwrap, type RouteFactory } from '../http/route';
 import type { Metrics } from '../metrics';
 
 const CaseId = z.string().regex(/^c_[a-f0-9]{24}$/);
 const IdempotencyKey = z.string().min(8).max(200);
-
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, where: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw fromZod(r.error, where);
-  return r.data;
-}
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw fromFailure(r.error);
-  return r.value;
-}
 
 function caseIdOf(req: Request): string {
   const params = req.params as Record<string, unknown> | undefined;

@@ -1,22 +1,8 @@
 import type { Server } from 'restify';
-import { z } from 'zod';
 import { Purpose } from '../../services/consent/consent.schema';
 import { ListMessagesInput, PutConsentInput, type MessagingStaffService } from '../../services/messaging/staff-view.service';
-import type { Result } from '../../services/result';
 import type { Authenticate } from '../http/auth';
-import { fromFailure, fromZod } from '../http/errors';
-import { requireJson, type RouteFactory } from '../http/route';
-
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, value: unknown, where: string): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw fromZod(r.error, where);
-  return r.data;
-}
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw fromFailure(r.error);
-  return r.value;
-}
+import { parse, requireJson, unwrap, type RouteFactory } from '../http/route';
 
 function param(req: { params?: unknown }, name: string): string {
   const v = (req.params as Record<string, unknown> | undefined)?.[name];
