@@ -16,7 +16,19 @@ import { registerMessagingRoutes } from './routes/messaging.route';
 import { createMessagingStaffService } from '../services/messaging/staff-view.service';
 import { registerHealthRoutes } from './routes/health.route';
 import { createHttpServer } from './server';
-import { ConversationState } from 'botbuilder';
+import { ConversationState, UserState, type TurnContext } from 'botbuilder';
+import { createTurnQueue } from '../models/turn-queue';
+import { createDirectLineStore } from '../models/directline.store';
+import { createProactiveSender } from '../services/conversations/proactive.service';
+import { createStaffConversationsService } from '../services/conversations/staff-conversations.service';
+import { createTeamsIdentity } from '../services/referrers/teams-identity.service';
+import { registerBotFrameworkRoutes } from './channels/bot-framework.route';
+import { IntakeCloudAdapter, type BotFrameworkCredentials } from './channels/cloud-adapter';
+import { createConversationSender } from './channels/conversation-sender';
+import { createTurnRunner, TurnBusyError } from './channels/turn-runner';
+import { DirectLineAdapter } from './directline/directline.adapter';
+import { registerDirectLineRoutes } from './directline/directline.route';
+import { registerConversationRoutes } from './routes/conversations.route';
 import { createDeferredSends } from '../models/deferred-sends.queue';
 import { createConsentService } from '../services/consent/consent.service';
 import { createKeywordLayer } from '../services/consent/keyword-layer';
@@ -43,6 +55,10 @@ export interface AppOptions {
     authToken: string | null;
     publicBaseUrl: string;
   };
+  /** Bot Framework authentication (the Microsoft* variables); all null in local development. */
+  botFramework?: BotFrameworkCredentials;
+  /** Serve /chat and the built-in Direct Line (never in production). */
+  localChat?: boolean;
   /** Run the queue workers in this process (role worker or all). */
   runWorkers: boolean;
   /** Tests: how long the gateway waits between retries. */
@@ -59,6 +75,15 @@ async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Microsoft's Web Chat bundle from node_modules (a development dependency), or null when it is not installed. */
+function webChatBundlePath(): string | null {
+  try {
+    return require.resolve('botframework-webchat/dist/webchat.js');
+  } catch {
+    return null; // the /chat page then says how to install it
   }
 }
 
@@ -94,7 +119,45 @@ export async function createApp(opts: AppOptions) {
     deferred.startWorker((id) => gateway.dispatch(id), (e) => opts.logger.error({ err: e }, 'deferred SMS job failed'));
   }
   const conversationState = new ConversationState(repos.botState);
-  const bot = new IntakeBot(conversationState, opts.site);
+  const userState = new UserState(repos.botState);
+  const bot = new IntakeBot({
+    conversationState,
+    userState,
+    site: opts.site,
+    teams: createTeamsIdentity({ orgs: repos.referrers, tasks: repos.tasks, now }),
+  });
+  const runner = createTurnRunner({
+    bot,
+    states: [conversationState, userState],
+    userState,
+    queue: createTurnQueue(redis, { prefix }),
+    refs: repos.conversationRefs,
+    logger: opts.logger,
+    metrics,
+    now,
+  });
+  const centerPhone = opts.site.center.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '($1) $2-$3');
+  const onTurnError = async (context: TurnContext, error: Error) => {
+    if (error instanceof TurnBusyError) throw error;
+    opts.logger.error({ err: error, channel: context.activity.channelId }, 'bot turn failed');
+    const es = context.activity.locale?.startsWith('es');
+    await context
+      .sendActivity(es ? `Lo sentimos, algo falló de nuestro lado. Intente de nuevo o llame al ${centerPhone}.` : `Sorry, something went wrong on our side. Please try again, or call ${centerPhone}.`)
+      .catch((e: unknown) => opts.logger.warn({ err: e }, 'could not send the apology'));
+  };
+  const cloud = new IntakeCloudAdapter(opts.botFramework ?? { appId: null, appPassword: null, appType: null, tenantId: null });
+  cloud.onTurnError = onTurnError;
+  const directLineStore = createDirectLineStore(redis, prefix);
+  const localChat = opts.localChat ? new DirectLineAdapter(directLineStore) : null;
+  if (localChat) localChat.onTurnError = onTurnError;
+  const proactive = createProactiveSender({
+    refs: repos.conversationRefs,
+    messages: repos.messages,
+    gateway,
+    sender: createConversationSender({ cloud, local: localChat }),
+    locks,
+    now,
+  });
   const smsTurns = createSmsTurns({
     messages: repos.messages,
     locks: createRedisLocks(redis, { prefix, waitMs: 30_000, ttlMs: 30_000 }),
@@ -102,12 +165,10 @@ export async function createApp(opts: AppOptions) {
     redisPrefix: prefix,
     keywordLayer: createKeywordLayer({ consent, gateway, site: opts.site, hashPhone }),
     adapter: new SmsAdapter(gateway),
-    bot,
-    conversationState,
+    turn: runner.turn,
     hashPhone,
     now,
     logger: opts.logger,
-    metrics,
   });
 
   const staffTokens = createStaffTokenService({ tokens: repos.staffTokens, orgs: repos.referrers, now });
@@ -137,6 +198,22 @@ export async function createApp(opts: AppOptions) {
     authenticate: createAuthenticator(staffTokens),
     staff: createMessagingStaffService({ messages: repos.messages, consents: repos.consents, consent, hashPhone, now }),
   });
+  registerBotFrameworkRoutes(server, { route, adapter: cloud, runner });
+  registerConversationRoutes(server, {
+    route,
+    authenticate: createAuthenticator(staffTokens),
+    staff: createStaffConversationsService({ refs: repos.conversationRefs, tasks: repos.tasks, proactive }),
+  });
+  if (localChat) {
+    registerDirectLineRoutes(server, {
+      route,
+      store: directLineStore,
+      adapter: localChat,
+      runner,
+      webChatBundle: webChatBundlePath(),
+      centerName: opts.site.center.name,
+    });
+  }
   registerSmsRoutes(server, {
     route,
     turns: smsTurns,
@@ -150,7 +227,7 @@ export async function createApp(opts: AppOptions) {
   return {
     server,
     repos,
-    services: { cases, staffTokens, gateway, consent },
+    services: { cases, staffTokens, gateway, consent, proactive },
     deferred,
     redis,
     metrics,

@@ -61,6 +61,13 @@ export async function main(argv: string[]): Promise<void> {
       phoneHashKey: env.PHONE_HASH_KEY,
       logger,
       runWorkers: role !== 'web',
+      botFramework: {
+        appId: env.MicrosoftAppId ?? null,
+        appPassword: env.MicrosoftAppPassword ?? null,
+        appType: env.MicrosoftAppType ?? null,
+        tenantId: env.MicrosoftAppTenantId ?? null,
+      },
+      localChat: env.NODE_ENV !== 'production',
       sms: {
         transport:
           env.SMS_TRANSPORT === 'twilio'
@@ -87,6 +94,8 @@ export async function main(argv: string[]): Promise<void> {
     say(`Center:   ${siteResult.value.center.name} (${env.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG})`);
     say(`Listening on port ${port} (role ${role}, SMS transport ${env.SMS_TRANSPORT}, understanding ${env.NLU})`);
     say(`  health     ${base}/healthz   readiness ${base}/readyz   metrics ${base}/metrics`);
+    say(`  Bot Framework ${base}/api/messages (${env.MicrosoftAppId ? 'JWT checked' : 'no MicrosoftAppId: unauthenticated, local only'})`);
+    if (env.NODE_ENV !== 'production') say(`  chat       http://localhost:${port}/chat   (Web Chat on the built-in Direct Line)`);
     say(`  SMS webhook ${base}/api/sms/inbound   status callback ${base}/api/sms/status`);
     say(`  staff API  ${base}/api/v1/cases  (make a token: npm run cli -- staff create --name "Your Name" --role admin)`);
   }

@@ -1,10 +1,12 @@
-import { ActivityHandler, ConversationState, type TurnContext } from 'botbuilder';
+import { TeamsActivityHandler, TurnContext, type ConversationState, type UserState } from 'botbuilder';
+import { OutboundContent, pickChoice, type Choice, type OutboundContentInput } from '../services/conversations/outbound-content';
+import type { TeamsIdentityService } from '../services/referrers/teams-identity.service';
+import { renderContent } from './render/channel-render';
 import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 
 interface ConversationData {
-  language?: Language;
   menuShown?: boolean;
 }
 
@@ -28,62 +30,127 @@ export function openingHoursText(site: SiteConfig, lang: Language): string {
   return parts.join(', ');
 }
 
-function choiceOf(text: string): 1 | 2 | 3 | null {
+function choiceByKeyword(text: string): 0 | 1 | 2 | null {
   const t = text.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-  if (/^(1|one|uno|patient|paciente)\b/.test(t)) return 1;
-  if (/^(2|two|dos|office|doctor|oficina|consultorio)\b/.test(t)) return 2;
-  if (/^(3|three|tres|person|human|agent|persona|agente)\b/.test(t) || /\b(talk to (a )?(person|human)|hablar con (una )?persona)\b/.test(t)) return 3;
+  if (/^(one|uno|patient|paciente)\b/.test(t)) return 0;
+  if (/^(two|dos|office|doctor|oficina|consultorio)\b/.test(t)) return 1;
+  if (/^(three|tres|person|human|agent|persona|agente)\b/.test(t) || /\b(talk to (a )?(person|human)|hablar con (una )?persona)\b/.test(t)) return 2;
   return null;
 }
 
+const MENU: Record<Language, Choice[]> = {
+  en: [
+    { value: 'patient', title: "I'm a patient" },
+    { value: 'office', title: "I'm with a doctor's office" },
+    { value: 'human', title: 'Talk to a person' },
+  ],
+  es: [
+    { value: 'patient', title: 'Soy paciente' },
+    { value: 'office', title: 'Llamo de un consultorio médico' },
+    { value: 'human', title: 'Hablar con una persona' },
+  ],
+};
+
+export interface IntakeBotDeps {
+  conversationState: ConversationState;
+  userState: UserState;
+  site: SiteConfig;
+  teams: TeamsIdentityService;
+}
+
 /**
- * The first conversation (before the patient and referrer dialogs): a greeting and a numbered menu in English or
- * Spanish, and honest answers for each choice. Same bot for SMS, Web Chat and Teams.
+ * The first conversation (before the patient and referrer dialogs): a greeting and a menu in English or Spanish, and
+ * honest answers for each choice. Same bot for SMS, Web Chat and Teams; each prompt is rendered for its channel.
+ * On Teams the @mention of the bot is dropped before reading, and the Azure AD tenant decides who is asking.
  */
-export class IntakeBot extends ActivityHandler {
-  constructor(conversationState: ConversationState, site: SiteConfig) {
+export class IntakeBot extends TeamsActivityHandler {
+  constructor(private readonly deps: IntakeBotDeps) {
     super();
-    const data = conversationState.createProperty<ConversationData>('intake');
+    const { site } = deps;
+    const conversation = deps.conversationState.createProperty<ConversationData>('intake');
+    const profile = deps.userState.createProperty<{ language?: Language }>('profile');
     const phone = site.center.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '($1) $2-$3');
 
     this.onMessage(async (context: TurnContext, next) => {
-      const state = await data.get(context, {});
-      const text = context.activity.text ?? '';
-      if (/\b(espanol|spanish)\b/i.test(text.normalize('NFD').replace(/[\u0300-\u036f]/g, ''))) state.language = 'es';
-      else if (/\benglish|ingles\b/i.test(text)) state.language = 'en';
-      const lang: Language = state.language ?? detectLanguage(text);
-      state.language = lang;
-      const hours = openingHoursText(site, lang);
-      const choice = state.menuShown ? choiceOf(text) : null;
+      const channel = context.activity.channelId;
+      if (channel === 'msteams') TurnContext.removeRecipientMention(context.activity);
+      const state = await conversation.get(context, {});
+      const person = await profile.get(context, {});
+      const text = (context.activity.text ?? '').trim();
+      if (/\b(espanol|spanish)\b/i.test(text.normalize('NFD').replace(/[\u0300-\u036f]/g, ''))) person.language = 'es';
+      else if (/\benglish|ingles\b/i.test(text)) person.language = 'en';
+      const lang: Language = person.language ?? detectLanguage(text, context.activity.locale?.startsWith('es') ? 'es' : 'en');
+      person.language = lang;
       const es = lang === 'es';
+      const hours = openingHoursText(site, lang);
+      const say = (content: OutboundContentInput) => context.sendActivity(renderContent(channel, OutboundContent.parse(content)));
 
-      if (choice === 1) {
-        await context.sendActivity(
-          es
+      let greetingName = '';
+      if (channel === 'msteams') {
+        const who = await deps.teams.identify({
+          tenantId: context.activity.conversation.tenantId ?? (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? null,
+          aadObjectId: context.activity.from.aadObjectId ?? null,
+          name: context.activity.from.name ?? null,
+        });
+        if (who.kind !== 'member') {
+          await say({
+            text: es
+              ? `Gracias por escribir a ${site.center.name}. Su organización todavía no está conectada con nosotros por Teams; avisamos a nuestro equipo y lo contactarán. Mientras tanto, llame al ${phone} (${hours}).`
+              : `Thanks for reaching ${site.center.name}. Your organization isn't connected to us on Teams yet; we've let our team know and they'll be in touch. In the meantime, call ${phone} (${hours}).`,
+          });
+          return next();
+        }
+        greetingName = who.org.name;
+      }
+
+      const menu = MENU[lang];
+      const choice = state.menuShown ? (pickChoice(text, menu) ?? pickChoice(text, MENU[es ? 'en' : 'es']) ?? choiceByKeyword(text)) : null;
+      if (choice === 0) {
+        await say({
+          text: es
             ? `Gracias. Pronto podrá pedir un examen, recibir la preparación y confirmar su cita por aquí. Por ahora llame al ${phone} (${hours}) y lo ayudamos.`
             : `Thanks. Soon you'll be able to request an exam, get prep instructions and confirm your appointment right here. For now, call us at ${phone} (${hours}) and we'll help.`,
-        );
-      } else if (choice === 2) {
-        await context.sendActivity(
-          es
+        });
+      } else if (choice === 1) {
+        await say({
+          text: es
             ? `Consultorios: envíen órdenes y pregunten por su estado al ${phone} (${hours}). Pronto también por Teams y chat web.`
             : `Doctor's offices: send orders and ask about their status at ${phone} (${hours}). Ordering by Teams and web chat is coming next.`,
-        );
-      } else if (choice === 3) {
-        await context.sendActivity(
-          es
+        });
+      } else if (choice === 2) {
+        await say({
+          text: es
             ? `Para hablar con una persona llame al ${phone} (${hours}). Si es una emergencia médica, llame al 911.`
             : `To talk to a person, call ${phone} (${hours}). If this is a medical emergency, call 911.`,
-        );
+        });
       } else {
-        const greeting = es ? `Hola, le escribe ${site.center.name}. ¿Cómo le ayudamos?` : `Hi, this is ${site.center.name}. How can we help?`;
-        const options = es
-          ? ['1. Soy paciente', '2. Llamo de un consultorio médico', '3. Hablar con una persona']
-          : ["1. I'm a patient", "2. I'm with a doctor's office", '3. Talk to a person'];
-        const footer = es ? 'Responda con un número. HELP para ayuda, STOP para no recibir mensajes.' : 'Reply with a number. HELP for help, STOP to opt out.';
-        await context.sendActivity([greeting, ...options, footer].join('\n'));
+        const hello = greetingName
+          ? es
+            ? `Hola, le escribe ${site.center.name} (${greetingName}). ¿Cómo le ayudamos?`
+            : `Hi, this is ${site.center.name} (for ${greetingName}). How can we help?`
+          : es
+            ? `Hola, le escribe ${site.center.name}. ¿Cómo le ayudamos?`
+            : `Hi, this is ${site.center.name}. How can we help?`;
+        await say({
+          text: hello,
+          choices: menu,
+          smsFooter: es ? 'Responda con un número. HELP para ayuda, STOP para no recibir mensajes.' : 'Reply with a number. HELP for help, STOP to opt out.',
+        });
         state.menuShown = true;
       }
+      await next();
+    });
+
+    // Teams: welcome once when the bot is installed (personal, group chat or team).
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await context.sendActivity(
+        renderContent(
+          context.activity.channelId,
+          OutboundContent.parse({
+            text: `Hi, this is ${site.center.name}'s intake assistant. Doctor's offices can ask about orders here, and soon send them. Say "hi" to start. Questions: ${phone} (${openingHoursText(site, 'en')}).`,
+          }),
+        ),
+      );
       await next();
     });
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Schema, type Connection } from 'mongoose';
+import { isDuplicateKey } from './db';
 
 const StateSchema = new Schema(
   {
@@ -13,6 +14,9 @@ const StateSchema = new Schema(
   { collection: 'bot_state', versionKey: false },
 );
 
+// One document per (key, eTag) being replaced: the unique _id lets exactly one writer replace a given version.
+const ClaimSchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { collection: 'bot_state_claims', versionKey: false });
+
 export class EtagConflictError extends Error {
   constructor(key: string) {
     super(`storage item '${key}' was changed by another writer (stale eTag)`);
@@ -23,14 +27,54 @@ export class EtagConflictError extends Error {
 const newEtag = () => randomBytes(8).toString('hex');
 
 /**
- * Bot Framework Storage on MongoDB with real eTags: a write carrying a stale eTag is refused, `*` (or none)
- * overwrites. Keys are botbuilder's (channel/conversation id), and our conversation ids never contain a phone number.
+ * Bot Framework Storage on MongoDB with real eTags, like botbuilder's MemoryStorage: a write carrying a stale eTag is
+ * refused, `*` (or none) overwrites, and a write with an eTag to a missing key creates it. Keys are botbuilder's
+ * (channel/conversation id); our conversation ids never contain a phone number.
  */
 export function createMongoStorage(conn: Connection): Storage & { ensureIndexes(): Promise<void> } {
   const model = conn.model('BotState', StateSchema);
+  const claims = conn.model('BotStateClaim', ClaimSchema);
+
+  async function overwrite(key: string, json: string): Promise<void> {
+    const set = { json, eTag: newEtag(), updatedAt: new Date() };
+    try {
+      await model.updateOne({ _id: key }, { $set: set }, { upsert: true });
+    } catch (e) {
+      // Two upserts of a new key: the loser's insert hits the primary key; the key exists now, so update it.
+      if (!isDuplicateKey(e)) throw e;
+      await model.updateOne({ _id: key }, { $set: set });
+    }
+  }
+
+  async function replaceVersion(key: string, eTag: string, json: string): Promise<void> {
+    // The conditional update alone is atomic on MongoDB but not on FerretDB v1.24 (query, then update by _id), so
+    // writers first claim the version they replace; the unique _id lets one of them through.
+    const claimId = `${eTag}:${key}`;
+    try {
+      await claims.create({ _id: claimId, at: new Date() });
+    } catch (e) {
+      if (isDuplicateKey(e)) throw new EtagConflictError(key);
+      throw e;
+    }
+    try {
+      const r = await model.updateOne({ _id: key, eTag }, { $set: { json, eTag: newEtag(), updatedAt: new Date() } });
+      if (r.matchedCount === 1) return;
+      if (await model.exists({ _id: key })) throw new EtagConflictError(key);
+      try {
+        await model.create({ _id: key, json, eTag: newEtag(), updatedAt: new Date() });
+      } catch (e) {
+        throw isDuplicateKey(e) ? new EtagConflictError(key) : e;
+      }
+    } finally {
+      // The replaced eTag is never issued again, so its claim has done its work.
+      await claims.deleteOne({ _id: claimId });
+    }
+  }
+
   return {
     async ensureIndexes() {
       await model.createIndexes();
+      await claims.createIndexes();
     },
     async read(keys: string[]): Promise<StoreItems> {
       if (keys.length === 0) return {};
@@ -48,13 +92,8 @@ export function createMongoStorage(conn: Connection): Storage & { ensureIndexes(
       for (const [key, item] of Object.entries(changes)) {
         const { eTag, ...rest } = (item ?? {}) as { eTag?: string };
         const json = JSON.stringify(rest);
-        const now = new Date();
-        if (!eTag || eTag === '*') {
-          await model.updateOne({ _id: key }, { $set: { json, eTag: newEtag(), updatedAt: now } }, { upsert: true });
-          continue;
-        }
-        const r = await model.updateOne({ _id: key, eTag }, { $set: { json, eTag: newEtag(), updatedAt: now } });
-        if (r.matchedCount === 0) throw new EtagConflictError(key);
+        if (!eTag || eTag === '*') await overwrite(key, json);
+        else await replaceVersion(key, eTag, json);
       }
     },
     async delete(keys: string[]): Promise<void> {

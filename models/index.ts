@@ -6,6 +6,8 @@ import { createMessageRepository } from './message.repository';
 import { createPatientRepository } from './patient.repository';
 import { createReferrerRepository } from './referrer.repository';
 import { createStaffTokenRepository } from './staff-token.repository';
+import { createConversationRefRepository } from './conversation-ref.repository';
+import { createTaskRepository } from './task.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -17,6 +19,8 @@ export function createRepositories(conn: Connection) {
     referrers: createReferrerRepository(conn),
     staffTokens: createStaffTokenRepository(conn),
     botState: createMongoStorage(conn),
+    conversationRefs: createConversationRefRepository(conn),
+    tasks: createTaskRepository(conn),
   };
   return {
     ...repos,

@@ -6,8 +6,11 @@ const MessageSchema = new Schema(
   {
     _id: { type: String, required: true },
     direction: { type: String, required: true },
-    phoneHash: { type: String, required: true, index: true },
-    phone: { type: String, required: true },
+    channel: { type: String, required: true, default: 'sms' },
+    phoneHash: { type: String, default: null, index: true },
+    phone: { type: String, default: null },
+    conversationRefId: { type: String, default: null, index: true },
+    activityId: { type: String, default: null },
     body: { type: String, required: true },
     purpose: { type: String, required: true },
     template: { type: String, required: true },
@@ -86,6 +89,7 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       const q: Record<string, unknown> = {};
       if (f.phoneHash) q['phoneHash'] = f.phoneHash;
       if (f.caseId) q['caseId'] = f.caseId;
+      if (f.conversationRefId) q['conversationRefId'] = f.conversationRefId;
       const rows = await model.find(q).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<Row[]>();
       return rows.map(fromRow);
     },

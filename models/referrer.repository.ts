@@ -39,6 +39,12 @@ export function createReferrerRepository(conn: Connection): ReferrerRepository &
       const row = await model.findOne({ tenantId }).lean<Row>();
       return row ? toOrg(row) : null;
     },
+    async addUser(orgId, user) {
+      const guard = user.aadObjectId ? { 'users.aadObjectId': { $ne: user.aadObjectId } } : {};
+      await model.updateOne({ _id: orgId, ...guard }, { $push: { users: user } });
+      const row = await model.findById(orgId).lean<Row>();
+      return row ? toOrg(row) : null;
+    },
     async exists(id) {
       return (await model.countDocuments({ _id: id })) > 0;
     },

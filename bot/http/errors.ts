@@ -29,6 +29,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   HUMAN_TRACK_ONLY: 409,
   VERSION_CONFLICT: 409,
   CASE_BUSY: 503,
+  UNKNOWN_CONVERSATION: 404,
+  PURPOSE_NOT_ALLOWED: 409,
+  BUSY: 503,
+  CHANNEL_FAILED: 502,
 };
 
 export function fromFailure(f: Failure): HttpError {

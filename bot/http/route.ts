@@ -68,3 +68,9 @@ export function unwrap<T>(r: Result<T>): T {
   if (!r.ok) throw fromFailure(r.error);
   return r.value;
 }
+
+/** A path parameter as text ('' when absent): restify's params are untyped. */
+export function pathParam(req: { params?: unknown }, name: string): string {
+  const v = (req.params as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v : '';
+}

@@ -3,15 +3,14 @@ import { z } from 'zod';
 import { ApplyEventInput, CreateCaseInput, ListCasesInput, type CaseService } from '../../services/cases/case.service';
 import type { Authenticate } from '../http/auth';
 import { HttpError } from '../http/errors';
-import { parse, requireJson, unwrap, type RouteFactory } from '../http/route';
+import { parse, pathParam, requireJson, unwrap, type RouteFactory } from '../http/route';
 import type { Metrics } from '../metrics';
 
 const CaseId = z.string().regex(/^c_[a-f0-9]{24}$/);
 const IdempotencyKey = z.string().min(8).max(200);
 
 function caseIdOf(req: Request): string {
-  const params = req.params as Record<string, unknown> | undefined;
-  const id = typeof params?.['id'] === 'string' ? params['id'] : '';
+  const id = pathParam(req, 'id');
   // A malformed id cannot name a case: answer as for any unknown case.
   if (!CaseId.safeParse(id).success) throw new HttpError(404, 'CASE_NOT_FOUND', `no case with id '${id.slice(0, 40)}'`);
   return id;

@@ -2,12 +2,7 @@ import type { Server } from 'restify';
 import { Purpose } from '../../services/consent/consent.schema';
 import { ListMessagesInput, PutConsentInput, type MessagingStaffService } from '../../services/messaging/staff-view.service';
 import type { Authenticate } from '../http/auth';
-import { parse, requireJson, unwrap, type RouteFactory } from '../http/route';
-
-function param(req: { params?: unknown }, name: string): string {
-  const v = (req.params as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-}
+import { parse, requireJson, unwrap, pathParam, type RouteFactory } from '../http/route';
 
 export function registerMessagingRoutes(server: Server, deps: { route: RouteFactory; staff: MessagingStaffService; authenticate: Authenticate }): void {
   const { route, staff, authenticate } = deps;
@@ -24,7 +19,7 @@ export function registerMessagingRoutes(server: Server, deps: { route: RouteFact
     '/api/v1/consents/:phone',
     route(async (req) => {
       const principal = await authenticate(req);
-      return { status: 200, body: unwrap(await staff.getConsent(param(req, 'phone'), principal)) };
+      return { status: 200, body: unwrap(await staff.getConsent(pathParam(req, 'phone'), principal)) };
     }),
   );
 
@@ -33,9 +28,9 @@ export function registerMessagingRoutes(server: Server, deps: { route: RouteFact
     route(async (req) => {
       const principal = await authenticate(req);
       requireJson(req);
-      const purpose = parse(Purpose, param(req, 'purpose'), 'purpose');
+      const purpose = parse(Purpose, pathParam(req, 'purpose'), 'purpose');
       const input = parse(PutConsentInput, req.body, 'body');
-      return { status: 200, body: unwrap(await staff.putConsent(param(req, 'phone'), purpose, input, principal)) };
+      return { status: 200, body: unwrap(await staff.putConsent(pathParam(req, 'phone'), purpose, input, principal)) };
     }),
   );
 }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ActivityHandler, ConversationState } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { KeywordLayer } from '../../services/consent/keyword-layer';
 import type { Locks } from '../../services/locks';
 import { STATUS_RANK, type Message, type MessageRepository } from '../../services/messaging/message.schema';
 import { detectLanguage } from '../../services/messaging/language';
-import type { Metrics } from '../metrics';
 import type { SmsAdapter } from './sms.adapter';
 
 export interface InboundParams {
@@ -22,12 +21,11 @@ export interface SmsTurnsDeps {
   redisPrefix: string;
   keywordLayer: KeywordLayer;
   adapter: SmsAdapter;
-  bot: ActivityHandler;
-  conversationState: ConversationState;
+  /** Runs the bot and saves its state (already one turn at a time per number here). */
+  turn: (context: TurnContext) => Promise<void>;
   hashPhone: (e164: string) => string;
   now: () => Date;
   logger: Logger;
-  metrics: Metrics;
 }
 
 const DEDUPE_TTL_S = 7 * 24 * 3600;
@@ -43,13 +41,10 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
   const { messages, redis, redisPrefix: prefix } = deps;
 
   async function runOne(m: Message): Promise<void> {
+    if (!m.phone || !m.phoneHash) throw new Error(`message ${m.id} is not an SMS`);
     const turn = { phone: m.phone, phoneHash: m.phoneHash, text: m.body, messageSid: m.idempotencyKey.slice(3), language: m.language, receivedAt: m.createdAt };
     if ((await deps.keywordLayer(turn)) === 'continue') {
-      await deps.adapter.runTurn(turn, async (context) => {
-        await deps.bot.run(context);
-        await deps.conversationState.saveChanges(context);
-      });
-      deps.metrics.botTurns.inc({ channel: 'sms' });
+      await deps.adapter.runTurn(turn, deps.turn);
     }
     await messages.markHandled(m.id, deps.now());
     await redis.set(`${prefix}sms:done:${m.phoneHash}`, String(m.seq));
@@ -95,7 +90,10 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
       const inbound: Message = {
         id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
         direction: 'inbound',
+        channel: 'sms',
         phoneHash,
+        conversationRefId: null,
+        activityId: null,
         phone: p.from,
         body: p.body,
         purpose: 'care',

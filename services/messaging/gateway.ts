@@ -85,11 +85,11 @@ export function createGateway(deps: GatewayDeps) {
     return updated ?? (await messages.findById(m.id)) ?? m;
   }
 
-  async function capReason(m: Message): Promise<string | null> {
+  async function capReason(m: Message, phoneHash: string): Promise<string | null> {
     const now = deps.now().getTime();
     const caps = site.frequencyCaps;
     if (m.purpose === 'marketing') {
-      const n = await messages.countOutbound({ phoneHash: m.phoneHash, purpose: 'marketing', since: new Date(now - 24 * HOUR), statuses: SENT_STATUSES });
+      const n = await messages.countOutbound({ phoneHash, purpose: 'marketing', since: new Date(now - 24 * HOUR), statuses: SENT_STATUSES });
       if (n >= caps.marketingPer24h) return 'frequency_cap:marketing_24h';
     }
     if (m.initiated && templateInfo(m.template)?.reminder && m.caseId) {
@@ -106,19 +106,21 @@ export function createGateway(deps: GatewayDeps) {
       const m = await messages.findById(messageId);
       if (!m) throw new Error(`outbound message ${messageId} does not exist`);
       if (m.status !== 'pending' && m.status !== 'deferred') return { outcome: 'duplicate', message: m };
+      const { phone, phoneHash } = m;
+      if (m.channel !== 'sms' || !phone || !phoneHash) throw new Error(`message ${messageId} is not an SMS`);
 
       const tpl = templateInfo(m.template);
       if (!tpl || !(tpl.purposes as readonly string[]).includes(m.purpose)) {
         return { outcome: 'refused', message: await finish(m, 'refused', { reason: `template_not_allowed:${m.template}:${m.purpose}` }) };
       }
       if (!tpl.consentExempt) {
-        const status = (await consent.statuses(m.phoneHash))[m.purpose];
+        const status = (await consent.statuses(phoneHash))[m.purpose];
         if (status !== 'granted') {
           return { outcome: 'refused', message: await finish(m, 'refused', { reason: `no_consent:${m.purpose}:${status}` }) };
         }
       }
       if (m.initiated) {
-        const zone = m.timeZone ?? timeZoneForPhone(m.phone) ?? site.center.timeZone;
+        const zone = m.timeZone ?? timeZoneForPhone(phone) ?? site.center.timeZone;
         const now = deps.now();
         const at = nextSendTime(now, zone, site.quietHours[m.purpose]);
         if (at.getTime() > now.getTime()) {
@@ -127,19 +129,19 @@ export function createGateway(deps: GatewayDeps) {
           return { outcome: 'deferred', message: deferred };
         }
       }
-      const cap = await capReason(m);
+      const cap = await capReason(m, phoneHash);
       if (cap) return { outcome: 'refused', message: await finish(m, 'refused', { reason: cap }) };
 
       let sending = await finish(m, 'sending', {});
       for (let attempt = 1; ; attempt++) {
-        const r = await transport.send({ to: m.phone, body: m.body, statusCallback: deps.statusCallbackUrl });
+        const r = await transport.send({ to: phone, body: m.body, statusCallback: deps.statusCallbackUrl });
         if (r.ok) {
           const updated = await finish(sending, r.status, { twilioSid: r.sid, attempts: attempt, reason: null });
           return { outcome: 'sent', message: updated };
         }
         if (r.code === 21610) {
           // The recipient replied STOP to the carrier: record it as an opt-out of every purpose; never retry.
-          await consent.revokeAll(m.phoneHash, 'carrier', `twilio error 21610`, deps.now());
+          await consent.revokeAll(phoneHash, 'carrier', `twilio error 21610`, deps.now());
           return { outcome: 'failed', message: await finish(sending, 'failed', { attempts: attempt, reason: 'carrier_opt_out' }, 21610) };
         }
         const retryable = r.httpStatus === 429 || r.httpStatus >= 500;
@@ -169,8 +171,11 @@ export function createGateway(deps: GatewayDeps) {
       const m: Message = {
         id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
         direction: 'outbound',
+        channel: 'sms',
         phoneHash: deps.hashPhone(req.to),
         phone: req.to,
+        conversationRefId: null,
+        activityId: null,
         body: req.body,
         purpose: req.purpose,
         template: req.template,

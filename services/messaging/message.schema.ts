@@ -33,14 +33,23 @@ export const STATUS_RANK: Record<MessageStatus, number> = {
   read: 7,
 };
 
+export const MessageChannel = z.enum(['sms', 'msteams', 'webchat']);
+export type MessageChannel = z.infer<typeof MessageChannel>;
+
 export const StatusEvent = z.object({ status: MessageStatus, at: z.date(), errorCode: z.number().int().nullable() });
 
 export const Message = z.object({
   id: z.string(),
   direction: z.enum(['inbound', 'outbound']),
-  phoneHash: z.string(),
-  /** The number itself: needed to send; stored, never logged. */
-  phone: z.string(),
+  /** SMS goes by phone number; Teams and Web Chat continue a stored conversation. */
+  channel: MessageChannel.default('sms'),
+  /** SMS only (null on chat channels). */
+  phoneHash: z.string().nullable(),
+  /** The number itself: needed to send; stored, never logged. SMS only. */
+  phone: z.string().nullable(),
+  /** Chat channels: the stored conversation reference it went to, and the channel's id for the activity. */
+  conversationRefId: z.string().nullable().default(null),
+  activityId: z.string().nullable().default(null),
   body: z.string(),
   purpose: Purpose,
   template: z.string(),
@@ -78,7 +87,7 @@ export interface MessageRepository {
   transition(
     id: string,
     fromStatuses: MessageStatus[],
-    set: Partial<Pick<Message, 'status' | 'statusRank' | 'twilioSid' | 'errorCode' | 'reason' | 'sendAfter' | 'attempts'>>,
+    set: Partial<Pick<Message, 'status' | 'statusRank' | 'twilioSid' | 'activityId' | 'errorCode' | 'reason' | 'sendAfter' | 'attempts'>>,
     event: z.infer<typeof StatusEvent> | null,
     now: Date,
   ): Promise<Message | null>;
@@ -86,5 +95,5 @@ export interface MessageRepository {
   recordDeliveryStatus(twilioSid: string, event: z.infer<typeof StatusEvent>, now: Date): Promise<Message | null>;
   countOutbound(filter: { phoneHash?: string; caseId?: string; purpose?: Purpose; template?: string; since: Date; statuses: MessageStatus[] }): Promise<number>;
   markHandled(id: string, now: Date): Promise<void>;
-  list(filter: { phoneHash?: string; caseId?: string }, limit: number): Promise<Message[]>;
+  list(filter: { phoneHash?: string; caseId?: string; conversationRefId?: string }, limit: number): Promise<Message[]>;
 }

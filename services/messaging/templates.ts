@@ -18,6 +18,7 @@ export const TEMPLATES = {
   opt_out_confirmation: { purposes: ['care'], consentExempt: true },
   opt_in_confirmation: { purposes: ['care'] },
   reminder: { purposes: ['care'], reminder: true },
+  staff_message: { purposes: ['care'] },
   campaign: { purposes: ['marketing'] },
 } as const satisfies Record<string, Template>;
 export type TemplateId = keyof typeof TEMPLATES;

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { createRedisLocks } from '../../models/redis-lock';
+import { createTurnQueue } from '../../models/turn-queue';
 import { uniqueDbName } from '../support/test-app';
 
 let redis: Redis;
@@ -51,4 +52,51 @@ test('a lock whose holder died expires after its TTL', async () => {
   await redis.set(`${prefix}lock:case:z`, 'crashed-holder', 'PX', 200);
   const r = await locks.withLock('case:z', async () => 'got it');
   expect(r).toEqual({ ok: true, value: 'got it' });
+});
+
+describe('turn queue (first come, first served)', () => {
+  test('callers of one name run one at a time, in arrival order', async () => {
+    const q = createTurnQueue(redis, { prefix });
+    const order: number[] = [];
+    let inside = 0;
+    let maxInside = 0;
+    const calls: Promise<unknown>[] = [];
+    for (let i = 0; i < 8; i++) {
+      calls.push(
+        q.withLock('conv:a', async () => {
+          inside++;
+          maxInside = Math.max(maxInside, inside);
+          order.push(i);
+          await new Promise((r) => setTimeout(r, 10));
+          inside--;
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 2)); // each arrives after the previous one has queued
+    }
+    await Promise.all(calls);
+    expect(maxInside).toBe(1);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(await redis.zcard(`${prefix}turnq:conv:a`)).toBe(0);
+  });
+
+  test('a holder that died (no heartbeat) is passed over', async () => {
+    const q = createTurnQueue(redis, { prefix, heartbeatMs: 300 });
+    // A dead process's entry: queued first, heartbeat gone.
+    await redis.zadd(`${prefix}turnq:conv:b`, 0, 'dead');
+    const r = await q.withLock('conv:b', async () => 'ran');
+    expect(r).toEqual({ ok: true, value: 'ran' });
+  });
+
+  test('a caller that cannot get its turn in time gives up with LOCK_TIMEOUT and leaves the queue', async () => {
+    const q = createTurnQueue(redis, { prefix, waitMs: 100 });
+    let release!: () => void;
+    const holder = q.withLock('conv:c', () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setTimeout(r, 20));
+    const r = await q.withLock('conv:c', async () => 'never');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('LOCK_TIMEOUT');
+    expect(await redis.zcard(`${prefix}turnq:conv:c`)).toBe(1);
+    release();
+    await holder;
+  });
 });

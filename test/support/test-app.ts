@@ -50,6 +50,7 @@ export async function startTestApp(
     transport?: SmsTransport;
     authToken?: string | null;
     runWorkers?: boolean;
+    microsoftAppId?: string;
     sleep?: (ms: number) => Promise<void>;
   } = {},
 ): Promise<TestApp> {
@@ -72,6 +73,8 @@ export async function startTestApp(
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     runWorkers: opts.runWorkers ?? false,
+    botFramework: { appId: opts.microsoftAppId ?? null, appPassword: opts.microsoftAppId ? 'test-app-password' : null, appType: null, tenantId: null },
+    localChat: true,
     sms: {
       transport: opts.transport ?? createLogTransport((l) => smsOut.push(l)),
       authToken: opts.authToken === undefined ? TWILIO_AUTH_TOKEN : opts.authToken,

@@ -1,0 +1,154 @@
+import { readFile } from 'node:fs/promises';
+import type { Activity } from 'botbuilder';
+import type { Request, Server } from 'restify';
+import { z } from 'zod';
+import type { DirectLineConversation, DirectLineStore } from '../../models/directline.store';
+import { HttpError } from '../http/errors';
+import { parse, requireJson, pathParam, type RouteFactory } from '../http/route';
+import { TurnBusyError, type TurnRunner } from '../channels/turn-runner';
+import { BOT_ACCOUNT, LOCAL_DIRECT_LINE_URL, type DirectLineAdapter } from './directline.adapter';
+import { chatPage } from './chat.page';
+
+export interface DirectLineRouteDeps {
+  route: RouteFactory;
+  store: DirectLineStore;
+  adapter: DirectLineAdapter;
+  runner: TurnRunner;
+  /** Microsoft's Web Chat bundle (botframework-webchat/dist/webchat.js); null when the package is not installed. */
+  webChatBundle: string | null;
+  centerName: string;
+}
+
+/** What Web Chat posts; identity, conversation and ids are ours to set, never the client's. */
+const PostedActivity = z
+  .object({
+    type: z.enum(['message', 'event', 'typing']),
+    text: z.string().max(4_000).refine((s) => !s.includes('\u0000'), 'must not contain NUL').optional(),
+    name: z.string().max(100).optional(),
+    value: z.unknown().optional(),
+    locale: z.string().max(16).optional(),
+    textFormat: z.string().max(16).optional(),
+    channelData: z.record(z.unknown()).optional(),
+    attachments: z.array(z.record(z.unknown())).max(10).optional(),
+    from: z.object({ name: z.string().max(100).optional() }).passthrough().optional(),
+  })
+  .refine((a) => a.type !== 'message' || (a.text ?? '').trim() !== '' || (a.attachments?.length ?? 0) > 0, { message: 'a message needs text or an attachment', path: ['text'] });
+
+const Watermark = z.object({ watermark: z.coerce.number().int().min(0).max(10_000_000).default(0) });
+
+function bearer(req: Request): string {
+  const m = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '');
+  if (!m?.[1]) throw new HttpError(401, 'UNAUTHORIZED', 'send the conversation token as Authorization: Bearer <token>');
+  return m[1];
+}
+
+/**
+ * A Direct Line 3.0 subset on this server (interfaces.md), for local Web Chat: create a conversation, post an
+ * activity (the turn runs before the answer, so its replies are ready for the next poll), poll with a watermark.
+ * Development only: production uses Azure Bot Service's Direct Line against /api/messages.
+ */
+export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDeps): void {
+  const { route, store } = deps;
+  let bundle: Promise<string> | null = null;
+
+  async function conversationFor(req: Request, id?: string): Promise<DirectLineConversation & { token: string }> {
+    const token = bearer(req);
+    const conv = await store.byToken(token);
+    if (!conv) throw new HttpError(403, 'FORBIDDEN', 'the token is unknown or expired; open a new conversation');
+    if (id !== undefined && conv.id !== id) throw new HttpError(403, 'FORBIDDEN', 'the token belongs to another conversation');
+    return { ...conv, token };
+  }
+
+  const started = (c: DirectLineConversation & { token: string }, expiresIn: number) => ({
+    conversationId: c.id,
+    token: c.token,
+    expires_in: expiresIn,
+    // Not in Direct Line's answer: the user id the page shows its own messages under.
+    userId: c.userId,
+  });
+
+  server.post(
+    '/v3/directline/tokens/generate',
+    route(async () => {
+      const c = await store.create();
+      return { status: 200, body: started(c, c.expiresIn) };
+    }),
+  );
+  server.post(
+    '/v3/directline/tokens/refresh',
+    route(async (req) => {
+      const c = await conversationFor(req);
+      await store.refresh(c.token);
+      return { status: 200, body: started(c, 24 * 3600) };
+    }),
+  );
+  server.post(
+    '/v3/directline/conversations',
+    route(async (req) => {
+      // With a token from tokens/generate: that conversation. Without one: a new conversation and its token.
+      if (!req.header('authorization')) {
+        const c = await store.create();
+        return { status: 201, body: started(c, c.expiresIn) };
+      }
+      return { status: 201, body: started(await conversationFor(req), 24 * 3600) };
+    }),
+  );
+  server.get(
+    '/v3/directline/conversations/:id',
+    route(async (req) => ({ status: 200, body: started(await conversationFor(req, pathParam(req, 'id')), 24 * 3600) })),
+  );
+  server.get(
+    '/v3/directline/conversations/:id/activities',
+    route(async (req) => {
+      const c = await conversationFor(req, pathParam(req, 'id'));
+      const { watermark } = parse(Watermark, req.query ?? {}, 'query');
+      const r = await store.after(c.id, watermark);
+      return { status: 200, body: { activities: r.activities, watermark: String(r.watermark) } };
+    }),
+  );
+  server.post(
+    '/v3/directline/conversations/:id/activities',
+    route(async (req) => {
+      requireJson(req);
+      const c = await conversationFor(req, pathParam(req, 'id'));
+      const posted = parse(PostedActivity, req.body, 'body');
+      const user = { id: c.userId, name: posted.from?.name ?? 'you', role: 'user' };
+      const [id] = await store.append(c.id, [{ ...posted, from: user, channelId: 'webchat', conversation: { id: c.id }, timestamp: new Date().toISOString() }]);
+      if (posted.type === 'typing') return { status: 200, body: { id } };
+      const activity: Partial<Activity> = {
+        ...(posted as Partial<Activity>),
+        id: id!,
+        channelId: 'webchat',
+        serviceUrl: LOCAL_DIRECT_LINE_URL,
+        conversation: { id: c.id, isGroup: false, conversationType: 'personal', name: 'webchat' },
+        from: user,
+        recipient: BOT_ACCOUNT,
+        timestamp: new Date(),
+      };
+      try {
+        await deps.adapter.runTurn(activity, (context) => deps.runner.serialized(context));
+      } catch (e) {
+        if (e instanceof TurnBusyError) throw new HttpError(503, 'CONVERSATION_BUSY', e.message);
+        throw e;
+      }
+      return { status: 200, body: { id } };
+    }),
+  );
+
+  server.get(
+    '/chat',
+    route(() => Promise.resolve({ status: 200, body: null, raw: { contentType: 'text/html; charset=utf-8', text: chatPage(deps.centerName, deps.webChatBundle !== null) } })),
+  );
+  server.get(
+    '/chat/webchat.js',
+    route(async () => {
+      if (!deps.webChatBundle) throw new HttpError(404, 'NOT_FOUND', 'botframework-webchat is not installed: run npm install');
+      return {
+        status: 200,
+        body: null,
+        headers: { 'Cache-Control': 'public, max-age=3600' },
+        raw: { contentType: 'application/javascript; charset=utf-8', text: await (bundle ??= readFile(deps.webChatBundle, 'utf8')) },
+      };
+    }),
+  );
+}

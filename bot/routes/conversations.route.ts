@@ -1,0 +1,40 @@
+import type { Server } from 'restify';
+import {
+  ListConversationsInput,
+  ListTasksInput,
+  StaffMessageInput,
+  type StaffConversationsService,
+} from '../../services/conversations/staff-conversations.service';
+import type { Authenticate } from '../http/auth';
+import { parse, requireJson, unwrap, pathParam, type RouteFactory } from '../http/route';
+
+export function registerConversationRoutes(server: Server, deps: { route: RouteFactory; staff: StaffConversationsService; authenticate: Authenticate }): void {
+  const { route, staff, authenticate } = deps;
+
+  server.get(
+    '/api/v1/conversations',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      return { status: 200, body: unwrap(await staff.list(parse(ListConversationsInput, req.query ?? {}, 'query'), principal)) };
+    }),
+  );
+
+  server.post(
+    '/api/v1/conversations/:id/messages',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      requireJson(req);
+      const input = parse(StaffMessageInput, { ...(req.body as object), ...(req.header('idempotency-key') ? { idempotencyKey: req.header('idempotency-key') } : {}) }, 'body');
+      const r = unwrap(await staff.send(pathParam(req, 'id'), input, principal));
+      return { status: r.outcome === 'duplicate' ? 200 : 201, body: { outcome: r.outcome, message: r.message } };
+    }),
+  );
+
+  server.get(
+    '/api/v1/tasks',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      return { status: 200, body: unwrap(await staff.tasks(parse(ListTasksInput, req.query ?? {}, 'query'), principal)) };
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import { Schema, type Connection } from 'mongoose';
+import { Task, type TaskRepository } from '../services/tasks/task.schema';
+import { insertUnique, rowCodec, type Row } from './rows';
+
+const TaskSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    status: { type: String, required: true, index: true },
+    dedupeKey: { type: String, required: true, unique: true },
+    summary: { type: String, required: true },
+    caseId: { type: String, default: null, index: true },
+    referrerOrgId: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'tasks', versionKey: false },
+);
+
+const { fromRow, toRow } = rowCodec(Task);
+
+export function createTaskRepository(conn: Connection): TaskRepository & { ensureIndexes(): Promise<void> } {
+  const model = conn.model('Task', TaskSchema);
+  return {
+    async ensureIndexes() {
+      await model.createIndexes();
+    },
+    insert(task) {
+      return insertUnique(model as never, toRow(task));
+    },
+    async findByKey(dedupeKey) {
+      const row = await model.findOne({ dedupeKey }).lean<Row>();
+      return row ? fromRow(row) : null;
+    },
+    async list(f, limit) {
+      const q: Record<string, unknown> = {};
+      if (f.status) q['status'] = f.status;
+      if (f.kind) q['kind'] = f.kind;
+      const rows = await model.find(q).sort({ createdAt: -1, _id: 1 }).limit(limit).lean<Row[]>();
+      return rows.map(fromRow);
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const Choice = z.object({ value: z.string().trim().min(1).max(100), title: z.string().trim().min(1).max(100) });
+export type Choice = z.infer<typeof Choice>;
+
+/** An order or an appointment at a glance: a card on Teams and Web Chat, lines of text on SMS. */
+export const Summary = z.object({
+  title: z.string().trim().min(1).max(200),
+  facts: z.array(z.object({ label: z.string().trim().min(1).max(60), value: z.string().trim().min(1).max(500) })).max(20),
+});
+export type Summary = z.infer<typeof Summary>;
+
+/** What the bot says, independent of the channel; bot/render turns it into SMS text, suggested actions or cards. */
+export const OutboundContent = z.object({
+  text: z.string().trim().min(1).max(1600),
+  choices: z.array(Choice).max(10).default([]),
+  summary: Summary.nullable().default(null),
+  /** SMS only: the line that says how to answer and how to opt out. */
+  smsFooter: z.string().max(300).nullable().default(null),
+});
+export type OutboundContent = z.infer<typeof OutboundContent>;
+export type OutboundContentInput = z.input<typeof OutboundContent>;
+
+/** The whole content as plain text: summary facts as lines, choices numbered (SMS, and the fallback elsewhere). */
+export function plainText(c: OutboundContent): string {
+  const summary = c.summary ? [c.summary.title, ...c.summary.facts.map((f) => `${f.label}: ${f.value}`)] : [];
+  const choices = c.choices.map((ch, i) => `${i + 1}. ${ch.title}`);
+  return [c.text, ...summary, ...choices, ...(c.smsFooter ? [c.smsFooter] : [])].join('\n');
+}
+
+const fold = (s: string) => s.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[’']/g, "'").replace(/[.!?\s]+$/, '');
+
+/** Which choice an answer picks: its number (as SMS shows it) or its title (what a button sends); else null. */
+export function pickChoice(text: string, choices: readonly Choice[]): number | null {
+  const t = fold(text);
+  const n = /^\d{1,2}$/.test(t) ? Number(t) : NaN;
+  if (n >= 1 && n <= choices.length) return n - 1;
+  const i = choices.findIndex((c) => fold(c.title) === t || fold(c.value) === t);
+  return i >= 0 ? i : null;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+export const TaskKind = z.enum(['unknown_teams_tenant', 'call_patient', 'technologist_review', 'order_follow_up', 'human_handoff']);
+export type TaskKind = z.infer<typeof TaskKind>;
+
+/** Work for staff that the bot must not do itself. Details never hold PHI beyond what the role needs. */
+export const Task = z.object({
+  id: z.string(),
+  kind: TaskKind,
+  status: z.enum(['open', 'done']),
+  /** One open task per subject: the same key again does not create a second task. */
+  dedupeKey: z.string(),
+  summary: z.string().max(500),
+  caseId: z.string().nullable(),
+  referrerOrgId: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type Task = z.infer<typeof Task>;
+
+export interface TaskRepository {
+  /** false when a task with this dedupe key exists already. */
+  insert(task: Task): Promise<boolean>;
+  findByKey(dedupeKey: string): Promise<Task | null>;
+  list(filter: { status?: Task['status']; kind?: TaskKind }, limit: number): Promise<Task[]>;
+}

@@ -1,0 +1,243 @@
+import { randomBytes } from 'node:crypto';
+import nock from 'nock';
+import { api, startTestApp, type TestApp } from '../support/test-app';
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({ name: 'botfw' });
+  await t.app.repos.referrers.insert({
+    id: 'org_lakeside',
+    name: 'Lakeside Family Medicine',
+    tenantId: TENANT,
+    phone: null,
+    fax: null,
+    users: [],
+    createdAt: new Date(),
+  });
+});
+afterAll(() => t.close());
+afterEach(() => nock.cleanAll());
+
+const TENANT = '7a1c0e2b-1111-4c2d-9e3f-000000000001';
+const BOT_ID = '28:intake-bot-id';
+const TEAMS_SERVICE = 'https://smba.trafficmanager.net/amer/';
+const hex = (n = 8) => randomBytes(n).toString('hex');
+
+function webchat(conversationId: string, text: string) {
+  return {
+    type: 'message',
+    id: hex(),
+    channelId: 'webchat',
+    serviceUrl: 'https://webchat.botframework.com/',
+    deliveryMode: 'expectReplies',
+    conversation: { id: conversationId },
+    from: { id: `user-${conversationId}`, name: 'Pat', role: 'user' },
+    recipient: { id: 'intake-bot', name: 'Intake' },
+    locale: 'en-US',
+    text,
+  };
+}
+
+function teams(conversationId: string, text: string, opts: { tenant?: string; aad?: string; mention?: boolean } = {}) {
+  const tenant = opts.tenant ?? TENANT;
+  const mention = opts.mention ?? true;
+  return {
+    type: 'message',
+    id: hex(),
+    channelId: 'msteams',
+    serviceUrl: TEAMS_SERVICE,
+    deliveryMode: 'expectReplies',
+    conversation: { id: conversationId, conversationType: 'personal', tenantId: tenant },
+    from: { id: `29:${hex()}`, name: 'Maya Patel', aadObjectId: opts.aad ?? `aad-${hex()}` },
+    recipient: { id: BOT_ID, name: 'Intake' },
+    channelData: { tenant: { id: tenant } },
+    locale: 'en-US',
+    text: mention ? `<at>Intake</at> ${text}` : text,
+    entities: mention ? [{ type: 'mention', text: '<at>Intake</at>', mentioned: { id: BOT_ID, name: 'Intake' } }] : [],
+  };
+}
+
+const post = (body: unknown, headers: Record<string, string> = {}) => api(t.base, 'POST', '/api/messages', { body, headers });
+
+describe('POST /api/messages (CloudAdapter)', () => {
+  test('a webchat activity with expectReplies gets the menu as text with suggested actions; the state is stored', async () => {
+    const conv = `wc-${hex()}`;
+    const res = await post(webchat(conv, 'hi'));
+    expect(res.status).toBe(200);
+    const [reply] = res.body.activities;
+    expect(reply.text).toBe('Hi, this is Bluebonnet Imaging. How can we help?');
+    expect(reply.suggestedActions.actions.map((a: { title: string }) => a.title)).toEqual(["I'm a patient", "I'm with a doctor's office", 'Talk to a person']);
+    expect(reply.suggestedActions.actions[0]).toMatchObject({ type: 'imBack', value: "I'm a patient" });
+    const key = `webchat/conversations/${conv}/`; // botbuilder's ConversationState key: no phone number, no PHI
+    expect((await t.app.repos.botState.read([key]))[key]).toMatchObject({ intake: { menuShown: true } });
+  });
+
+  test('a suggested action sent back (its title) picks that choice', async () => {
+    const conv = `wc-${hex()}`;
+    await post(webchat(conv, 'hi'));
+    const res = await post(webchat(conv, 'Talk to a person'));
+    expect(res.body.activities[0].text).toMatch(/^To talk to a person, call \(512\) 555-0100/);
+  });
+
+  test('an msteams activity with an @mention: the mention is dropped, the tenant maps to its organization, the menu comes back as a card', async () => {
+    const aad = `aad-${hex()}`;
+    const res = await post(teams(`a:${hex()}`, 'hi', { aad }));
+    expect(res.status).toBe(200);
+    const [reply] = res.body.activities;
+    const card = reply.attachments.find((a: { contentType: string }) => a.contentType === 'application/vnd.microsoft.card.hero');
+    expect(card.content.text).toBe('Hi, this is Bluebonnet Imaging (for Lakeside Family Medicine). How can we help?');
+    expect(card.content.buttons.map((b: { title: string }) => b.title)).toEqual(["I'm a patient", "I'm with a doctor's office", 'Talk to a person']);
+    // The new Teams user joined the organization of their tenant.
+    const org = await t.app.repos.referrers.findById('org_lakeside');
+    expect(org?.users.filter((u) => u.aadObjectId === aad)).toHaveLength(1);
+  });
+
+  test('without removing the mention "<at>Intake</at> 3" would not read as a choice: with it, choice 3 is understood', async () => {
+    const conv = `a:${hex()}`;
+    const aad = `aad-${hex()}`;
+    await post(teams(conv, 'hi', { aad }));
+    const res = await post(teams(conv, '3', { aad }));
+    expect(res.body.activities[0].text).toMatch(/^To talk to a person, call/);
+    const org = await t.app.repos.referrers.findById('org_lakeside');
+    expect(org?.users.filter((u) => u.aadObjectId === aad)).toHaveLength(1); // not added twice
+  });
+
+  test('an unknown tenant gets a polite answer and one staff task, nothing more', async () => {
+    const tenant = `tenant-${hex()}`;
+    const first = await post(teams(`a:${hex()}`, 'hi', { tenant }));
+    expect(first.body.activities).toHaveLength(1);
+    expect(first.body.activities[0].text).toMatch(/isn't connected to us on Teams yet; we've let our team know/);
+    expect(first.body.activities[0].attachments ?? []).toEqual([]);
+    await post(teams(`a:${hex()}`, 'are you there?', { tenant }));
+    const token = await t.token('coordinator');
+    const tasks = await api(t.base, 'GET', '/api/v1/tasks?kind=unknown_teams_tenant', { token });
+    expect(tasks.status).toBe(200);
+    const mine = tasks.body.items.filter((x: { summary: string }) => x.summary.includes(tenant));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ kind: 'unknown_teams_tenant', status: 'open' });
+  });
+
+  test('the Teams app being installed gets a welcome', async () => {
+    const res = await post({
+      ...teams(`a:${hex()}`, '', { mention: false }),
+      type: 'installationUpdate',
+      action: 'add',
+      text: undefined,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.activities[0].text).toMatch(/^Hi, this is Bluebonnet Imaging's intake assistant/);
+  });
+
+  test('two activities of one conversation posted at once are answered in order and neither answer is lost', async () => {
+    const conv = `wc-${hex()}`;
+    const first = post(webchat(conv, 'hi'));
+    await new Promise((r) => setTimeout(r, 15)); // "hi" arrives first, "1" while it is still being answered
+    const second = post(webchat(conv, '1'));
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.body.activities[0].text).toBe('Hi, this is Bluebonnet Imaging. How can we help?');
+    // Had the turns overlapped, "1" would have found no menu in the state and got the menu again.
+    expect(b.body.activities[0].text).toMatch(/^Thanks\. Soon you'll be able to request an exam/);
+  });
+
+  test('an activity without a conversation or serviceUrl → 400 naming the fields', async () => {
+    const res = await post({ type: 'message', channelId: 'webchat', text: 'hi' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(
+      expect.arrayContaining(['body.serviceUrl', 'body.conversation', 'body.from', 'body.recipient']),
+    );
+  });
+});
+
+describe('proactive messages to a stored Teams conversation', () => {
+  test('posts to the reference serviceUrl for that conversation, is stored as an outbound message, and is sent once per key', async () => {
+    const conv = `a:${hex()}`;
+    await post(teams(conv, 'hi'));
+    const token = await t.token('coordinator');
+    const list = await api(t.base, 'GET', '/api/v1/conversations?channel=msteams', { token });
+    const ref = list.body.items.find((r: { tenantId: string; serviceUrl: string }) => r.tenantId === TENANT && r.serviceUrl === TEAMS_SERVICE);
+    expect(ref).toBeDefined();
+    const stored = await t.app.repos.conversationRefs.findById(ref.id);
+    expect(stored?.reference.conversation.id).toBe(conv);
+
+    let posted: any = null;
+    const scope = nock(TEAMS_SERVICE)
+      .post(`/v3/conversations/${encodeURIComponent(conv)}/activities`, (body) => {
+        posted = body;
+        return true;
+      })
+      .reply(200, { id: 'teams-activity-1' });
+    const send = () =>
+      api(t.base, 'POST', `/api/v1/conversations/${stored!.id}/messages`, {
+        token,
+        headers: { 'idempotency-key': 'order-request-0001' },
+        body: { text: 'Your patient asked for an MRI; please send an order.', choices: [{ value: 'accept', title: 'Send the order' }] },
+      });
+    const res = await send();
+    expect(res.status).toBe(201);
+    expect(scope.isDone()).toBe(true);
+    expect(posted).toMatchObject({ type: 'message', conversation: { id: conv } });
+    const card = posted.attachments[0];
+    expect(card.contentType).toBe('application/vnd.microsoft.card.hero');
+    expect(card.content.text).toBe('Your patient asked for an MRI; please send an order.');
+    expect(res.body.outcome).toBe('sent');
+    const saved = await t.app.repos.messages.findById(res.body.message.id);
+    expect(saved).toMatchObject({
+      direction: 'outbound',
+      channel: 'msteams',
+      conversationRefId: stored!.id,
+      activityId: 'teams-activity-1',
+      status: 'sent',
+      template: 'staff_message',
+      phone: null,
+    });
+    expect(saved?.body).toContain('1. Send the order'); // the record keeps the plain-text rendering
+
+    // The same key again: nothing is posted (nock would refuse the request), the stored message comes back.
+    nock.disableNetConnect();
+    nock.enableNetConnect(/127\.0\.0\.1|localhost/);
+    const again = await send();
+    expect(again.status).toBe(200);
+    expect(again.body.outcome).toBe('duplicate');
+    expect(again.body.message.id).toBe(res.body.message.id);
+    expect(await t.app.repos.messages.list({ conversationRefId: stored!.id }, 10)).toHaveLength(1);
+  });
+
+  test('the Bot Connector refusing the message → 502, recorded as failed; an unknown conversation → 404', async () => {
+    const conv = `a:${hex()}`;
+    await post(teams(conv, 'hi'));
+    const token = await t.token('coordinator');
+    const ref = (await t.app.repos.conversationRefs.list({ channel: 'msteams' }, 50)).find((r) => r.reference.conversation.id === conv)!;
+    nock(TEAMS_SERVICE).post(`/v3/conversations/${encodeURIComponent(conv)}/activities`).reply(403, { error: { code: 'BotNotInConversationRoster' } });
+    const res = await api(t.base, 'POST', `/api/v1/conversations/${ref.id}/messages`, { token, body: { text: 'Hello' } });
+    expect(res.status).toBe(502);
+    expect(res.body.error.code).toBe('CHANNEL_FAILED');
+    const [m] = await t.app.repos.messages.list({ conversationRefId: ref.id }, 10);
+    expect(m).toMatchObject({ status: 'failed', reason: 'channel_error:403' });
+    const unknown = await api(t.base, 'POST', '/api/v1/conversations/cr_nope/messages', { token, body: { text: 'Hello' } });
+    expect(unknown.status).toBe(404);
+    const marketing = await api(t.base, 'POST', `/api/v1/conversations/${ref.id}/messages`, { token: await t.token('marketing'), body: { text: 'Hello' } });
+    expect(marketing.status).toBe(403);
+  });
+});
+
+describe('with MicrosoftAppId set', () => {
+  let secured: TestApp;
+  beforeAll(async () => {
+    secured = await startTestApp({ name: 'botfw_auth', microsoftAppId: '00000000-0000-0000-0000-00000000beef' });
+  });
+  afterAll(() => secured.close());
+
+  test('no token → 401 in our error shape, and no turn runs', async () => {
+    const conv = `wc-${hex()}`;
+    const res = await api(secured.base, 'POST', '/api/messages', { body: webchat(conv, 'hi') });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHORIZED');
+    expect(await secured.app.repos.botState.read([`webchat/conversations/${conv}/`])).toEqual({});
+  });
+
+  test('a token that is not a Bot Framework JWT → 401', async () => {
+    const res = await api(secured.base, 'POST', '/api/messages', { body: webchat(`wc-${hex()}`, 'hi'), headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(res.status).toBe(401);
+  });
+});
