@@ -17,7 +17,7 @@ export function createConversationSender(deps: { cloud: IntakeCloudAdapter; loca
       // The stored shape is a validated subset of botbuilder's (optional fields left out rather than undefined).
       const reference = ref.reference as unknown as ConversationReference;
       let activityId: string | null = null;
-      let failure: Error | null = null;
+      const failed: { error?: Error } = {};
       // Failures are caught here, not by the adapter's onTurnError (which apologizes and carries on): the caller
       // records the outcome.
       const logic = async (context: TurnContext) => {
@@ -26,7 +26,7 @@ export function createConversationSender(deps: { cloud: IntakeCloudAdapter; loca
           Reflect.deleteProperty(context.activity, 'id');
           activityId = (await context.sendActivity(activity))?.id || null;
         } catch (e) {
-          failure = e instanceof Error ? e : new Error(String(e));
+          failed.error = e instanceof Error ? e : new Error(String(e));
         }
       };
       if (reference.serviceUrl === LOCAL_DIRECT_LINE_URL) {
@@ -35,7 +35,7 @@ export function createConversationSender(deps: { cloud: IntakeCloudAdapter; loca
       } else {
         await deps.cloud.continueConversationAsync(deps.cloud.credentials.appId ?? '', reference, logic);
       }
-      if (failure) throw failure;
+      if (failed.error) throw failed.error;
       return { activityId };
     },
   };
