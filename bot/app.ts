@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -81,7 +83,9 @@ async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
 /** Microsoft's Web Chat bundle from node_modules (a development dependency), or null when it is not installed. */
 function webChatBundlePath(): string | null {
   try {
-    return require.resolve('botframework-webchat/dist/webchat.js');
+    // The package's exports map hides dist/; its main entry (lib/index.js) sits next to it.
+    const file = path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
+    return existsSync(file) ? file : null;
   } catch {
     return null; // the /chat page then says how to install it
   }

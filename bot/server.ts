@@ -76,7 +76,10 @@ export function createHttpServer(logger: Logger, metrics: Metrics): Server {
     metrics.httpRequests.inc({ method: req.method, route: pattern, status: String(res.statusCode) });
     metrics.httpDuration.observe({ method: req.method, route: pattern }, seconds);
     // Path pattern only: the URL itself may carry a phone number in its query.
-    logOf(req, logger).info({ method: req.method, route: pattern, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    const line = { method: req.method, route: pattern, status: res.statusCode, ms: Math.round(seconds * 1000) };
+    // Web Chat polls the local Direct Line twice a second: those lines only at debug level.
+    if (req.method === 'GET' && res.statusCode === 200 && pattern.startsWith('/v3/directline/')) logOf(req, logger).debug(line, 'request');
+    else logOf(req, logger).info(line, 'request');
   });
 
   return server;

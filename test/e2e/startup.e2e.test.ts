@@ -46,6 +46,13 @@ test('production without MONGODB_URI or PHONE_HASH_KEY is refused', () => {
   expect(r.stderr).toMatch(/PHONE_HASH_KEY[\s\S]*MONGODB_URI|MONGODB_URI[\s\S]*PHONE_HASH_KEY/);
 });
 
+test('production without MicrosoftAppId is refused with a message naming it', () => {
+  const r = runToExit({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://127.0.0.1:1/x', PHONE_HASH_KEY: 'k', TWILIO_AUTH_TOKEN: 't' });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toContain('MicrosoftAppId: must be set when NODE_ENV=production');
+  expect(r.stderr).not.toMatch(/PHONE_HASH_KEY|MONGODB_URI|TWILIO_AUTH_TOKEN/);
+});
+
 describe('a running service', () => {
   let child: ChildProcessWithoutNullStreams;
   let stdout = '';
@@ -78,6 +85,19 @@ describe('a running service', () => {
     expect(stdout).toMatch(/Redis: +Redis at REDIS_URL|Redis: +Redis already running/);
     const res = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(res.status).toBe(200);
+  });
+
+  test('prints the chat address; /chat and the built-in Direct Line answer', async () => {
+    expect(stdout).toMatch(/chat +http:\/\/localhost:\d+\/chat/);
+    expect((await fetch(`http://127.0.0.1:${port}/chat`)).status).toBe(200);
+    const conv = await fetch(`http://127.0.0.1:${port}/v3/directline/tokens/generate`, { method: 'POST' });
+    expect(conv.status).toBe(200);
+    const { conversationId, token } = (await conv.json()) as { conversationId: string; token: string };
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const url = `http://127.0.0.1:${port}/v3/directline/conversations/${conversationId}/activities`;
+    expect((await fetch(url, { method: 'POST', headers, body: JSON.stringify({ type: 'message', text: 'hola' }) })).status).toBe(200);
+    const got = (await (await fetch(url, { headers })).json()) as { activities: Array<{ text: string }> };
+    expect(got.activities.map((a) => a.text)).toEqual(['hola', 'Hola, le escribe Bluebonnet Imaging. ¿Cómo le ayudamos?']);
   });
 
   test('with no Twilio keys, a text posted to the webhook gets the menu, printed by the log transport', async () => {

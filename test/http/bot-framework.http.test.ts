@@ -16,7 +16,12 @@ beforeAll(async () => {
     createdAt: new Date(),
   });
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  nock.restore(); // nock's HTTP interception is process-wide: leave none behind for the next test file
+});
 afterEach(() => nock.cleanAll());
 
 const TENANT = '7a1c0e2b-1111-4c2d-9e3f-000000000001';

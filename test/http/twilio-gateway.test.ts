@@ -29,6 +29,7 @@ afterAll(async () => {
   await t.close();
   nock.cleanAll();
   nock.enableNetConnect();
+  nock.restore(); // nock's HTTP interception is process-wide: leave none behind for the next test file
 });
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]); // every interceptor a test set up was used

@@ -51,6 +51,8 @@ export async function startTestApp(
     authToken?: string | null;
     runWorkers?: boolean;
     microsoftAppId?: string;
+    /** Serve /chat and the built-in Direct Line (default true: as outside production). */
+    localChat?: boolean;
     sleep?: (ms: number) => Promise<void>;
   } = {},
 ): Promise<TestApp> {
@@ -74,7 +76,7 @@ export async function startTestApp(
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     runWorkers: opts.runWorkers ?? false,
     botFramework: { appId: opts.microsoftAppId ?? null, appPassword: opts.microsoftAppId ? 'test-app-password' : null, appType: null, tenantId: null },
-    localChat: true,
+    localChat: opts.localChat ?? true,
     sms: {
       transport: opts.transport ?? createLogTransport((l) => smsOut.push(l)),
       authToken: opts.authToken === undefined ? TWILIO_AUTH_TOKEN : opts.authToken,
