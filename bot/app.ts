@@ -130,11 +130,13 @@ export async function createApp(opts: AppOptions) {
     site: opts.site,
     teams: createTeamsIdentity({ orgs: repos.referrers, tasks: repos.tasks, now }),
   });
+  // One first-come, first-served queue per conversation, for SMS (per phone hash) and chat turns alike.
+  const turnQueue = createTurnQueue(redis, { prefix });
   const runner = createTurnRunner({
     bot,
     states: [conversationState, userState],
     userState,
-    queue: createTurnQueue(redis, { prefix }),
+    queue: turnQueue,
     refs: repos.conversationRefs,
     logger: opts.logger,
     metrics,
@@ -164,7 +166,7 @@ export async function createApp(opts: AppOptions) {
   });
   const smsTurns = createSmsTurns({
     messages: repos.messages,
-    locks: createRedisLocks(redis, { prefix, waitMs: 30_000, ttlMs: 30_000 }),
+    locks: turnQueue,
     redis,
     redisPrefix: prefix,
     keywordLayer: createKeywordLayer({ consent, gateway, site: opts.site, hashPhone }),

@@ -75,6 +75,12 @@ describe('one turn per message, in order', () => {
     expect(out[1]!.body).toContain('Para hablar con una persona'); // the choice, answered in the language kept in state
     const inb = (await messagesOf(phone)).filter((m) => m.direction === 'inbound');
     expect(inb.every((m) => m.handled)).toBe(true);
+    // Dialog state is keyed by the number's keyed hash, and holds no number either.
+    const keys = [`sms/conversations/sms_${hash(phone)}/`, `sms/users/sms_${hash(phone)}/`];
+    const state = await t.app.repos.botState.read(keys);
+    expect(Object.keys(state).sort()).toEqual([...keys].sort());
+    expect(state[keys[1]!]).toMatchObject({ profile: { language: 'es' } });
+    expect(JSON.stringify(state)).not.toContain(phone.slice(2));
   });
 });
 
