@@ -20,6 +20,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SMS_TURNS = Number(process.env.BENCH_SMS_TURNS ?? 500);
 const SMS_CONVERSATIONS = 50;
+const CHAT_TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 300);
 
 interface Row {
   scenario: string;
@@ -37,7 +38,7 @@ interface Row {
 async function measure(
   name: string,
   call: (i: number, worker: number) => Promise<number>,
-  opts: { baseline?: Row; concurrency?: number; requests?: number } = {},
+  opts: { baseline?: Row; concurrency?: number; requests?: number; expectStatus?: number } = {},
 ): Promise<Row> {
   const concurrency = opts.concurrency ?? CONCURRENCY;
   const requests = opts.requests ?? REQUESTS;
@@ -50,7 +51,7 @@ async function measure(
         const i = next++;
         const t0 = process.hrtime.bigint();
         const status = await call(i, worker);
-        if (status >= 400) throw new Error(`${name}: request ${i} answered ${status}`);
+        if (opts.expectStatus ? status !== opts.expectStatus : status >= 400) throw new Error(`${name}: request ${i} answered ${status}`);
         latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
     }),
@@ -126,6 +127,31 @@ async function main(): Promise<void> {
         (i, worker) => sms(phones[worker]!, bodies[i % bodies.length]!, `SM${randomBytes(16).toString('hex')}`),
         { baseline: smsBaseline, concurrency: SMS_CONVERSATIONS, requests: SMS_TURNS },
       ),
+    );
+
+    // Web Chat turns through CloudAdapter (expectReplies: the replies come back in the response), 50 conversations at
+    // once. Baseline: the same route refusing an activity at validation (400, no turn).
+    const activity = (conversation: string, text: string) =>
+      fetch(`${base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message', channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', deliveryMode: 'expectReplies',
+          conversation: { id: conversation }, from: { id: `u-${conversation}` }, recipient: { id: 'intake-bot' }, text,
+        }),
+      }).then((r) => r.status);
+    const chatBaseline = await measure(
+      'POST /api/messages, refused at validation: no turn (baseline)',
+      () => fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' }).then((r) => r.status),
+      { concurrency: SMS_CONVERSATIONS, requests: CHAT_TURNS, expectStatus: 400 },
+    );
+    rows.push(chatBaseline);
+    rows.push(
+      await measure('POST /api/messages, webchat turn (queue, state, reference, menu reply)', (i, worker) => activity(`bench-${worker}`, bodies[i % bodies.length]!), {
+        baseline: chatBaseline,
+        concurrency: SMS_CONVERSATIONS,
+        requests: CHAT_TURNS,
+      }),
     );
 
     const made = await app.services.staffTokens.create({ name: 'bench', role: 'admin' });

@@ -40,7 +40,9 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
   async function turn(context: TurnContext): Promise<void> {
     await deps.bot.run(context);
     for (const s of deps.states) await s.saveChanges(context);
-    deps.metrics.botTurns.inc({ channel: context.activity.channelId });
+    // A fixed label set: the channel id comes from the request.
+    const channel = context.activity.channelId;
+    deps.metrics.botTurns.inc({ channel: ['sms', 'msteams', 'webchat', 'directline', 'emulator'].includes(channel) ? channel : 'other' });
   }
 
   async function remember(context: TurnContext): Promise<void> {

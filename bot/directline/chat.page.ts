@@ -55,7 +55,7 @@ export function chatPage(centerName: string, hasBundle: boolean): string {
 </style>
 </head>
 <body>
-<header><h1>${name}</h1><p>Imaging requests, prep and appointments · Local test chat (not for emergencies: call 911)</p></header>
+<header><h1>${name}</h1><p>Imaging requests, prep and appointments · Type “hi” to start, “español” for Spanish · Not for emergencies: call 911</p></header>
 <p id="status" role="status">Starting the chat…</p>
 ${body}
 </body>

@@ -108,6 +108,13 @@ describe('POST /api/messages (CloudAdapter)', () => {
     expect(org?.users.filter((u) => u.aadObjectId === aad)).toHaveLength(1); // not added twice
   });
 
+  test('a Teams channel conversation (where the bot is always @mentioned) gets the menu card too', async () => {
+    const base = teams(`19:${hex()}@thread.tacv2;messageid=${Date.now()}`, 'hi');
+    const res = await post({ ...base, conversation: { ...base.conversation, conversationType: 'channel', isGroup: true } });
+    const card = res.body.activities[0].attachments[0];
+    expect(card.content.text).toBe('Hi, this is Bluebonnet Imaging (for Lakeside Family Medicine). How can we help?');
+  });
+
   test('an unknown tenant gets a polite answer and one staff task, nothing more', async () => {
     const tenant = `tenant-${hex()}`;
     const first = await post(teams(`a:${hex()}`, 'hi', { tenant }));
