@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Purpose } from '../consent/consent.schema';
 import type { Locks } from '../locks';
 import type { Gateway, SendOutcome } from '../messaging/gateway';
 import { templateInfo } from '../messaging/templates';
-import { STATUS_RANK, type Message, type MessageRepository, type MessageStatus } from '../messaging/message.schema';
+import { pendingOutbound, STATUS_RANK, type Message, type MessageRepository, type MessageStatus } from '../messaging/message.schema';
 import { err, ok, type Result } from '../result';
 import type { ConversationRef, ConversationRefRepository } from './conversation-ref.schema';
 import { OutboundContent, plainText } from './outbound-content';
@@ -93,36 +92,23 @@ export function createProactiveSender(deps: ProactiveDeps) {
       }
       const ref = await deps.refs.findById(req.to.conversationId);
       if (!ref) return err('UNKNOWN_CONVERSATION', `no stored conversation '${req.to.conversationId}'`);
-      const now = deps.now();
-      const m: Message = {
-        id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
-        direction: 'outbound',
-        channel: ref.channel,
-        phoneHash: null,
-        phone: null,
-        conversationRefId: ref.id,
-        activityId: null,
-        body: plainText(req.content),
-        purpose: req.purpose,
-        template: req.template,
-        idempotencyKey: req.idempotencyKey,
-        initiated: true,
-        caseId: req.caseId,
-        language: req.language,
-        timeZone: null,
-        status: 'pending',
-        statusRank: STATUS_RANK.pending,
-        statusHistory: [{ status: 'pending', at: now, errorCode: null }],
-        twilioSid: null,
-        errorCode: null,
-        reason: null,
-        sendAfter: null,
-        attempts: 0,
-        seq: null,
-        handled: true,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const m = pendingOutbound(
+        {
+          channel: ref.channel,
+          phoneHash: null,
+          phone: null,
+          conversationRefId: ref.id,
+          body: plainText(req.content),
+          purpose: req.purpose,
+          template: req.template,
+          idempotencyKey: req.idempotencyKey,
+          initiated: true,
+          caseId: req.caseId,
+          language: req.language,
+          timeZone: null,
+        },
+        deps.now(),
+      );
       if (await messages.insert(m)) return deliver(ref, m.id, req.content);
       const existing = await messages.findByKey(req.idempotencyKey);
       if (!existing) throw new Error('idempotency key reported taken but not found');

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { SiteConfig } from '../config/site.schema';
 import type { ConsentService } from '../consent/consent.service';
 import type { Purpose } from '../consent/consent.schema';
 import { timeZoneForPhone } from '../contact/area-codes';
 import type { Locks } from '../locks';
-import { STATUS_RANK, type Message, type MessageRepository, type MessageStatus } from './message.schema';
+import { pendingOutbound, STATUS_RANK, type Message, type MessageRepository, type MessageStatus } from './message.schema';
 import { nextSendTime } from './quiet-hours';
 import { templateInfo, type Language } from './templates';
 
@@ -168,35 +167,23 @@ export function createGateway(deps: GatewayDeps) {
     /** Stores the message under its idempotency key, then dispatches it. A repeated key sends nothing more. */
     async send(req: OutboundRequest): Promise<SendOutcome> {
       const now = deps.now();
-      const m: Message = {
-        id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
-        direction: 'outbound',
-        channel: 'sms',
-        phoneHash: deps.hashPhone(req.to),
-        phone: req.to,
-        conversationRefId: null,
-        activityId: null,
-        body: req.body,
-        purpose: req.purpose,
-        template: req.template,
-        idempotencyKey: req.idempotencyKey,
-        initiated: req.initiated,
-        caseId: req.caseId ?? null,
-        language: req.language,
-        timeZone: req.timeZone ?? null,
-        status: 'pending',
-        statusRank: STATUS_RANK.pending,
-        statusHistory: [{ status: 'pending', at: now, errorCode: null }],
-        twilioSid: null,
-        errorCode: null,
-        reason: null,
-        sendAfter: null,
-        attempts: 0,
-        seq: null,
-        handled: true,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const m = pendingOutbound(
+        {
+          channel: 'sms',
+          phoneHash: deps.hashPhone(req.to),
+          phone: req.to,
+          conversationRefId: null,
+          body: req.body,
+          purpose: req.purpose,
+          template: req.template,
+          idempotencyKey: req.idempotencyKey,
+          initiated: req.initiated,
+          caseId: req.caseId ?? null,
+          language: req.language,
+          timeZone: req.timeZone ?? null,
+        },
+        now,
+      );
       if (!(await messages.insert(m))) {
         const existing = await messages.findByKey(req.idempotencyKey);
         if (!existing) throw new Error('idempotency key reported taken but not found');

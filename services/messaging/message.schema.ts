@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Purpose } from '../consent/consent.schema';
 
@@ -77,6 +78,33 @@ export const Message = z.object({
   updatedAt: z.date(),
 });
 export type Message = z.infer<typeof Message>;
+
+export type OutboundFields = Pick<
+  Message,
+  'channel' | 'phoneHash' | 'phone' | 'conversationRefId' | 'body' | 'purpose' | 'template' | 'idempotencyKey' | 'initiated' | 'caseId' | 'language' | 'timeZone'
+>;
+
+/** A new outbound message as it is stored before anything is sent: `pending`, no provider id, no attempts. */
+export function pendingOutbound(fields: OutboundFields, now: Date): Message {
+  return {
+    id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+    direction: 'outbound',
+    ...fields,
+    activityId: null,
+    status: 'pending',
+    statusRank: STATUS_RANK.pending,
+    statusHistory: [{ status: 'pending', at: now, errorCode: null }],
+    twilioSid: null,
+    errorCode: null,
+    reason: null,
+    sendAfter: null,
+    attempts: 0,
+    seq: null,
+    handled: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 export interface MessageRepository {
   /** false when a message with this idempotency key exists already (the database's unique index decides). */
