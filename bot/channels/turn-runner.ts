@@ -48,7 +48,8 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
   async function remember(context: TurnContext): Promise<void> {
     const a = context.activity;
     const channel = ChatChannel.safeParse(a.channelId);
-    if (!channel.success || a.type !== 'message') return;
+    // Messages, and the install or join events that come before any message (so a new Teams user can be reached).
+    if (!channel.success || !['message', 'installationUpdate', 'conversationUpdate'].includes(a.type)) return;
     const ref = StoredReference.safeParse(JSON.parse(JSON.stringify(TurnContext.getConversationReference(a))));
     if (!ref.success) {
       deps.logger.warn({ channel: a.channelId, issues: ref.error.issues.map((i) => i.path.join('.')) }, 'conversation reference not stored: unexpected shape');

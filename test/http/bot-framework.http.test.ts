@@ -130,15 +130,18 @@ describe('POST /api/messages (CloudAdapter)', () => {
     expect(mine[0]).toMatchObject({ kind: 'unknown_teams_tenant', status: 'open' });
   });
 
-  test('the Teams app being installed gets a welcome', async () => {
+  test('the Teams app being installed gets a welcome, and the conversation is kept for proactive messages', async () => {
+    const conv = `a:${hex()}`;
     const res = await post({
-      ...teams(`a:${hex()}`, '', { mention: false }),
+      ...teams(conv, '', { mention: false }),
       type: 'installationUpdate',
       action: 'add',
       text: undefined,
     });
     expect(res.status).toBe(200);
     expect(res.body.activities[0].text).toMatch(/^Hi, this is Bluebonnet Imaging's intake assistant/);
+    const refs = await t.app.repos.conversationRefs.list({ channel: 'msteams', tenantId: TENANT }, 100);
+    expect(refs.filter((r) => r.reference.conversation.id === conv)).toHaveLength(1);
   });
 
   test('two activities of one conversation posted at once are answered in order and neither answer is lost', async () => {
