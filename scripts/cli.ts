@@ -8,6 +8,10 @@ import { createStaffTokenService } from '../services/staff/staff-token.service';
 import { Role } from '../services/staff/staff.roles';
 import { repoRoot, resolveMongo } from './local-infra';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
+import { createOpenAiEngine, DEFAULT_OPENAI_MODEL } from '../bot/integrations/openai.engine';
+import { createUnderstanding } from '../services/understanding/understanding.service';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -15,6 +19,9 @@ const USAGE = `Usage: npm run cli -- <command>
       Creates a staff API token and prints it once (only its hash is stored).
   referrer create --name <organization name> [--tenant <Azure AD tenant id>]
       Creates a referring organization and prints its id.
+  understand
+      Reads one message per line on standard input and prints, per line, the JSON of what the bot understood
+      (intent and fields; the OpenAI engine when NLU=openai, else the rules).
 `;
 
 function die(message: string): never {
@@ -41,8 +48,28 @@ async function withRepos<T>(fn: (repos: ReturnType<typeof createRepositories>) =
   }
 }
 
+async function understandLines(): Promise<void> {
+  const env = parseEnv(process.env);
+  if (!env.ok) die(env.error.message);
+  const site = loadSiteConfig(env.value.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG, repoRoot());
+  if (!site.ok) die(site.error.message);
+  const e = env.value;
+  const llm =
+    e.NLU === 'openai' && e.OPENAI_API_KEY
+      ? createOpenAiEngine({ apiKey: e.OPENAI_API_KEY, model: e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL, ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}) })
+      : null;
+  const understanding = createUnderstanding({ llm });
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    const r = await understanding.understand(line, { now: new Date(), timeZone: site.value.center.timeZone });
+    process.stdout.write(`${JSON.stringify({ text: line, intent: r.intent, ...r.fields, engine: r.engine })}\n`);
+  }
+}
+
 export async function runCli(argv: string[]): Promise<void> {
   const [noun, verb, ...rest] = argv;
+  if (noun === 'understand' && verb === undefined) return understandLines();
   const { values } = parseArgs({
     args: rest,
     options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' } },

@@ -1,0 +1,46 @@
+import OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import { Understanding, type UnderstandContext, type UnderstandingEngine } from '../../services/understanding/understanding.schema';
+
+/** Used when OPENAI_MODEL is not set. */
+export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
+
+const INSTRUCTIONS = `You read one message that a patient sent to a medical imaging center by SMS or chat, in English or Spanish.
+Return only what the message says, as the JSON schema asks; use null (or an empty list) for anything it does not say.
+Never answer the patient and never give medical advice.
+intent: request_exam (wants an imaging exam), reschedule, cancel_appointment, confirm_appointment, order_status
+(where is my order/report), prep_question (how to prepare), waitlist (wants an earlier slot), talk_to_human, help,
+opt_out (no more texts), opt_in, greeting, other.
+modality: mri, ct, ultrasound, mammography, xray or pet. bodyPart: the canonical English name (e.g. "lower back" ->
+"lumbar spine", "cuello" -> "cervical spine"). providerName: the doctor named, as "Dr. Lastname".
+preferredTimes: ISO 8601 local date-times (YYYY-MM-DDTHH:mm) or dates, read relative to the current time given.
+language: the language of the message (en or es).`;
+
+/**
+ * The OpenAI engine: Chat Completions with structured output validated by the same zod schema as the rules
+ * engine's. It only extracts; replies are always our templates.
+ */
+export function createOpenAiEngine(opts: { apiKey: string; baseURL?: string; model: string }): UnderstandingEngine {
+  // The deadline and retries are the understanding service's: no SDK retries that would outlast the 4 s budget.
+  const client = new OpenAI({ apiKey: opts.apiKey, ...(opts.baseURL ? { baseURL: opts.baseURL } : {}), maxRetries: 0, timeout: 10_000 });
+  return {
+    name: 'openai',
+    async understand(text: string, ctx: UnderstandContext, signal?: AbortSignal) {
+      const completion = await client.chat.completions.parse(
+        {
+          model: opts.model,
+          temperature: 0,
+          messages: [
+            { role: 'system', content: `${INSTRUCTIONS}\nCurrent time: ${ctx.now.toISOString()} (center time zone ${ctx.timeZone}).` },
+            { role: 'user', content: text },
+          ],
+          response_format: zodResponseFormat(Understanding, 'understanding'),
+        },
+        signal ? { signal } : {},
+      );
+      const parsed = completion.choices[0]?.message.parsed;
+      if (!parsed) throw new Error('the model returned no structured answer');
+      return Understanding.parse(parsed);
+    },
+  };
+}

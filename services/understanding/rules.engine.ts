@@ -1,0 +1,105 @@
+import * as chrono from 'chrono-node';
+import { DateTime } from 'luxon';
+import { isRevocation, exactKeyword } from '../consent/keywords';
+import { detectLanguage } from '../messaging/language';
+import { BODY_PART_WORDS, fold, IMPLIED_BODY_PART, MODALITY_WORDS } from './lexicon';
+import type { Fields, Intent, Modality, UnderstandContext, Understanding, UnderstandingEngine } from './understanding.schema';
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** A whole-word (or whole-phrase) matcher over folded text. */
+const words = (list: readonly string[]) => new RegExp(`(?:^|[^a-z0-9])(?:${[...list].sort((a, b) => b.length - a.length).map(esc).join('|')})(?=$|[^a-z0-9])`);
+
+const MODALITY_RE = Object.entries(MODALITY_WORDS).map(([m, list]) => [m as Modality, words(list)] as const);
+const BODY_PART_RE = BODY_PART_WORDS.flatMap(([part, list]) => list.map((w) => [part, w] as const)).sort((a, b) => b[1].length - a[1].length);
+
+/** Intent rules, first match wins: commands before topics, specific topics before the general "request an exam". */
+const INTENT_RULES: Array<[Intent, RegExp]> = [
+  ['talk_to_human', /\b(agent|agente|human|humano|representative|representante|operator|operador[a]?|real person|a person|una persona|alguien|someone|somebody|call me|llamenme|llameme|me pueden llamar|talk to (a |the )?(nurse|staff|front desk)|hablar con)\b/],
+  ['cancel_appointment', /^x$|\b(cancel|cancell?ing|cancelar|cancele|cancelen|cancela|anular)\b.*\b(appointment|appt|cita|scan|exam|examen|mri|ct|ultrasound|mammogram|x-?ray|it|la|mi)\b|\b(cancel|cancelar) (it|la cita|mi cita|my appointment)\b|\bno (voy a|podre) (ir|asistir) (nunca|mas)\b|\bdon'?t need (it|the appointment) anymore\b/],
+  ['reschedule', /^r$|\b(reschedul\w*|re-schedul\w*|resched|reprogram\w*|move (my|the|it)|change (my|the) (appointment|appt|time|day|date)|different (day|time|date)|another (day|time|date)|can'?t make it|cant make it|won'?t make it|can'?t come|cannot come|can not come|cambiar (la|mi|de) (cita|hora|dia|fecha)|cambiar la cita|otro dia|otra hora|otra fecha|no puedo (ir|asistir|llegar)|mover (la|mi) cita|podemos cambiar)\b/],
+  ['confirm_appointment', /^c$|^(confirm|confirmed|confirming|confirmo|confirmado|confirmar)\b|\b(i'?ll be there|i will be there|see you (then|tomorrow)|alli estare|ahi estare|alla estare|confirm (my|the) appointment|confirmo (mi|la) cita)\b/],
+  ['order_status', /\b(status|estado|where('?s| is) my (order|referral|report|results?)|did (my|the) (doctor|dr) (get|receive)|have you (got|gotten|received) my (order|referral)|results?|resultados?|report (ready|sent)|reporte|informe|donde esta mi (orden|referido|reporte)|ya (llego|recibieron) (mi|la) orden|mi doctor (recibio|ya tiene))\b/],
+  ['waitlist', /\b(earlier|sooner|waitlist|wait list|waiting list|cancellation list|first available|lista de espera|mas (pronto|temprano)|antes (de|que)|cita mas cercana)\b/],
+  ['prep_question', /\b(prep|preparation|prepare|preparacion|preparar(me)?|can i eat|can i drink|eat before|drink before|fast(ing)?|ayun\w*|comer|beber|tomar agua|what (should|do) i (wear|bring)|que (debo|tengo que) (llevar|traer|hacer)|metal|jewelry|joyas|medications? before|medicinas? antes|full bladder|vejiga llena|how long (does|will) (it|the scan) take|cuanto (dura|tarda))\b/],
+];
+const GREETING = /^((hi+|hello|hey|hiya|good (morning|afternoon|evening)|hola|buen[oa]s( (dias|tardes|noches))?|saludos|que tal|there|you)[\s!.,?]*)+$/;
+const WANTS_EXAM = /\b(need|needs|want|would like|get|getting|schedule|book|make an? appointment|appointment for|set up|sign up|referral|referred|order(ed)?|necesito|quiero|quisiera|agendar|programar|hacer(me)? (una|un)|sacar (una )?cita|cita para|me mandaron|me ordenaron|me pidieron)\b/;
+
+const HAS_ORDER_YES = /\b((i )?(have|got|has) (an?|the|my) (order|referral|prescription|script)|sent (an?|the|my|over the|over an?) (order|referral)|(doctor|dr\.?|physician|provider|office) (sent|ordered|faxed|gave me|wrote)|orden medica|tengo (una |la )?orden|tengo (un |el )?(referido|pase)|me (mando|envio|dio|dieron|mandaron) (una |la )?orden|ya (mando|envio|mandaron|enviaron) la orden)\b/;
+const HAS_ORDER_NO = /\b(no (order|referral)|(don'?t|do not|dont) have (an?|the|my) (order|referral)|without (an? )?(order|referral)|no tengo (orden|la orden|una orden|referido)|sin orden|self[- ]?refer\w*|no order yet)\b/;
+
+const LATERAL: Array<[Fields['laterality'] & string, RegExp]> = [
+  ['bilateral', /\b(both|bilateral|ambos|ambas|las dos|los dos)\b/],
+  ['left', /\b(left|izquierd[ao])\b/],
+  ['right', /\b(right|derech[ao])\b(?! (now|away|after|there|here|ahora))/],
+];
+const NOT_LATERAL = /\b(that'?s right|all right|alright|is that right|right\?)\b/;
+
+const PROVIDER = /\b(?:dr|dra|doctor|doctora|doc)\.?\s+([A-Za-zÁÉÍÓÚÑáéíóúñ'’-]{2,})(?:\s+([A-ZÁÉÍÓÚÑ][A-Za-záéíóúñ'’-]+))?/i;
+const NOT_A_NAME = new Set(['sent', 'said', 'says', 'ordered', 'office', 'the', 'my', 'wants', 'told', 'gave', 'dijo', 'mando', 'me', 'de', 'del', 'la', 'el', 'su', 'who', 'that', 'visit', 'appointment', 'order', 'orden', 'y', 'and', 'has', 'is', 'es', 'visit', 'already', 'ya']);
+
+function capitalize(w: string): string {
+  return w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
+}
+
+function providerName(text: string): string | null {
+  const m = PROVIDER.exec(text);
+  if (!m?.[1] || NOT_A_NAME.has(fold(m[1]))) return null;
+  const last = m[2] && !NOT_A_NAME.has(fold(m[2])) ? ` ${capitalize(m[2])}` : '';
+  return `Dr. ${capitalize(m[1])}${last}`;
+}
+
+function preferredTimes(text: string, ctx: UnderstandContext, language: 'en' | 'es'): string[] {
+  const offset = DateTime.fromJSDate(ctx.now, { zone: ctx.timeZone }).offset;
+  const parser = language === 'es' ? chrono.es : chrono;
+  const results = parser
+    .parse(text, { instant: ctx.now, timezone: offset }, { forwardDate: true })
+    // "de la mañana" is "in the morning", not "tomorrow".
+    .filter((r) => !(/^mañana$/i.test(r.text) && /\b(de|por|en) la\s*$/i.test(text.slice(0, r.index))));
+  return results.slice(0, 5).map((r) => {
+    const local = DateTime.fromJSDate(r.start.date(), { zone: ctx.timeZone });
+    return r.start.isCertain('hour') ? local.toFormat("yyyy-MM-dd'T'HH:mm") : local.toFormat('yyyy-MM-dd');
+  });
+}
+
+/** Everything the message says, read with keyword and lexicon rules. */
+export function extractFields(text: string, ctx: UnderstandContext): Fields {
+  const t = fold(text);
+  const language = detectLanguage(text, ctx.language ?? 'en');
+  const modality = MODALITY_RE.find(([, re]) => re.test(t))?.[0] ?? null;
+  let bodyPart = BODY_PART_RE.find(([, w]) => words([w]).test(t))?.[0] ?? null;
+  if (!bodyPart && modality) bodyPart = IMPLIED_BODY_PART[modality] ?? null;
+  const laterality = bodyPart && !NOT_LATERAL.test(t) ? (LATERAL.find(([, re]) => re.test(t))?.[0] ?? null) : null;
+  const contrast = /\b(with and without|w\/ ?and w\/o|w and w\/o|con y sin) (iv )?(contrast|contraste|dye)\b/.test(t)
+    ? 'with_and_without'
+    : /\b(without|w\/o|no|sin) (iv )?(contrast|contraste|dye|tinte)\b/.test(t)
+      ? 'without'
+      : /\b(with|w\/|con) (iv )?(contrast|contraste|dye|tinte)\b/.test(t)
+        ? 'with'
+        : null;
+  const hasOrder = HAS_ORDER_NO.test(t) ? false : HAS_ORDER_YES.test(t) ? true : null;
+  return { modality, bodyPart, laterality, contrast, hasOrder, providerName: providerName(text), preferredTimes: preferredTimes(text, ctx, language), language };
+}
+
+/** The intent: opt-out and help words first (the keyword layer's own rules), then the ordered rules above. */
+export function classify(text: string, fields: Fields): Intent {
+  const keyword = exactKeyword(text);
+  if (keyword) return keyword.kind === 'opt_in' && fold(text).trim() === 'yes' ? 'other' : keyword.kind;
+  if (isRevocation(text)) return 'opt_out';
+  const t = fold(text).trim();
+  if (/^(ayuda|help me|necesito ayuda|what can you do|que puedo hacer|menu|opciones|options)[\s!.?]*$/.test(t)) return 'help';
+  for (const [intent, re] of INTENT_RULES) if (re.test(t)) return intent;
+  if (fields.modality || fields.hasOrder === true || (fields.bodyPart && WANTS_EXAM.test(t))) return 'request_exam';
+  if (/\b(scan|exam|examen|imaging|estudio|imagen(es)?)\b/.test(t) && WANTS_EXAM.test(t)) return 'request_exam';
+  if (GREETING.test(t)) return 'greeting';
+  return 'other';
+}
+
+/** The rules engine: no network, no randomness; the fallback whenever the LLM is off, fails or is slow. */
+export const rulesEngine: UnderstandingEngine = {
+  name: 'rules',
+  understand(text: string, ctx: UnderstandContext): Promise<Understanding> {
+    const fields = extractFields(text, ctx);
+    return Promise.resolve({ intent: classify(text, fields), fields });
+  },
+};

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+export const Intent = z.enum([
+  'request_exam',
+  'reschedule',
+  'cancel_appointment',
+  'confirm_appointment',
+  'order_status',
+  'prep_question',
+  'waitlist',
+  'talk_to_human',
+  'help',
+  'opt_out',
+  'opt_in',
+  'greeting',
+  'other',
+]);
+export type Intent = z.infer<typeof Intent>;
+
+export const Modality = z.enum(['mri', 'ct', 'ultrasound', 'mammography', 'xray', 'pet']);
+export type Modality = z.infer<typeof Modality>;
+
+/** What the bot took from one message; a field is null when the message does not say. */
+export const Fields = z.object({
+  modality: Modality.nullable(),
+  /** Canonical body part in English (e.g. "lumbar spine"), from lay words in either language. */
+  bodyPart: z.string().max(60).nullable(),
+  laterality: z.enum(['left', 'right', 'bilateral']).nullable(),
+  contrast: z.enum(['with', 'without', 'with_and_without']).nullable(),
+  hasOrder: z.boolean().nullable(),
+  providerName: z.string().max(100).nullable(),
+  /** Times the person named, as ISO 8601 local date-times (no zone) or dates. */
+  preferredTimes: z.array(z.string().max(40)).max(5),
+  language: z.enum(['en', 'es']),
+});
+export type Fields = z.infer<typeof Fields>;
+
+export const Understanding = z.object({ intent: Intent, fields: Fields });
+export type Understanding = z.infer<typeof Understanding>;
+
+export interface UnderstandContext {
+  /** Now, for relative dates ("tomorrow morning"). */
+  now: Date;
+  /** The center's time zone, in which relative dates are read. */
+  timeZone: string;
+  /** The conversation's language so far, if known. */
+  language?: 'en' | 'es';
+}
+
+/** One way of understanding a message (the rules, or an LLM behind a port). */
+export interface UnderstandingEngine {
+  readonly name: 'rules' | 'openai';
+  understand(text: string, ctx: UnderstandContext, signal?: AbortSignal): Promise<Understanding>;
+}
