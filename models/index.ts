@@ -8,6 +8,7 @@ import { createReferrerRepository } from './referrer.repository';
 import { createStaffTokenRepository } from './staff-token.repository';
 import { createConversationRefRepository } from './conversation-ref.repository';
 import { createTaskRepository } from './task.repository';
+import { createAppointmentRepository } from './appointment.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -21,6 +22,7 @@ export function createRepositories(conn: Connection) {
     botState: createMongoStorage(conn),
     conversationRefs: createConversationRefRepository(conn),
     tasks: createTaskRepository(conn),
+    appointments: createAppointmentRepository(conn),
   };
   return {
     ...repos,
