@@ -103,3 +103,12 @@ export const rulesEngine: UnderstandingEngine = {
     return Promise.resolve({ intent: classify(text, fields), fields });
   },
 };
+
+/** A yes, no or unsure answer in English or Spanish (C/R/X and numbers are the dialogs' own); null when it is none. */
+export function yesNoUnsure(text: string): 'yes' | 'no' | 'unsure' | null {
+  const t = fold(text).trim().replace(/[\s!.?¡¿,]+$/g, '').replace(/^[¡¿\s]+/, '');
+  if (/^(not sure|unsure|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|no se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser)$/.test(t)) return 'unsure';
+  if (/^(y|yes|yeah|yep|yup|ya|sure|correct|i do|i have|si|sip|claro|asi es|correcto|afirmativo|si tengo)$/.test(t)) return 'yes';
+  if (/^(n|no|nope|nah|never|none|i don'?t|i do not|not at all|nunca|ninguno|ninguna|para nada|no tengo)$/.test(t)) return 'no';
+  return null;
+}
