@@ -49,6 +49,7 @@ const REVOCATION_PATTERNS: RegExp[] = [
   /^(?:please\s+)?stop(?:\s+(?:it|now|please|all|this))*(?:\s+please)?$/,
   // Spanish (accents folded)
   new RegExp(`\\bno (?:me |nos )?(?:manden|envien|escriban|mande|envie|escriba|contacten|contacte|mandes|envies|escribas)\\b(?:\\s+\\w+){0,3}\\s*(?:mas|nunca)\\b`),
+  new RegExp(`\\bno (?:me |nos )?(?:manden|envien|mande|envie|mandes|envies) (?:\\w+ )?${MSG_ES}\\b`),
   new RegExp(`\\bno (?:quiero|queremos) (?:recibir )?(?:mas |ningun |ninguno |ninguna )?${MSG_ES}\\b`),
   new RegExp(`\\b(?:ya )?no mas\\s+(?:\\w+\\s+)?${MSG_ES}\\b`),
   new RegExp(`\\b(?:dej(?:e|en|a|ar)|par(?:e|en|a|ar)|ya no)\\s+(?:de\\s+)?(?:escribirme|escribirnos|enviarme|mandarme|contactarme|enviar|mandar|escribir)\\b`),

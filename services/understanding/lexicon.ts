@@ -37,7 +37,8 @@ export const BODY_PART_WORDS: Array<[string, string[]]> = [
   ['abdomen', ['abdomen', 'abdominal', 'belly', 'stomach', 'tummy', 'barriga', 'panza', 'estomago', 'vientre']],
   ['abdomen and pelvis', ['abdomen and pelvis', 'abdomen pelvis', 'abd/pelvis', 'abdomen y pelvis']],
   ['pelvis', ['pelvis', 'pelvic', 'pelvica', 'pelvico']],
-  ['breast', ['breast', 'breasts', 'seno', 'senos']],
+  // "mama" alone is also "mom": only in phrases that are about the breast.
+  ['breast', ['breast', 'breasts', 'seno', 'senos', 'de mama', 'de mamas', 'mama derecha', 'mama izquierda', 'ambas mamas']],
   ['thyroid', ['thyroid', 'tiroides']],
   ['kidneys', ['kidney', 'kidneys', 'renal', 'rinon', 'rinones']],
   ['liver', ['liver', 'higado']],

@@ -14,39 +14,51 @@ const BODY_PART_RE = BODY_PART_WORDS.flatMap(([part, list]) => list.map((w) => [
 
 /** Intent rules, first match wins: commands before topics, specific topics before the general "request an exam". */
 const INTENT_RULES: Array<[Intent, RegExp]> = [
-  ['talk_to_human', /\b(agent|agente|human|humano|representative|representante|operator|operador[a]?|real person|a person|una persona|alguien|someone|somebody|call me|llamenme|llameme|me pueden llamar|talk to (a |the )?(nurse|staff|front desk)|hablar con)\b/],
-  ['cancel_appointment', /^x$|\b(cancel|cancell?ing|cancelar|cancele|cancelen|cancela|anular)\b.*\b(appointment|appt|cita|scan|exam|examen|mri|ct|ultrasound|mammogram|x-?ray|it|la|mi)\b|\b(cancel|cancelar) (it|la cita|mi cita|my appointment)\b|\bno (voy a|podre) (ir|asistir) (nunca|mas)\b|\bdon'?t need (it|the appointment) anymore\b/],
-  ['reschedule', /^r$|\b(reschedul\w*|re-schedul\w*|resched|reprogram\w*|move (my|the|it)|change (my|the) (appointment|appt|time|day|date)|different (day|time|date)|another (day|time|date)|can'?t make it|cant make it|won'?t make it|can'?t come|cannot come|can not come|cambiar (la|mi|de) (cita|hora|dia|fecha)|cambiar la cita|otro dia|otra hora|otra fecha|no puedo (ir|asistir|llegar)|mover (la|mi) cita|podemos cambiar)\b/],
-  ['confirm_appointment', /^c$|^(confirm|confirmed|confirming|confirmo|confirmado|confirmar)\b|\b(i'?ll be there|i will be there|see you (then|tomorrow)|alli estare|ahi estare|alla estare|confirm (my|the) appointment|confirmo (mi|la) cita)\b/],
-  ['order_status', /\b(status|estado|where('?s| is) my (order|referral|report|results?)|did (my|the) (doctor|dr) (get|receive)|have you (got|gotten|received) my (order|referral)|results?|resultados?|report (ready|sent)|reporte|informe|donde esta mi (orden|referido|reporte)|ya (llego|recibieron) (mi|la) orden|mi doctor (recibio|ya tiene))\b/],
-  ['waitlist', /\b(earlier|sooner|waitlist|wait list|waiting list|cancellation list|first available|lista de espera|mas (pronto|temprano)|antes (de|que)|cita mas cercana)\b/],
-  ['prep_question', /\b(prep|preparation|prepare|preparacion|preparar(me)?|can i eat|can i drink|eat before|drink before|fast(ing)?|ayun\w*|comer|beber|tomar agua|what (should|do) i (wear|bring)|que (debo|tengo que) (llevar|traer|hacer)|metal|jewelry|joyas|medications? before|medicinas? antes|full bladder|vejiga llena|how long (does|will) (it|the scan) take|cuanto (dura|tarda))\b/],
+  ['opt_in', /^start\b|\b(text|message|remind)\w* me again\b|\breceive (the )?(texts|messages|text messages|reminders) again\b|\bresume (the )?(texts?|text messages|messages|reminders)\b|\bsign me (back )?up\b|\bopt (me )?(back )?in\b|\b(recibir|mandarme|mandar|enviarme|enviar) (los |las )?(mensajes|textos|recordatorios)\b.*\b(otra vez|de nuevo|nuevamente)\b|\bvolver a (recibir|mandarme|enviarme)\b|\bvuelvan a (mandar|enviar)\w*\b|\bactiv\w* (los )?mensajes\b|\bsi quiero recibir\b/],
+  ['talk_to_human', /\b(agent|agente|human|humano|representative|representante|operator|operador[a]?|recepcionista|receptionist|real person|a person|una persona|call me|llamenme|llameme|me (puede|pueden) (llamar|marcar)|(talk|speak) (to|with) (a |the |someone|somebody|anyone|your )?(nurse|staff|front desk|someone|somebody|person|doctor|radiologist|technologist|tech)?|hablar con|comunicarme con)\b/],
+  ['cancel_appointment', /^x$|\b(cancel|cancell?ing|cancelar|cancele|cancela|anular)\b.*\b(appointment|appt|cita|scan|exam|examen|mri|ct|ultrasound|mammogram|x-?ray|it|la|mi)\b|\b(cancel|cancelar) (it|la cita|mi cita|my appointment)\b|\bdon'?t need (it|the appointment) anymore\b/],
+  ['reschedule', /^r$|\b(reschedul\w*|re-schedul\w*|resched|reprogram\w*|move (my|the|it)|change (my|the) (appointment|appt|time|day|date)|different (day|time|date)|another (day|time|date)|can'?t make it|cant make it|won'?t make it|can'?t come|cannot come|can not come|cambiar (la|mi|de) (cita|hora|dia|fecha)|otro dia|otra hora|otra fecha|no puedo (ir|asistir|llegar)|no voy a poder|mover (la|mi) cita|podemos cambiar|pasar (mi|la) \w+ para)\b/],
+  ['confirm_appointment', /^c$|^(confirm|confirmed|confirming|confirmo|confirmado|confirmar)\b|\b(i'?ll be there|i will be there|see you (then|tomorrow)|alli estare|ahi estare|alla estare|confirm (my|the) appointment|confirmo|asisto|si voy|nos vemos)\b/],
+  ['order_status', /\b(status|estado|where('?s| is) my (order|referral|report|results?)|(did|have|has) (you|u|y'?all|my (doctor|dr)|the doctor|dr \w+) (get|got|gotten|receive[d]?)|(received|receive|get) (the|my) (order|referral)|results?|resultados?|report (ready|sent)|(have|get) my .{0,20}(report|results)|reporte|informe|donde esta mi (orden|referido|reporte)|recibieron|recibio|ya (la|lo) tienen|ya tienen (mi|la|el) (orden|referido)|ya (llego|recibieron) (mi|la) orden|mi doctor (recibio|ya tiene))\b/],
+  ['prep_question', /\b(prep|preparation|prepare|preparacion|preparar(me)?|can i eat|can i drink|eat before|drink (water|anything|before)|fast(ing)?|ayun\w*|comer|beber|tomar agua|what (should|do) i (wear|bring)|que (debo|tengo que) (llevar|traer|hacer)|que ropa|me pongo|metal|jewelry|joyas|deodorant|desodorante|(take|taking|stop taking) (my )?(\w+ )?(meds|medicine|medication|metformin|pills)|dejar de tomar|medications? before|medicinas? antes|full bladder|vejiga llena|how long (does|will|is)|cuanto (tiempo|dura|tarda)|how early|arrive early|llegar (antes|temprano)|(can i|puedo) (go|ir|wear|llevar|usar) (with|con)|pacemaker|marcapasos|implant|implante|brasier|bra)\b/],
+  ['waitlist', /\b(earlier|sooner|waitlist|wait list|waiting list|cancellation list|first available|(if|when) (someone|anyone|somebody) cancels|openings?|lista de espera|mas (pronto|temprano)|si (se cancela alguien|alguien cancela)|(cita|algo) antes|(algo|espacio|lugar|cita) (para esta semana|libre)|algun espacio|muy lejos|cita mas cercana)\b/],
+  // Prices and coverage are questions for staff, not a request for an exam.
+  ['other', /\b(how much|cost|costs|price|prices|cuanto cuesta|cuesta|precio|gratis|free|cover|covers|covered|cubre|tengo derecho)\b/],
 ];
-const GREETING = /^((hi+|hello|hey|hiya|good (morning|afternoon|evening)|hola|buen[oa]s( (dias|tardes|noches))?|saludos|que tal|there|you)[\s!.,?]*)+$/;
+const GREETING = /^((hi+|hello+|hey+|hiya|good (morning|afternoon|evening)|hola+|buen[oa]?s? (dia|dias|tardes|noches)|buen[oa]s|saludos|que tal|there|you)[\s!.,?]*)+$/;
 const WANTS_EXAM = /\b(need|needs|want|would like|get|getting|schedule|book|make an? appointment|appointment for|set up|sign up|referral|referred|order(ed)?|necesito|quiero|quisiera|agendar|programar|hacer(me)? (una|un)|sacar (una )?cita|cita para|me mandaron|me ordenaron|me pidieron)\b/;
 
-const HAS_ORDER_YES = /\b((i )?(have|got|has) (an?|the|my) (order|referral|prescription|script)|sent (an?|the|my|over the|over an?) (order|referral)|(doctor|dr\.?|physician|provider|office) (sent|ordered|faxed|gave me|wrote)|orden medica|tengo (una |la )?orden|tengo (un |el )?(referido|pase)|me (mando|envio|dio|dieron|mandaron) (una |la )?orden|ya (mando|envio|mandaron|enviaron) la orden)\b/;
-const HAS_ORDER_NO = /\b(no (order|referral)|(don'?t|do not|dont) have (an?|the|my) (order|referral)|without (an? )?(order|referral)|no tengo (orden|la orden|una orden|referido)|sin orden|self[- ]?refer\w*|no order yet)\b/;
+const HAS_ORDER_YES = /\b((i )?(have|got|has) (an?|the|my) (order|referral|prescription|script)|referred (me|by)|ordered (it|one|this|an?|the)|order (is )?attached|the order is from|(sent|faxed) (over )?(an?|the|my)? ?(order|referral)|me ordeno|(mando|envio|mandaron|enviaron) (la orden|el referido|una orden)|sent (an?|the|my|over the|over an?) (order|referral)|(doctor|dr\.?|physician|provider|office) (sent|ordered|faxed|gave me|wrote)|orden medica|tengo (una |la )?orden|tengo (un |el )?(referido|pase)|me (mando|envio|dio|dieron|mandaron) (una |la )?orden|ya (mando|envio|mandaron|enviaron) la orden)\b/;
+const HAS_ORDER_NO = /\b(no (doctor'?s? |medical )?(order|referral)|(don'?t|do not|dont) have (an?|the|my) (order|referral)|without (an? )?(order|referral)|no tengo (orden|la orden|una orden|referido)|sin orden|self[- ]?refer\w*|no order yet)\b/;
 
 const LATERAL: Array<[Fields['laterality'] & string, RegExp]> = [
   ['bilateral', /\b(both|bilateral|ambos|ambas|las dos|los dos)\b/],
   ['left', /\b(left|izquierd[ao])\b/],
   ['right', /\b(right|derech[ao])\b(?! (now|away|after|there|here|ahora))/],
 ];
-const NOT_LATERAL = /\b(that'?s right|all right|alright|is that right|right\?)\b/;
+const NOT_LATERAL = /\b(that'?s right|all right|alright|is that right|derecho a)\b|^right\b|\bright\s*\?/;
 
-const PROVIDER = /\b(?:dr|dra|doctor|doctora|doc)\.?\s+([A-Za-zÁÉÍÓÚÑáéíóúñ'’-]{2,})(?:\s+([A-ZÁÉÍÓÚÑ][A-Za-záéíóúñ'’-]+))?/i;
-const NOT_A_NAME = new Set(['sent', 'said', 'says', 'ordered', 'office', 'the', 'my', 'wants', 'told', 'gave', 'dijo', 'mando', 'me', 'de', 'del', 'la', 'el', 'su', 'who', 'that', 'visit', 'appointment', 'order', 'orden', 'y', 'and', 'has', 'is', 'es', 'visit', 'already', 'ya']);
+const PROVIDER = /\b(?:dr|dra|doctor|doctora|doc)\.?\s+([A-Za-zÁÉÍÓÚÑáéíóúñ'’-]{2,})(?:\s+([A-ZÁÉÍÓÚÑ][a-záéíóúñ'’-]+))?/gi;
+// Words that follow "doctor" without being a name ("my doctor sent", "mi doctor dice").
+const NOT_A_NAME = new Set(
+  ('sent said says ordered office the my wants told gave dijo dice mando me de del la el su who that visit appointment order orden y and has ' +
+    'have had is was will es already ya get got gotten gets hasnt hasn faxed faxes referred refers wrote for to at in on if i que no mi ' +
+    'ordeno envio recibio tiene quiere pidio did does do would should can could asked says called recommended recomendo')
+    .split(' '),
+);
 
 function capitalize(w: string): string {
   return w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
 }
 
 function providerName(text: string): string | null {
-  const m = PROVIDER.exec(text);
-  if (!m?.[1] || NOT_A_NAME.has(fold(m[1]))) return null;
-  const last = m[2] && !NOT_A_NAME.has(fold(m[2])) ? ` ${capitalize(m[2])}` : '';
-  return `Dr. ${capitalize(m[1])}${last}`;
+  for (const m of text.matchAll(PROVIDER)) {
+    if (!m[1] || NOT_A_NAME.has(fold(m[1]))) continue;
+    // A second name word only when it is written with a capital (case-insensitive matching would take "for", "have").
+    const second = m[2] && /^[A-ZÁÉÍÓÚÑ]/.test(m[2]) && !NOT_A_NAME.has(fold(m[2])) ? ` ${capitalize(m[2])}` : '';
+    return `Dr. ${capitalize(m[1])}${second}`;
+  }
+  return null;
 }
 
 function preferredTimes(text: string, ctx: UnderstandContext, language: 'en' | 'es'): string[] {
@@ -87,7 +99,7 @@ export function classify(text: string, fields: Fields): Intent {
   if (keyword) return keyword.kind === 'opt_in' && fold(text).trim() === 'yes' ? 'other' : keyword.kind;
   if (isRevocation(text)) return 'opt_out';
   const t = fold(text).trim();
-  if (/^(ayuda|help me|necesito ayuda|what can you do|que puedo hacer|menu|opciones|options)[\s!.?]*$/.test(t)) return 'help';
+  if (!fields.modality && /^(help|ayuda|info|informacion|menu|opciones|options)\b.{0,20}$|^(help me|necesito ayuda)[\s!.?]*$|\b(what can (i|you) (do|text|ask|say)|que puedo (hacer|preguntar|escribir)|que opciones|no entiendo)\b/.test(t)) return 'help';
   for (const [intent, re] of INTENT_RULES) if (re.test(t)) return intent;
   if (fields.modality || fields.hasOrder === true || (fields.bodyPart && WANTS_EXAM.test(t))) return 'request_exam';
   if (/\b(scan|exam|examen|imaging|estudio|imagen(es)?)\b/.test(t) && WANTS_EXAM.test(t)) return 'request_exam';
