@@ -25,6 +25,8 @@ export class EtagConflictError extends Error {
 }
 
 const newEtag = () => randomBytes(8).toString('hex');
+/** A claim this old belongs to a writer that died mid-write. */
+const STALE_CLAIM_MS = 30_000;
 
 /**
  * Bot Framework Storage on MongoDB with real eTags, like botbuilder's MemoryStorage: a write carrying a stale eTag is
@@ -46,15 +48,27 @@ export function createMongoStorage(conn: Connection): Storage & { ensureIndexes(
     }
   }
 
+  async function claim(claimId: string): Promise<boolean> {
+    try {
+      await claims.create({ _id: claimId, at: new Date() });
+      return true;
+    } catch (e) {
+      if (isDuplicateKey(e)) return false;
+      throw e;
+    }
+  }
+
   async function replaceVersion(key: string, eTag: string, json: string): Promise<void> {
     // The conditional update alone is atomic on MongoDB but not on FerretDB v1.24 (query, then update by _id), so
     // writers first claim the version they replace; the unique _id lets one of them through.
     const claimId = `${eTag}:${key}`;
-    try {
-      await claims.create({ _id: claimId, at: new Date() });
-    } catch (e) {
-      if (isDuplicateKey(e)) throw new EtagConflictError(key);
-      throw e;
+    if (!(await claim(claimId))) {
+      // A claim left by a writer that died between claiming and finishing would block this eTag for good: one older
+      // than any write takes is taken over.
+      const stale = await claims.findById(claimId).lean<{ at: Date }>();
+      if (!stale || Date.now() - stale.at.getTime() < STALE_CLAIM_MS) throw new EtagConflictError(key);
+      await claims.deleteOne({ _id: claimId, at: stale.at });
+      if (!(await claim(claimId))) throw new EtagConflictError(key);
     }
     try {
       const r = await model.updateOne({ _id: key, eTag }, { $set: { json, eTag: newEtag(), updatedAt: new Date() } });

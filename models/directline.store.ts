@@ -44,7 +44,7 @@ export function createDirectLineStore(redis: Redis, prefix: string) {
     async refresh(token: string): Promise<boolean> {
       const conv = await this.byToken(token);
       if (!conv) return false;
-      await redis.multi().expire(k('token', token), TTL_S).expire(k('conv', conv.id), TTL_S).expire(k('acts', conv.id), TTL_S).exec();
+      await redis.multi().expire(k('token', token), TTL_S).expire(k('conv', conv.id), TTL_S).expire(k('acts', conv.id), TTL_S).expire(k('seq', conv.id), TTL_S).exec();
       return true;
     },
     /** Appends activities in order and gives each its id (`<conversation>|<position>`), atomically with its position. */

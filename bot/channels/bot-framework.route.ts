@@ -19,6 +19,8 @@ const IncomingActivity = z
   })
   .passthrough();
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
 export interface BotFrameworkRouteDeps {
   route: RouteFactory;
   adapter: IntakeCloudAdapter;
@@ -33,6 +35,11 @@ export function registerBotFrameworkRoutes(server: Server, deps: BotFrameworkRou
   server.post(
     '/api/messages',
     deps.route(async (req) => {
+      // Without an app id nothing is authenticated, and a stored serviceUrl is where later messages go: so only this
+      // machine may post (local development, the tests).
+      if (!deps.adapter.credentials.appId && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+        throw new HttpError(401, 'UNAUTHORIZED', 'set MicrosoftAppId to accept Bot Framework activities from other hosts');
+      }
       requireJson(req);
       const activity = parse(IncomingActivity, req.body, 'body') as unknown as Activity;
       try {

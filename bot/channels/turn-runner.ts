@@ -72,9 +72,10 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
   return {
     turn,
     /** A chat turn: queued behind earlier turns of its conversation, then its reference is remembered. */
-    async serialized(context: TurnContext): Promise<void> {
+    async serialized(context: TurnContext, beforeTurn?: () => Promise<void>): Promise<void> {
       const a = context.activity;
       const r = await deps.queue.withLock(`turn:${a.channelId}:${hash(a.conversation.id)}`, async () => {
+        await beforeTurn?.();
         await turn(context);
         await remember(context);
       });

@@ -113,11 +113,10 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
       const c = await conversationFor(req, pathParam(req, 'id'));
       const posted = parse(PostedActivity, req.body, 'body');
       const user = { id: c.userId, name: posted.from?.name ?? 'you', role: 'user' };
-      const [id] = await store.append(c.id, [{ ...posted, from: user, channelId: 'webchat', conversation: { id: c.id }, timestamp: new Date().toISOString() }]);
-      if (posted.type === 'typing') return { status: 200, body: { id } };
+      const echo = { ...posted, from: user, channelId: 'webchat', conversation: { id: c.id }, timestamp: new Date().toISOString() };
+      if (posted.type === 'typing') return { status: 200, body: { id: (await store.append(c.id, [echo]))[0] } };
       const activity: Partial<Activity> = {
         ...(posted as Partial<Activity>),
-        id: id!,
         channelId: 'webchat',
         serviceUrl: LOCAL_DIRECT_LINE_URL,
         conversation: { id: c.id, isGroup: false, conversationType: 'personal', name: 'webchat' },
@@ -125,8 +124,15 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
         recipient: BOT_ACCOUNT,
         timestamp: new Date(),
       };
+      let id = '';
       try {
-        await deps.adapter.runTurn(activity, (context) => deps.runner.serialized(context));
+        // The user's message enters the transcript in its turn, so a refused turn leaves no unanswered echo behind.
+        await deps.adapter.runTurn(activity, (context) =>
+          deps.runner.serialized(context, async () => {
+            id = (await store.append(c.id, [echo]))[0]!;
+            context.activity.id = id;
+          }),
+        );
       } catch (e) {
         if (e instanceof TurnBusyError) throw new HttpError(503, 'CONVERSATION_BUSY', e.message);
         throw e;

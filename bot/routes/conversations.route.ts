@@ -26,7 +26,9 @@ export function registerConversationRoutes(server: Server, deps: { route: RouteF
       requireJson(req);
       const input = parse(StaffMessageInput, { ...(req.body as object), ...(req.header('idempotency-key') ? { idempotencyKey: req.header('idempotency-key') } : {}) }, 'body');
       const r = unwrap(await staff.send(pathParam(req, 'id'), input, principal));
-      return { status: r.outcome === 'duplicate' ? 200 : 201, body: { outcome: r.outcome, message: r.message } };
+      // 201 sent now; 200 a repeat of a sent message; 202 a repeat while the first attempt is still going out.
+      const status = r.outcome !== 'duplicate' ? 201 : r.message.status === 'pending' || r.message.status === 'sending' ? 202 : 200;
+      return { status, body: { outcome: r.outcome, message: r.message } };
     }),
   );
 

@@ -34,7 +34,7 @@ export interface ProactiveDeps {
   now: () => Date;
 }
 
-type Failure = 'UNKNOWN_CONVERSATION' | 'PURPOSE_NOT_ALLOWED' | 'BUSY';
+type Failure = 'UNKNOWN_CONVERSATION' | 'PURPOSE_NOT_ALLOWED' | 'BUSY' | 'IDEMPOTENCY_KEY_REUSED';
 
 /**
  * The one ProactiveSender (reminders, order requests, staff replies): to a phone number through the SMS gateway (with
@@ -56,14 +56,19 @@ export function createProactiveSender(deps: ProactiveDeps) {
       if (!m) throw new Error(`outbound message ${id} does not exist`);
       // Only a message that was stored but never tried is sent: after a failure the outcome is unknown, so not again.
       if (m.status !== 'pending') return { outcome: 'duplicate', message: m };
-      const sending = await finish(m, 'sending', {});
+      // The move to `sending` is the claim: whoever does not get it sends nothing.
+      const now = deps.now();
+      const sending = await messages.transition(m.id, ['pending'], { status: 'sending', statusRank: STATUS_RANK.sending }, { status: 'sending', at: now, errorCode: null }, now);
+      if (!sending) return { outcome: 'duplicate', message: (await messages.findById(id)) ?? m };
+      let activityId: string | null;
       try {
-        const r = await deps.sender.send(ref, content);
-        return { outcome: 'sent', message: await finish(sending, 'sent', { activityId: r.activityId }) };
+        activityId = (await deps.sender.send(ref, content)).activityId;
       } catch (e) {
         const status = (e as { statusCode?: unknown }).statusCode;
         return { outcome: 'failed', message: await finish(sending, 'failed', { reason: `channel_error:${typeof status === 'number' ? status : 'network'}` }) };
       }
+      // Delivered: a failure to record it from here on must not read as "not sent" (that would invite a resend).
+      return { outcome: 'sent', message: await finish(sending, 'sent', { activityId }) };
     });
     return locked.ok ? ok(locked.value) : err('BUSY', 'this message is being sent right now');
   }
@@ -112,6 +117,9 @@ export function createProactiveSender(deps: ProactiveDeps) {
       if (await messages.insert(m)) return deliver(ref, m.id, req.content);
       const existing = await messages.findByKey(req.idempotencyKey);
       if (!existing) throw new Error('idempotency key reported taken but not found');
+      if (existing.conversationRefId !== ref.id || existing.body !== m.body) {
+        return err('IDEMPOTENCY_KEY_REUSED', 'this idempotency key was used for another message; use a new key');
+      }
       return deliver(ref, existing.id, req.content);
     },
   };

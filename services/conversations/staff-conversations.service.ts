@@ -50,12 +50,13 @@ export function createStaffConversationsService(deps: { refs: ConversationRefRep
         content: { text: input.text, choices: input.choices, summary: input.summary },
         purpose: 'care',
         template: 'staff_message',
-        idempotencyKey: `staff:${principal.id}:${input.idempotencyKey ?? randomUUID()}`,
+        idempotencyKey: `staff:${principal.id}:${conversationId}:${input.idempotencyKey ?? randomUUID()}`,
         caseId: input.caseId,
         language: input.language ?? ref.language ?? 'en',
       });
       if (!r.ok) return r;
-      if (r.value.outcome === 'failed') return err('CHANNEL_FAILED', `the ${ref.channel} channel refused the message (${r.value.message.reason ?? 'unknown'})`);
+      // A repeat reports what happened to the first attempt: a failure stays a failure, not a quiet 200.
+      if (r.value.message.status === 'failed') return err('CHANNEL_FAILED', `the ${ref.channel} channel refused the message (${r.value.message.reason ?? 'unknown'}); send it again with a new key`);
       return ok(r.value);
     },
 

@@ -3,7 +3,7 @@ import type { TaskRepository } from '../tasks/task.schema';
 import type { ReferrerOrg, ReferrerRepository } from './referrer.schema';
 
 export type TeamsIdentity =
-  | { kind: 'member'; org: ReferrerOrg; userId: string; newUser: boolean }
+  | { kind: 'member'; org: ReferrerOrg; userId: string | null; newUser: boolean }
   | { kind: 'unknown_tenant'; tenantId: string }
   | { kind: 'no_tenant' };
 
@@ -38,7 +38,9 @@ export function createTeamsIdentity(deps: TeamsIdentityDeps) {
         });
         return { kind: 'unknown_tenant', tenantId: who.tenantId };
       }
-      const known = who.aadObjectId ? org.users.find((u) => u.aadObjectId === who.aadObjectId) : undefined;
+      // Without an Azure AD object id there is no stable person to record: the organization answers, no user is added.
+      if (!who.aadObjectId) return { kind: 'member', org, userId: null, newUser: false };
+      const known = org.users.find((u) => u.aadObjectId === who.aadObjectId);
       if (known) return { kind: 'member', org, userId: known.id, newUser: false };
       const user = { id: `u_${randomUUID().replace(/-/g, '').slice(0, 16)}`, name: who.name?.trim() || 'Teams user', email: null, aadObjectId: who.aadObjectId };
       const added = await deps.orgs.addUser(org.id, user);

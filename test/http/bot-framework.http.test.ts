@@ -216,6 +216,15 @@ describe('proactive messages to a stored Teams conversation', () => {
     expect(again.body.outcome).toBe('duplicate');
     expect(again.body.message.id).toBe(res.body.message.id);
     expect(await t.app.repos.messages.list({ conversationRefId: stored!.id }, 10)).toHaveLength(1);
+
+    // The same key with other words is a mistake, not a retry: refused, nothing sent.
+    const reused = await api(t.base, 'POST', `/api/v1/conversations/${stored!.id}/messages`, {
+      token,
+      headers: { 'idempotency-key': 'order-request-0001' },
+      body: { text: 'Something else entirely' },
+    });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
   test('the Bot Connector refusing the message → 502, recorded as failed; an unknown conversation → 404', async () => {
@@ -224,11 +233,16 @@ describe('proactive messages to a stored Teams conversation', () => {
     const token = await t.token('coordinator');
     const ref = (await t.app.repos.conversationRefs.list({ channel: 'msteams' }, 50)).find((r) => r.reference.conversation.id === conv)!;
     nock(TEAMS_SERVICE).post(`/v3/conversations/${encodeURIComponent(conv)}/activities`).reply(403, { error: { code: 'BotNotInConversationRoster' } });
-    const res = await api(t.base, 'POST', `/api/v1/conversations/${ref.id}/messages`, { token, body: { text: 'Hello' } });
+    const send = () => api(t.base, 'POST', `/api/v1/conversations/${ref.id}/messages`, { token, headers: { 'idempotency-key': 'hello-0001' }, body: { text: 'Hello' } });
+    const res = await send();
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('CHANNEL_FAILED');
     const [m] = await t.app.repos.messages.list({ conversationRefId: ref.id }, 10);
     expect(m).toMatchObject({ status: 'failed', reason: 'channel_error:403' });
+    // Retrying with the same key reports the same failure (no quiet 200) and posts nothing (no interceptor is left).
+    const retry = await send();
+    expect(retry.status).toBe(502);
+    expect(await t.app.repos.messages.list({ conversationRefId: ref.id }, 10)).toHaveLength(1);
     const unknown = await api(t.base, 'POST', '/api/v1/conversations/cr_nope/messages', { token, body: { text: 'Hello' } });
     expect(unknown.status).toBe(404);
     const marketing = await api(t.base, 'POST', `/api/v1/conversations/${ref.id}/messages`, { token: await t.token('marketing'), body: { text: 'Hello' } });

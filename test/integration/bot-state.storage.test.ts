@@ -95,3 +95,15 @@ test('twenty writers holding the same eTag at once: exactly one wins', async () 
   for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(EtagConflictError);
   expect((await storage.read([k]))[k].writer).toBe(won[0]);
 });
+
+test('a claim left behind by a writer that died mid-write blocks for a while, then is taken over', async () => {
+  const k = key();
+  await storage.write({ [k]: { v: 1 } });
+  const current = (await storage.read([k]))[k];
+  const claims = conn.collection('bot_state_claims');
+  await claims.insertOne({ _id: `${current.eTag}:${k}` as never, at: new Date() });
+  await expect(storage.write({ [k]: { ...current, v: 2 } })).rejects.toBeInstanceOf(EtagConflictError);
+  await claims.updateOne({ _id: `${current.eTag}:${k}` as never }, { $set: { at: new Date(Date.now() - 60_000) } });
+  await storage.write({ [k]: { ...current, v: 2 } });
+  expect((await storage.read([k]))[k].v).toBe(2);
+});

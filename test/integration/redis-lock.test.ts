@@ -79,6 +79,25 @@ describe('turn queue (first come, first served)', () => {
     expect(await redis.zcard(`${prefix}turnq:conv:a`)).toBe(0);
   });
 
+  test('twenty callers arriving at the same instant still run one at a time', async () => {
+    const q = createTurnQueue(redis, { prefix });
+    let inside = 0;
+    let maxInside = 0;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        q.withLock('conv:same-instant', async () => {
+          inside++;
+          maxInside = Math.max(maxInside, inside);
+          await new Promise((r) => setTimeout(r, 3));
+          inside--;
+          return i;
+        }),
+      ),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(maxInside).toBe(1);
+  });
+
   test('a holder that died (no heartbeat) is passed over', async () => {
     const q = createTurnQueue(redis, { prefix, heartbeatMs: 300 });
     // A dead process's entry: queued first, heartbeat gone.
