@@ -65,6 +65,13 @@ describe('one prompt, rendered per channel', () => {
     });
   });
 
+  test('Teams with a summary and choices: the summary card first, then the card with the buttons', () => {
+    const both = OutboundContent.parse({ ...appointment, choices: menu.choices });
+    const a = renderContent('msteams', both);
+    expect(a.attachments!.map((x) => x.contentType)).toEqual(['application/vnd.microsoft.card.adaptive', 'application/vnd.microsoft.card.hero']);
+    expect(a.attachments![1]!.content.text).toBe('Your appointment is booked.');
+  });
+
   test('SMS: a summary as lines of text', () => {
     expect(renderContent('sms', appointment).text).toBe(plainText(appointment));
     expect(plainText(appointment)).toBe(
