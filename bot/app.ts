@@ -23,6 +23,7 @@ import { createTurnQueue } from '../models/turn-queue';
 import { createDirectLineStore } from '../models/directline.store';
 import { createProactiveSender } from '../services/conversations/proactive.service';
 import { createStaffConversationsService } from '../services/conversations/staff-conversations.service';
+import { createHandoff } from '../services/conversations/handoff.service';
 import { createTeamsIdentity } from '../services/referrers/teams-identity.service';
 import { registerBotFrameworkRoutes } from './channels/bot-framework.route';
 import { IntakeCloudAdapter, type BotFrameworkCredentials } from './channels/cloud-adapter';
@@ -122,26 +123,6 @@ export async function createApp(opts: AppOptions) {
   if (opts.runWorkers) {
     deferred.startWorker((id) => gateway.dispatch(id), (e) => opts.logger.error({ err: e }, 'deferred SMS job failed'));
   }
-  const conversationState = new ConversationState(repos.botState);
-  const userState = new UserState(repos.botState);
-  const bot = new IntakeBot({
-    conversationState,
-    userState,
-    site: opts.site,
-    teams: createTeamsIdentity({ orgs: repos.referrers, tasks: repos.tasks, now }),
-  });
-  // One first-come, first-served queue per conversation, for SMS (per phone hash) and chat turns alike.
-  const turnQueue = createTurnQueue(redis, { prefix });
-  const runner = createTurnRunner({
-    bot,
-    states: [conversationState, userState],
-    userState,
-    queue: turnQueue,
-    refs: repos.conversationRefs,
-    logger: opts.logger,
-    metrics,
-    now,
-  });
   const centerPhone = opts.site.center.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '($1) $2-$3');
   const onTurnError = async (context: TurnContext, error: Error) => {
     if (error instanceof TurnBusyError) throw error;
@@ -162,6 +143,28 @@ export async function createApp(opts: AppOptions) {
     gateway,
     sender: createConversationSender({ cloud, local: localChat }),
     locks,
+    now,
+  });
+  const handoff = createHandoff({ tasks: repos.tasks, messages: repos.messages, proactive, now });
+  const conversationState = new ConversationState(repos.botState);
+  const userState = new UserState(repos.botState);
+  const bot = new IntakeBot({
+    conversationState,
+    userState,
+    site: opts.site,
+    teams: createTeamsIdentity({ orgs: repos.referrers, tasks: repos.tasks, now }),
+    handoff,
+  });
+  // One first-come, first-served queue per conversation, for SMS (per phone hash) and chat turns alike.
+  const turnQueue = createTurnQueue(redis, { prefix });
+  const runner = createTurnRunner({
+    bot,
+    states: [conversationState, userState],
+    userState,
+    queue: turnQueue,
+    refs: repos.conversationRefs,
+    logger: opts.logger,
+    metrics,
     now,
   });
   const smsTurns = createSmsTurns({
@@ -209,6 +212,7 @@ export async function createApp(opts: AppOptions) {
     route,
     authenticate: createAuthenticator(staffTokens),
     staff: createStaffConversationsService({ refs: repos.conversationRefs, tasks: repos.tasks, proactive }),
+    handoff,
   });
   if (localChat) {
     registerDirectLineRoutes(server, {

@@ -1,6 +1,8 @@
 import { TeamsActivityHandler, TurnContext, type ConversationState, type UserState } from 'botbuilder';
 import { OutboundContent, pickChoice, type Choice, type OutboundContentInput } from '../services/conversations/outbound-content';
 import type { TeamsIdentityService } from '../services/referrers/teams-identity.service';
+import type { HandoffService } from '../services/conversations/handoff.service';
+import { conversationRefId } from './channels/turn-runner';
 import { renderContent } from './render/channel-render';
 import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
@@ -56,6 +58,7 @@ export interface IntakeBotDeps {
   userState: UserState;
   site: SiteConfig;
   teams: TeamsIdentityService;
+  handoff: HandoffService;
 }
 
 /**
@@ -118,10 +121,17 @@ export class IntakeBot extends TeamsActivityHandler {
             : `Doctor's offices: send orders and ask about their status at ${phone} (${hours}). Ordering by Teams and web chat is coming next.`,
         });
       } else if (choice === 2) {
+        const a = context.activity;
+        const chatRef = conversationRefId(channel, a.conversation.id);
+        await deps.handoff.request({
+          conversationKey: channel === 'sms' ? a.conversation.id : chatRef,
+          channel,
+          replyTo: channel === 'sms' ? { kind: 'sms', inboundMessageKey: `in:${a.id}` } : { kind: 'chat', conversationRefId: chatRef },
+        });
         await say({
           text: es
-            ? `Para hablar con una persona llame al ${phone} (${hours}). Si es una emergencia médica, llame al 911.`
-            : `To talk to a person, call ${phone} (${hours}). If this is a medical emergency, call 911.`,
+            ? `Le pedí a nuestro equipo que le responda por aquí; contestamos en horario de atención (${hours}). Si es urgente, llame al ${phone}. Si es una emergencia médica, llame al 911.`
+            : `I've asked our team to reply to you here; we answer during opening hours (${hours}). If it's urgent, call ${phone}. If this is a medical emergency, call 911.`,
         });
       } else {
         const hello = greetingName

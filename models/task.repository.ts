@@ -11,6 +11,7 @@ const TaskSchema = new Schema(
     summary: { type: String, required: true },
     caseId: { type: String, default: null, index: true },
     referrerOrgId: { type: String, default: null },
+    replyTo: { type: Schema.Types.Mixed, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -27,6 +28,10 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
     },
     insert(task) {
       return insertUnique(model as never, toRow(task));
+    },
+    async findById(id) {
+      const row = await model.findById(id).lean<Row>();
+      return row ? fromRow(row) : null;
     },
     async findByKey(dedupeKey) {
       const row = await model.findOne({ dedupeKey }).lean<Row>();

@@ -5,10 +5,14 @@ import {
   StaffMessageInput,
   type StaffConversationsService,
 } from '../../services/conversations/staff-conversations.service';
+import { TaskReplyInput, type HandoffService } from '../../services/conversations/handoff.service';
 import type { Authenticate } from '../http/auth';
 import { parse, requireJson, unwrap, pathParam, type RouteFactory } from '../http/route';
 
-export function registerConversationRoutes(server: Server, deps: { route: RouteFactory; staff: StaffConversationsService; authenticate: Authenticate }): void {
+export function registerConversationRoutes(
+  server: Server,
+  deps: { route: RouteFactory; staff: StaffConversationsService; handoff: HandoffService; authenticate: Authenticate },
+): void {
   const { route, staff, authenticate } = deps;
 
   server.get(
@@ -37,6 +41,17 @@ export function registerConversationRoutes(server: Server, deps: { route: RouteF
     route(async (req) => {
       const principal = await authenticate(req);
       return { status: 200, body: unwrap(await staff.tasks(parse(ListTasksInput, req.query ?? {}, 'query'), principal)) };
+    }),
+  );
+
+  server.post(
+    '/api/v1/tasks/:id/reply',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      requireJson(req);
+      const input = parse(TaskReplyInput, { ...(req.body as object), ...(req.header('idempotency-key') ? { idempotencyKey: req.header('idempotency-key') } : {}) }, 'body');
+      const r = unwrap(await deps.handoff.reply(pathParam(req, 'id'), input, principal));
+      return { status: r.outcome === 'duplicate' ? 200 : 201, body: { outcome: r.outcome, message: r.message } };
     }),
   );
 }

@@ -22,6 +22,8 @@ export const ProactiveRequest = z.object({
   idempotencyKey: z.string().min(1).max(200),
   caseId: z.string().max(64).nullable().default(null),
   language: z.enum(['en', 'es']).default('en'),
+  /** false for a reply to someone who is waiting for it (a staff answer to a handoff): not held for the send window. */
+  initiated: z.boolean().default(true),
 });
 export type ProactiveRequest = z.input<typeof ProactiveRequest>;
 
@@ -84,7 +86,7 @@ export function createProactiveSender(deps: ProactiveDeps) {
             purpose: req.purpose,
             template: req.template,
             idempotencyKey: req.idempotencyKey,
-            initiated: true,
+            initiated: req.initiated,
             language: req.language,
             caseId: req.caseId,
           }),

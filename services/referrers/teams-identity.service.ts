@@ -33,6 +33,7 @@ export function createTeamsIdentity(deps: TeamsIdentityDeps) {
           summary: `Someone wrote from Microsoft Teams tenant ${who.tenantId}, which is not linked to a referring organization. Link it (npm run cli -- referrer create --tenant ${who.tenantId}) or contact them.`,
           caseId: null,
           referrerOrgId: null,
+          replyTo: null,
           createdAt: now,
           updatedAt: now,
         });

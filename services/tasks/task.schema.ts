@@ -4,6 +4,13 @@ export const TaskKind = z.enum(['unknown_teams_tenant', 'call_patient', 'technol
 export type TaskKind = z.infer<typeof TaskKind>;
 
 /** Work for staff that the bot must not do itself. Details never hold PHI beyond what the role needs. */
+/** Where a staff reply to the task goes: the chat conversation, or the number that texted (by its inbound message). */
+export const ReplyTo = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('chat'), conversationRefId: z.string() }),
+  z.object({ kind: z.literal('sms'), inboundMessageKey: z.string() }),
+]);
+export type ReplyTo = z.infer<typeof ReplyTo>;
+
 export const Task = z.object({
   id: z.string(),
   kind: TaskKind,
@@ -13,6 +20,7 @@ export const Task = z.object({
   summary: z.string().max(500),
   caseId: z.string().nullable(),
   referrerOrgId: z.string().nullable(),
+  replyTo: ReplyTo.nullable().default(null),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -22,5 +30,6 @@ export interface TaskRepository {
   /** false when a task with this dedupe key exists already. */
   insert(task: Task): Promise<boolean>;
   findByKey(dedupeKey: string): Promise<Task | null>;
+  findById(id: string): Promise<Task | null>;
   list(filter: { status?: Task['status']; kind?: TaskKind }, limit: number): Promise<Task[]>;
 }

@@ -82,7 +82,7 @@ describe('POST /api/messages (CloudAdapter)', () => {
     const conv = `wc-${hex()}`;
     await post(webchat(conv, 'hi'));
     const res = await post(webchat(conv, 'Talk to a person'));
-    expect(res.body.activities[0].text).toMatch(/^To talk to a person, call \(512\) 555-0100/);
+    expect(res.body.activities[0].text).toMatch(/^I've asked our team to reply to you here.*call \(512\) 555-0100/);
   });
 
   test('an msteams activity with an @mention: the mention is dropped, the tenant maps to its organization, the menu comes back as a card', async () => {
@@ -103,7 +103,7 @@ describe('POST /api/messages (CloudAdapter)', () => {
     const aad = `aad-${hex()}`;
     await post(teams(conv, 'hi', { aad }));
     const res = await post(teams(conv, '3', { aad }));
-    expect(res.body.activities[0].text).toMatch(/^To talk to a person, call/);
+    expect(res.body.activities[0].text).toMatch(/^I've asked our team to reply to you here/);
     const org = await t.app.repos.referrers.findById('org_lakeside');
     expect(org?.users.filter((u) => u.aadObjectId === aad)).toHaveLength(1); // not added twice
   });

@@ -72,7 +72,7 @@ describe('one turn per message, in order', () => {
     const out = await outboundOf(phone);
     expect(out).toHaveLength(2);
     expect(out[0]!.body).toContain('¿Cómo le ayudamos?'); // menu, in Spanish
-    expect(out[1]!.body).toContain('Para hablar con una persona'); // the choice, answered in the language kept in state
+    expect(out[1]!.body).toContain('Le pedí a nuestro equipo que le responda por aquí'); // the choice, answered in the language kept in state
     const inb = (await messagesOf(phone)).filter((m) => m.direction === 'inbound');
     expect(inb.every((m) => m.handled)).toBe(true);
     // Dialog state is keyed by the number's keyed hash, and holds no number either.

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { text } from '../orders/order.schema';
+import { err, ok } from '../result';
+import type { Principal, Role } from '../staff/staff.roles';
+import type { MessageRepository } from '../messaging/message.schema';
+import type { ReplyTo, Task, TaskRepository } from '../tasks/task.schema';
+import type { ProactiveSender } from './proactive.service';
+
+const REPLY: ReadonlySet<Role> = new Set(['admin', 'coordinator', 'scheduler']);
+
+export const TaskReplyInput = z.object({ text: text(1600), idempotencyKey: z.string().trim().min(8).max(100).optional() }).strict();
+
+/**
+ * A person asked for a human: one open handoff task per conversation and day, holding where the reply goes (never
+ * the number or the words); staff answer through the API and the reply reaches the person on their channel.
+ */
+export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRepository; proactive: ProactiveSender; now: () => Date }) {
+  return {
+    async request(input: { conversationKey: string; channel: string; replyTo: ReplyTo }): Promise<{ task: Task; created: boolean }> {
+      const now = deps.now();
+      const task: Task = {
+        id: `t_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        kind: 'human_handoff',
+        status: 'open',
+        dedupeKey: `human_handoff:${input.conversationKey}:${now.toISOString().slice(0, 10)}`,
+        summary: `Someone on ${input.channel} asked to talk to a person. Read the conversation, then reply with POST /api/v1/tasks/<this id>/reply.`,
+        caseId: null,
+        referrerOrgId: null,
+        replyTo: input.replyTo,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (await deps.tasks.insert(task)) return { task, created: true };
+      const existing = await deps.tasks.findByKey(task.dedupeKey);
+      if (!existing) throw new Error('task key reported taken but not found');
+      return { task: existing, created: false };
+    },
+
+    async reply(taskId: string, input: z.infer<typeof TaskReplyInput>, principal: Principal) {
+      if (!REPLY.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not reply to patients or offices`);
+      const task = await deps.tasks.findById(taskId);
+      if (!task) return err('TASK_NOT_FOUND', `no task '${taskId}'`);
+      if (!task.replyTo) return err('NO_REPLY_CHANNEL', 'this task has no conversation to reply to');
+      let to: { conversationId: string } | { phone: string };
+      if (task.replyTo.kind === 'chat') to = { conversationId: task.replyTo.conversationRefId };
+      else {
+        const inbound = await deps.messages.findByKey(task.replyTo.inboundMessageKey);
+        if (!inbound?.phone) return err('NO_REPLY_CHANNEL', 'the message this task came from is gone');
+        to = { phone: inbound.phone };
+      }
+      const r = await deps.proactive.send({
+        to,
+        content: { text: input.text },
+        purpose: 'care',
+        template: 'staff_message',
+        initiated: false,
+        idempotencyKey: `task-reply:${task.id}:${input.idempotencyKey ?? randomUUID()}`,
+      });
+      if (!r.ok) return r;
+      if (r.value.message.status === 'failed' || r.value.outcome === 'refused') {
+        return err('CHANNEL_FAILED', `the reply could not be delivered (${r.value.message.reason ?? r.value.message.status})`);
+      }
+      return ok(r.value);
+    },
+  };
+}
+export type HandoffService = ReturnType<typeof createHandoff>;
