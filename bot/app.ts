@@ -24,6 +24,7 @@ import { createDirectLineStore } from '../models/directline.store';
 import { createProactiveSender } from '../services/conversations/proactive.service';
 import { createStaffConversationsService } from '../services/conversations/staff-conversations.service';
 import { createHandoff } from '../services/conversations/handoff.service';
+import { createOrderStatus } from '../services/cases/order-status.service';
 import { createTeamsIdentity } from '../services/referrers/teams-identity.service';
 import { registerBotFrameworkRoutes } from './channels/bot-framework.route';
 import { IntakeCloudAdapter, type BotFrameworkCredentials } from './channels/cloud-adapter';
@@ -154,6 +155,9 @@ export async function createApp(opts: AppOptions) {
     site: opts.site,
     teams: createTeamsIdentity({ orgs: repos.referrers, tasks: repos.tasks, now }),
     handoff,
+    orderStatus: createOrderStatus({ cases: repos.cases, patients: repos.patients, timeZone: opts.site.center.timeZone }),
+    hashPhone,
+    now,
   });
   // One first-come, first-served queue per conversation, for SMS (per phone hash) and chat turns alike.
   const turnQueue = createTurnQueue(redis, { prefix });

@@ -1,7 +1,12 @@
+import * as chrono from 'chrono-node';
+import { DateTime } from 'luxon';
 import { TeamsActivityHandler, TurnContext, type ConversationState, type UserState } from 'botbuilder';
 import { OutboundContent, pickChoice, type Choice, type OutboundContentInput } from '../services/conversations/outbound-content';
 import type { TeamsIdentityService } from '../services/referrers/teams-identity.service';
 import type { HandoffService } from '../services/conversations/handoff.service';
+import type { OrderStatusService } from '../services/cases/order-status.service';
+import { normalizePhone } from '../services/contact/phone';
+import { classify, extractFields } from '../services/understanding/rules.engine';
 import { conversationRefId } from './channels/turn-runner';
 import { renderContent } from './render/channel-render';
 import type { SiteConfig } from '../services/config/site.schema';
@@ -10,6 +15,30 @@ import type { Language } from '../services/messaging/templates';
 
 interface ConversationData {
   menuShown?: boolean;
+  /** "Where is my order?": identity is checked (phone, date of birth, family name) before anything is said. */
+  status?: { step: 'phone' | 'dob' | 'name'; phoneHash?: string; birthDate?: string; tries: number };
+}
+
+const MAX_STATUS_TRIES = 3;
+
+/** A date of birth as YYYY-MM-DD from "04/02/1980", "4-2-80", "1980-04-02" or "April 2 1980" / "2 de abril de 1980". */
+export function parseBirthDate(text: string, now: Date): string | null {
+  const t = text.trim();
+  let y: number, m: number, d: number;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(t);
+  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
+  else if (us) {
+    [m, d, y] = [Number(us[1]), Number(us[2]), Number(us[3])];
+    if (y < 100) y += y > now.getFullYear() % 100 ? 1900 : 2000;
+  } else {
+    const parsed = (/[a-z]/i.test(t) && /\b(de|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b/i.test(t) ? chrono.es : chrono).parse(t, now, { forwardDate: false })[0];
+    if (!parsed || !parsed.start.isCertain('year')) return null;
+    [y, m, d] = [parsed.start.get('year')!, parsed.start.get('month')!, parsed.start.get('day')!];
+  }
+  const date = DateTime.fromObject({ year: y, month: m, day: d });
+  if (!date.isValid || y < 1900 || date.toJSDate() > now) return null;
+  return date.toFormat('yyyy-MM-dd');
 }
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -59,6 +88,9 @@ export interface IntakeBotDeps {
   site: SiteConfig;
   teams: TeamsIdentityService;
   handoff: HandoffService;
+  orderStatus: OrderStatusService;
+  hashPhone: (e164: string) => string;
+  now: () => Date;
 }
 
 /**
@@ -106,6 +138,80 @@ export class IntakeBot extends TeamsActivityHandler {
         greetingName = who.org.name;
       }
 
+      const requestHandoff = async () => {
+        const a = context.activity;
+        const chatRef = conversationRefId(channel, a.conversation.id);
+        await deps.handoff.request({
+          conversationKey: channel === 'sms' ? a.conversation.id : chatRef,
+          channel,
+          replyTo: channel === 'sms' ? { kind: 'sms', inboundMessageKey: `in:${a.id}` } : { kind: 'chat', conversationRefId: chatRef },
+        });
+      };
+
+      // "Where is my order?": at any point; then one question per message until identity is checked.
+      const askStatus = async (step: 'phone' | 'dob' | 'name', retry = false) => {
+        const q = {
+          phone: es ? '¿Cuál es el número de celular que nos dio?' : 'What mobile number did you give us?',
+          dob: es ? '¿Cuál es su fecha de nacimiento? (MM/DD/AAAA)' : "What's your date of birth? (MM/DD/YYYY)",
+          name: es ? '¿Y su apellido?' : 'And your last name?',
+        }[step];
+        const lead = retry ? (es ? 'No entendí eso. ' : "I didn't catch that. ") : '';
+        await say({ text: `${lead}${q}` });
+      };
+      const understood = () => classify(text, extractFields(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang }));
+      if (!state.status && understood() === 'order_status') {
+        const smsHash = channel === 'sms' ? context.activity.conversation.id.replace(/^sms_/, '') : undefined;
+        state.status = { step: smsHash ? 'dob' : 'phone', tries: 0, ...(smsHash ? { phoneHash: smsHash } : {}) };
+        await say({ text: es ? 'Con gusto le digo cómo va su orden. Primero, para proteger su privacidad, necesito verificar unos datos.' : "I can check on your order. First, to protect your privacy, I need to verify a few details." });
+        await askStatus(state.status.step);
+        return next();
+      }
+      if (state.status) {
+        const st = state.status;
+        if (/^(menu|men[uú]|salir|exit|back)$/i.test(text)) {
+          delete state.status;
+        } else if (st.step === 'phone') {
+          const phoneNumber = normalizePhone(text);
+          if (!phoneNumber) return askStatus('phone', true).then(() => next());
+          st.phoneHash = deps.hashPhone(phoneNumber);
+          st.step = 'dob';
+          return askStatus('dob').then(() => next());
+        } else if (st.step === 'dob') {
+          const dob = parseBirthDate(text, deps.now());
+          if (!dob) return askStatus('dob', true).then(() => next());
+          st.birthDate = dob;
+          st.step = 'name';
+          return askStatus('name').then(() => next());
+        } else {
+          const r = await deps.orderStatus.describe({ phoneHash: st.phoneHash ?? '', birthDate: st.birthDate ?? '', familyName: text }, lang);
+          if (r.ok) {
+            delete state.status;
+            await say({
+              text: r.value.length
+                ? r.value.join('\n')
+                : es
+                  ? 'No encuentro órdenes abiertas a su nombre. Si su médico le dio una orden, puede enviárnosla o responder 3 para hablar con una persona.'
+                  : "I don't see any orders under your name yet. If your doctor gave you one, you can send it to us, or reply 3 to talk to a person.",
+            });
+            return next();
+          }
+          st.tries++;
+          if (st.tries >= MAX_STATUS_TRIES) {
+            delete state.status;
+            await requestHandoff();
+            await say({
+              text: es
+                ? `Esos datos no coinciden con nuestros registros, así que no puedo compartir nada. Le pedí a nuestro equipo que le responda por aquí; también puede llamar al ${phone}.`
+                : `Those details don't match our records, so I can't share anything. I've asked our team to reply to you here; you can also call ${phone}.`,
+            });
+            return next();
+          }
+          st.step = 'dob';
+          await say({ text: es ? 'Esos datos no coinciden con nuestros registros, así que no puedo compartir nada. Intentemos otra vez.' : "Those details don't match our records, so I can't share anything. Let's try again." });
+          return askStatus('dob').then(() => next());
+        }
+      }
+
       const menu = MENU[lang];
       const choice = state.menuShown ? (pickChoice(text, menu) ?? pickChoice(text, MENU[es ? 'en' : 'es']) ?? choiceByKeyword(text)) : null;
       if (choice === 0) {
@@ -121,13 +227,7 @@ export class IntakeBot extends TeamsActivityHandler {
             : `Doctor's offices: send orders and ask about their status at ${phone} (${hours}). Ordering by Teams and web chat is coming next.`,
         });
       } else if (choice === 2) {
-        const a = context.activity;
-        const chatRef = conversationRefId(channel, a.conversation.id);
-        await deps.handoff.request({
-          conversationKey: channel === 'sms' ? a.conversation.id : chatRef,
-          channel,
-          replyTo: channel === 'sms' ? { kind: 'sms', inboundMessageKey: `in:${a.id}` } : { kind: 'chat', conversationRefId: chatRef },
-        });
+        await requestHandoff();
         await say({
           text: es
             ? `Le pedí a nuestro equipo que le responda por aquí; contestamos en horario de atención (${hours}). Si es urgente, llame al ${phone}. Si es una emergencia médica, llame al 911.`
