@@ -1,4 +1,4 @@
-import type { Server } from 'restify';
+import type { Request, Server } from 'restify';
 import {
   ListConversationsInput,
   ListTasksInput,
@@ -8,6 +8,12 @@ import {
 import { TaskReplyInput, type HandoffService } from '../../services/conversations/handoff.service';
 import type { Authenticate } from '../http/auth';
 import { parse, requireJson, unwrap, pathParam, type RouteFactory } from '../http/route';
+
+/** The body, with an `Idempotency-Key` header taken as its idempotencyKey. */
+function bodyWithKey(req: Request): unknown {
+  const key = req.header('idempotency-key');
+  return { ...(req.body as object), ...(key ? { idempotencyKey: key } : {}) };
+}
 
 export function registerConversationRoutes(
   server: Server,
@@ -28,7 +34,7 @@ export function registerConversationRoutes(
     route(async (req) => {
       const principal = await authenticate(req);
       requireJson(req);
-      const input = parse(StaffMessageInput, { ...(req.body as object), ...(req.header('idempotency-key') ? { idempotencyKey: req.header('idempotency-key') } : {}) }, 'body');
+      const input = parse(StaffMessageInput, bodyWithKey(req), 'body');
       const r = unwrap(await staff.send(pathParam(req, 'id'), input, principal));
       // 201 sent now; 200 a repeat of a sent message; 202 a repeat while the first attempt is still going out.
       const status = r.outcome !== 'duplicate' ? 201 : r.message.status === 'pending' || r.message.status === 'sending' ? 202 : 200;
@@ -49,7 +55,7 @@ export function registerConversationRoutes(
     route(async (req) => {
       const principal = await authenticate(req);
       requireJson(req);
-      const input = parse(TaskReplyInput, { ...(req.body as object), ...(req.header('idempotency-key') ? { idempotencyKey: req.header('idempotency-key') } : {}) }, 'body');
+      const input = parse(TaskReplyInput, bodyWithKey(req), 'body');
       const r = unwrap(await deps.handoff.reply(pathParam(req, 'id'), input, principal));
       return { status: r.outcome === 'duplicate' ? 200 : 201, body: { outcome: r.outcome, message: r.message } };
     }),
