@@ -4,6 +4,7 @@ import { connectMongo } from '../../models/db';
 import { createRepositories, type Repositories } from '../../models';
 import { createScheduling } from '../../services/scheduling/scheduling.service';
 import { fastingHours, prepFor, slotMinutes } from '../../services/scheduling/study';
+import { prepMessage, readinessQuestion } from '../../services/scheduling/prep';
 import { exampleSite, testMongoUri, uniqueDbName } from '../support/test-app';
 
 const site = exampleSite();
@@ -107,5 +108,21 @@ describe('booking is exactly once', () => {
     expect(!overlap.ok && overlap.error.code).toBe('SLOT_TAKEN');
     // 11:00 is free again right after the refused attempt: it left no claimed cells behind.
     expect((await s.book({ caseId: 'c_c', study: MRI_LSPINE, slot: { scannerId: 'mri-1', start: new Date('2026-12-01T17:00:00Z') } })).ok).toBe(true);
+  });
+});
+
+describe('prep and the readiness check', () => {
+  test('prep texts for the study, general first, in English and Spanish', () => {
+    const ct = { modality: 'ct' as const, bodyPart: 'chest', contrast: 'with' as const };
+    expect(prepMessage(site, ct, 'en')).toBe(`${site.prep[0]!.text.en} ${site.prep.find((p) => p.id === 'ct-contrast')!.text.en}`);
+    expect(prepMessage(site, ct, 'es')).toContain('No coma alimentos sólidos durante 4 horas');
+  });
+
+  test('a fasting study gets a readiness question naming the time to stop eating; an MRI without prep gets none', () => {
+    const us = { modality: 'ultrasound' as const, bodyPart: 'abdomen', contrast: null };
+    const at9 = new Date('2026-12-01T15:00:00Z'); // Tue 09:00 in Austin; 8 h fasting → stop at 1:00 AM
+    expect(readinessQuestion(site, us, at9, 'en')).toBe('For your exam tomorrow you need to stop eating at 1:00 AM. Will you be able to? Reply YES, NO or NOT SURE.');
+    expect(readinessQuestion(site, us, at9, 'es')).toContain('a las 1:00');
+    expect(readinessQuestion(site, MRI_LSPINE, at9, 'en')).toBeNull();
   });
 });
