@@ -18,6 +18,7 @@ import { registerMessagingRoutes } from './routes/messaging.route';
 import { createMessagingStaffService } from '../services/messaging/staff-view.service';
 import { registerHealthRoutes } from './routes/health.route';
 import { createHttpServer } from './server';
+import { phoneText } from '../services/messaging/templates';
 import { ConversationState, UserState, type TurnContext } from 'botbuilder';
 import { createTurnQueue } from '../models/turn-queue';
 import { createDirectLineStore } from '../models/directline.store';
@@ -124,7 +125,7 @@ export async function createApp(opts: AppOptions) {
   if (opts.runWorkers) {
     deferred.startWorker((id) => gateway.dispatch(id), (e) => opts.logger.error({ err: e }, 'deferred SMS job failed'));
   }
-  const centerPhone = opts.site.center.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '($1) $2-$3');
+  const centerPhone = phoneText(opts.site.center.phone);
   const onTurnError = async (context: TurnContext, error: Error) => {
     if (error instanceof TurnBusyError) throw error;
     opts.logger.error({ err: error, channel: context.activity.channelId }, 'bot turn failed');
@@ -205,16 +206,17 @@ export async function createApp(opts: AppOptions) {
       { name: 'redis', label: 'Redis', check: () => pingRedis(redis) },
     ],
   });
-  registerCaseRoutes(server, { route, cases, authenticate: createAuthenticator(staffTokens), metrics });
+  const authenticate = createAuthenticator(staffTokens);
+  registerCaseRoutes(server, { route, cases, authenticate, metrics });
   registerMessagingRoutes(server, {
     route,
-    authenticate: createAuthenticator(staffTokens),
+    authenticate,
     staff: createMessagingStaffService({ messages: repos.messages, consents: repos.consents, consent, hashPhone, now }),
   });
   registerBotFrameworkRoutes(server, { route, adapter: cloud, runner });
   registerConversationRoutes(server, {
     route,
-    authenticate: createAuthenticator(staffTokens),
+    authenticate,
     staff: createStaffConversationsService({ refs: repos.conversationRefs, tasks: repos.tasks, proactive }),
     handoff,
   });

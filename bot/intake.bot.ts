@@ -8,6 +8,9 @@ import type { OrderStatusService } from '../services/cases/order-status.service'
 import { normalizePhone } from '../services/contact/phone';
 import { classify, extractFields } from '../services/understanding/rules.engine';
 import { conversationRefId } from './channels/turn-runner';
+import { phoneHashOfSmsConversation } from './sms/sms.adapter';
+import { phoneText } from '../services/messaging/templates';
+import { foldAccents } from '../services/text';
 import { renderContent } from './render/channel-render';
 import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
@@ -62,7 +65,7 @@ export function openingHoursText(site: SiteConfig, lang: Language): string {
 }
 
 function choiceByKeyword(text: string): 0 | 1 | 2 | null {
-  const t = text.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  const t = foldAccents(text.trim());
   if (/^(one|uno|patient|paciente)\b/.test(t)) return 0;
   if (/^(two|dos|office|doctor|oficina|consultorio)\b/.test(t)) return 1;
   if (/^(three|tres|person|human|agent|persona|agente)\b/.test(t) || /\b(talk to (a )?(person|human)|hablar con (una )?persona)\b/.test(t)) return 2;
@@ -104,7 +107,7 @@ export class IntakeBot extends TeamsActivityHandler {
     const { site } = deps;
     const conversation = deps.conversationState.createProperty<ConversationData>('intake');
     const profile = deps.userState.createProperty<{ language?: Language }>('profile');
-    const phone = site.center.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '($1) $2-$3');
+    const phone = phoneText(site.center.phone);
 
     this.onMessage(async (context: TurnContext, next) => {
       const channel = context.activity.channelId;
@@ -112,8 +115,9 @@ export class IntakeBot extends TeamsActivityHandler {
       const state = await conversation.get(context, {});
       const person = await profile.get(context, {});
       const text = (context.activity.text ?? '').trim();
-      if (/\b(espanol|spanish)\b/i.test(text.normalize('NFD').replace(/[\u0300-\u036f]/g, ''))) person.language = 'es';
-      else if (/\benglish|ingles\b/i.test(text)) person.language = 'en';
+      const folded = foldAccents(text);
+      if (/\b(espanol|spanish)\b/.test(folded)) person.language = 'es';
+      else if (/\b(english|ingles)\b/.test(folded)) person.language = 'en';
       const lang: Language = person.language ?? detectLanguage(text, context.activity.locale?.startsWith('es') ? 'es' : 'en');
       person.language = lang;
       const es = lang === 'es';
@@ -160,7 +164,7 @@ export class IntakeBot extends TeamsActivityHandler {
       };
       const understood = () => classify(text, extractFields(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang }));
       if (!state.status && understood() === 'order_status') {
-        const smsHash = channel === 'sms' ? context.activity.conversation.id.replace(/^sms_/, '') : undefined;
+        const smsHash = channel === 'sms' ? (phoneHashOfSmsConversation(context.activity.conversation.id) ?? undefined) : undefined;
         state.status = { step: smsHash ? 'dob' : 'phone', tries: 0, ...(smsHash ? { phoneHash: smsHash } : {}) };
         await say({ text: es ? 'Con gusto le digo cómo va su orden. Primero, para proteger su privacidad, necesito verificar unos datos.' : "I can check on your order. First, to protect your privacy, I need to verify a few details." });
         await askStatus(state.status.step);

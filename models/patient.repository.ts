@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newId } from '../services/ids';
 import { Schema, type Connection } from 'mongoose';
 import type { PatientRepository } from '../services/cases/case.ports';
 import { Patient } from '../services/cases/case.schema';
@@ -34,7 +35,7 @@ export function createPatientRepository(conn: Connection): PatientRepository & {
       const id =
         p.phoneHash && p.birthDate && p.familyName
           ? `p_${createHash('sha256').update(`${p.phoneHash}|${p.birthDate}|${p.familyName.toLowerCase()}`).digest('hex').slice(0, 24)}`
-          : `p_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+          : newId('p');
       const row = { _id: id, ...p, createdAt: now };
       try {
         await model.create(row);

@@ -12,6 +12,11 @@ export interface SmsTurn {
 }
 
 const SMS_TURN = Symbol('smsTurn');
+
+/** An SMS conversation's id (and its user's): the number's keyed hash, never the number. */
+export const smsConversationId = (phoneHash: string) => `sms_${phoneHash}`;
+/** The keyed phone hash an SMS conversation id was made from; null for other channels' ids. */
+export const phoneHashOfSmsConversation = (id: string) => (id.startsWith('sms_') ? id.slice(4) : null);
 const SENT_COUNT = Symbol('smsSentCount');
 
 /** Plain SMS text for an activity: its text, then any suggested actions as numbered lines. */
@@ -37,8 +42,8 @@ export class SmsAdapter extends BotAdapter {
       id: turn.messageSid,
       channelId: 'sms',
       serviceUrl: 'sms://local',
-      conversation: { id: `sms_${turn.phoneHash}`, isGroup: false, conversationType: 'personal', name: 'sms' },
-      from: { id: `sms_${turn.phoneHash}`, name: 'patient', role: 'user' },
+      conversation: { id: smsConversationId(turn.phoneHash), isGroup: false, conversationType: 'personal', name: 'sms' },
+      from: { id: smsConversationId(turn.phoneHash), name: 'patient', role: 'user' },
       recipient: { id: 'intake-bot', name: 'intake-bot', role: 'bot' },
       text: turn.text,
       locale: turn.language === 'es' ? 'es-US' : 'en-US',

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../services/ids';
 import type { TurnContext } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -88,7 +88,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
       const seq = await redis.incr(`${prefix}sms:seq:${phoneHash}`);
       const now = deps.now();
       const inbound: Message = {
-        id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        id: newId('m'),
         direction: 'inbound',
         channel: 'sms',
         phoneHash,

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newId } from '../ids';
 import { z } from 'zod';
 import { needsPriorAuthorization, type SiteConfig } from '../config/site.schema';
 import { missingItems } from '../orders/order.completeness';
@@ -131,7 +132,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     }
     const id = idempotencyKey
       ? `c_${createHash('sha256').update(`${principal.id}:${idempotencyKey}`).digest('hex').slice(0, 24)}`
-      : `c_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+      : newId('c');
     if (idempotencyKey) {
       const existing = await cases.findById(id);
       if (existing) return ok({ created: false, case: await view(existing, principal) });

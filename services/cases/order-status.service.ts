@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { foldAccents } from '../text';
 import type { CaseState } from '../pipeline/pipeline.states';
 import { err, ok, type Result } from '../result';
 import type { CaseRepository, PatientRepository } from './case.ports';
@@ -27,7 +28,7 @@ const STATE_WORDS: Record<CaseState, Record<Language, string>> = {
 };
 
 // Letters only, so "Ana López" matches the family name "Lopez" (a full name ends with the family name).
-const fold = (s: string) => s.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z]/g, '');
+const fold = (s: string) => foldAccents(s).replace(/[^a-z]/g, '');
 
 /**
  * "Where is my order?" (domain.md §8): answered only when phone, date of birth and family name match a patient;

@@ -1,3 +1,5 @@
+import { foldAccents } from '../text';
+
 /**
  * The keyword layer (domain.md §6), pure: what an inbound SMS means for consent before any dialog sees it.
  * Exact keywords are single words, case-insensitive, with surrounding spaces and punctuation ignored.
@@ -10,10 +12,7 @@ export type KeywordKind = 'opt_out' | 'opt_in' | 'help';
 
 /** Lower-case, accents folded, surrounding punctuation and spaces dropped. */
 export function normalizeForKeywords(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
+  return foldAccents(text)
     .replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, '')
     .replace(/\s+/g, ' ');
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import { z } from 'zod';
 import { text } from '../orders/order.schema';
 import { err, ok } from '../result';
@@ -20,7 +21,7 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
     async request(input: { conversationKey: string; channel: string; replyTo: ReplyTo }): Promise<{ task: Task; created: boolean }> {
       const now = deps.now();
       const task: Task = {
-        id: `t_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        id: newId('t'),
         kind: 'human_handoff',
         status: 'open',
         dedupeKey: `human_handoff:${input.conversationKey}:${now.toISOString().slice(0, 10)}`,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { foldAccents } from '../text';
 
 export const Choice = z.object({ value: z.string().trim().min(1).max(100), title: z.string().trim().min(1).max(100) });
 export type Choice = z.infer<typeof Choice>;
@@ -28,7 +29,7 @@ export function plainText(c: OutboundContent): string {
   return [c.text, ...summary, ...choices, ...(c.smsFooter ? [c.smsFooter] : [])].join('\n');
 }
 
-const fold = (s: string) => s.trim().toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[’']/g, "'").replace(/[.!?\s]+$/, '');
+const fold = (s: string) => foldAccents(s.trim()).replace(/[.!?\s]+$/, '');
 
 /** Which choice an answer picks: its number (as SMS shows it) or its title (what a button sends); else null. */
 export function pickChoice(text: string, choices: readonly Choice[]): number | null {

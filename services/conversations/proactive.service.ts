@@ -21,7 +21,8 @@ export const ProactiveRequest = z.object({
   /** The same key never produces a second message, on any channel. */
   idempotencyKey: z.string().min(1).max(200),
   caseId: z.string().max(64).nullable().default(null),
-  language: z.enum(['en', 'es']).default('en'),
+  /** Unset: the conversation's own language when known, else English. */
+  language: z.enum(['en', 'es']).optional(),
   /** false for a reply to someone who is waiting for it (a staff answer to a handoff): not held for the send window. */
   initiated: z.boolean().default(true),
 });
@@ -87,7 +88,7 @@ export function createProactiveSender(deps: ProactiveDeps) {
             template: req.template,
             idempotencyKey: req.idempotencyKey,
             initiated: req.initiated,
-            language: req.language,
+            language: req.language ?? 'en',
             caseId: req.caseId,
           }),
         );
@@ -111,7 +112,7 @@ export function createProactiveSender(deps: ProactiveDeps) {
           idempotencyKey: req.idempotencyKey,
           initiated: true,
           caseId: req.caseId,
-          language: req.language,
+          language: req.language ?? ref.language ?? 'en',
           timeZone: null,
         },
         deps.now(),

@@ -43,8 +43,6 @@ export function createStaffConversationsService(deps: { refs: ConversationRefRep
 
     async send(conversationId: string, input: z.infer<typeof StaffMessageInput>, principal: Principal) {
       if (!SEND.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not message patients or offices`);
-      const ref = await deps.refs.findById(conversationId);
-      if (!ref) return err('UNKNOWN_CONVERSATION', `no stored conversation '${conversationId}'`);
       const r = await deps.proactive.send({
         to: { conversationId },
         content: { text: input.text, choices: input.choices, summary: input.summary },
@@ -52,11 +50,11 @@ export function createStaffConversationsService(deps: { refs: ConversationRefRep
         template: 'staff_message',
         idempotencyKey: `staff:${principal.id}:${conversationId}:${input.idempotencyKey ?? randomUUID()}`,
         caseId: input.caseId,
-        language: input.language ?? ref.language ?? 'en',
+        ...(input.language ? { language: input.language } : {}),
       });
       if (!r.ok) return r;
       // A repeat reports what happened to the first attempt: a failure stays a failure, not a quiet 200.
-      if (r.value.message.status === 'failed') return err('CHANNEL_FAILED', `the ${ref.channel} channel refused the message (${r.value.message.reason ?? 'unknown'}); send it again with a new key`);
+      if (r.value.message.status === 'failed') return err('CHANNEL_FAILED', `the ${r.value.message.channel} channel refused the message (${r.value.message.reason ?? 'unknown'}); send it again with a new key`);
       return ok(r.value);
     },
 

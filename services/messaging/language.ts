@@ -1,3 +1,4 @@
+import { foldAccents } from '../text';
 import type { Language } from './templates';
 
 // Words that mark each language in short patient messages (accents folded). Shared words ("doctor", "no") are in neither.
@@ -22,7 +23,7 @@ const ENGLISH = new Set(
  * a tie or no marker keeps the fallback (the conversation's language so far). Dialogs keep the choice in state.
  */
 export function detectLanguage(text: string, fallback: Language = 'en'): Language {
-  const t = text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const t = foldAccents(text);
   const tokens = t.match(/[a-z]+/g) ?? [];
   let es = /[¿¡ñ]/.test(text) ? 2 : 0;
   let en = 0;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import { z } from 'zod';
 import { Purpose } from '../consent/consent.schema';
 
@@ -87,7 +87,7 @@ export type OutboundFields = Pick<
 /** A new outbound message as it is stored before anything is sent: `pending`, no provider id, no attempts. */
 export function pendingOutbound(fields: OutboundFields, now: Date): Message {
   return {
-    id: `m_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+    id: newId('m'),
     direction: 'outbound',
     ...fields,
     activityId: null,

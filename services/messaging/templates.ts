@@ -27,7 +27,8 @@ export function templateInfo(id: string): Template | null {
   return (TEMPLATES as Record<string, Template>)[id] ?? null;
 }
 
-function phoneText(e164: string): string {
+/** A US number as people write it, (512) 555-0100; other numbers as given. */
+export function phoneText(e164: string): string {
   const m = /^\+1(\d{3})(\d{3})(\d{4})$/.exec(e164);
   return m ? `(${m[1]}) ${m[2]}-${m[3]}` : e164;
 }

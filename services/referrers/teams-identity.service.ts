@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import type { TaskRepository } from '../tasks/task.schema';
 import type { ReferrerOrg, ReferrerRepository } from './referrer.schema';
 
@@ -26,7 +26,7 @@ export function createTeamsIdentity(deps: TeamsIdentityDeps) {
       if (!org) {
         const now = deps.now();
         await deps.tasks.insert({
-          id: `t_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+          id: newId('t'),
           kind: 'unknown_teams_tenant',
           status: 'open',
           dedupeKey: `unknown_teams_tenant:${who.tenantId}`,
@@ -43,7 +43,7 @@ export function createTeamsIdentity(deps: TeamsIdentityDeps) {
       if (!who.aadObjectId) return { kind: 'member', org, userId: null, newUser: false };
       const known = org.users.find((u) => u.aadObjectId === who.aadObjectId);
       if (known) return { kind: 'member', org, userId: known.id, newUser: false };
-      const user = { id: `u_${randomUUID().replace(/-/g, '').slice(0, 16)}`, name: who.name?.trim() || 'Teams user', email: null, aadObjectId: who.aadObjectId };
+      const user = { id: newId('u', 16), name: who.name?.trim() || 'Teams user', email: null, aadObjectId: who.aadObjectId };
       const added = await deps.orgs.addUser(org.id, user);
       return { kind: 'member', org: added ?? org, userId: (added?.users.find((u) => u.aadObjectId === who.aadObjectId) ?? user).id, newUser: true };
     },

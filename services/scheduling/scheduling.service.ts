@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids';
 import { DateTime } from 'luxon';
 import type { SiteConfig } from '../config/site.schema';
 import { err, ok, type Result } from '../result';
@@ -98,7 +98,7 @@ export function createScheduling(deps: { site: SiteConfig; appointments: Appoint
       if (!inHours || input.slot.start.getTime() < deps.now().getTime()) return err('SLOT_INVALID', 'that time is not open for booking');
       const now = deps.now();
       const appointment: Appointment = {
-        id: `a_${randomUUID().replace(/-/g, '').slice(0, 24)}`,
+        id: newId('a'),
         caseId: input.caseId,
         scannerId: scanner.id,
         start: start.toJSDate(),

@@ -1,12 +1,6 @@
 import type { Modality } from './understanding.schema';
 
-/** Folds case and accents, so "Resonancia Magnética" and "resonancia magnetica" read the same. */
-export const fold = (s: string) =>
-  s
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[’`]/g, "'");
+export { foldAccents as fold } from '../text';
 
 /** Words people use for each modality, in English and Spanish, lay and clinical, with common misspellings. */
 export const MODALITY_WORDS: Record<Modality, string[]> = {

@@ -10,7 +10,10 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 const words = (list: readonly string[]) => new RegExp(`(?:^|[^a-z0-9])(?:${[...list].sort((a, b) => b.length - a.length).map(esc).join('|')})(?=$|[^a-z0-9])`);
 
 const MODALITY_RE = Object.entries(MODALITY_WORDS).map(([m, list]) => [m as Modality, words(list)] as const);
-const BODY_PART_RE = BODY_PART_WORDS.flatMap(([part, list]) => list.map((w) => [part, w] as const)).sort((a, b) => b[1].length - a[1].length);
+// Longest phrase first ("abdomen and pelvis" before "abdomen"), each compiled once.
+const BODY_PART_RE = BODY_PART_WORDS.flatMap(([part, list]) => list.map((w) => [part, w] as const))
+  .sort((a, b) => b[1].length - a[1].length)
+  .map(([part, w]) => [part, words([w])] as const);
 
 /** Intent rules, first match wins: commands before topics, specific topics before the general "request an exam". */
 const INTENT_RULES: Array<[Intent, RegExp]> = [
@@ -79,7 +82,7 @@ export function extractFields(text: string, ctx: UnderstandContext): Fields {
   const t = fold(text);
   const language = detectLanguage(text, ctx.language ?? 'en');
   const modality = MODALITY_RE.find(([, re]) => re.test(t))?.[0] ?? null;
-  let bodyPart = BODY_PART_RE.find(([, w]) => words([w]).test(t))?.[0] ?? null;
+  let bodyPart = BODY_PART_RE.find(([, re]) => re.test(t))?.[0] ?? null;
   if (!bodyPart && modality) bodyPart = IMPLIED_BODY_PART[modality] ?? null;
   const laterality = bodyPart && !NOT_LATERAL.test(t) ? (LATERAL.find(([, re]) => re.test(t))?.[0] ?? null) : null;
   const contrast = /\b(with and without|w\/ ?and w\/o|w and w\/o|con y sin) (iv )?(contrast|contraste|dye)\b/.test(t)
