@@ -9,7 +9,9 @@ export interface DirectLineConversation {
 /** Activities as Direct Line returns them: plain JSON with an id, a timestamp and the conversation. */
 export type StoredActivity = Record<string, unknown> & { id: string };
 
-const TTL_S = 24 * 3600;
+/** How long a conversation, its token and its transcript live without use. */
+export const DIRECT_LINE_TTL_S = 24 * 3600;
+const TTL_S = DIRECT_LINE_TTL_S;
 
 // Position and insert in one step, so a poll can never see a later activity before an earlier one.
 const APPEND = `
@@ -27,11 +29,11 @@ return id`;
 export function createDirectLineStore(redis: Redis, prefix: string) {
   const k = (...parts: string[]) => `${prefix}dl:${parts.join(':')}`;
   return {
-    async create(): Promise<DirectLineConversation & { token: string; expiresIn: number }> {
+    async create(): Promise<DirectLineConversation & { token: string }> {
       const conv = { id: `dl_${randomBytes(12).toString('hex')}`, userId: `dl_${randomBytes(8).toString('hex')}` };
       const token = randomBytes(24).toString('base64url');
       await redis.multi().set(k('token', token), JSON.stringify(conv), 'EX', TTL_S).set(k('conv', conv.id), JSON.stringify(conv), 'EX', TTL_S).exec();
-      return { ...conv, token, expiresIn: TTL_S };
+      return { ...conv, token };
     },
     async byToken(token: string): Promise<DirectLineConversation | null> {
       const raw = await redis.get(k('token', token));

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Activity } from 'botbuilder';
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
-import type { DirectLineConversation, DirectLineStore } from '../../models/directline.store';
+import { DIRECT_LINE_TTL_S, type DirectLineConversation, type DirectLineStore } from '../../models/directline.store';
 import { HttpError } from '../http/errors';
 import { parse, requireJson, pathParam, type RouteFactory } from '../http/route';
 import { TurnBusyError, type TurnRunner } from '../channels/turn-runner';
@@ -59,10 +59,10 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
     return { ...conv, token };
   }
 
-  const started = (c: DirectLineConversation & { token: string }, expiresIn: number) => ({
+  const started = (c: DirectLineConversation & { token: string }) => ({
     conversationId: c.id,
     token: c.token,
-    expires_in: expiresIn,
+    expires_in: DIRECT_LINE_TTL_S,
     // Not in Direct Line's answer: the user id the page shows its own messages under.
     userId: c.userId,
   });
@@ -71,7 +71,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
     '/v3/directline/tokens/generate',
     route(async () => {
       const c = await store.create();
-      return { status: 200, body: started(c, c.expiresIn) };
+      return { status: 200, body: started(c) };
     }),
   );
   server.post(
@@ -79,7 +79,7 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
     route(async (req) => {
       const c = await conversationFor(req);
       await store.refresh(c.token);
-      return { status: 200, body: started(c, 24 * 3600) };
+      return { status: 200, body: started(c) };
     }),
   );
   server.post(
@@ -88,14 +88,14 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
       // With a token from tokens/generate: that conversation. Without one: a new conversation and its token.
       if (!req.header('authorization')) {
         const c = await store.create();
-        return { status: 201, body: started(c, c.expiresIn) };
+        return { status: 201, body: started(c) };
       }
-      return { status: 201, body: started(await conversationFor(req), 24 * 3600) };
+      return { status: 201, body: started(await conversationFor(req)) };
     }),
   );
   server.get(
     '/v3/directline/conversations/:id',
-    route(async (req) => ({ status: 200, body: started(await conversationFor(req, pathParam(req, 'id')), 24 * 3600) })),
+    route(async (req) => ({ status: 200, body: started(await conversationFor(req, pathParam(req, 'id'))) })),
   );
   server.get(
     '/v3/directline/conversations/:id/activities',
