@@ -39,6 +39,12 @@ import { createConsentService } from '../services/consent/consent.service';
 import { createKeywordLayer } from '../services/consent/keyword-layer';
 import { createGateway, type SmsTransport } from '../services/messaging/gateway';
 import { IntakeBot } from './intake.bot';
+import { createUnderstanding } from '../services/understanding/understanding.service';
+import type { UnderstandingEngine } from '../services/understanding/understanding.schema';
+import { createScheduling } from '../services/scheduling/scheduling.service';
+import { createOrderRequests } from '../services/patients/order-request.service';
+import { createSelfService } from '../services/patients/self-service.service';
+import { createPatientDialog } from '../dialogs/patient/patient.dialog';
 import { SmsAdapter } from './sms/sms.adapter';
 import { registerSmsRoutes } from './sms/sms.route';
 import { createSmsTurns } from './sms/sms.turns';
@@ -64,6 +70,10 @@ export interface AppOptions {
   botFramework?: BotFrameworkCredentials;
   /** Serve /chat and the built-in Direct Line (never in production). */
   localChat?: boolean;
+  /** The LLM engine for understanding (OpenAI), or null for the rules alone. */
+  understandingEngine?: UnderstandingEngine | null;
+  /** Tests: the LLM's deadline (default 4 s). */
+  understandingTimeoutMs?: number;
   /** Run the queue workers in this process (role worker or all). */
   runWorkers: boolean;
   /** Tests: how long the gateway waits between retries. */
@@ -150,7 +160,25 @@ export async function createApp(opts: AppOptions) {
   const handoff = createHandoff({ tasks: repos.tasks, messages: repos.messages, proactive, now });
   const conversationState = new ConversationState(repos.botState);
   const userState = new UserState(repos.botState);
+  const understanding = createUnderstanding({
+    llm: opts.understandingEngine ?? null,
+    ...(opts.understandingTimeoutMs ? { timeoutMs: opts.understandingTimeoutMs } : {}),
+    onFallback: (reason, e) => opts.logger.warn({ reason, err: e instanceof Error ? { name: e.name, message: e.message } : undefined }, 'LLM understanding fell back to the rules'),
+  });
+  const scheduling = createScheduling({ site: opts.site, appointments: repos.appointments, now });
+  const selfService = createSelfService({
+    cases: repos.cases,
+    patients: repos.patients,
+    scheduling,
+    tasks: repos.tasks,
+    orderRequests: createOrderRequests({ referrers: repos.referrers, refs: repos.conversationRefs, proactive, tasks: repos.tasks, site: opts.site, now }),
+    locks,
+    site: opts.site,
+    now,
+  });
   const bot = new IntakeBot({
+    understanding,
+    patientDialog: createPatientDialog({ self: selfService, site: opts.site, hashPhone, now }),
     conversationState,
     userState,
     site: opts.site,
@@ -243,7 +271,7 @@ export async function createApp(opts: AppOptions) {
   return {
     server,
     repos,
-    services: { cases, staffTokens, gateway, consent, proactive },
+    services: { cases, staffTokens, gateway, consent, proactive, scheduling, selfService },
     deferred,
     redis,
     metrics,

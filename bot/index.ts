@@ -7,6 +7,7 @@ import { dbNameFrom } from '../models/db';
 import { parseEnv } from '../services/config/env.schema';
 import { repoRoot, resolveMongo, resolveRedis, type ServiceHandle } from '../scripts/local-infra';
 import { createApp } from './app';
+import { createOpenAiEngine, DEFAULT_OPENAI_MODEL } from './integrations/openai.engine';
 import { createLogTransport } from './integrations/log.transport';
 import { createTwilioTransport } from './integrations/twilio.transport';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from './config';
@@ -68,6 +69,10 @@ export async function main(argv: string[]): Promise<void> {
         tenantId: env.MicrosoftAppTenantId ?? null,
       },
       localChat: env.NODE_ENV !== 'production',
+      understandingEngine:
+        env.NLU === 'openai' && env.OPENAI_API_KEY
+          ? createOpenAiEngine({ apiKey: env.OPENAI_API_KEY, model: env.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}) })
+          : null,
       sms: {
         transport:
           env.SMS_TRANSPORT === 'twilio'

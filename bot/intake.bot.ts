@@ -1,14 +1,15 @@
-import * as chrono from 'chrono-node';
-import { DateTime } from 'luxon';
+import { parseBirthDate } from '../dialogs/patient/parse';
 import { TeamsActivityHandler, TurnContext, type ConversationState, type UserState } from 'botbuilder';
 import { OutboundContent, pickChoice, type Choice, type OutboundContentInput } from '../services/conversations/outbound-content';
 import type { TeamsIdentityService } from '../services/referrers/teams-identity.service';
 import type { HandoffService } from '../services/conversations/handoff.service';
 import type { OrderStatusService } from '../services/cases/order-status.service';
 import { normalizePhone } from '../services/contact/phone';
-import { classify, extractFields } from '../services/understanding/rules.engine';
+import type { UnderstandingService } from '../services/understanding/understanding.service';
+import { newManageState, newRequestState, type PatientConversation, type PatientDialog } from '../dialogs/patient/patient.dialog';
+import type { CaseChannel } from '../services/cases/case.schema';
 import { conversationRefId } from './channels/turn-runner';
-import { phoneHashOfSmsConversation } from './sms/sms.adapter';
+import { phoneHashOfSmsConversation, smsPhoneOf } from './sms/sms.adapter';
 import { phoneText } from '../services/messaging/templates';
 import { foldAccents } from '../services/text';
 import { renderContent } from './render/channel-render';
@@ -16,33 +17,13 @@ import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 
-interface ConversationData {
+interface ConversationData extends PatientConversation {
   menuShown?: boolean;
   /** "Where is my order?": identity is checked (phone, date of birth, family name) before anything is said. */
   status?: { step: 'phone' | 'dob' | 'name'; phoneHash?: string; birthDate?: string; tries: number };
 }
 
 const MAX_STATUS_TRIES = 3;
-
-/** A date of birth as YYYY-MM-DD from "04/02/1980", "4-2-80", "1980-04-02" or "April 2 1980" / "2 de abril de 1980". */
-export function parseBirthDate(text: string, now: Date): string | null {
-  const t = text.trim();
-  let y: number, m: number, d: number;
-  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(t);
-  if (iso) [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-  else if (us) {
-    [m, d, y] = [Number(us[1]), Number(us[2]), Number(us[3])];
-    if (y < 100) y += y > now.getFullYear() % 100 ? 1900 : 2000;
-  } else {
-    const parsed = (/[a-z]/i.test(t) && /\b(de|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\b/i.test(t) ? chrono.es : chrono).parse(t, now, { forwardDate: false })[0];
-    if (!parsed || !parsed.start.isCertain('year')) return null;
-    [y, m, d] = [parsed.start.get('year')!, parsed.start.get('month')!, parsed.start.get('day')!];
-  }
-  const date = DateTime.fromObject({ year: y, month: m, day: d });
-  if (!date.isValid || y < 1900 || date.toJSDate() > now) return null;
-  return date.toFormat('yyyy-MM-dd');
-}
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const DAY_NAMES: Record<Language, string[]> = {
@@ -92,6 +73,8 @@ export interface IntakeBotDeps {
   teams: TeamsIdentityService;
   handoff: HandoffService;
   orderStatus: OrderStatusService;
+  understanding: UnderstandingService;
+  patientDialog: PatientDialog;
   hashPhone: (e164: string) => string;
   now: () => Date;
 }
@@ -142,12 +125,13 @@ export class IntakeBot extends TeamsActivityHandler {
         greetingName = who.org.name;
       }
 
-      const requestHandoff = async () => {
+      const requestHandoff = async (why?: string) => {
         const a = context.activity;
         const chatRef = conversationRefId(channel, a.conversation.id);
         await deps.handoff.request({
           conversationKey: channel === 'sms' ? a.conversation.id : chatRef,
           channel,
+          ...(why ? { why } : {}),
           replyTo: channel === 'sms' ? { kind: 'sms', inboundMessageKey: `in:${a.id}` } : { kind: 'chat', conversationRefId: chatRef },
         });
       };
@@ -162,8 +146,28 @@ export class IntakeBot extends TeamsActivityHandler {
         const lead = retry ? (es ? 'No entendí eso. ' : "I didn't catch that. ") : '';
         await say({ text: `${lead}${q}` });
       };
-      const understood = () => classify(text, extractFields(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang }));
-      if (!state.status && understood() === 'order_status') {
+      const understanding = await deps.understanding.understand(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang });
+      const patientTurn = () => {
+        const phoneNumber = smsPhoneOf(context);
+        return {
+          text,
+          channel: (['sms', 'webchat', 'msteams'].includes(channel) ? channel : 'webchat') as CaseChannel,
+          lang,
+          phone: phoneNumber,
+          phoneHash: phoneNumber ? deps.hashPhone(phoneNumber) : null,
+          understanding,
+          handoff: requestHandoff,
+        };
+      };
+      const sayAll = async (contents: OutboundContentInput[]) => {
+        for (const c of contents) await say(c);
+      };
+      // A patient flow in progress gets every message (it understands help, start over and a person itself).
+      if (state.patient) {
+        await sayAll(await deps.patientDialog.handle(state, patientTurn()));
+        return next();
+      }
+      if (!state.status && understanding.intent === 'order_status') {
         const smsHash = channel === 'sms' ? (phoneHashOfSmsConversation(context.activity.conversation.id) ?? undefined) : undefined;
         state.status = { step: smsHash ? 'dob' : 'phone', tries: 0, ...(smsHash ? { phoneHash: smsHash } : {}) };
         await say({ text: es ? 'Con gusto le digo cómo va su orden. Primero, para proteger su privacidad, necesito verificar unos datos.' : "I can check on your order. First, to protect your privacy, I need to verify a few details." });
@@ -202,7 +206,7 @@ export class IntakeBot extends TeamsActivityHandler {
           st.tries++;
           if (st.tries >= MAX_STATUS_TRIES) {
             delete state.status;
-            await requestHandoff();
+            await requestHandoff('did not pass the identity check for an order status question');
             await say({
               text: es
                 ? `Esos datos no coinciden con nuestros registros, así que no puedo compartir nada. Le pedí a nuestro equipo que le responda por aquí; también puede llamar al ${phone}.`
@@ -216,14 +220,31 @@ export class IntakeBot extends TeamsActivityHandler {
         }
       }
 
+      // C, R and X answer an appointment reminder; the same in words ("I can't make it Tuesday") too.
+      const manage = /^c$/i.test(text) || understanding.intent === 'confirm_appointment'
+        ? 'confirm'
+        : /^r$/i.test(text) || understanding.intent === 'reschedule'
+          ? 'reschedule'
+          : /^x$/i.test(text) || understanding.intent === 'cancel_appointment'
+            ? 'cancel'
+            : null;
+      if (manage) {
+        await sayAll(await deps.patientDialog.begin(state, newManageState(manage), patientTurn()));
+        return next();
+      }
+      if (understanding.intent === 'request_exam') {
+        await sayAll(await deps.patientDialog.begin(state, newRequestState(understanding.fields), patientTurn()));
+        return next();
+      }
+
       const menu = MENU[lang];
-      const choice = state.menuShown ? (pickChoice(text, menu) ?? pickChoice(text, MENU[es ? 'en' : 'es']) ?? choiceByKeyword(text)) : null;
+      const choice = state.menuShown
+        ? (pickChoice(text, menu) ?? pickChoice(text, MENU[es ? 'en' : 'es']) ?? choiceByKeyword(text))
+        : understanding.intent === 'talk_to_human'
+          ? 2
+          : null;
       if (choice === 0) {
-        await say({
-          text: es
-            ? `Gracias. Pronto podrá pedir un examen, recibir la preparación y confirmar su cita por aquí. Por ahora llame al ${phone} (${hours}) y lo ayudamos.`
-            : `Thanks. Soon you'll be able to request an exam, get prep instructions and confirm your appointment right here. For now, call us at ${phone} (${hours}) and we'll help.`,
-        });
+        await sayAll(await deps.patientDialog.begin(state, newRequestState(understanding.fields), patientTurn()));
       } else if (choice === 1) {
         await say({
           text: es

@@ -28,6 +28,8 @@ const CaseSchema = new Schema(
     referrerOrgId: { type: String, default: null, index: true },
     order: { type: Schema.Types.Mixed, required: true },
     missing: { type: [String], default: [] },
+    appointment: { type: Schema.Types.Mixed, default: null },
+    screening: { type: Schema.Types.Mixed, default: null },
     history: { type: [HistorySchema], default: [] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -85,16 +87,24 @@ export function createCaseRepository(conn: Connection): CaseRepository & { ensur
     },
 
     async applyTransition(id, expected, change) {
+      const entries = Array.isArray(change.entry) ? change.entry : [change.entry];
       const row = await model
         .findOneAndUpdate(
           { _id: id, state: expected.state, version: expected.version },
           {
-            $set: { state: change.state, updatedAt: change.now, ...(change.track ? { track: change.track } : {}) },
+            $set: { ...change.set, state: change.state, updatedAt: change.now, ...(change.track ? { track: change.track } : {}) },
             $inc: { version: 1 },
-            $push: { history: change.entry },
+            $push: { history: { $each: entries } },
           },
           { new: true },
         )
+        .lean<Row>();
+      return row ? toCase(row) : null;
+    },
+
+    async patch(id, expectedVersion, set, now) {
+      const row = await model
+        .findOneAndUpdate({ _id: id, version: expectedVersion }, { $set: { ...set, updatedAt: now }, $inc: { version: 1 } }, { new: true })
         .lean<Row>();
       return row ? toCase(row) : null;
     },

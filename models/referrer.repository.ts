@@ -45,6 +45,9 @@ export function createReferrerRepository(conn: Connection): ReferrerRepository &
       const row = await model.findById(orgId).lean<Row>();
       return row ? toOrg(row) : null;
     },
+    async list(limit) {
+      return (await model.find().sort({ name: 1 }).limit(limit).lean<Row[]>()).map(toOrg);
+    },
     async exists(id) {
       return (await model.countDocuments({ _id: id })) > 0;
     },

@@ -13,6 +13,9 @@ export interface SmsTurn {
 
 const SMS_TURN = Symbol('smsTurn');
 
+/** The number that texted, inside an SMS turn (never stored in conversation state); null on other channels. */
+export const smsPhoneOf = (context: TurnContext): string | null => context.turnState.get<SmsTurn | undefined>(SMS_TURN)?.phone ?? null;
+
 /** An SMS conversation's id (and its user's): the number's keyed hash, never the number. */
 export const smsConversationId = (phoneHash: string) => `sms_${phoneHash}`;
 /** The keyed phone hash an SMS conversation id was made from; null for other channels' ids. */

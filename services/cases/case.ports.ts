@@ -1,4 +1,7 @@
 import type { Case, CaseFilter, CaseHistoryEntry, Patient } from './case.schema';
+
+/** Case fields a transition (or a patch) may set along with it, in the same conditional update. */
+export type CaseFieldsPatch = Partial<Pick<Case, 'appointment' | 'screening'>>;
 import type { CaseState, Track } from '../pipeline/pipeline.states';
 
 export interface CaseRepository {
@@ -9,13 +12,16 @@ export interface CaseRepository {
   list(filter: CaseFilter, page: { limit: number; after?: string }): Promise<{ items: Case[]; next?: string }>;
   /**
    * One conditional update on { id, state, version }: sets the new state, bumps the version and appends the
-   * history entry. null when the case moved on meanwhile (a conflict), never a silent overwrite.
+   * history entry (or entries, for two steps taken as one, like reschedule-and-book). null when the case moved on
+   * meanwhile (a conflict), never a silent overwrite.
    */
   applyTransition(
     id: string,
     expected: { state: CaseState; version: number },
-    change: { state: CaseState; track?: Track; entry: CaseHistoryEntry; now: Date },
+    change: { state: CaseState; track?: Track; entry: CaseHistoryEntry | CaseHistoryEntry[]; now: Date; set?: CaseFieldsPatch },
   ): Promise<Case | null>;
+  /** Sets fields without a transition, conditioned on the version (and bumping it); null on a conflict. */
+  patch(id: string, expectedVersion: number, set: CaseFieldsPatch, now: Date): Promise<Case | null>;
 }
 
 export interface PatientRepository {

@@ -18,6 +18,25 @@ export const ServiceRequest = z.object({
 });
 export type ServiceRequest = z.infer<typeof ServiceRequest>;
 
+export const CaseAppointment = z.object({
+  id: z.string(),
+  scannerId: z.string(),
+  start: z.date(),
+  end: z.date(),
+  /** FHIR: `booked`, or `pending` while prior authorization is awaited (held, not confirmed). */
+  status: z.enum(['booked', 'pending']),
+  confirmedAt: z.date().nullable(),
+});
+export type CaseAppointment = z.infer<typeof CaseAppointment>;
+
+export const CaseScreening = z.object({
+  status: z.enum(['no_flags', 'review', 'cleared']),
+  /** Question ids answered other than the safe way (answers themselves stay with the task, not in logs). */
+  flags: z.array(z.object({ id: z.string(), answer: z.enum(['yes', 'no', 'unsure']) })),
+  at: z.date(),
+});
+export type CaseScreening = z.infer<typeof CaseScreening>;
+
 export const Case = z.object({
   id: z.string(),
   state: CaseState,
@@ -29,6 +48,10 @@ export const Case = z.object({
   order: ServiceRequest,
   /** Checklist items still missing (domain.md §3), by name. */
   missing: z.array(z.string()),
+  /** The booked (or, while authorization is pending, held) appointment, shaped after FHIR Appointment. */
+  appointment: CaseAppointment.nullable().default(null),
+  /** The patient's safety screening: `review` means staff must clear it before any slot is offered. */
+  screening: CaseScreening.nullable().default(null),
   history: z.array(HistoryEntry.extend({ data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional() })),
   createdAt: z.date(),
   updatedAt: z.date(),

@@ -189,6 +189,8 @@ export function createCaseService(deps: CaseServiceDeps) {
         note: o.note ? [{ text: o.note, at: now, author: actor }] : [],
       },
       missing,
+      appointment: null,
+      screening: null,
       history,
       createdAt: now,
       updatedAt: now,

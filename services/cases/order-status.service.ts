@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { foldAccents } from '../text';
+import { verifiedPatients } from './identity';
 import type { CaseState } from '../pipeline/pipeline.states';
 import { err, ok, type Result } from '../result';
 import type { CaseRepository, PatientRepository } from './case.ports';
@@ -27,18 +27,19 @@ const STATE_WORDS: Record<CaseState, Record<Language, string>> = {
   cancelled: { en: 'it was cancelled', es: 'fue cancelada' },
 };
 
-// Letters only, so "Ana López" matches the family name "Lopez" (a full name ends with the family name).
-const fold = (s: string) => foldAccents(s).replace(/[^a-z]/g, '');
+/** A case's state in plain words for the patient, with no clinical content. */
+export function stateInWords(state: CaseState, language: Language): string {
+  return STATE_WORDS[state][language];
+}
 
 /**
- * "Where is my order?" (domain.md §8): answered only when phone, date of birth and family name match a patient;
+ * "Where is my order?" (domain.md §8): answered only when phone, date of birth and name match a patient;
  * otherwise nothing is disclosed, not even whether the number is known.
  */
 export function createOrderStatus(deps: { cases: CaseRepository; patients: PatientRepository; timeZone: string }) {
   return {
     async describe(who: { phoneHash: string; birthDate: string; familyName: string }, language: Language): Promise<Result<string[], 'NOT_VERIFIED'>> {
-      const ids = await deps.patients.findIdsByPhoneHash(who.phoneHash);
-      const matched = (await deps.patients.findByIds(ids)).filter((p) => p.birthDate === who.birthDate && p.familyName !== null && fold(p.familyName) !== '' && fold(who.familyName).endsWith(fold(p.familyName)));
+      const matched = await verifiedPatients(deps.patients, { phoneHash: who.phoneHash, birthDate: who.birthDate, name: who.familyName });
       if (matched.length === 0) return err('NOT_VERIFIED', 'the details do not match a patient');
       const { items } = await deps.cases.list({ patientIds: matched.map((p) => p.id) }, { limit: 5 });
       return ok(

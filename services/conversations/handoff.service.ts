@@ -18,14 +18,14 @@ export const TaskReplyInput = z.object({ text: text(1600), idempotencyKey: z.str
  */
 export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRepository; proactive: ProactiveSender; now: () => Date }) {
   return {
-    async request(input: { conversationKey: string; channel: string; replyTo: ReplyTo }): Promise<{ task: Task; created: boolean }> {
+    async request(input: { conversationKey: string; channel: string; replyTo: ReplyTo; why?: string }): Promise<{ task: Task; created: boolean }> {
       const now = deps.now();
       const task: Task = {
         id: newId('t'),
         kind: 'human_handoff',
         status: 'open',
         dedupeKey: `human_handoff:${input.conversationKey}:${now.toISOString().slice(0, 10)}`,
-        summary: `Someone on ${input.channel} asked to talk to a person. Read the conversation, then reply with POST /api/v1/tasks/<this id>/reply.`,
+        summary: `Someone on ${input.channel} ${input.why ?? 'asked to talk to a person'}. Read the conversation, then reply with POST /api/v1/tasks/<this id>/reply.`,
         caseId: null,
         referrerOrgId: null,
         replyTo: input.replyTo,

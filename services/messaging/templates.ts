@@ -19,6 +19,7 @@ export const TEMPLATES = {
   opt_in_confirmation: { purposes: ['care'] },
   reminder: { purposes: ['care'], reminder: true },
   staff_message: { purposes: ['care'] },
+  order_request: { purposes: ['care'] },
   campaign: { purposes: ['marketing'] },
 } as const satisfies Record<string, Template>;
 export type TemplateId = keyof typeof TEMPLATES;

@@ -26,6 +26,8 @@ export interface ReferrerRepository {
   findById(id: string): Promise<ReferrerOrg | null>;
   findByTenant(tenantId: string): Promise<ReferrerOrg | null>;
   exists(id: string): Promise<boolean>;
+  /** Every organization, by name (a center has tens or hundreds, not millions). */
+  list(limit: number): Promise<ReferrerOrg[]>;
   /** Adds the user unless one with the same Azure AD object id is there; the organization as stored after. */
   addUser(orgId: string, user: z.infer<typeof ReferrerUser>): Promise<ReferrerOrg | null>;
 }

@@ -42,7 +42,7 @@ test('Web Chat at /chat: type hi, see the menu, click a suggested action, see th
   await patient.waitFor();
   await patient.click();
   // Web Chat renders the reply as Markdown, with typographic apostrophes.
-  await bubble(/Soon you.ll be able to request an exam/).waitFor({ timeout: 15_000 });
+  await bubble(/^What exam do you need\?/).waitFor({ timeout: 15_000 });
 
   // The page's conversation, as the service stored it, and a message staff send to it.
   const refs = await t.app.repos.conversationRefs.list({ channel: 'webchat' }, 10);

@@ -43,8 +43,8 @@ describe('built-in Direct Line (local Web Chat)', () => {
     expect((await poll(c, first.body.watermark)).body.activities).toEqual([]);
     await say(c, "I'm a patient");
     const next = await poll(c, first.body.watermark);
-    expect(next.body.activities.map((a: { text: string }) => a.text)).toEqual(["I'm a patient", expect.stringMatching(/^Thanks\. Soon you'll be able to request an exam/)]);
-    expect(next.body.watermark).toBe('4');
+    expect(next.body.activities.map((a: { text: string }) => a.text)).toEqual(["I'm a patient", 'I can help you request an exam.', expect.stringMatching(/^What exam do you need\?/)]);
+    expect(next.body.watermark).toBe('5');
   });
 
   test('a proactive message from staff appears in the conversation and is recorded', async () => {

@@ -1,6 +1,6 @@
 import { inbound, newPhone, postTwilio } from '../support/sms';
 import { api, completeOrder, startTestApp, type TestApp } from '../support/test-app';
-import { parseBirthDate } from '../../bot/intake.bot';
+import { parseBirthDate } from '../../dialogs/patient/parse';
 
 // Monday 30 Nov 2026, 10:00 in Austin.
 const NOW = new Date('2026-11-30T16:00:00Z');

@@ -38,6 +38,8 @@ function newCase(id: string, at = new Date('2026-11-28T10:00:00Z')): Case {
       note: [],
     },
     missing: [],
+    appointment: null,
+    screening: null,
     history: [{ from: null, to: 'received', event: 'create', actor: 'system', channel: 'fax', at }],
     createdAt: at,
     updatedAt: at,

@@ -18,6 +18,8 @@ const base: Case = {
   referrerOrgId: null,
   order: { intent: 'order', priority: 'routine', code: { modality: 'mri', contrast: 'without' }, bodySite: { text: 'lumbar spine', laterality: null }, reasonCode: [], reasonText: 'pain', requester: null, insurance: null, note: [] },
   missing: [],
+  appointment: null,
+  screening: null,
   history: [],
   createdAt: at,
   updatedAt: at,
@@ -31,6 +33,7 @@ function racingRepo(moves: Case[]): CaseRepository & { attempts: number } {
     insert: () => Promise.resolve(true),
     findById: () => Promise.resolve(current),
     list: () => Promise.resolve({ items: [] }),
+    patch: () => Promise.resolve(null),
     applyTransition: () => {
       repo.attempts++;
       // Someone else wrote first: the stored case moved on, our expectation no longer matches.

@@ -1,0 +1,608 @@
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { SiteConfig } from '../../services/config/site.schema';
+import type { Case, CaseChannel } from '../../services/cases/case.schema';
+import { stateInWords } from '../../services/cases/order-status.service';
+import { normalizePhone } from '../../services/contact/phone';
+import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
+import type { Insurance } from '../../services/orders/order.schema';
+import type { Language } from '../../services/messaging/templates';
+import { phoneText } from '../../services/messaging/templates';
+import type { SelfService } from '../../services/patients/self-service.service';
+import { studyOf } from '../../services/patients/self-service.service';
+import { prepMessage } from '../../services/scheduling/prep';
+import type { Slot } from '../../services/scheduling/scheduling.service';
+import type { Answer } from '../../services/screening/screening';
+import { foldAccents } from '../../services/text';
+import { yesNoUnsure } from '../../services/understanding/rules.engine';
+import type { Understanding } from '../../services/understanding/understanding.schema';
+import { parseBirthDate, parseCoverage, parseFullName } from './parse';
+import { t, type TextId } from './patient.texts';
+
+type Step =
+  | 'exam'
+  | 'has_order'
+  | 'name'
+  | 'dob'
+  | 'phone'
+  | 'reason'
+  | 'provider'
+  | 'timing'
+  | 'coverage'
+  | 'screening'
+  | 'pick_slot'
+  | 'verify_dob'
+  | 'verify_name'
+  | 'cancel_reason'
+  | 'cancel_or_rebook';
+
+/** What the patient has told us in this flow; stored as conversation state (JSON), so dates stay strings. */
+interface Answers {
+  modality: Understanding['fields']['modality'];
+  bodyPart: string | null;
+  laterality: Understanding['fields']['laterality'];
+  contrast: Understanding['fields']['contrast'];
+  hasOrder: boolean | null;
+  /** The exam question was answered (possibly "not sure"). */
+  examAsked?: boolean;
+  givenName?: string;
+  familyName?: string;
+  birthDate?: string;
+  phone?: string;
+  reason?: string;
+  provider?: string | null;
+  timing?: string;
+  preferredDates: string[];
+  coverage?: Insurance;
+  verifyName?: string;
+}
+
+export interface PatientDialogState {
+  flow: 'request' | 'manage';
+  step: Step;
+  /** Wrong answers in a row at this step: three hand the conversation to a person. */
+  fails: number;
+  requestKey: string;
+  manage?: 'confirm' | 'reschedule' | 'cancel';
+  answers: Answers;
+  caseId?: string;
+  screening?: { index: number; answers: Record<string, Answer> };
+  offered?: Array<{ scannerId: string; start: string }>;
+  cancelReason?: string;
+}
+
+/** Who this conversation proved to be (phone, date of birth and name): kept after a flow ends, for C/R/X later. */
+export interface Verified {
+  patientIds: string[];
+  birthDate: string;
+  name: string;
+}
+
+export interface PatientConversation {
+  patient?: PatientDialogState;
+  verified?: Verified;
+}
+
+export interface PatientTurn {
+  text: string;
+  channel: CaseChannel;
+  lang: Language;
+  /** SMS: the number that texted (and its keyed hash); chat: null until the patient gives one. */
+  phone: string | null;
+  phoneHash: string | null;
+  understanding: Understanding;
+  /** Opens a human handoff task for this conversation, saying why. */
+  handoff: (why: string) => Promise<void>;
+}
+
+export interface PatientDialogDeps {
+  self: SelfService;
+  site: SiteConfig;
+  hashPhone: (e164: string) => string;
+  now: () => Date;
+}
+
+const MAX_FAILS = 3;
+const HELP = /^(help|ayuda|\?+|what do i (say|answer|do)|que (digo|contesto|hago)|no entiendo|i don'?t understand|help me|ayudeme|ayudame)$/;
+const STOP_FLOW = /^(cancel|cancelar|menu|start over|restart|empezar de nuevo|volver a empezar|salir|exit|never ?mind|olvidalo|olvidelo|back|atras)$/;
+const AGENT = /\b(agent|agente|representative|representante|operator|operador|human|humano|real person|a person|una persona|someone|alguien|talk to (someone|a person|staff)|hablar con (alguien|una persona|personal))\b/;
+const LANGUAGE_ONLY = /^((in )?(english|spanish)|(en )?(espanol|ingles))( please| por favor)?$/;
+/** Questions only a clinician may answer: the bot never gives medical advice (domain.md §4). */
+const CLINICAL = /\b(is it safe|safe for me|should i (stop|take|keep|skip)|side effects?|dose|dosage|allergic reaction|what do(es)? (my|the) (results?|report|scan) (say|mean|show)|my results|(is|am) .{0,20}(cancer|serious|normal)|es seguro|debo (dejar|tomar|seguir)|efectos secundarios|dosis|mis resultados|que dice(n)? (mi|el|los) (resultados?|informe|reporte)|es grave|es cancer)\b/;
+const NONE = /^(none|no|nobody|no one|i don'?t have (one|a doctor)|ninguno|ninguna|nadie|no tengo( medico)?)$/;
+
+const fold = (s: string) => foldAccents(s).trim().replace(/[.!?¡¿,]+$/g, '').replace(/^[¡¿]+/, '').trim();
+const YES_NO = (lang: Language): Choice[] => (lang === 'es' ? [{ value: 'yes', title: 'Sí' }, { value: 'no', title: 'No' }] : [{ value: 'yes', title: 'Yes' }, { value: 'no', title: 'No' }]);
+const YES_NO_UNSURE = (lang: Language): Choice[] => [...YES_NO(lang), { value: 'unsure', title: lang === 'es' ? 'No sé' : 'Not sure' }];
+
+function yesNo(text: string, lang: Language): Answer | null {
+  const picked = pickChoice(text, YES_NO_UNSURE(lang));
+  if (picked !== null) return (['yes', 'no', 'unsure'] as const)[picked]!;
+  return yesNoUnsure(text);
+}
+
+/** A time the way a patient reads it: "Tue, Dec 1 at 8:00 AM" / "mar 1 de dic. a las 8:00". */
+export function slotText(start: Date, site: SiteConfig, lang: Language): string {
+  const d = DateTime.fromJSDate(start, { zone: site.center.timeZone }).setLocale(lang === 'es' ? 'es' : 'en-US');
+  return lang === 'es' ? d.toFormat("ccc d 'de' LLL 'a las' H:mm") : d.toFormat("ccc, LLL d 'at' h:mm a");
+}
+
+export function newRequestState(fields: Understanding['fields']): PatientDialogState {
+  return {
+    flow: 'request',
+    step: 'exam',
+    fails: 0,
+    requestKey: randomUUID(),
+    answers: {
+      modality: fields.modality,
+      bodyPart: fields.bodyPart,
+      laterality: fields.laterality,
+      contrast: fields.contrast,
+      hasOrder: fields.hasOrder,
+      ...(fields.providerName ? { provider: fields.providerName } : {}),
+      preferredDates: fields.preferredTimes.map((x) => x.slice(0, 10)),
+    },
+  };
+}
+
+export function newManageState(manage: 'confirm' | 'reschedule' | 'cancel'): PatientDialogState {
+  return { flow: 'manage', step: 'verify_dob', fails: 0, requestKey: randomUUID(), manage, answers: { modality: null, bodyPart: null, laterality: null, contrast: null, hasOrder: null, preferredDates: [] } };
+}
+
+/**
+ * The patient conversations (issue 5): request an exam (qualification, then the order request or the order we
+ * already have), safety screening, picking a time, and C/R/X on an appointment. Each call handles one message and
+ * returns what to say; the state lives in the conversation. Help, start over, a person, a clinical question and a
+ * language switch are understood at every step.
+ */
+export function createPatientDialog(deps: PatientDialogDeps) {
+  const { site, self } = deps;
+  const centerPhone = phoneText(site.center.phone);
+
+  return {
+    /** Starts a flow and answers the first message (which may already say the exam, the order and the doctor). */
+    async begin(conv: PatientConversation, state: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[]> {
+      conv.patient = state;
+      const out: OutboundContentInput[] = [];
+      if (state.flow === 'manage') {
+        if (conv.verified) return [...(await afterVerified(conv, state, turn, conv.verified))];
+        return [{ text: `${t('verify_intro', turn.lang)} ${t('dob', turn.lang)}` }];
+      }
+      out.push({ text: t('start', turn.lang) });
+      return [...out, ...(await advance(conv, state, turn))];
+    },
+
+    async handle(conv: PatientConversation, turn: PatientTurn): Promise<OutboundContentInput[]> {
+      const state = conv.patient;
+      if (!state) return [];
+      const f = fold(turn.text);
+      const { lang } = turn;
+      if (LANGUAGE_ONLY.test(f)) return prompt(state, turn);
+      if (HELP.test(f)) return [{ text: `${t(helpFor(state), lang)} ${t('help_footer', lang)}` }, ...(await prompt(state, turn))];
+      if (STOP_FLOW.test(f)) {
+        delete conv.patient;
+        return [{ text: t('stopped', lang) }];
+      }
+      if (turn.understanding.intent === 'talk_to_human' || AGENT.test(f)) return handOff(conv, turn, 'agent');
+      if (CLINICAL.test(f)) return handOff(conv, turn, 'clinical');
+      const r = await answer(conv, state, turn);
+      if (r === null) {
+        state.fails++;
+        if (state.fails >= MAX_FAILS) return handOff(conv, turn, 'too_many_tries');
+        return [{ text: `${t('not_understood', lang)} ${t(helpFor(state), lang)}` }, ...(await prompt(state, turn))];
+      }
+      return r;
+    },
+  };
+
+  const WHY = { agent: 'asked for a person', clinical: 'asked a clinical question', too_many_tries: 'could not be understood three times in a row' };
+
+  async function handOff(conv: PatientConversation, turn: PatientTurn, why: keyof typeof WHY): Promise<OutboundContentInput[]> {
+    const { lang } = turn;
+    delete conv.patient;
+    await turn.handoff(`${WHY[why]} (patient dialog)`);
+    return [{ text: `${t(why, lang)} ${lang === 'es' ? `Respondemos en horario de atención; si es urgente, llame al ${centerPhone}.` : `We answer during opening hours; if it's urgent, call ${centerPhone}.`}` }];
+  }
+
+  function helpFor(s: PatientDialogState): TextId {
+    switch (s.step) {
+      case 'exam':
+      case 'has_order':
+      case 'name':
+      case 'dob':
+      case 'phone':
+      case 'reason':
+      case 'timing':
+      case 'coverage':
+        return `${s.step}_help`;
+      case 'provider':
+        return 'provider_help';
+      case 'screening':
+        return 'screening_help';
+      case 'pick_slot':
+        return 'slots_help';
+      case 'verify_dob':
+        return 'dob_help';
+      case 'verify_name':
+        return 'name_help';
+      case 'cancel_reason':
+        return 'cancel_reason_help';
+      case 'cancel_or_rebook':
+        return 'cancel_or_rebook_help';
+    }
+  }
+
+  /** The question for the current step (asked again after help or a wrong answer). */
+  async function prompt(s: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[]> {
+    const { lang } = turn;
+    switch (s.step) {
+      case 'has_order':
+        return [{ text: t('has_order', lang), choices: YES_NO(lang) }];
+      case 'provider':
+        return [{ text: t(s.answers.hasOrder ? 'provider_with_order' : 'provider_no_order', lang) }];
+      case 'screening': {
+        const c = s.caseId ? await self.findCase(s.caseId) : null;
+        const study = c && studyOf(c);
+        const q = study ? self.screeningQuestions(study)[s.screening?.index ?? 0] : undefined;
+        return q ? [{ text: q[lang], choices: YES_NO_UNSURE(lang) }] : [];
+      }
+      case 'pick_slot':
+        return [offerContent(s, lang)];
+      case 'verify_dob':
+        return [{ text: t('dob', lang) }];
+      case 'verify_name':
+        return [{ text: t('verify_name', lang) }];
+      case 'cancel_or_rebook':
+        return [{ text: t('cancel_or_rebook', lang), choices: rebookChoices(lang) }];
+      default:
+        return [{ text: t(s.step, lang) }];
+    }
+  }
+
+  function rebookChoices(lang: Language): Choice[] {
+    return lang === 'es'
+      ? [{ value: 'rebook', title: 'Ver nuevos horarios' }, { value: 'cancel', title: 'Cancelar la cita' }]
+      : [{ value: 'rebook', title: 'See new times' }, { value: 'cancel', title: 'Cancel the appointment' }];
+  }
+
+  function offerContent(s: PatientDialogState, lang: Language): OutboundContentInput {
+    return {
+      text: t('slots', lang),
+      choices: (s.offered ?? []).map((o, i) => ({ value: String(i + 1), title: slotText(new Date(o.start), site, lang) })),
+      smsFooter: t('slots_help', lang),
+    };
+  }
+
+  /** The next unanswered qualification question, or the end of qualification. */
+  async function advance(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[]> {
+    const a = s.answers;
+    s.fails = 0;
+    let next: Step | null = null;
+    if (a.modality === null && !a.examAsked) next = 'exam';
+    else if (a.hasOrder === null) next = 'has_order';
+    else if (!a.givenName) next = 'name';
+    else if (!a.birthDate) next = 'dob';
+    else if (!turn.phone && !a.phone) next = 'phone';
+    if (next === null && a.hasOrder && !s.caseId && !a.reason) {
+      const found = await lookUpOrder(conv, s, turn);
+      if (found) return found;
+    }
+    if (next === null) {
+      if (!a.reason) next = 'reason';
+      else if (a.provider === undefined) next = 'provider';
+      else if (a.timing === undefined) next = 'timing';
+      else if (!a.coverage) next = 'coverage';
+    }
+    if (next) {
+      s.step = next;
+      return prompt(s, turn);
+    }
+    return submit(conv, s, turn);
+  }
+
+  /** "I have an order": find it by phone, date of birth and name; a schedulable one goes straight to screening. */
+  async function lookUpOrder(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[] | null> {
+    const a = s.answers;
+    const phoneHash = turn.phoneHash ?? (a.phone ? deps.hashPhone(a.phone) : null);
+    if (!phoneHash) return null;
+    const name = `${a.givenName} ${a.familyName}`;
+    const found = await self.verify({ phoneHash, birthDate: a.birthDate!, name });
+    if (found.patients.length === 0) return [{ text: t('order_not_found', turn.lang) }, ...(await setStep(s, 'reason', turn))];
+    conv.verified = { patientIds: found.patients.map((p) => p.id), birthDate: a.birthDate!, name };
+    const c = found.cases.find((x) => ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(x.state)) ?? found.cases[0];
+    if (!c) return [{ text: t('order_not_found', turn.lang) }, ...(await setStep(s, 'reason', turn))];
+    if (!['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(c.state)) {
+      delete conv.patient;
+      const words = stateInWords(c.state, turn.lang);
+      return [{ text: turn.lang === 'es' ? `Encontré su orden: ${words}. Le escribiremos cuando haya novedades.` : `I found your order: ${words}. We'll text you when there's news.` }];
+    }
+    s.caseId = c.id;
+    return schedule(conv, s, turn, c);
+  }
+
+  async function setStep(s: PatientDialogState, step: Step, turn: PatientTurn): Promise<OutboundContentInput[]> {
+    s.step = step;
+    s.fails = 0;
+    return prompt(s, turn);
+  }
+
+  /** Qualification done: the request case (lead → qualified → order_requested) and the order request to the provider. */
+  async function submit(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[]> {
+    const a = s.answers;
+    const phone = turn.phone ?? a.phone ?? null;
+    const phoneHash = turn.phoneHash ?? (phone ? deps.hashPhone(phone) : null);
+    const { case: c, via } = await self.submitRequest({
+      requestKey: s.requestKey,
+      channel: turn.channel,
+      phone,
+      phoneHash,
+      language: turn.lang,
+      givenName: a.givenName!,
+      familyName: a.familyName!,
+      birthDate: a.birthDate!,
+      study: { modality: a.modality, bodyPart: a.bodyPart, laterality: a.laterality, contrast: a.contrast },
+      reasonText: a.reason!,
+      provider: a.provider ?? null,
+      hasOrder: a.hasOrder === true,
+      timing: a.timing ?? null,
+      coverage: a.coverage ?? null,
+    });
+    delete conv.patient;
+    const en = turn.lang === 'en';
+    const who = via.orgName ?? a.provider ?? null;
+    const next = via.via === 'teams'
+      ? en
+        ? `We've sent your request to ${who} and asked them for the order.`
+        : `Enviamos su solicitud a ${who} y les pedimos la orden.`
+      : who
+        ? en
+          ? `Our team will contact ${who} for your order.`
+          : `Nuestro equipo contactará a ${who} para pedir su orden.`
+        : en
+          ? 'Our team will call you within 1 business day to help you get an order.'
+          : 'Nuestro equipo lo llamará dentro de 1 día hábil para ayudarle a conseguir una orden.';
+    return [
+      {
+        text: en
+          ? `Thank you, ${a.givenName}. ${next} When the order arrives (usually within 2 business days) we'll text you to pick a time and send your prep. Your request number is ${c.id.slice(-6).toUpperCase()}. Questions: ${centerPhone}.`
+          : `Gracias, ${a.givenName}. ${next} Cuando llegue la orden (normalmente en 2 días hábiles) le escribiremos para elegir la hora y enviarle la preparación. Su número de solicitud es ${c.id.slice(-6).toUpperCase()}. Preguntas: ${centerPhone}.`,
+      },
+    ];
+  }
+
+  /** A case the patient may book: stat/asap go to a person, then screening (once), then times. */
+  async function schedule(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, c: Case): Promise<OutboundContentInput[]> {
+    const { lang } = turn;
+    if (c.track === 'human') {
+      await self.staffTask('schedule_by_phone', c, `Stat/asap case ${c.id}: the patient wants to book; call them to schedule.`);
+      delete conv.patient;
+      return [{ text: t('human_track', lang) }];
+    }
+    if (c.screening?.status === 'review') {
+      delete conv.patient;
+      return [{ text: t('screening_pending', lang) }];
+    }
+    if (!c.screening) {
+      const study = studyOf(c);
+      const questions = study ? self.screeningQuestions(study) : [];
+      if (questions.length > 0) {
+        s.screening = { index: 0, answers: {} };
+        s.step = 'screening';
+        s.fails = 0;
+        return [{ text: t('screening_intro', lang) }, ...(await prompt(s, turn))];
+      }
+      const r = await self.recordScreening(c.id, {}, conv.verified?.birthDate ?? null);
+      if (!r.ok) return [{ text: t('busy', lang) }];
+    }
+    return offer(conv, s, turn, c, []);
+  }
+
+  async function offer(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, c: Case, lead: OutboundContentInput[]): Promise<OutboundContentInput[]> {
+    const slots: Slot[] = await self.offer(c, s.answers.preferredDates);
+    if (slots.length === 0) {
+      await self.staffTask('schedule_by_phone', c, `No open time fits case ${c.id} in the next 4 weeks; call the patient to schedule.`);
+      delete conv.patient;
+      return [...lead, { text: t('no_slots', turn.lang) }];
+    }
+    s.offered = slots.map((x) => ({ scannerId: x.scannerId, start: x.start.toISOString() }));
+    s.step = 'pick_slot';
+    s.fails = 0;
+    return [...lead, offerContent(s, turn.lang)];
+  }
+
+  async function book(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, pick: { scannerId: string; start: string }): Promise<OutboundContentInput[]> {
+    const { lang } = turn;
+    const r = await self.book(s.caseId!, { scannerId: pick.scannerId, start: new Date(pick.start) }, turn.channel, s.cancelReason ? `patient asked for a new time: ${s.cancelReason}` : undefined);
+    if (!r.ok) {
+      const c = await self.findCase(s.caseId!);
+      if (c && (r.error.code === 'SLOT_TAKEN' || r.error.code === 'SLOT_INVALID')) return offer(conv, s, turn, c, [{ text: t('slot_taken', lang) }]);
+      if (c && r.error.code === 'HUMAN_TRACK_ONLY') return schedule(conv, s, turn, c);
+      return [{ text: t('busy', lang) }];
+    }
+    delete conv.patient;
+    const when = slotText(r.value.appointment.start, site, lang);
+    const where = `${site.center.name}, ${site.center.address.line1}, ${site.center.address.city}`;
+    if (r.value.held) {
+      return [
+        {
+          text: lang === 'es'
+            ? `Le estoy guardando el ${when} en ${where}. Su seguro debe aprobar este examen primero; le escribiremos cuando lo apruebe y entonces su cita quedará confirmada.`
+            : `I'm holding ${when} for you at ${where}. Your insurance needs to approve this exam first; we'll text you when it's approved, and then your appointment is confirmed.`,
+        },
+      ];
+    }
+    const study = studyOf(r.value.case)!;
+    const rescheduled = s.flow === 'manage';
+    return [
+      {
+        text: lang === 'es'
+          ? `${rescheduled ? 'Listo, cambiamos su cita. ' : ''}Su cita está agendada: ${when} en ${where}.${rescheduled ? ' La hora anterior quedó libre.' : ''}`
+          : `${rescheduled ? 'Done, your appointment is moved. ' : ''}You're booked: ${when} at ${where}.${rescheduled ? ' Your earlier time is released.' : ''}`,
+      },
+      { text: `${lang === 'es' ? 'Preparación' : 'How to prepare'}: ${prepMessage(site, study, lang)}` },
+      { text: t('manage_choices', lang) },
+    ];
+  }
+
+  /** The manage flow once we know who this is: their upcoming appointment, then C, R or X. */
+  async function afterVerified(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, v: Verified): Promise<OutboundContentInput[]> {
+    const { lang } = turn;
+    const phoneHash = turn.phoneHash ?? (s.answers.phone ? deps.hashPhone(s.answers.phone) : null);
+    const found = phoneHash ? await self.verify({ phoneHash, birthDate: v.birthDate, name: v.name }) : { patients: [], cases: [] };
+    const c = found.cases.find((x) => x.appointment !== null && ['scheduled', 'pending_authorization'].includes(x.state));
+    if (!c) {
+      delete conv.patient;
+      return [{ text: t('no_appointment', lang) }];
+    }
+    s.caseId = c.id;
+    const when = slotText(c.appointment!.start, site, lang);
+    if (s.manage === 'confirm') {
+      const r = await self.confirm(c.id);
+      delete conv.patient;
+      return [{ text: r.ok ? t('confirmed', lang, { when }) : t('busy', lang) }];
+    }
+    if (s.manage === 'cancel') {
+      s.step = 'cancel_reason';
+      s.fails = 0;
+      return [{ text: t('cancel_reason', lang) }];
+    }
+    return offer(conv, s, turn, c, [{ text: lang === 'es' ? `Su cita actual es el ${when}. Elija una nueva hora y liberaremos la anterior.` : `Your current appointment is ${when}. Pick a new time and we'll release the old one.` }]);
+  }
+
+  /** One answer to the current step: what to say next, or null when the answer did not fit (the caller re-asks). */
+  async function answer(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[] | null> {
+    const a = s.answers;
+    const f = fold(turn.text);
+    const fields = turn.understanding.fields;
+    switch (s.step) {
+      case 'exam': {
+        if (/^(not sure|unsure|i don'?t know|no se|no estoy segur[oa]|no lo se|idk)$/.test(f)) {
+          a.examAsked = true;
+          return advance(conv, s, turn);
+        }
+        if (!fields.modality) return null;
+        a.examAsked = true;
+        Object.assign(a, { modality: fields.modality, bodyPart: fields.bodyPart, laterality: fields.laterality, contrast: fields.contrast ?? a.contrast });
+        if (fields.hasOrder !== null) a.hasOrder = fields.hasOrder;
+        if (fields.providerName) a.provider = fields.providerName;
+        return advance(conv, s, turn);
+      }
+      case 'has_order': {
+        const yn = yesNo(turn.text, turn.lang) ?? (fields.hasOrder === null ? null : fields.hasOrder ? 'yes' : 'no');
+        if (yn === null) return null;
+        a.hasOrder = yn === 'yes';
+        if (fields.providerName) a.provider = fields.providerName;
+        return advance(conv, s, turn);
+      }
+      case 'name': {
+        const n = parseFullName(turn.text);
+        if (!n) return null;
+        Object.assign(a, n);
+        return advance(conv, s, turn);
+      }
+      case 'dob': {
+        const d = parseBirthDate(turn.text, deps.now());
+        if (!d) return null;
+        a.birthDate = d;
+        return advance(conv, s, turn);
+      }
+      case 'phone': {
+        const p = normalizePhone(turn.text);
+        if (!p) return null;
+        a.phone = p;
+        return advance(conv, s, turn);
+      }
+      case 'reason': {
+        if (turn.text.trim().length < 3) return null;
+        a.reason = turn.text.trim().slice(0, 1000);
+        return advance(conv, s, turn);
+      }
+      case 'provider': {
+        if (NONE.test(f)) a.provider = null;
+        else if (/[a-z]{2,}/.test(f)) a.provider = turn.text.trim().slice(0, 200);
+        else return null;
+        return advance(conv, s, turn);
+      }
+      case 'timing': {
+        if (turn.text.trim().length < 2) return null;
+        a.timing = turn.text.trim().slice(0, 200);
+        a.preferredDates = fields.preferredTimes.map((x) => x.slice(0, 10));
+        return advance(conv, s, turn);
+      }
+      case 'coverage': {
+        const cov = parseCoverage(turn.text);
+        if (!cov.ok) return cov.missing === 'member_id' ? [{ text: t('coverage_member_id', turn.lang) }] : null;
+        a.coverage = cov.value;
+        return advance(conv, s, turn);
+      }
+      case 'screening': {
+        const c = await self.findCase(s.caseId!);
+        const study = c && studyOf(c);
+        if (!c || !study || !s.screening) return null;
+        const questions = self.screeningQuestions(study);
+        const q = questions[s.screening.index];
+        const yn = yesNo(turn.text, turn.lang);
+        if (!q || yn === null) return null;
+        s.screening.answers[q.id] = yn;
+        s.screening.index++;
+        s.fails = 0;
+        if (s.screening.index < questions.length) return prompt(s, turn);
+        const r = await self.recordScreening(c.id, s.screening.answers, conv.verified?.birthDate ?? a.birthDate ?? null);
+        if (!r.ok) return [{ text: t('busy', turn.lang) }];
+        if (!r.value.noFlags) {
+          delete conv.patient;
+          return [{ text: t('screening_review', turn.lang) }];
+        }
+        return offer(conv, s, turn, c, []);
+      }
+      case 'pick_slot': {
+        const offered = s.offered ?? [];
+        const i = pickChoice(turn.text, offered.map((o, n) => ({ value: String(n + 1), title: slotText(new Date(o.start), site, turn.lang) })));
+        if (i !== null) return book(conv, s, turn, offered[i]!);
+        if (fields.preferredTimes.length > 0) {
+          a.preferredDates = fields.preferredTimes.map((x) => x.slice(0, 10));
+          const c = await self.findCase(s.caseId!);
+          return c ? offer(conv, s, turn, c, []) : null;
+        }
+        return null;
+      }
+      case 'verify_dob': {
+        const d = parseBirthDate(turn.text, deps.now());
+        if (!d) return null;
+        a.birthDate = d;
+        return setStep(s, 'verify_name', turn);
+      }
+      case 'verify_name': {
+        if (!/[a-z]{2,}/.test(f)) return null;
+        const phoneHash = turn.phoneHash;
+        const found = phoneHash ? await self.verify({ phoneHash, birthDate: a.birthDate!, name: turn.text }) : { patients: [] };
+        if (found.patients.length === 0) {
+          delete conv.patient;
+          await turn.handoff('did not pass the identity check (date of birth and name) for an appointment change');
+          return [{ text: `${t('verify_failed', turn.lang)} ${t('agent', turn.lang)}` }];
+        }
+        conv.verified = { patientIds: found.patients.map((p) => p.id), birthDate: a.birthDate!, name: turn.text.trim() };
+        return afterVerified(conv, s, turn, conv.verified);
+      }
+      case 'cancel_reason': {
+        if (turn.text.trim().length < 2) return null;
+        s.cancelReason = turn.text.trim().slice(0, 300);
+        return setStep(s, 'cancel_or_rebook', turn);
+      }
+      case 'cancel_or_rebook': {
+        const i = pickChoice(turn.text, rebookChoices(turn.lang));
+        const yn = i === null ? yesNoUnsure(turn.text) : null;
+        const c = await self.findCase(s.caseId!);
+        if (!c) return null;
+        if (i === 0 || yn === 'yes') return offer(conv, s, turn, c, []);
+        if (i === 1 || yn === 'no') {
+          const r = await self.cancel(c.id, s.cancelReason ?? 'patient cancelled', turn.channel);
+          delete conv.patient;
+          return [{ text: r.ok ? t('cancelled', turn.lang) : t('busy', turn.lang) }];
+        }
+        return null;
+      }
+    }
+  }
+}
+export type PatientDialog = ReturnType<typeof createPatientDialog>;

@@ -1,0 +1,96 @@
+import type { Language } from '../../services/messaging/templates';
+
+type Texts = Record<string, Record<Language, string>>;
+
+/** Every prompt of the patient dialogs, in plain SMS words, in English and Spanish. */
+export const T = {
+  start: { en: 'I can help you request an exam.', es: 'Con gusto le ayudo a pedir un examen.' },
+  exam: {
+    en: 'What exam do you need? For example: MRI of the lower back, mammogram, ultrasound of the belly. Not sure? Reply NOT SURE.',
+    es: '¿Qué examen necesita? Por ejemplo: resonancia de la espalda baja, mamografía, ultrasonido del abdomen. ¿No está seguro(a)? Responda NO SÉ.',
+  },
+  exam_help: {
+    en: 'Tell me the exam in your own words, like "MRI of my knee" or "chest x-ray". If your doctor did not say, reply NOT SURE and we will find out.',
+    es: 'Dígame el examen con sus palabras, como "resonancia de la rodilla" o "radiografía de pecho". Si su médico no le dijo, responda NO SÉ y lo averiguamos.',
+  },
+  has_order: { en: 'Do you have an order (referral) from a doctor for this exam?', es: '¿Tiene una orden (referencia) de un médico para este examen?' },
+  has_order_help: {
+    en: 'An order is the paper or electronic request your doctor sends us. Answer YES if your doctor sent or gave you one, NO if not.',
+    es: 'La orden es la solicitud que su médico nos envía, en papel o electrónica. Responda SÍ si su médico la envió o se la dio, NO si no.',
+  },
+  name: { en: 'What is your full name (first and last)?', es: '¿Cuál es su nombre completo (nombre y apellido)?' },
+  name_help: { en: 'Please send your first and last name, like: Ana Lopez.', es: 'Envíe su nombre y apellido, por ejemplo: Ana López.' },
+  dob: { en: 'What is your date of birth? (MM/DD/YYYY)', es: '¿Cuál es su fecha de nacimiento? (MM/DD/AAAA)' },
+  dob_help: { en: 'Send your date of birth like 04/02/1980. We use it to keep your information private.', es: 'Envíe su fecha de nacimiento así: 04/02/1980. La usamos para proteger su información.' },
+  phone: { en: 'What mobile number can we text you at?', es: '¿A qué número de celular le podemos escribir?' },
+  phone_help: { en: 'Send a US mobile number like (512) 555-0142. We use it for appointment texts only.', es: 'Envíe un número de celular de EE. UU. como (512) 555-0142. Solo lo usamos para mensajes de sus citas.' },
+  reason: { en: 'In a few words, why do you need this exam? (For example: back pain for 3 months)', es: 'En pocas palabras, ¿por qué necesita este examen? (Por ejemplo: dolor de espalda desde hace 3 meses)' },
+  reason_help: { en: 'Just tell us in your own words what is going on, so we can ask your doctor for the right order.', es: 'Cuéntenos con sus palabras qué le pasa, para pedirle a su médico la orden correcta.' },
+  provider_with_order: { en: 'Which doctor or office wrote the order? (Name, and their phone if you have it)', es: '¿Qué médico o consultorio hizo la orden? (Nombre, y su teléfono si lo tiene)' },
+  provider_no_order: { en: 'Which doctor should we ask for the order? (Name and office, or NONE if you do not have a doctor)', es: '¿A qué médico le pedimos la orden? (Nombre y consultorio, o NINGUNO si no tiene médico)' },
+  provider_help: { en: 'Send the doctor’s name, like "Dr. Patel at Hill Country Family Medicine". If you have no doctor, reply NONE and our team will help.', es: 'Envíe el nombre del médico, como "Dra. Patel de Hill Country Family Medicine". Si no tiene médico, responda NINGUNO y le ayudamos.' },
+  timing: { en: 'When would you like to come in? For example: next week, Tuesday morning, as soon as possible.', es: '¿Cuándo le gustaría venir? Por ejemplo: la próxima semana, el martes en la mañana, lo antes posible.' },
+  timing_help: { en: 'Tell us the days or times that work for you, or reply ANY TIME.', es: 'Díganos qué días u horas le funcionan, o responda CUALQUIER DÍA.' },
+  coverage: { en: 'How will you pay? Reply with your insurance company and member ID (like: Aetna W123456789), or SELF PAY.', es: '¿Cómo pagará? Responda con su seguro médico y número de miembro (por ejemplo: Aetna W123456789), o PAGO PROPIO.' },
+  coverage_help: { en: 'Your member ID is on the front of your insurance card. If you will pay yourself, reply SELF PAY.', es: 'Su número de miembro está al frente de su tarjeta del seguro. Si paga usted, responda PAGO PROPIO.' },
+  coverage_member_id: { en: 'Please add your member ID from your insurance card (like: Aetna W123456789), or reply SELF PAY.', es: 'Agregue su número de miembro de la tarjeta del seguro (por ejemplo: Aetna W123456789), o responda PAGO PROPIO.' },
+  not_understood: { en: "Sorry, I didn't catch that.", es: 'Perdón, no entendí eso.' },
+  help_footer: { en: 'Say MENU to start over, or AGENT to talk to a person.', es: 'Escriba MENÚ para empezar de nuevo, o AGENTE para hablar con una persona.' },
+  stopped: { en: 'OK, I stopped. Nothing was booked or sent. Say HI any time to start again.', es: 'Listo, me detuve. No se agendó ni se envió nada. Escriba HOLA cuando quiera empezar de nuevo.' },
+  too_many_tries: { en: "I'm having trouble understanding, so I've asked our team to reply to you here.", es: 'Me está costando entender, así que le pedí a nuestro equipo que le responda por aquí.' },
+  clinical: { en: "That's a question for our clinical team, and I can't answer it. I've asked them to reply to you here.", es: 'Esa es una pregunta para nuestro equipo clínico y yo no la puedo contestar. Les pedí que le respondan por aquí.' },
+  agent: { en: "I've asked our team to reply to you here.", es: 'Le pedí a nuestro equipo que le responda por aquí.' },
+  looking_up: { en: 'Thanks. Let me look for your order.', es: 'Gracias. Déjeme buscar su orden.' },
+  order_not_found: {
+    en: "I don't see that order yet. A few more questions so we can get it from your doctor.",
+    es: 'Todavía no veo esa orden. Unas preguntas más para pedírsela a su médico.',
+  },
+  screening_intro: { en: 'Before we pick a time, a few safety questions. Please answer each one.', es: 'Antes de elegir la hora, unas preguntas de seguridad. Conteste cada una, por favor.' },
+  screening_help: {
+    en: 'Answer YES, NO or NOT SURE. If you are not sure, say so: a technologist will check with you. Nothing you answer cancels your exam.',
+    es: 'Responda SÍ, NO o NO SÉ. Si no está seguro(a), dígalo: un técnico lo revisará con usted. Nada de lo que conteste cancela su examen.',
+  },
+  screening_review: {
+    en: 'Thank you. Because of your answers, one of our technologists needs to talk with you before we can book. They will call you within 1 business day. Nothing else to do for now.',
+    es: 'Gracias. Por sus respuestas, uno de nuestros técnicos necesita hablar con usted antes de agendar. Lo llamará dentro de 1 día hábil. Por ahora no tiene que hacer nada más.',
+  },
+  screening_pending: {
+    en: 'A staff member is still reviewing your safety answers and will call you. We can offer times once that is done.',
+    es: 'Nuestro personal todavía está revisando sus respuestas de seguridad y lo llamará. Podremos ofrecerle horarios cuando termine.',
+  },
+  slots: { en: 'Here are the earliest times:', es: 'Estos son los primeros horarios disponibles:' },
+  slots_help: { en: 'Reply 1, 2 or 3 to pick a time, or tell me a day that works better (like "Friday").', es: 'Responda 1, 2 o 3 para elegir, o dígame un día que le funcione mejor (como "viernes").' },
+  slot_taken: { en: 'That time was just taken by someone else.', es: 'Alguien acaba de tomar ese horario.' },
+  no_slots: {
+    en: "I don't see an open time that fits in the next 4 weeks. Our scheduling team will call you to find one.",
+    es: 'No veo un horario disponible en las próximas 4 semanas. Nuestro equipo de citas lo llamará para buscar uno.',
+  },
+  human_track: {
+    en: 'This exam is marked urgent by your doctor, so our scheduling team will call you today to book it.',
+    es: 'Su médico marcó este examen como urgente, así que nuestro equipo de citas lo llamará hoy para agendarlo.',
+  },
+  manage_choices: { en: 'Reply C to confirm, R to reschedule or X to cancel your appointment.', es: 'Responda C para confirmar, R para cambiar la cita o X para cancelarla.' },
+  verify_intro: { en: 'To protect your privacy, I need to check a couple of details first.', es: 'Para proteger su privacidad, primero necesito verificar unos datos.' },
+  verify_name: { en: 'What is your first or last name?', es: '¿Cuál es su nombre o apellido?' },
+  verify_failed: { en: "Those details don't match our records, so I can't share anything.", es: 'Esos datos no coinciden con nuestros registros, así que no puedo compartir nada.' },
+  no_appointment: {
+    en: "I don't see an upcoming appointment for you. Say HI to request an exam, or AGENT to talk to a person.",
+    es: 'No veo una cita próxima a su nombre. Escriba HOLA para pedir un examen, o AGENTE para hablar con una persona.',
+  },
+  cancel_reason: { en: "Sorry you can't make it. In a few words, what's the reason?", es: 'Lamentamos que no pueda venir. En pocas palabras, ¿cuál es el motivo?' },
+  cancel_reason_help: { en: 'Any reason is fine, like "feeling better" or "work". It helps us plan.', es: 'Cualquier motivo sirve, como "ya me siento mejor" o "trabajo". Nos ayuda a planear.' },
+  cancel_or_rebook: { en: 'Would you like a new time instead?', es: '¿Prefiere una nueva hora?' },
+  cancel_or_rebook_help: { en: 'Reply 1 to see new times, or 2 to cancel the appointment.', es: 'Responda 1 para ver nuevos horarios, o 2 para cancelar la cita.' },
+  cancelled: {
+    en: 'Your appointment is cancelled and the time is released. Whenever you are ready, say HI to request a new one.',
+    es: 'Su cita está cancelada y el horario quedó libre. Cuando quiera, escriba HOLA para pedir una nueva.',
+  },
+  confirmed: { en: 'Thanks, you are confirmed for {when}. See you then!', es: 'Gracias, su cita del {when} está confirmada. ¡Lo esperamos!' },
+  busy: { en: 'Someone is updating your appointment right now. Please try again in a minute.', es: 'Alguien está actualizando su cita en este momento. Intente de nuevo en un minuto.' },
+} satisfies Texts;
+
+export type TextId = keyof typeof T;
+
+export function t(id: TextId, lang: Language, vars: Record<string, string> = {}): string {
+  return T[id][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+}

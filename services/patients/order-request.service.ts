@@ -1,0 +1,85 @@
+import { foldAccents } from '../text';
+import { newId } from '../ids';
+import type { Case, Patient } from '../cases/case.schema';
+import type { ConversationRefRepository } from '../conversations/conversation-ref.schema';
+import type { ProactiveSender } from '../conversations/proactive.service';
+import type { ReferrerOrg } from '../referrers/referrer.schema';
+import type { Task, TaskRepository } from '../tasks/task.schema';
+import type { SiteConfig } from '../config/site.schema';
+import { phoneText } from '../messaging/templates';
+
+const TITLE_WORDS = new Set(['dr', 'dra', 'doctor', 'doctora', 'md', 'office', 'clinic', 'clinica', 'consultorio', 'the', 'de', 'del', 'la', 'el', 'and', 'y', 'medical', 'medicine', 'family', 'center', 'group', 'practice']);
+const words = (s: string) => foldAccents(s).split(/[^a-z]+/).filter((w) => w.length >= 3 && !TITLE_WORDS.has(w));
+
+/** The one organization whose name, or one of whose people's names, shares a distinctive word with what the patient said. */
+export function matchReferrer(orgs: ReferrerOrg[], said: string): ReferrerOrg | null {
+  const wanted = new Set(words(said));
+  if (wanted.size === 0) return null;
+  const hits = orgs.filter((o) => [o.name, ...o.users.map((u) => u.name)].some((n) => words(n).some((w) => wanted.has(w))));
+  return hits.length === 1 ? hits[0]! : null;
+}
+
+const modalityWords: Record<string, string> = { mri: 'MRI', ct: 'CT', ultrasound: 'ultrasound', mammography: 'mammogram', xray: 'X-ray', pet: 'PET' };
+
+export type OrderRequestVia = { via: 'teams'; orgName: string } | { via: 'task'; orgName: string | null };
+
+/**
+ * Asks the referring provider for an order (qualified → order_requested, domain.md §2): on Teams when the office is
+ * known to us and has a conversation with the bot, else a staff task to call or fax. Keyed by the case, so a retry
+ * asks once.
+ */
+export function createOrderRequests(deps: {
+  referrers: { list(limit: number): Promise<ReferrerOrg[]> };
+  refs: ConversationRefRepository;
+  proactive: Pick<ProactiveSender, 'send'>;
+  tasks: TaskRepository;
+  site: SiteConfig;
+  now: () => Date;
+}) {
+  return {
+    async send(c: Case, patient: Patient, providerSaid: string | null): Promise<OrderRequestVia> {
+      const org = providerSaid ? matchReferrer(await deps.referrers.list(1000), providerSaid) : null;
+      const study = [c.order.code.modality ? modalityWords[c.order.code.modality] : 'imaging exam (type not known yet)', c.order.bodySite.text].filter(Boolean).join(', ');
+      const ref = org?.tenantId ? (await deps.refs.list({ channel: 'msteams', tenantId: org.tenantId }, 1))[0] : undefined;
+      if (org && ref) {
+        const sent = await deps.proactive.send({
+          to: { conversationId: ref.id },
+          content: {
+            text: `Order request from ${deps.site.center.name}: a patient asked us for an exam and named ${providerSaid ?? 'your office'}. Please send the order (fax ${phoneText(deps.site.center.phone)} or reply here), or tell us if you won't order it.`,
+            summary: {
+              title: `Order request ${c.id}`,
+              facts: [
+                { label: 'Patient', value: [patient.givenName, patient.familyName].filter(Boolean).join(' ') || 'not given' },
+                { label: 'Date of birth', value: patient.birthDate ?? 'not given' },
+                { label: 'Exam', value: study },
+                { label: 'Reason (patient’s words)', value: c.order.reasonText ?? 'not given' },
+              ],
+            },
+          },
+          purpose: 'care',
+          template: 'order_request',
+          idempotencyKey: `order-request:${c.id}`,
+          caseId: c.id,
+          language: 'en',
+        });
+        if (sent.ok && sent.value.outcome !== 'failed' && sent.value.outcome !== 'refused') return { via: 'teams', orgName: org.name };
+      }
+      const now = deps.now();
+      const task: Task = {
+        id: newId('t'),
+        kind: 'order_follow_up',
+        status: 'open',
+        dedupeKey: `order_follow_up:${c.id}`,
+        summary: `Call or fax ${org?.name ?? providerSaid ?? 'the patient’s provider (not named; call the patient)'} for an order for case ${c.id}: ${study}.`,
+        caseId: c.id,
+        referrerOrgId: org?.id ?? null,
+        replyTo: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await deps.tasks.insert(task);
+      return { via: 'task', orgName: org?.name ?? null };
+    },
+  };
+}
+export type OrderRequests = ReturnType<typeof createOrderRequests>;

@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { newId } from '../ids';
+import type { SiteConfig } from '../config/site.schema';
+import { needsPriorAuthorization } from '../config/site.schema';
+import type { CaseRepository, PatientRepository } from '../cases/case.ports';
+import type { Case, CaseAppointment, CaseChannel, CaseHistoryEntry, Patient } from '../cases/case.schema';
+import { verifiedPatients } from '../cases/identity';
+import type { Insurance } from '../orders/order.schema';
+import { decide } from '../pipeline/pipeline.decide';
+import type { CaseState, PipelineEvent } from '../pipeline/pipeline.states';
+import { trackFor } from '../pipeline/pipeline.track';
+import { err, ok, type Result } from '../result';
+import type { Locks } from '../locks';
+import type { SchedulingService, Slot } from '../scheduling/scheduling.service';
+import type { Study } from '../scheduling/study';
+import { evaluateScreening, screeningQuestions, type Answer, type ScreeningOutcome } from '../screening/screening';
+import type { Task, TaskKind, TaskRepository } from '../tasks/task.schema';
+import type { OrderRequests, OrderRequestVia } from './order-request.service';
+
+/** What a patient told the bot in qualification (domain.md §2, lead → qualified). */
+export interface SelfRequest {
+  /** Stable for one request of one conversation: a repeated submit finds the case the first one made. */
+  requestKey: string;
+  channel: CaseChannel;
+  phone: string | null;
+  phoneHash: string | null;
+  language: 'en' | 'es';
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  study: { modality: Study['modality'] | null; bodyPart: string | null; laterality: 'left' | 'right' | 'bilateral' | null; contrast: Study['contrast'] };
+  reasonText: string;
+  provider: string | null;
+  hasOrder: boolean;
+  timing: string | null;
+  coverage: Insurance | null;
+}
+
+/** States in which a patient can pick a time themselves (pending authorization: held, not confirmed). */
+const SCHEDULABLE: ReadonlySet<CaseState> = new Set(['ready_to_schedule', 'reschedule_needed', 'pending_authorization']);
+const OPEN: ReadonlySet<CaseState> = new Set(['lead', 'qualified', 'order_requested', 'received', 'awaiting_documentation', 'pending_authorization', 'ready_to_schedule', 'scheduled', 'reschedule_needed', 'no_show', 'incomplete']);
+
+export type SelfServiceFailure = 'CASE_NOT_FOUND' | 'NOT_SCHEDULABLE' | 'HUMAN_TRACK_ONLY' | 'SCREENING_REVIEW' | 'SLOT_TAKEN' | 'SLOT_INVALID' | 'CASE_BUSY' | 'CASE_CHANGED' | 'NO_APPOINTMENT';
+
+export function studyOf(c: Case): Study | null {
+  return c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text, contrast: c.order.code.contrast } : null;
+}
+
+function ageOn(birthDate: string | null, now: Date, zone: string): number | null {
+  if (!birthDate) return null;
+  return Math.floor(DateTime.fromJSDate(now, { zone }).diff(DateTime.fromISO(birthDate, { zone }), 'years').years);
+}
+
+/**
+ * The patient's own use cases (issue: patient conversations): a self-request that becomes an order request, safety
+ * screening, booking with a held booking while authorization is pending, reschedule, cancel and confirm. Each writes
+ * the case through the transition table with one conditional update; side effects follow the write and are keyed.
+ */
+export function createSelfService(deps: {
+  cases: CaseRepository;
+  patients: PatientRepository;
+  scheduling: SchedulingService;
+  tasks: TaskRepository;
+  orderRequests: Pick<OrderRequests, 'send'>;
+  locks: Locks;
+  site: SiteConfig;
+  now: () => Date;
+}) {
+  const { cases, site } = deps;
+  const zone = site.center.timeZone;
+
+  const step = (c: Pick<Case, 'state' | 'track'>, event: PipelineEvent, channel: CaseChannel, reason?: string): { state: CaseState; entry: CaseHistoryEntry } => {
+    const d = decide(c, event, 'bot', deps.now(), { channel, ...(reason ? { reason } : {}) });
+    if (!d.ok) throw new Error(`transition table refuses ${event} from ${c.state}: ${d.error.code}`);
+    return d.value;
+  };
+
+  async function task(kind: TaskKind, c: Case, summary: string): Promise<void> {
+    const now = deps.now();
+    const t: Task = { id: newId('t'), kind, status: 'open', dedupeKey: `${kind}:${c.id}`, summary, caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, createdAt: now, updatedAt: now };
+    await deps.tasks.insert(t); // false: the same review is already open
+  }
+
+  /** One writer per case at a time (the staff API takes the same lock). */
+  async function withCase<T>(caseId: string, fn: (c: Case) => Promise<Result<T, SelfServiceFailure>>): Promise<Result<T, SelfServiceFailure>> {
+    const locked = await deps.locks.withLock(`case:${caseId}`, async () => {
+      const c = await cases.findById(caseId);
+      return c ? fn(c) : err('CASE_NOT_FOUND' as const, `no case '${caseId}'`);
+    });
+    return locked.ok ? locked.value : err('CASE_BUSY', locked.error.message);
+  }
+
+  return {
+    screeningQuestions,
+
+    /** The patients this phone, birth date and name verify, and their open cases (newest first). */
+    async verify(who: { phoneHash: string; birthDate: string; name: string }): Promise<{ patients: Patient[]; cases: Case[] }> {
+      const patients = await verifiedPatients(deps.patients, who);
+      if (patients.length === 0) return { patients, cases: [] };
+      const { items } = await cases.list({ patientIds: patients.map((p) => p.id) }, { limit: 20 });
+      return { patients, cases: items.filter((c) => OPEN.has(c.state)) };
+    },
+
+    async findCase(id: string): Promise<Case | null> {
+      return cases.findById(id);
+    },
+
+    /**
+     * lead → qualified → order_requested in one insert (no reader sees a half-made request), then the order request
+     * to the provider. Returns how the provider is being asked.
+     */
+    async submitRequest(r: SelfRequest): Promise<{ case: Case; via: OrderRequestVia }> {
+      const id = `c_${createHash('sha256').update(`self:${r.requestKey}`).digest('hex').slice(0, 24)}`;
+      const existing = await cases.findById(id);
+      const patient = await deps.patients.findOrCreate(
+        { givenName: r.givenName, familyName: r.familyName, birthDate: r.birthDate, phone: r.phone, phoneHash: r.phoneHash, language: r.language },
+        deps.now(),
+      );
+      let c = existing;
+      if (!c) {
+        const now = deps.now();
+        const track = trackFor('routine');
+        const history: CaseHistoryEntry[] = [{ from: null, to: 'lead', event: 'create', actor: 'bot', channel: r.channel, at: now }];
+        const q = step({ state: 'lead', track }, 'qualify', r.channel);
+        const o = step({ state: q.state, track }, 'request_order', r.channel, r.provider ? `patient named ${r.hasOrder ? 'the provider with their order' : 'their provider'}` : 'patient named no provider');
+        history.push(q.entry, o.entry);
+        c = {
+          id,
+          state: o.state,
+          track,
+          version: history.length - 1,
+          source: r.channel === 'webchat' ? 'webchat' : r.channel === 'msteams' ? 'msteams' : 'sms',
+          patientId: patient.id,
+          referrerOrgId: null,
+          order: {
+            intent: 'proposal',
+            priority: null,
+            code: { modality: r.study.modality, contrast: r.study.contrast },
+            bodySite: { text: r.study.bodyPart, laterality: r.study.laterality },
+            reasonCode: [],
+            reasonText: r.reasonText,
+            requester: r.provider ? { name: r.provider, npi: null, phone: null } : null,
+            insurance: r.coverage,
+            note: r.timing ? [{ text: `Preferred timing: ${r.timing}`, at: now, author: 'bot' }] : [],
+          },
+          missing: [],
+          appointment: null,
+          screening: null,
+          history,
+          createdAt: now,
+          updatedAt: now,
+        };
+        if (!(await cases.insert(c))) c = (await cases.findById(id)) ?? c;
+      }
+      return { case: c, via: await deps.orderRequests.send(c, patient, r.provider) };
+    },
+
+    /** Records the answers; any yes or unsure opens the review task(s) and no slot may be offered until staff clear it. */
+    async recordScreening(caseId: string, answers: Record<string, Answer>, birthDate: string | null): Promise<Result<ScreeningOutcome, SelfServiceFailure>> {
+      return withCase(caseId, async (c) => {
+        const study = studyOf(c);
+        if (!study) return err('NOT_SCHEDULABLE', 'the exam is not known yet');
+        const outcome = evaluateScreening(screeningQuestions(study), answers, ageOn(birthDate, deps.now(), zone));
+        const now = deps.now();
+        const saved = await cases.patch(c.id, c.version, { screening: { status: outcome.noFlags ? 'no_flags' : 'review', flags: outcome.flags.map((f) => ({ id: f.id, answer: f.answer })), at: now } }, now);
+        if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile; answer again');
+        for (const review of outcome.reviews) {
+          const items = outcome.flags.filter((f) => f.review === review).map((f) => `${f.id}: ${f.answer}`).join(', ');
+          await task(review, c, `${review === 'technologist_review' ? 'Technologist' : 'Nurse/radiologist'} review before scheduling case ${c.id} (${study.modality}): ${items}. Call the patient; the bot offers no times until this task is done.`);
+        }
+        return ok(outcome);
+      });
+    },
+
+    async offer(c: Case, preferredDates: string[] = []): Promise<Slot[]> {
+      const study = studyOf(c);
+      return study ? deps.scheduling.offer(study, { preferredDates }) : [];
+    },
+
+    /**
+     * Books the slot (never twice: the scanner's cells are claimed), then moves the case in one conditional update:
+     * ready_to_schedule/reschedule_needed → scheduled; scheduled → reschedule_needed → scheduled (a new time, the old one
+     * freed after); pending_authorization keeps its state and holds the time until approval.
+     */
+    async book(caseId: string, slot: Pick<Slot, 'scannerId' | 'start'>, channel: CaseChannel, reason?: string): Promise<Result<{ case: Case; appointment: CaseAppointment; held: boolean }, SelfServiceFailure>> {
+      return withCase(caseId, async (c) => {
+        if (c.track === 'human') return err('HUMAN_TRACK_ONLY', 'stat and asap orders are scheduled by staff');
+        const reschedule = c.state === 'scheduled';
+        if (!SCHEDULABLE.has(c.state) && !reschedule) return err('NOT_SCHEDULABLE', `a case in '${c.state}' cannot be booked`);
+        if (!c.screening || c.screening.status === 'review') return err('SCREENING_REVIEW', 'screening must be done and clear first');
+        const study = studyOf(c);
+        if (!study) return err('NOT_SCHEDULABLE', 'the exam is not known yet');
+        const booked = await deps.scheduling.book({ caseId: c.id, study, slot });
+        if (!booked.ok) return booked;
+        const a = booked.value;
+        const held = c.state === 'pending_authorization';
+        const appointment: CaseAppointment = { id: a.id, scannerId: a.scannerId, start: a.start, end: a.end, status: held ? 'pending' : 'booked', confirmedAt: null };
+        const now = deps.now();
+        let saved: Case | null;
+        if (held) saved = await cases.patch(c.id, c.version, { appointment }, now);
+        else if (reschedule) {
+          const r = step(c, 'request_reschedule', channel, reason ?? 'patient asked for a new time');
+          const b = step({ state: r.state, track: c.track }, 'book', channel);
+          saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: [r.entry, b.entry], now, set: { appointment } });
+        } else {
+          const b = step(c, 'book', channel);
+          saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: b.entry, now, set: { appointment } });
+        }
+        if (!saved) {
+          await deps.scheduling.cancel(a.id, 'case changed while booking');
+          return err('CASE_CHANGED', 'the case changed meanwhile');
+        }
+        // The earlier time is freed only once the new one is on the case.
+        if (c.appointment && c.appointment.id !== a.id) await deps.scheduling.cancel(c.appointment.id, reason ?? 'rescheduled');
+        return ok({ case: saved, appointment, held });
+      });
+    },
+
+    /** Cancels the case with the patient's reason, then frees the time so it can be offered again. */
+    async cancel(caseId: string, reason: string, channel: CaseChannel): Promise<Result<Case, SelfServiceFailure>> {
+      return withCase(caseId, async (c) => {
+        const d = decide(c, 'cancel', 'bot', deps.now(), { channel, reason });
+        if (!d.ok) return err('NOT_SCHEDULABLE', `a case in '${c.state}' cannot be cancelled here`);
+        const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: d.value.state, entry: d.value.entry, now: deps.now(), set: { appointment: null } });
+        if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile');
+        if (c.appointment) await deps.scheduling.cancel(c.appointment.id, reason);
+        return ok(saved);
+      });
+    },
+
+    async confirm(caseId: string): Promise<Result<Case, SelfServiceFailure>> {
+      return withCase(caseId, async (c) => {
+        if (!c.appointment) return err('NO_APPOINTMENT', 'there is no appointment to confirm');
+        const now = deps.now();
+        const saved = await cases.patch(c.id, c.version, { appointment: { ...c.appointment, confirmedAt: c.appointment.confirmedAt ?? now } }, now);
+        return saved ? ok(saved) : err('CASE_CHANGED', 'the case changed meanwhile');
+      });
+    },
+
+    /** Stat and asap orders, prep the patient cannot follow: work for a person, keyed by case. */
+    async staffTask(kind: 'schedule_by_phone' | 'prep_readiness', c: Case, summary: string): Promise<void> {
+      await task(kind, c, summary);
+    },
+
+    needsAuthorization(c: Case): boolean {
+      const payer = c.order.insurance && 'payer' in c.order.insurance ? c.order.insurance.payer : null;
+      return c.order.code.modality !== null && needsPriorAuthorization(site, c.order.code.modality, payer);
+    },
+  };
+}
+export type SelfService = ReturnType<typeof createSelfService>;

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import { inbound, newPhone, postTwilio } from './sms';
+import { api, type TestApp } from './test-app';
+
+/** One person talking to the bot on one channel: send a line, get back everything the bot said, as text. */
+export interface Talker {
+  channel: 'sms' | 'webchat';
+  /** The SMS number (also given on Web Chat when the bot asks for one). */
+  phone: string;
+  say(text: string): Promise<string>;
+}
+
+export function smsTalker(t: TestApp, phone = newPhone()): Talker {
+  return {
+    channel: 'sms',
+    phone,
+    async say(text) {
+      const before = t.smsOut.length;
+      const res = await postTwilio(t.base, '/api/sms/inbound', inbound(phone, text));
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+      // The log transport prints "[sms to ****1234] body" with continuation lines indented; keep only the bodies.
+      return t.smsOut.slice(before).map((l) => l.replace(/^\[sms to [^\]]*\] /, '').replace(/\n {4}/g, '\n')).join('\n');
+    },
+  };
+}
+
+/** Web Chat through the Bot Framework endpoint with expectReplies: suggested actions read as numbered lines. */
+export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
+  const conversationId = `wc-${randomBytes(6).toString('hex')}`;
+  return {
+    channel: 'webchat',
+    phone,
+    async say(text) {
+      const res = await api(t.base, 'POST', '/api/messages', {
+        body: {
+          type: 'message',
+          id: randomBytes(8).toString('hex'),
+          channelId: 'webchat',
+          serviceUrl: 'https://webchat.botframework.com/',
+          deliveryMode: 'expectReplies',
+          conversation: { id: conversationId },
+          from: { id: `user-${conversationId}`, name: 'Pat', role: 'user' },
+          recipient: { id: 'intake-bot', name: 'Intake' },
+          locale: 'en-US',
+          text,
+        },
+      });
+      if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
+      return (res.body.activities as Array<{ text?: string; suggestedActions?: { actions: Array<{ title: string }> } }>)
+        .map((a) => [a.text ?? '', ...(a.suggestedActions?.actions ?? []).map((x, i) => `${i + 1}. ${x.title}`)].join('\n'))
+        .join('\n');
+    },
+  };
+}
