@@ -163,7 +163,8 @@ export async function createApp(opts: AppOptions) {
   const understanding = createUnderstanding({
     llm: opts.understandingEngine ?? null,
     ...(opts.understandingTimeoutMs ? { timeoutMs: opts.understandingTimeoutMs } : {}),
-    onFallback: (reason, e) => opts.logger.warn({ reason, err: e instanceof Error ? { name: e.name, message: e.message } : undefined }, 'LLM understanding fell back to the rules'),
+    // Only the kind of failure: an error's message could quote the patient's words back.
+    onFallback: (why, e) => opts.logger.warn({ fallback: why, errorName: e instanceof Error ? e.name : null, status: (e as { status?: unknown } | null)?.status ?? null }, 'LLM understanding fell back to the rules'),
   });
   const scheduling = createScheduling({ site: opts.site, appointments: repos.appointments, now });
   const selfService = createSelfService({

@@ -24,6 +24,8 @@ interface ConversationData extends PatientConversation {
 }
 
 const MAX_STATUS_TRIES = 3;
+/** Steps whose answers are free sentences, where the LLM (when configured) may help. */
+const FREE_TEXT_STEPS: ReadonlySet<string> = new Set(['exam', 'has_order', 'timing', 'pick_slot', 'cancel_or_rebook']);
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const DAY_NAMES: Record<Language, string[]> = {
@@ -146,7 +148,9 @@ export class IntakeBot extends TeamsActivityHandler {
         const lead = retry ? (es ? 'No entendí eso. ' : "I didn't catch that. ") : '';
         await say({ text: `${lead}${q}` });
       };
-      const understanding = await deps.understanding.understand(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang });
+      // Identity checks and structured answers are read by the rules alone: no names or birth dates go to the LLM.
+      const freeText = !state.status && (!state.patient || FREE_TEXT_STEPS.has(state.patient.step));
+      const understanding = await deps.understanding.understand(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang }, { llm: freeText });
       const patientTurn = () => {
         const phoneNumber = smsPhoneOf(context);
         return {

@@ -31,6 +31,7 @@ type Step =
   | 'coverage'
   | 'screening'
   | 'pick_slot'
+  | 'verify_phone'
   | 'verify_dob'
   | 'verify_name'
   | 'cancel_reason'
@@ -74,6 +75,7 @@ export interface PatientDialogState {
 /** Who this conversation proved to be (phone, date of birth and name): kept after a flow ends, for C/R/X later. */
 export interface Verified {
   patientIds: string[];
+  phoneHash: string;
   birthDate: string;
   name: string;
 }
@@ -103,7 +105,9 @@ export interface PatientDialogDeps {
 }
 
 const MAX_FAILS = 3;
-const HELP = /^(help|ayuda|\?+|what do i (say|answer|do)|que (digo|contesto|hago)|no entiendo|i don'?t understand|help me|ayudeme|ayudame)$/;
+/** Why a patient flow went to a person, as the handoff task says it. */
+const WHY = { agent: 'asked for a person', clinical: 'asked a clinical question', too_many_tries: 'could not be understood three times in a row' };
+const HELP = /^(help|info|ayuda|\?+|what do i (say|answer|do)|que (digo|contesto|hago)|no entiendo|i don'?t understand|help me|ayudeme|ayudame)$/;
 const STOP_FLOW = /^(cancel|cancelar|menu|start over|restart|empezar de nuevo|volver a empezar|salir|exit|never ?mind|olvidalo|olvidelo|back|atras)$/;
 const AGENT = /\b(agent|agente|representative|representante|operator|operador|human|humano|real person|a person|una persona|someone|alguien|talk to (someone|a person|staff)|hablar con (alguien|una persona|personal))\b/;
 const LANGUAGE_ONLY = /^((in )?(english|spanish)|(en )?(espanol|ingles))( please| por favor)?$/;
@@ -165,8 +169,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       conv.patient = state;
       const out: OutboundContentInput[] = [];
       if (state.flow === 'manage') {
-        if (conv.verified) return [...(await afterVerified(conv, state, turn, conv.verified))];
-        return [{ text: `${t('verify_intro', turn.lang)} ${t('dob', turn.lang)}` }];
+        if (conv.verified) return afterVerified(conv, state, turn, conv.verified);
+        if (!turn.phoneHash) state.step = 'verify_phone';
+        return [{ text: `${t('verify_intro', turn.lang)} ${t(turn.phoneHash ? 'dob' : 'phone', turn.lang)}` }];
       }
       out.push({ text: t('start', turn.lang) });
       return [...out, ...(await advance(conv, state, turn))];
@@ -195,8 +200,6 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     },
   };
 
-  const WHY = { agent: 'asked for a person', clinical: 'asked a clinical question', too_many_tries: 'could not be understood three times in a row' };
-
   async function handOff(conv: PatientConversation, turn: PatientTurn, why: keyof typeof WHY): Promise<OutboundContentInput[]> {
     const { lang } = turn;
     delete conv.patient;
@@ -221,6 +224,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return 'screening_help';
       case 'pick_slot':
         return 'slots_help';
+      case 'verify_phone':
+        return 'phone_help';
       case 'verify_dob':
         return 'dob_help';
       case 'verify_name':
@@ -248,6 +253,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       case 'pick_slot':
         return [offerContent(s, lang)];
+      case 'verify_phone':
+        return [{ text: t('phone', lang) }];
       case 'verify_dob':
         return [{ text: t('dob', lang) }];
       case 'verify_name':
@@ -308,7 +315,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     const name = `${a.givenName} ${a.familyName}`;
     const found = await self.verify({ phoneHash, birthDate: a.birthDate!, name });
     if (found.patients.length === 0) return [{ text: t('order_not_found', turn.lang) }, ...(await setStep(s, 'reason', turn))];
-    conv.verified = { patientIds: found.patients.map((p) => p.id), birthDate: a.birthDate!, name };
+    conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash, birthDate: a.birthDate!, name };
     const c = found.cases.find((x) => ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(x.state)) ?? found.cases[0];
     if (!c) return [{ text: t('order_not_found', turn.lang) }, ...(await setStep(s, 'reason', turn))];
     if (!['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(c.state)) {
@@ -447,8 +454,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
   /** The manage flow once we know who this is: their upcoming appointment, then C, R or X. */
   async function afterVerified(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, v: Verified): Promise<OutboundContentInput[]> {
     const { lang } = turn;
-    const phoneHash = turn.phoneHash ?? (s.answers.phone ? deps.hashPhone(s.answers.phone) : null);
-    const found = phoneHash ? await self.verify({ phoneHash, birthDate: v.birthDate, name: v.name }) : { patients: [], cases: [] };
+    const found = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
     const c = found.cases.find((x) => x.appointment !== null && ['scheduled', 'pending_authorization'].includes(x.state));
     if (!c) {
       delete conv.patient;
@@ -566,6 +572,12 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         }
         return null;
       }
+      case 'verify_phone': {
+        const p = normalizePhone(turn.text);
+        if (!p) return null;
+        a.phone = p;
+        return setStep(s, 'verify_dob', turn);
+      }
       case 'verify_dob': {
         const d = parseBirthDate(turn.text, deps.now());
         if (!d) return null;
@@ -574,14 +586,14 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       case 'verify_name': {
         if (!/[a-z]{2,}/.test(f)) return null;
-        const phoneHash = turn.phoneHash;
+        const phoneHash = turn.phoneHash ?? (a.phone ? deps.hashPhone(a.phone) : null);
         const found = phoneHash ? await self.verify({ phoneHash, birthDate: a.birthDate!, name: turn.text }) : { patients: [] };
         if (found.patients.length === 0) {
           delete conv.patient;
           await turn.handoff('did not pass the identity check (date of birth and name) for an appointment change');
           return [{ text: `${t('verify_failed', turn.lang)} ${t('agent', turn.lang)}` }];
         }
-        conv.verified = { patientIds: found.patients.map((p) => p.id), birthDate: a.birthDate!, name: turn.text.trim() };
+        conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash: phoneHash!, birthDate: a.birthDate!, name: turn.text.trim() };
         return afterVerified(conv, s, turn, conv.verified);
       }
       case 'cancel_reason': {

@@ -40,7 +40,6 @@ export const T = {
   too_many_tries: { en: "I'm having trouble understanding, so I've asked our team to reply to you here.", es: 'Me está costando entender, así que le pedí a nuestro equipo que le responda por aquí.' },
   clinical: { en: "That's a question for our clinical team, and I can't answer it. I've asked them to reply to you here.", es: 'Esa es una pregunta para nuestro equipo clínico y yo no la puedo contestar. Les pedí que le respondan por aquí.' },
   agent: { en: "I've asked our team to reply to you here.", es: 'Le pedí a nuestro equipo que le responda por aquí.' },
-  looking_up: { en: 'Thanks. Let me look for your order.', es: 'Gracias. Déjeme buscar su orden.' },
   order_not_found: {
     en: "I don't see that order yet. A few more questions so we can get it from your doctor.",
     es: 'Todavía no veo esa orden. Unas preguntas más para pedírsela a su médico.',

@@ -16,7 +16,7 @@ export interface InboundSms {
 /**
  * Runs before any dialog (domain.md §6): STOP and free-text revocations, START, HELP. Answers through the
  * gateway, keyed by the inbound MessageSid so a retried webhook never sends a second confirmation.
- * Returns 'continue' when the message is for the conversation.
+ * Returns 'continue' when the message is for the conversation too (HELP is answered here and there).
  */
 export function createKeywordLayer(deps: { consent: ConsentService; gateway: Gateway; site: SiteConfig; hashPhone: (e164: string) => string }) {
   const { consent, gateway, site } = deps;
@@ -49,7 +49,8 @@ export function createKeywordLayer(deps: { consent: ConsentService; gateway: Gat
         return 'handled';
       case 'help':
         await reply(sms, 'help');
-        return 'handled';
+        // The conversation then helps with whatever it was asking (never while care texts are revoked).
+        return before.care === 'revoked' ? 'handled' : 'continue';
       case 'message':
         // Opted out of care: we may not answer until they text START; the message is stored all the same.
         if (before.care === 'revoked') return 'handled';

@@ -14,9 +14,10 @@ export interface UnderstandingResult extends Understanding {
 export function createUnderstanding(opts: { llm: UnderstandingEngine | null; timeoutMs?: number; onFallback?: (reason: 'timeout' | 'error', e: unknown) => void }) {
   const timeoutMs = opts.timeoutMs ?? 4_000;
   return {
-    async understand(text: string, ctx: UnderstandContext): Promise<UnderstandingResult> {
+    /** `llm: false` for answers the rules read fully (a birth date, a name, a number): they need not leave the building. */
+    async understand(text: string, ctx: UnderstandContext, use: { llm?: boolean } = {}): Promise<UnderstandingResult> {
       const rules = async (fallbackReason: UnderstandingResult['fallbackReason']) => ({ ...(await rulesEngine.understand(text, ctx)), engine: 'rules' as const, fallbackReason });
-      if (!opts.llm) return rules(null);
+      if (!opts.llm || use.llm === false) return rules(null);
       const controller = new AbortController();
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<'timeout'>((resolve) => {

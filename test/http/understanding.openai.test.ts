@@ -1,6 +1,9 @@
 import nock from 'nock';
 import { createOpenAiEngine } from '../../bot/integrations/openai.engine';
 import { createUnderstanding } from '../../services/understanding/understanding.service';
+import { createPhoneHasher } from '../../services/contact/phone';
+import { smsTalker } from '../support/channels';
+import { startTestApp, type TestApp } from '../support/test-app';
 
 // The real openai SDK, its HTTP answered by nock.
 const BASE = 'https://openai.test/v1';
@@ -9,6 +12,7 @@ const UTTERANCE = 'need an mri of my lower back, dr patel sent an order';
 
 beforeAll(() => {
   nock.disableNetConnect();
+  nock.enableNetConnect(/127\.0\.0\.1/); // our own app, in the turn tests below
 });
 afterAll(() => {
   nock.cleanAll();
@@ -72,3 +76,51 @@ test('OpenAI not answering within the 4 s budget → the rules answer, within 5 
   expect(took).toBeLessThan(5_000);
   expect(r).toMatchObject({ engine: 'rules', fallbackReason: 'timeout', intent: 'request_exam' });
 }, 15_000);
+
+describe('in an SMS turn, with OPENAI_API_KEY set (the app built with the OpenAI engine)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ name: 'llm', now: () => ctx.now, understandingEngine: engine() });
+  });
+  afterAll(() => t.close());
+
+  const answersOf = async (phone: string) => {
+    const key = `sms/conversations/sms_${createPhoneHasher('test-hash-key')(phone)}/`;
+    return ((await t.app.repos.botState.read([key]))[key])?.intake?.patient?.answers;
+  };
+
+  test('the structured answer fills the flow: modality, body part, order and doctor are not asked again', async () => {
+    // Words the rules do not know ("magnet scan"): only the model's answer can fill the exam.
+    nock(BASE)
+      .post('/chat/completions')
+      .reply(200, completion({ intent: 'request_exam', fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', preferredTimes: [], language: 'en' } }));
+    const p = smsTalker(t);
+    expect(await p.say('i need one of those magnet scans for my lower back, my doc patel wrote it up')).toBe('I can help you request an exam.\nWhat is your full name (first and last)?');
+    expect(await answersOf(p.phone)).toMatchObject({ modality: 'mri', bodyPart: 'lumbar spine', hasOrder: true, provider: 'Dr. Patel' });
+    // A name and a birth date never go to the model: no request is made (nock would refuse it and the log would say so).
+    const fallbacks = () => t.logs.filter((l) => l.includes('fell back to the rules')).length;
+    const before = fallbacks();
+    expect(await p.say('Ana Lopez')).toBe('What is your date of birth? (MM/DD/YYYY)');
+    expect(await p.say('04/02/1980')).toMatch(/^I don't see that order yet/);
+    expect(fallbacks()).toBe(before);
+  });
+
+  test('OpenAI answering 500: the turn completes through the rules, at once', async () => {
+    nock(BASE).post('/chat/completions').reply(500, { error: { message: 'boom' } });
+    const p = smsTalker(t);
+    const started = Date.now();
+    expect(await p.say(UTTERANCE)).toBe('I can help you request an exam.\nWhat is your full name (first and last)?');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(await answersOf(p.phone)).toMatchObject({ modality: 'mri', bodyPart: 'lumbar spine', hasOrder: true, provider: 'Dr. Patel' });
+    expect(t.logs.some((l) => l.includes('LLM understanding fell back to the rules') && l.includes('"fallback":"error"') && l.includes('"status":500'))).toBe(true);
+  });
+
+  test('OpenAI not answering: the turn completes through the rules within 5 s', async () => {
+    nock(BASE).post('/chat/completions').delay(8_000).reply(200, completion({}));
+    const p = smsTalker(t);
+    const started = Date.now();
+    expect(await p.say(UTTERANCE)).toBe('I can help you request an exam.\nWhat is your full name (first and last)?');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(t.logs.some((l) => l.includes('"fallback":"timeout"'))).toBe(true);
+  }, 15_000);
+});

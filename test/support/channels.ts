@@ -19,7 +19,13 @@ export function smsTalker(t: TestApp, phone = newPhone()): Talker {
       const res = await postTwilio(t.base, '/api/sms/inbound', inbound(phone, text));
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
       // The log transport prints "[sms to ****1234] body" with continuation lines indented; keep only the bodies.
-      return t.smsOut.slice(before).map((l) => l.replace(/^\[sms to [^\]]*\] /, '').replace(/\n {4}/g, '\n')).join('\n');
+      // Only this number's (other talkers may be texting at the same time): the log shows its last four digits.
+      const mine = `${phone.slice(-4)}] `;
+      return t.smsOut
+        .slice(before)
+        .filter((l) => l.startsWith('[sms to ') && l.includes(mine))
+        .map((l) => l.replace(/^\[sms to [^\]]*\] /, '').replace(/\n {4}/g, '\n'))
+        .join('\n');
     },
   };
 }

@@ -8,6 +8,7 @@ import type { SiteConfig } from '../../services/config/site.schema';
 import type { Role } from '../../services/staff/staff.roles';
 import type { SmsTransport } from '../../services/messaging/gateway';
 import { createLogTransport } from '../../bot/integrations/log.transport';
+import type { UnderstandingEngine } from '../../services/understanding/understanding.schema';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -54,6 +55,7 @@ export async function startTestApp(
     /** Serve /chat and the built-in Direct Line (default true: as outside production). */
     localChat?: boolean;
     sleep?: (ms: number) => Promise<void>;
+    understandingEngine?: UnderstandingEngine;
   } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
@@ -74,6 +76,7 @@ export async function startTestApp(
     logger: createLogger('debug', sink),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    ...(opts.understandingEngine ? { understandingEngine: opts.understandingEngine } : {}),
     runWorkers: opts.runWorkers ?? false,
     botFramework: { appId: opts.microsoftAppId ?? null, appPassword: opts.microsoftAppId ? 'test-app-password' : null, appType: null, tenantId: null },
     localChat: opts.localChat ?? true,
