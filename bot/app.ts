@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Case } from '../services/cases/case.schema';
 import { connectMongo, pingMongo } from '../models/db';
 import { createRepositories } from '../models';
 import { createRedisLocks } from '../models/redis-lock';
@@ -45,6 +46,8 @@ import { createScheduling } from '../services/scheduling/scheduling.service';
 import { createOrderRequests } from '../services/patients/order-request.service';
 import { createSelfService } from '../services/patients/self-service.service';
 import { createPatientDialog } from '../dialogs/patient/patient.dialog';
+import { createAppointmentMessages } from '../services/appointments/appointment-messages';
+import { createReminderQueue } from '../models/reminders.queue';
 import { SmsAdapter } from './sms/sms.adapter';
 import { registerSmsRoutes } from './sms/sms.route';
 import { createSmsTurns } from './sms/sms.turns';
@@ -167,6 +170,15 @@ export async function createApp(opts: AppOptions) {
     onFallback: (why, e) => opts.logger.warn({ fallback: why, errorName: e instanceof Error ? e.name : null, status: (e as { status?: unknown } | null)?.status ?? null }, 'LLM understanding fell back to the rules'),
   });
   const scheduling = createScheduling({ site: opts.site, appointments: repos.appointments, now });
+  const reminderQueue = createReminderQueue(opts.redisUrl, prefix, now);
+  const appointmentMessages = createAppointmentMessages({ cases: repos.cases, patients: repos.patients, gateway, scheduler: reminderQueue, tasks: repos.tasks, site: opts.site, now });
+  if (opts.runWorkers) {
+    reminderQueue.startWorker((job) => appointmentMessages.run(job), (e) => opts.logger.error({ err: e }, 'appointment reminder job failed'));
+  }
+  // After the case is written: a failure to message must not read as a failed write, so it is logged (jobs retry).
+  const afterWrite = (what: string, fn: (c: Case) => Promise<void>) => async (c: Case) => {
+    await fn(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, `${what} failed after the booking was saved`));
+  };
   const selfService = createSelfService({
     cases: repos.cases,
     patients: repos.patients,
@@ -176,8 +188,11 @@ export async function createApp(opts: AppOptions) {
     locks,
     site: opts.site,
     now,
+    onBooked: afterWrite('queueing reminders', (c) => appointmentMessages.scheduleFor(c)),
+    onScreeningCleared: afterWrite('telling the patient the review is cleared', (c) => appointmentMessages.screeningCleared(c)),
   });
   const bot = new IntakeBot({
+    appointmentMessages,
     understanding,
     patientDialog: createPatientDialog({ self: selfService, site: opts.site, hashPhone, now }),
     conversationState,
@@ -223,6 +238,7 @@ export async function createApp(opts: AppOptions) {
     locks,
     hashPhone,
     now,
+    onHeldBooked: afterWrite('confirming a held booking', (c) => appointmentMessages.confirmHeld(c)),
   });
 
   const server = createHttpServer(opts.logger, metrics);
@@ -236,7 +252,7 @@ export async function createApp(opts: AppOptions) {
     ],
   });
   const authenticate = createAuthenticator(staffTokens);
-  registerCaseRoutes(server, { route, cases, authenticate, metrics });
+  registerCaseRoutes(server, { route, cases, selfService, authenticate, metrics });
   registerMessagingRoutes(server, {
     route,
     authenticate,
@@ -274,6 +290,8 @@ export async function createApp(opts: AppOptions) {
     repos,
     services: { cases, staffTokens, gateway, consent, proactive, scheduling, selfService },
     deferred,
+    reminderQueue,
+    appointmentMessages,
     redis,
     metrics,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
@@ -298,6 +316,7 @@ export async function createApp(opts: AppOptions) {
         });
       }
       await deferred.close();
+      await reminderQueue.close();
       await conn.close();
       redis.disconnect();
     },

@@ -8,6 +8,8 @@ import { normalizePhone } from '../services/contact/phone';
 import type { UnderstandingService } from '../services/understanding/understanding.service';
 import { newManageState, newRequestState, type PatientConversation, type PatientDialog } from '../dialogs/patient/patient.dialog';
 import type { CaseChannel } from '../services/cases/case.schema';
+import type { AppointmentMessages } from '../services/appointments/appointment-messages';
+import { yesNoUnsure } from '../services/understanding/rules.engine';
 import { conversationRefId } from './channels/turn-runner';
 import { phoneHashOfSmsConversation, smsPhoneOf } from './sms/sms.adapter';
 import { phoneText } from '../services/messaging/templates';
@@ -77,6 +79,7 @@ export interface IntakeBotDeps {
   orderStatus: OrderStatusService;
   understanding: UnderstandingService;
   patientDialog: PatientDialog;
+  appointmentMessages: Pick<AppointmentMessages, 'answerReadiness'>;
   hashPhone: (e164: string) => string;
   now: () => Date;
 }
@@ -224,6 +227,25 @@ export class IntakeBot extends TeamsActivityHandler {
         }
       }
 
+      // YES / NO / NOT SURE to the day-before readiness check (no or unsure goes to staff).
+      const yn = channel === 'sms' ? yesNoUnsure(text) : null;
+      const smsHash = channel === 'sms' ? phoneHashOfSmsConversation(context.activity.conversation.id) : null;
+      const readiness = yn && smsHash ? await deps.appointmentMessages.answerReadiness(smsHash, yn) : null;
+      if (readiness) {
+        const esR = readiness.language === 'es';
+        await say({
+          text:
+            readiness.answer === 'yes'
+              ? esR
+                ? '¡Gracias! Lo esperamos en su cita.'
+                : 'Thank you! See you at your appointment.'
+              : esR
+                ? `Gracias por avisarnos. Alguien de nuestro equipo lo llamará antes de su cita para ayudarle con la preparación. Si es urgente, llame al ${phone}.`
+                : `Thanks for letting us know. Someone from our team will call you before your appointment to help with your prep. If it's urgent, call ${phone}.`,
+        });
+        return next();
+      }
+
       // C, R and X answer an appointment reminder; the same in words ("I can't make it Tuesday") too.
       const manage = /^c$/i.test(text) || understanding.intent === 'confirm_appointment'
         ? 'confirm'
@@ -236,8 +258,10 @@ export class IntakeBot extends TeamsActivityHandler {
         await sayAll(await deps.patientDialog.begin(state, newManageState(manage), patientTurn()));
         return next();
       }
-      if (understanding.intent === 'request_exam') {
-        await sayAll(await deps.patientDialog.begin(state, newRequestState(understanding.fields), patientTurn()));
+      // "BOOK" (as our texts ask once an order is ready or a review is cleared): the patient has an order with us.
+      const book = /^(book|schedule|agendar|reservar)$/i.test(foldAccents(text));
+      if (understanding.intent === 'request_exam' || book) {
+        await sayAll(await deps.patientDialog.begin(state, newRequestState({ ...understanding.fields, ...(book ? { hasOrder: true } : {}) }), patientTurn()));
         return next();
       }
 

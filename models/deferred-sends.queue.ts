@@ -15,6 +15,8 @@ export function createDeferredSends(redisUrl: string, prefix: string, now: () =>
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(QUEUE, { connection, prefix: `${prefix}bull` });
   let worker: Worker | null = null;
+  // Workers block on their own connection; closed here, since BullMQ leaves a connection it was given open.
+  let workerConnection: Redis | null = null;
 
   const port: DeferredSends = {
     async schedule(messageId, at) {
@@ -43,7 +45,7 @@ export function createDeferredSends(redisUrl: string, prefix: string, now: () =>
         async (job) => {
           await dispatch(Job.parse(job.data).messageId);
         },
-        { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix: `${prefix}bull`, concurrency: 4 },
+        { connection: (workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null })), prefix: `${prefix}bull`, concurrency: 4 },
       );
       worker.on('failed', (_job, e) => onError(e));
       return worker;
@@ -52,6 +54,7 @@ export function createDeferredSends(redisUrl: string, prefix: string, now: () =>
       await worker?.close();
       await queue.close();
       connection.disconnect();
+      workerConnection?.disconnect();
     },
   };
 }

@@ -37,6 +37,10 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
       const row = await model.findOne({ dedupeKey }).lean<Row>();
       return row ? fromRow(row) : null;
     },
+    async close(dedupeKey, now) {
+      const r = await model.updateOne({ dedupeKey, status: 'open' }, { $set: { status: 'done', updatedAt: now } });
+      return r.modifiedCount === 1;
+    },
     async list(f, limit) {
       const q: Record<string, unknown> = {};
       if (f.status) q['status'] = f.status;

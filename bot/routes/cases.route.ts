@@ -5,6 +5,10 @@ import type { Authenticate } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { parse, pathParam, requireJson, unwrap, type RouteFactory } from '../http/route';
 import type { Metrics } from '../metrics';
+import type { SelfService } from '../../services/patients/self-service.service';
+import { text } from '../../services/orders/order.schema';
+
+const ClearScreeningInput = z.object({ note: text(500).optional() }).strict();
 
 const CaseId = z.string().regex(/^c_[a-f0-9]{24}$/);
 const IdempotencyKey = z.string().min(8).max(200);
@@ -18,7 +22,7 @@ function caseIdOf(req: Request): string {
 
 export function registerCaseRoutes(
   server: Server,
-  deps: { route: RouteFactory; cases: CaseService; authenticate: Authenticate; metrics: Metrics },
+  deps: { route: RouteFactory; cases: CaseService; selfService: Pick<SelfService, 'clearScreening'>; authenticate: Authenticate; metrics: Metrics },
 ): void {
   const { route, cases, authenticate, metrics } = deps;
 
@@ -62,6 +66,19 @@ export function registerCaseRoutes(
       const updated = unwrap(await cases.applyEvent(id, input, principal, 'api'));
       metrics.pipelineTransitions.inc({ event: input.event, to: updated.state });
       return { status: 200, body: updated };
+    }),
+  );
+
+  // A technologist cleared the safety review after talking with the patient: times may be offered now.
+  server.post(
+    '/api/v1/cases/:id/screening/clear',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      requireJson(req);
+      const id = caseIdOf(req);
+      const input = parse(ClearScreeningInput, req.body ?? {}, 'body');
+      const updated = unwrap(await deps.selfService.clearScreening(id, principal, input.note));
+      return { status: 200, body: unwrap(await cases.get(updated.id, principal)) };
     }),
   );
 }

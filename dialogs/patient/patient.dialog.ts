@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import type { SiteConfig } from '../../services/config/site.schema';
 import type { Case, CaseChannel } from '../../services/cases/case.schema';
 import { stateInWords } from '../../services/cases/order-status.service';
@@ -11,6 +10,7 @@ import { phoneText } from '../../services/messaging/templates';
 import type { SelfService } from '../../services/patients/self-service.service';
 import { studyOf } from '../../services/patients/self-service.service';
 import { prepMessage } from '../../services/scheduling/prep';
+import { placeText, slotText } from '../../services/scheduling/slot-text';
 import type { Slot } from '../../services/scheduling/scheduling.service';
 import type { Answer } from '../../services/screening/screening';
 import { foldAccents } from '../../services/text';
@@ -67,6 +67,8 @@ export interface PatientDialogState {
   manage?: 'confirm' | 'reschedule' | 'cancel';
   answers: Answers;
   caseId?: string;
+  /** "I have an order": looked for it already (found or not). */
+  lookedUp?: boolean;
   screening?: { index: number; answers: Record<string, Answer> };
   offered?: Array<{ scannerId: string; start: string }>;
   cancelReason?: string;
@@ -123,12 +125,6 @@ function yesNo(text: string, lang: Language): Answer | null {
   const picked = pickChoice(text, YES_NO_UNSURE(lang));
   if (picked !== null) return (['yes', 'no', 'unsure'] as const)[picked]!;
   return yesNoUnsure(text);
-}
-
-/** A time the way a patient reads it: "Tue, Dec 1 at 8:00 AM" / "mar 1 de dic. a las 8:00". */
-export function slotText(start: Date, site: SiteConfig, lang: Language): string {
-  const d = DateTime.fromJSDate(start, { zone: site.center.timeZone }).setLocale(lang === 'es' ? 'es' : 'en-US');
-  return lang === 'es' ? d.toFormat("ccc d 'de' LLL 'a las' H:mm") : d.toFormat("ccc, LLL d 'at' h:mm a");
 }
 
 export function newRequestState(fields: Understanding['fields']): PatientDialogState {
@@ -285,17 +281,21 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     const a = s.answers;
     s.fails = 0;
     let next: Step | null = null;
-    if (a.modality === null && !a.examAsked) next = 'exam';
+    // With an order at the center the exam is on the order: asked only if we cannot find it.
+    if (a.modality === null && !a.examAsked && a.hasOrder !== true) next = 'exam';
     else if (a.hasOrder === null) next = 'has_order';
     else if (!a.givenName) next = 'name';
     else if (!a.birthDate) next = 'dob';
     else if (!turn.phone && !a.phone) next = 'phone';
-    if (next === null && a.hasOrder && !s.caseId && !a.reason) {
+    if (next === null && a.hasOrder && !s.lookedUp) {
+      s.lookedUp = true;
       const found = await lookUpOrder(conv, s, turn);
       if (found) return found;
+      return [{ text: t('order_not_found', turn.lang) }, ...(await advance(conv, s, turn))];
     }
     if (next === null) {
-      if (!a.reason) next = 'reason';
+      if (a.modality === null && !a.examAsked) next = 'exam';
+      else if (!a.reason) next = 'reason';
       else if (a.provider === undefined) next = 'provider';
       else if (a.timing === undefined) next = 'timing';
       else if (!a.coverage) next = 'coverage';
@@ -307,17 +307,17 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     return submit(conv, s, turn);
   }
 
-  /** "I have an order": find it by phone, date of birth and name; a schedulable one goes straight to screening. */
+  /** "I have an order": find it by phone, date of birth and name; a schedulable one goes straight to screening. null: not found. */
   async function lookUpOrder(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[] | null> {
     const a = s.answers;
     const phoneHash = turn.phoneHash ?? (a.phone ? deps.hashPhone(a.phone) : null);
     if (!phoneHash) return null;
     const name = `${a.givenName} ${a.familyName}`;
     const found = await self.verify({ phoneHash, birthDate: a.birthDate!, name });
-    if (found.patients.length === 0) return [{ text: t('order_not_found', turn.lang) }, ...(await setStep(s, 'reason', turn))];
+    if (found.patients.length === 0) return null;
     conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash, birthDate: a.birthDate!, name };
     const c = found.cases.find((x) => ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(x.state)) ?? found.cases[0];
-    if (!c) return [{ text: t('order_not_found', turn.lang) }, ...(await setStep(s, 'reason', turn))];
+    if (!c) return null;
     if (!['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(c.state)) {
       delete conv.patient;
       const words = stateInWords(c.state, turn.lang);
@@ -428,7 +428,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     }
     delete conv.patient;
     const when = slotText(r.value.appointment.start, site, lang);
-    const where = `${site.center.name}, ${site.center.address.line1}, ${site.center.address.city}`;
+    const where = placeText(site);
     if (r.value.held) {
       return [
         {

@@ -26,6 +26,8 @@ export const CaseAppointment = z.object({
   /** FHIR: `booked`, or `pending` while prior authorization is awaited (held, not confirmed). */
   status: z.enum(['booked', 'pending']),
   confirmedAt: z.date().nullable(),
+  /** The day-before readiness check (domain.md §5): asked, and the patient's answer once given. */
+  readiness: z.object({ askedAt: z.date(), answer: z.enum(['yes', 'no', 'unsure']).nullable(), answeredAt: z.date().nullable() }).nullable().default(null),
 });
 export type CaseAppointment = z.infer<typeof CaseAppointment>;
 
@@ -34,6 +36,9 @@ export const CaseScreening = z.object({
   /** Question ids answered other than the safe way (answers themselves stay with the task, not in logs). */
   flags: z.array(z.object({ id: z.string(), answer: z.enum(['yes', 'no', 'unsure']) })),
   at: z.date(),
+  /** Who cleared a review (staff:<id>), and their note. */
+  clearedBy: z.string().optional(),
+  note: z.string().max(500).optional(),
 });
 export type CaseScreening = z.infer<typeof CaseScreening>;
 

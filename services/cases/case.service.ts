@@ -83,6 +83,8 @@ export interface CaseServiceDeps {
   orgs: { exists(orgId: string): Promise<boolean> };
   hashPhone: (e164: string) => string;
   now: () => Date;
+  /** A held time became a booking on approval: tell the patient and queue the reminders. */
+  onHeldBooked?: (c: Case) => Promise<void>;
 }
 
 export function createCaseService(deps: CaseServiceDeps) {
@@ -272,8 +274,17 @@ export function createCaseService(deps: CaseServiceDeps) {
         });
         if (!decision.ok) return decision;
         const entry: CaseHistoryEntry = input.data ? { ...decision.value.entry, data: input.data } : decision.value.entry;
-        const updated = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now });
-        if (updated) return ok(updated);
+        // A time the patient held while authorization was pending becomes the booking in the same update.
+        const held = input.event === 'approve_authorization' && c.appointment?.status === 'pending' ? c.appointment : null;
+        const booked = held ? decide({ state: decision.value.state, track: c.track }, 'book', 'system', now, { channel, reason: 'held time confirmed on approval' }) : null;
+        const updated =
+          held && booked?.ok
+            ? await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: booked.value.state, entry: [entry, booked.value.entry], now, set: { appointment: { ...held, status: 'booked' } } })
+            : await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now });
+        if (updated) {
+          if (held) await deps.onHeldBooked?.(updated);
+          return ok(updated);
+        }
         if (input.expectedVersion !== undefined) {
           return err('VERSION_CONFLICT', 'the case changed while this event was being applied');
         }

@@ -17,6 +17,10 @@ import type { Study } from '../scheduling/study';
 import { evaluateScreening, screeningQuestions, type Answer, type ScreeningOutcome } from '../screening/screening';
 import type { Task, TaskKind, TaskRepository } from '../tasks/task.schema';
 import type { OrderRequests, OrderRequestVia } from './order-request.service';
+import { actorOf, type Principal, type Role } from '../staff/staff.roles';
+
+/** Who may clear a safety review: the technologist who called the patient, or an admin. */
+const CLEARS_SCREENING: ReadonlySet<Role> = new Set(['admin', 'technologist']);
 
 /** What a patient told the bot in qualification (domain.md §2, lead → qualified). */
 export interface SelfRequest {
@@ -41,7 +45,7 @@ export interface SelfRequest {
 const SCHEDULABLE: ReadonlySet<CaseState> = new Set(['ready_to_schedule', 'reschedule_needed', 'pending_authorization']);
 const OPEN: ReadonlySet<CaseState> = new Set(['lead', 'qualified', 'order_requested', 'received', 'awaiting_documentation', 'pending_authorization', 'ready_to_schedule', 'scheduled', 'reschedule_needed', 'no_show', 'incomplete']);
 
-export type SelfServiceFailure = 'CASE_NOT_FOUND' | 'NOT_SCHEDULABLE' | 'HUMAN_TRACK_ONLY' | 'SCREENING_REVIEW' | 'SLOT_TAKEN' | 'SLOT_INVALID' | 'CASE_BUSY' | 'CASE_CHANGED' | 'NO_APPOINTMENT';
+export type SelfServiceFailure = 'SCREENING_NOT_IN_REVIEW' | 'CASE_NOT_FOUND' | 'NOT_SCHEDULABLE' | 'HUMAN_TRACK_ONLY' | 'SCREENING_REVIEW' | 'SLOT_TAKEN' | 'SLOT_INVALID' | 'CASE_BUSY' | 'CASE_CHANGED' | 'NO_APPOINTMENT';
 
 export function studyOf(c: Case): Study | null {
   return c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text, contrast: c.order.code.contrast } : null;
@@ -66,6 +70,10 @@ export function createSelfService(deps: {
   locks: Locks;
   site: SiteConfig;
   now: () => Date;
+  /** After a booking is on the case (not a held one): queue its reminders. */
+  onBooked?: (c: Case) => Promise<void>;
+  /** After staff cleared a screening review: tell the patient they can book. */
+  onScreeningCleared?: (c: Case) => Promise<void>;
 }) {
   const { cases, site } = deps;
   const zone = site.center.timeZone;
@@ -195,7 +203,7 @@ export function createSelfService(deps: {
         if (!booked.ok) return booked;
         const a = booked.value;
         const held = c.state === 'pending_authorization';
-        const appointment: CaseAppointment = { id: a.id, scannerId: a.scannerId, start: a.start, end: a.end, status: held ? 'pending' : 'booked', confirmedAt: null };
+        const appointment: CaseAppointment = { id: a.id, scannerId: a.scannerId, start: a.start, end: a.end, status: held ? 'pending' : 'booked', confirmedAt: null, readiness: null };
         const now = deps.now();
         let saved: Case | null;
         if (held) saved = await cases.patch(c.id, c.version, { appointment }, now);
@@ -213,6 +221,7 @@ export function createSelfService(deps: {
         }
         // The earlier time is freed only once the new one is on the case.
         if (c.appointment && c.appointment.id !== a.id) await deps.scheduling.cancel(c.appointment.id, reason ?? 'rescheduled');
+        if (!held) await deps.onBooked?.(saved);
         return ok({ case: saved, appointment, held });
       });
     },
@@ -236,6 +245,25 @@ export function createSelfService(deps: {
         const saved = await cases.patch(c.id, c.version, { appointment: { ...c.appointment, confirmedAt: c.appointment.confirmedAt ?? now } }, now);
         return saved ? ok(saved) : err('CASE_CHANGED', 'the case changed meanwhile');
       });
+    },
+
+    /**
+     * A technologist (or an admin) cleared the safety review after talking with the patient: slots may be offered now,
+     * the review tasks are done, and the patient is told to reply BOOK. The bot itself never clears anyone.
+     */
+    async clearScreening(caseId: string, principal: Principal, note: string | undefined): Promise<Result<Case, SelfServiceFailure | 'FORBIDDEN'>> {
+      if (!CLEARS_SCREENING.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not clear a safety screening`);
+      const r = await withCase<Case>(caseId, async (c) => {
+        if (principal.referrerOrgId !== null && c.referrerOrgId !== principal.referrerOrgId) return err('CASE_NOT_FOUND', `no case '${caseId}'`);
+        if (c.screening?.status !== 'review') return err('SCREENING_NOT_IN_REVIEW', 'this case has no screening waiting for review');
+        const now = deps.now();
+        const saved = await cases.patch(c.id, c.version, { screening: { ...c.screening, status: 'cleared', at: now, clearedBy: actorOf(principal), ...(note ? { note } : {}) } }, now);
+        if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile; try again');
+        for (const kind of ['technologist_review', 'contrast_review'] as const) await deps.tasks.close(`${kind}:${c.id}`, now);
+        return ok(saved);
+      });
+      if (r.ok) await deps.onScreeningCleared?.(r.value);
+      return r;
     },
 
     /** Stat and asap orders, prep the patient cannot follow: work for a person, keyed by case. */

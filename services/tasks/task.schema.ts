@@ -30,6 +30,8 @@ export interface TaskRepository {
   /** false when a task with this dedupe key exists already. */
   insert(task: Task): Promise<boolean>;
   findByKey(dedupeKey: string): Promise<Task | null>;
+  /** Marks the open task with this key done; false when there is none open. */
+  close(dedupeKey: string, now: Date): Promise<boolean>;
   findById(id: string): Promise<Task | null>;
   list(filter: { status?: Task['status']; kind?: TaskKind }, limit: number): Promise<Task[]>;
 }

@@ -1,6 +1,6 @@
 import { smsTalker, type Talker } from '../support/channels';
 import { newPhone } from '../support/sms';
-import { slotText } from '../../dialogs/patient/patient.dialog';
+import { slotText } from '../../services/scheduling/slot-text';
 import { api, completeOrder, exampleSite, startTestApp, type TestApp } from '../support/test-app';
 
 const NOW = new Date('2026-11-30T16:00:00Z'); // Monday 10:00 in Austin

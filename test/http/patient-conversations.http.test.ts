@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { slotText } from '../../dialogs/patient/patient.dialog';
+import { slotText } from '../../services/scheduling/slot-text';
 import { exampleSite } from '../support/test-app';
 import { smsTalker, type Talker } from '../support/channels';
 import { newPhone } from '../support/sms';

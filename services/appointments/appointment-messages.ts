@@ -1,0 +1,164 @@
+import { DateTime } from 'luxon';
+import { newId } from '../ids';
+import type { SiteConfig } from '../config/site.schema';
+import type { CaseRepository, PatientRepository } from '../cases/case.ports';
+import type { Case } from '../cases/case.schema';
+import type { Gateway } from '../messaging/gateway';
+import { phoneText } from '../messaging/templates';
+import { prepMessage, readinessQuestion } from '../scheduling/prep';
+import { placeText, slotText } from '../scheduling/slot-text';
+import type { Study } from '../scheduling/study';
+import type { Answer } from '../screening/screening';
+import type { TaskRepository } from '../tasks/task.schema';
+
+export type ReminderKind = 'prep' | 'reminder' | 'readiness';
+export interface ReminderJob {
+  caseId: string;
+  appointmentId: string;
+  kind: ReminderKind;
+}
+
+/** Runs a reminder at its time (BullMQ in models/); the job id keeps one appointment's reminder from being queued twice. */
+export interface ReminderScheduler {
+  schedule(job: ReminderJob, at: Date): Promise<void>;
+}
+
+const studyOf = (c: Case): Study | null => (c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text, contrast: c.order.code.contrast } : null);
+
+/**
+ * When an appointment's messages are due (domain.md §7, site.reminders): prep 72 h before, the C/R/X reminder 24 h
+ * before, and the readiness check the day before at the site's hour for studies with fasting. A time already passed
+ * is skipped: the booking confirmation just said it all.
+ */
+export function reminderPlan(site: SiteConfig, study: Study, start: Date, now: Date): Array<{ kind: ReminderKind; at: Date }> {
+  const r = site.reminders;
+  const s = DateTime.fromJSDate(start, { zone: site.center.timeZone });
+  const [h, m] = r.readinessCheck.at.split(':').map(Number);
+  const plan: Array<{ kind: ReminderKind; at: Date }> = [
+    { kind: 'prep', at: s.minus({ hours: r.prepHoursBefore }).toJSDate() },
+    { kind: 'reminder', at: s.minus({ hours: r.reminderHoursBefore }).toJSDate() },
+  ];
+  if (readinessQuestion(site, study, start, 'en') !== null) {
+    plan.push({ kind: 'readiness', at: s.minus({ days: r.readinessCheck.daysBefore }).set({ hour: h!, minute: m!, second: 0, millisecond: 0 }).toJSDate() });
+  }
+  return plan.filter((p) => p.at > now && p.at < start);
+}
+
+/**
+ * The messages around an appointment, by SMS to the patient's number through the gateway (consent, quiet hours, caps
+ * and idempotency there): the confirmation of a held booking once authorization is approved, the reminders, and the
+ * readiness check with its answer (no or unsure becomes a staff task).
+ */
+export function createAppointmentMessages(deps: {
+  cases: CaseRepository;
+  patients: PatientRepository;
+  gateway: Pick<Gateway, 'send'>;
+  scheduler: ReminderScheduler;
+  tasks: TaskRepository;
+  site: SiteConfig;
+  now: () => Date;
+}) {
+  const { site } = deps;
+  const phone = phoneText(site.center.phone);
+
+  async function sendTo(c: Case, template: 'reply' | 'reminder', key: string, body: (lang: 'en' | 'es') => string) {
+    const patient = await deps.patients.findById(c.patientId);
+    if (!patient?.phone) return null;
+    return deps.gateway.send({ to: patient.phone, body: body(patient.language), purpose: 'care', template, idempotencyKey: key, initiated: true, language: patient.language, caseId: c.id });
+  }
+
+  /** Queues the prep, reminder and readiness messages of a booked appointment. */
+  async function scheduleFor(c: Case): Promise<void> {
+    const study = studyOf(c);
+    if (!c.appointment || c.appointment.status !== 'booked' || !study) return;
+    for (const p of reminderPlan(site, study, c.appointment.start, deps.now())) {
+      await deps.scheduler.schedule({ caseId: c.id, appointmentId: c.appointment.id, kind: p.kind }, p.at);
+    }
+  }
+
+  return {
+    scheduleFor,
+
+    /** A held booking became a booking (authorization approved): tell the patient, send the prep, queue the reminders. */
+    async confirmHeld(c: Case): Promise<void> {
+      const study = studyOf(c);
+      if (!c.appointment || !study) return;
+      const start = c.appointment.start;
+      await sendTo(c, 'reply', `booking-confirmed:${c.appointment.id}`, (lang) =>
+        lang === 'es'
+          ? `${site.center.name}: su seguro aprobó el examen. Su cita está confirmada: ${slotText(start, site, lang)} en ${placeText(site)}. Preparación: ${prepMessage(site, study, lang)} Responda C para confirmar, R para cambiar la cita o X para cancelarla.`
+          : `${site.center.name}: your insurance approved your exam. Your appointment is confirmed: ${slotText(start, site, lang)} at ${placeText(site)}. How to prepare: ${prepMessage(site, study, lang)} Reply C to confirm, R to reschedule or X to cancel.`,
+      );
+      await scheduleFor(c);
+    },
+
+    /** Staff cleared the patient's safety review: they may book now (by replying BOOK). */
+    async screeningCleared(c: Case): Promise<void> {
+      await sendTo(c, 'reply', `screening-cleared:${c.id}`, (lang) =>
+        lang === 'es'
+          ? `${site.center.name}: gracias por hablar con nuestro equipo. Ya puede elegir la hora de su examen: responda AGENDAR. Preguntas: ${phone}.`
+          : `${site.center.name}: thank you for talking with our team. You can pick a time for your exam now: reply BOOK. Questions: ${phone}.`,
+      );
+    },
+
+    /** A due reminder: sent only if the case still has this appointment booked (a reschedule or cancel makes it stale). */
+    async run(job: ReminderJob): Promise<'sent' | 'stale' | 'no_phone'> {
+      const c = await deps.cases.findById(job.caseId);
+      const study = c && studyOf(c);
+      if (!c || !study || c.state !== 'scheduled' || c.appointment?.id !== job.appointmentId || c.appointment.status !== 'booked') return 'stale';
+      const start = c.appointment.start;
+      const key = `reminder:${job.appointmentId}:${job.kind}`;
+      const r = await sendTo(c, 'reminder', key, (lang) => {
+        const when = slotText(start, site, lang);
+        switch (job.kind) {
+          case 'prep':
+            return lang === 'es' ? `${site.center.name}: su cita es el ${when}. Preparación: ${prepMessage(site, study, lang)}` : `${site.center.name}: your appointment is ${when}. How to prepare: ${prepMessage(site, study, lang)}`;
+          case 'reminder':
+            return lang === 'es'
+              ? `${site.center.name}: le recordamos su cita del ${when} en ${placeText(site)}. Responda C para confirmar, R para cambiar la cita o X para cancelarla. Preguntas: ${phone}.`
+              : `${site.center.name}: reminder of your appointment ${when} at ${placeText(site)}. Reply C to confirm, R to reschedule or X to cancel. Questions: ${phone}.`;
+          case 'readiness':
+            return `${site.center.name}: ${readinessQuestion(site, study, start, lang)}`;
+        }
+      });
+      if (!r) return 'no_phone';
+      if (job.kind === 'readiness' && !c.appointment.readiness) {
+        const now = deps.now();
+        await deps.cases.patch(c.id, c.version, { appointment: { ...c.appointment, readiness: { askedAt: now, answer: null, answeredAt: null } } }, now);
+      }
+      return 'sent';
+    },
+
+    /**
+     * A yes, no or unsure from a number we asked the readiness question: recorded on the case; no or unsure goes to
+     * staff so nobody arrives unprepared. null when no question is waiting for this number.
+     */
+    async answerReadiness(phoneHash: string, answer: Answer): Promise<{ answer: Answer; language: 'en' | 'es' } | null> {
+      const ids = await deps.patients.findIdsByPhoneHash(phoneHash);
+      if (ids.length === 0) return null;
+      const { items } = await deps.cases.list({ patientIds: ids, state: 'scheduled' }, { limit: 10 });
+      const c = items.find((x) => x.appointment?.readiness && x.appointment.readiness.answer === null);
+      if (!c?.appointment?.readiness) return null;
+      const now = deps.now();
+      const saved = await deps.cases.patch(c.id, c.version, { appointment: { ...c.appointment, readiness: { ...c.appointment.readiness, answer, answeredAt: now } } }, now);
+      if (!saved) return null;
+      if (answer !== 'yes') {
+        await deps.tasks.insert({
+          id: newId('t'),
+          kind: 'prep_readiness',
+          status: 'open',
+          dedupeKey: `prep_readiness:${c.appointment.id}`,
+          summary: `The patient of case ${c.id} answered "${answer}" to the readiness check for ${slotText(c.appointment.start, site, 'en')}. Call them before the appointment about their prep.`,
+          caseId: c.id,
+          referrerOrgId: c.referrerOrgId,
+          replyTo: null,
+          createdAt: now,
+          updatedAt: now,
+        });
+      }
+      const patient = await deps.patients.findById(c.patientId);
+      return { answer, language: patient?.language ?? 'en' };
+    },
+  };
+}
+export type AppointmentMessages = ReturnType<typeof createAppointmentMessages>;
