@@ -194,7 +194,7 @@ export async function createApp(opts: AppOptions) {
   const bot = new IntakeBot({
     appointmentMessages,
     understanding,
-    patientDialog: createPatientDialog({ self: selfService, site: opts.site, hashPhone, now }),
+    patientDialog: createPatientDialog({ self: selfService, consent, site: opts.site, hashPhone, now }),
     conversationState,
     userState,
     site: opts.site,

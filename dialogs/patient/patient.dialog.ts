@@ -8,6 +8,7 @@ import type { Insurance } from '../../services/orders/order.schema';
 import type { Language } from '../../services/messaging/templates';
 import { phoneText } from '../../services/messaging/templates';
 import type { SelfService } from '../../services/patients/self-service.service';
+import type { ConsentService } from '../../services/consent/consent.service';
 import { studyOf } from '../../services/patients/self-service.service';
 import { prepMessage } from '../../services/scheduling/prep';
 import { placeText, slotText } from '../../services/scheduling/slot-text';
@@ -35,7 +36,8 @@ type Step =
   | 'verify_dob'
   | 'verify_name'
   | 'cancel_reason'
-  | 'cancel_or_rebook';
+  | 'cancel_or_rebook'
+  | 'marketing';
 
 /** What the patient has told us in this flow; stored as conversation state (JSON), so dates stay strings. */
 interface Answers {
@@ -101,6 +103,8 @@ export interface PatientTurn {
 
 export interface PatientDialogDeps {
   self: SelfService;
+  /** Marketing consent is asked once, explicitly, after a request (domain.md §6); never a condition of care. */
+  consent: Pick<ConsentService, 'statuses' | 'set'>;
   site: SiteConfig;
   hashPhone: (e164: string) => string;
   now: () => Date;
@@ -230,6 +234,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return 'cancel_reason_help';
       case 'cancel_or_rebook':
         return 'cancel_or_rebook_help';
+      case 'marketing':
+        return 'marketing_help';
     }
   }
 
@@ -257,6 +263,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return [{ text: t('verify_name', lang) }];
       case 'cancel_or_rebook':
         return [{ text: t('cancel_or_rebook', lang), choices: rebookChoices(lang) }];
+      case 'marketing':
+        return [{ text: t('marketing_opt_in', lang, { center: site.center.name }) }];
       default:
         return [{ text: t(s.step, lang) }];
     }
@@ -338,6 +346,10 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     const a = s.answers;
     const phone = turn.phone ?? a.phone ?? null;
     const phoneHash = turn.phoneHash ?? (phone ? deps.hashPhone(phone) : null);
+    // On chat, the number given for appointment texts is the patient's prior express consent to care texts.
+    if (turn.channel !== 'sms' && phoneHash && (await deps.consent.statuses(phoneHash)).care === 'unknown') {
+      await deps.consent.set(phoneHash, 'care', 'granted', 'chat_reply', `Q: ${t('phone', turn.lang)}\nA: (this number)`, deps.now());
+    }
     const { case: c, via } = await self.submitRequest({
       requestKey: s.requestKey,
       channel: turn.channel,
@@ -354,7 +366,6 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       timing: a.timing ?? null,
       coverage: a.coverage ?? null,
     });
-    delete conv.patient;
     const en = turn.lang === 'en';
     const who = via.orgName ?? a.provider ?? null;
     const next = via.via === 'teams'
@@ -368,12 +379,19 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         : en
           ? 'Our team will call you within 1 business day to help you get an order.'
           : 'Nuestro equipo lo llamará dentro de 1 día hábil para ayudarle a conseguir una orden.';
+    // The optional marketing opt-in, only to a number that has never answered it.
+    const askMarketing = phoneHash !== null && (await deps.consent.statuses(phoneHash)).marketing === 'unknown';
+    if (askMarketing) {
+      s.step = 'marketing';
+      s.fails = 0;
+    } else delete conv.patient;
     return [
       {
         text: en
           ? `Thank you, ${a.givenName}. ${next} When the order arrives (usually within 2 business days) we'll text you to pick a time and send your prep. Your request number is ${c.id.slice(-6).toUpperCase()}. Questions: ${centerPhone}.`
           : `Gracias, ${a.givenName}. ${next} Cuando llegue la orden (normalmente en 2 días hábiles) le escribiremos para elegir la hora y enviarle la preparación. Su número de solicitud es ${c.id.slice(-6).toUpperCase()}. Preguntas: ${centerPhone}.`,
       },
+      ...(askMarketing ? await prompt(s, turn) : []),
     ];
   }
 
@@ -600,6 +618,14 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         if (turn.text.trim().length < 2) return null;
         s.cancelReason = turn.text.trim().slice(0, 300);
         return setStep(s, 'cancel_or_rebook', turn);
+      }
+      case 'marketing': {
+        delete conv.patient;
+        const phoneHash = turn.phoneHash ?? (a.phone ? deps.hashPhone(a.phone) : null);
+        if (yesNo(turn.text, turn.lang) !== 'yes' || !phoneHash) return [{ text: t('marketing_no', turn.lang) }];
+        const question = t('marketing_opt_in', turn.lang, { center: site.center.name });
+        await deps.consent.set(phoneHash, 'marketing', 'granted', turn.channel === 'sms' ? 'sms_reply' : 'chat_reply', `Q: ${question}\nA: ${turn.text.trim().slice(0, 100)}`, deps.now());
+        return [{ text: t('marketing_yes', turn.lang) }];
       }
       case 'cancel_or_rebook': {
         const i = pickChoice(turn.text, rebookChoices(turn.lang));

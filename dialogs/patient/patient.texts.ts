@@ -85,6 +85,13 @@ export const T = {
     es: 'Su cita está cancelada y el horario quedó libre. Cuando quiera, escriba HOLA para pedir una nueva.',
   },
   confirmed: { en: 'Thanks, you are confirmed for {when}. See you then!', es: 'Gracias, su cita del {when} está confirmada. ¡Lo esperamos!' },
+  marketing_opt_in: {
+    en: 'One more thing, and it is optional: would you like {center} Health Reminders (screening reminders and health tips), up to 2 texts a month? Msg & data rates may apply. Reply HELP for help, STOP to opt out. Reply YES to join or NO. Your answer does not change your care.',
+    es: 'Una cosa más, y es opcional: ¿quiere recibir los Recordatorios de Salud de {center} (recordatorios de exámenes preventivos y consejos de salud), hasta 2 mensajes al mes? Pueden aplicarse tarifas de mensajes y datos. Responda HELP para ayuda, STOP para cancelar. Responda SÍ para unirse o NO. Su respuesta no cambia su atención.',
+  },
+  marketing_help: { en: 'These are optional texts about screenings and health tips. Reply YES to get them or NO to skip them.', es: 'Son mensajes opcionales sobre exámenes preventivos y consejos de salud. Responda SÍ para recibirlos o NO para omitirlos.' },
+  marketing_yes: { en: "You're in. You can reply STOP at any time to stop these texts.", es: 'Listo, quedó inscrito(a). Puede responder STOP en cualquier momento para dejar de recibirlos.' },
+  marketing_no: { en: 'No problem: you will only get texts about your exam.', es: 'Está bien: solo recibirá mensajes sobre su examen.' },
   busy: { en: 'Someone is updating your appointment right now. Please try again in a minute.', es: 'Alguien está actualizando su cita en este momento. Intente de nuevo en un minuto.' },
 } satisfies Texts;
 

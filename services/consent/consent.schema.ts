@@ -7,7 +7,8 @@ export const PURPOSES = Purpose.options;
 export const ConsentStatus = z.enum(['granted', 'revoked', 'unknown']);
 export type ConsentStatus = z.infer<typeof ConsentStatus>;
 
-export const ConsentSource = z.enum(['sms_keyword', 'sms_free_text', 'sms_inbound', 'web_form', 'staff', 'referral', 'carrier']);
+/** `sms_reply` / `chat_reply`: an explicit answer to our opt-in question in a conversation (evidence: question and answer). */
+export const ConsentSource = z.enum(['sms_keyword', 'sms_free_text', 'sms_inbound', 'sms_reply', 'chat_reply', 'web_form', 'staff', 'referral', 'carrier']);
 export type ConsentSource = z.infer<typeof ConsentSource>;
 
 export const ConsentChange = z.object({

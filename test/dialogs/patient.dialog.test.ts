@@ -66,6 +66,12 @@ describe.each(CHANNELS)('request an exam on %s', (channel) => {
     expect(reply).toMatch(DONE);
     const [c] = await casesOf(p.phone);
     expect(c).toMatchObject({ state: 'order_requested', source: channel, order: { intent: 'proposal', requester: { name: 'Dr. Okafor' }, insurance: { selfPay: true } } });
+    // Care texts to the number: consent by texting in (SMS) or by giving the number for them (chat).
+    const consent = await api(t.base, 'GET', `/api/v1/consents/${encodeURIComponent(p.phone)}`, { token: await t.token('admin') });
+    expect(consent.body.purposes.care).toMatchObject({ status: 'granted', history: [{ source: channel === 'sms' ? 'sms_inbound' : 'chat_reply' }] });
+    expect(reply).toMatch(/Reply YES to join or NO\./);
+    expect(await p.say('no thanks')).toBe('No problem: you will only get texts about your exam.');
+    expect(consent.body.purposes.marketing.status).toBe('unknown');
   });
 
   test.each(stepsFor(channel).map((s, i) => [s.step, i] as const))('"help" at %s explains the step, asks again, and the answer still counts', async (_name, i) => {

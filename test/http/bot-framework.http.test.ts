@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import nock from 'nock';
 import { api, startTestApp, type TestApp } from '../support/test-app';
+import { smsTalker } from '../support/channels';
 
 let t: TestApp;
 
@@ -268,5 +269,38 @@ describe('with MicrosoftAppId set', () => {
   test('a token that is not a Bot Framework JWT → 401', async () => {
     const res = await api(secured.base, 'POST', '/api/messages', { body: webchat(`wc-${hex()}`, 'hi'), headers: { authorization: 'Bearer not-a-jwt' } });
     expect(res.status).toBe(401);
+  });
+});
+
+describe('order requests to a referring office on Teams (patient self-request with no order)', () => {
+  test('a patient names a known office: the request card goes to its Teams conversation, and the patient is told', async () => {
+    const conv = `a:${hex()}`;
+    await post(teams(conv, 'hi')); // the office talks to the bot on Teams: its conversation is kept
+    let posted: any = null;
+    const scope = nock(TEAMS_SERVICE)
+      .post(`/v3/conversations/${encodeURIComponent(conv)}/activities`, (body) => {
+        posted = body;
+        return true;
+      })
+      .reply(200, { id: 'teams-order-request-1' });
+    const patient = smsTalker(t);
+    const replies: string[] = [];
+    for (const line of ['I need an ultrasound of my belly', 'no', 'Maria Garcia', '03/15/1985', 'stomach pain after meals', 'Dr. Smith at Lakeside Family Medicine', 'next week', 'self pay']) {
+      replies.push(await patient.say(line));
+    }
+    expect(scope.isDone()).toBe(true);
+    expect(replies.at(-1)).toMatch(/^Thank you, Maria\. We've sent your request to Lakeside Family Medicine and asked them for the order\./);
+    const card = posted.attachments.find((a: { contentType: string }) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+    expect(card.content.body[0].text).toMatch(/^Order request c_[a-f0-9]{24}$/);
+    expect(card.content.body[1].facts).toEqual([
+      { title: 'Patient', value: 'Maria Garcia' },
+      { title: 'Date of birth', value: '1985-03-15' },
+      { title: 'Exam', value: 'ultrasound, abdomen' },
+      { title: 'Reason (patient’s words)', value: 'stomach pain after meals' },
+    ]);
+    const caseId = card.content.body[0].text.slice('Order request '.length);
+    expect(await t.app.repos.cases.findById(caseId)).toMatchObject({ state: 'order_requested', order: { intent: 'proposal', requester: { name: 'Dr. Smith at Lakeside Family Medicine' } } });
+    expect(await t.app.repos.messages.findByKey(`order-request:${caseId}`)).toMatchObject({ channel: 'msteams', status: 'sent', activityId: 'teams-order-request-1', caseId });
+    expect(await t.app.repos.tasks.findByKey(`order_follow_up:${caseId}`)).toBeNull();
   });
 });

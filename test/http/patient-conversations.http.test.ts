@@ -44,7 +44,7 @@ const MRI_SAFE_ANSWERS = ['no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 
 
 test('(a) self-request with no order → order_requested, and an order request for the named provider', async () => {
   const p = smsTalker(t);
-  const r = await script(p, ['I need an MRI of my lower back', 'no', 'Maria Garcia', '03/15/1985', 'back pain for 3 months', 'Dr. Okafor at Riverside Spine', 'next week', 'Aetna W987654321']);
+  const r = await script(p, ['I need an MRI of my lower back', 'no', 'Maria Garcia', '03/15/1985', 'back pain for 3 months', 'Dr. Okafor at Riverside Spine', 'next week', 'Aetna W987654321', 'YES']);
   expect(r[0]).toMatch(/I can help you request an exam\.\nDo you have an order \(referral\) from a doctor for this exam\?\n1\. Yes\n2\. No/);
   expect(r[1]).toBe('What is your full name (first and last)?');
   expect(r[2]).toBe('What is your date of birth? (MM/DD/YYYY)');
@@ -53,6 +53,9 @@ test('(a) self-request with no order → order_requested, and an order request f
   expect(r[5]).toMatch(/^When would you like to come in\?/);
   expect(r[6]).toMatch(/^How will you pay\?/);
   expect(r[7]).toMatch(/^Thank you, Maria\. Our team will contact Dr\. Okafor at Riverside Spine for your order\. When the order arrives .* we'll text you to pick a time/);
+  // Marketing consent only by an explicit yes to an opt-in naming the program, frequency, rates, STOP and HELP.
+  expect(r[7]).toMatch(/\nOne more thing, and it is optional: would you like Bluebonnet Imaging Health Reminders \(screening reminders and health tips\), up to 2 texts a month\? Msg & data rates may apply\. Reply HELP for help, STOP to opt out\. Reply YES to join or NO\./);
+  expect(r[8]).toBe("You're in. You can reply STOP at any time to stop these texts.");
 
   const [c] = await casesOf(p.phone);
   expect(c).toMatchObject({ state: 'order_requested', source: 'sms', order: { intent: 'proposal', code: { modality: 'mri' }, bodySite: { text: 'lumbar spine' }, reasonText: 'back pain for 3 months', requester: { name: 'Dr. Okafor at Riverside Spine' }, insurance: { payer: 'Aetna', memberId: 'W987654321' } } });
@@ -61,10 +64,13 @@ test('(a) self-request with no order → order_requested, and an order request f
   const tasks = await t.app.repos.tasks.list({ kind: 'order_follow_up' }, 100);
   expect(tasks.filter((x) => x.caseId === c!.id).map((x) => x.summary)).toEqual([expect.stringMatching(/^Call or fax Dr\. Okafor at Riverside Spine for an order for case c_/)]);
   const stored = await t.app.repos.messages.list({ phoneHash: c!.patient.phoneHash }, 100);
-  expect(stored.filter((m) => m.direction === 'inbound')).toHaveLength(8);
+  expect(stored.filter((m) => m.direction === 'inbound')).toHaveLength(9);
   const out = stored.filter((m) => m.direction === 'outbound');
   expect(out.every((m) => m.status === 'sent' && m.purpose === 'care')).toBe(true);
-  expect(out.map((m) => m.body)).toContain(r[7]);
+  expect(out.map((m) => m.body)).toEqual(expect.arrayContaining(r[7]!.split('\n')));
+  const consent = await api(t.base, 'GET', `/api/v1/consents/${encodeURIComponent(p.phone)}`, { token: await t.token('admin') });
+  expect(consent.body.purposes.care.status).toBe('granted');
+  expect(consent.body.purposes.marketing).toMatchObject({ status: 'granted', history: [{ status: 'granted', source: 'sms_reply', evidence: expect.stringMatching(/^Q: One more thing.*Msg & data rates may apply.*\nA: YES$/s) }] });
 });
 
 test('(b) the order is at the center: MRI lumbar spine, screening all "no" → three times → "2" → scheduled, prep sent', async () => {
@@ -185,7 +191,7 @@ test('C/R/X from a conversation that has not proved who it is asks for date of b
 
 test('(f) (a) entirely in Spanish → order_requested, replies in Spanish', async () => {
   const p = smsTalker(t);
-  const r = await script(p, ['Necesito una resonancia de la espalda baja', 'no', 'María García', '15/03/1985', 'dolor de espalda desde hace 3 meses', 'la doctora Okafor de Riverside Spine', 'la próxima semana', 'pago propio']);
+  const r = await script(p, ['Necesito una resonancia de la espalda baja', 'no', 'María García', '15/03/1985', 'dolor de espalda desde hace 3 meses', 'la doctora Okafor de Riverside Spine', 'la próxima semana', 'pago propio', 'no']);
   expect(r[0]).toMatch(/^Con gusto le ayudo a pedir un examen\.\n¿Tiene una orden \(referencia\) de un médico para este examen\?\n1\. Sí\n2\. No/);
   expect(r[1]).toBe('¿Cuál es su nombre completo (nombre y apellido)?');
   expect(r[2]).toBe('¿Cuál es su fecha de nacimiento? (MM/DD/AAAA)');
@@ -193,7 +199,9 @@ test('(f) (a) entirely in Spanish → order_requested, replies in Spanish', asyn
   expect(r[4]).toMatch(/^¿A qué médico le pedimos la orden\?/);
   expect(r[5]).toMatch(/^¿Cuándo le gustaría venir\?/);
   expect(r[6]).toMatch(/^¿Cómo pagará\?/);
-  expect(r[7]).toMatch(/^Gracias, María\. Nuestro equipo contactará a la doctora Okafor de Riverside Spine para pedir su orden\./);
+  expect(r[7]).toMatch(/^Gracias, María\. Nuestro equipo contactará a la doctora Okafor de Riverside Spine para pedir su orden\.[\s\S]*\nUna cosa más, y es opcional: .*Pueden aplicarse tarifas de mensajes y datos\. Responda HELP para ayuda, STOP para cancelar\./);
+  expect(r[8]).toBe('Está bien: solo recibirá mensajes sobre su examen.');
+  expect((await t.app.services.consent.statuses((await casesOf(p.phone))[0]!.patient.phoneHash)).marketing).toBe('unknown');
   const [c] = await casesOf(p.phone);
   expect(c).toMatchObject({ state: 'order_requested', order: { intent: 'proposal', code: { modality: 'mri' }, bodySite: { text: 'lumbar spine' }, insurance: { selfPay: true } }, patient: { language: 'es', birthDate: '1985-03-15', familyName: 'García' } });
 });
