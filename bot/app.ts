@@ -212,6 +212,7 @@ export async function createApp(opts: AppOptions) {
     userState,
     queue: turnQueue,
     refs: repos.conversationRefs,
+    messages: repos.messages,
     logger: opts.logger,
     metrics,
     now,

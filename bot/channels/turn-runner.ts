@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { ChatChannel, StoredReference, type ConversationRefRepository } from '../../services/conversations/conversation-ref.schema';
 import type { Locks } from '../../services/locks';
 import type { Metrics } from '../metrics';
+import type { MessageRepository } from '../../services/messaging/message.schema';
+import { recordChatTurn } from './transcript';
 
 export interface TurnRunnerDeps {
   bot: ActivityHandler;
@@ -12,6 +14,7 @@ export interface TurnRunnerDeps {
   /** First come, first served per conversation (Redis): one turn at a time, in arrival order. */
   queue: Locks;
   refs: ConversationRefRepository;
+  messages: MessageRepository;
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
@@ -76,6 +79,9 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       const a = context.activity;
       const r = await deps.queue.withLock(`turn:${a.channelId}:${hash(a.conversation.id)}`, async () => {
         await beforeTurn?.();
+        if (ChatChannel.safeParse(a.channelId).success) {
+          await recordChatTurn(context, { messages: deps.messages, conversationRefId: conversationRefId(a.channelId, a.conversation.id), now: deps.now });
+        }
         await turn(context);
         await remember(context);
       });

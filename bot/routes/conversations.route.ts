@@ -50,6 +50,14 @@ export function registerConversationRoutes(
     }),
   );
 
+  server.get(
+    '/api/v1/tasks/:id',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      return { status: 200, body: unwrap(await deps.handoff.get(pathParam(req, 'id'), principal)) };
+    }),
+  );
+
   server.post(
     '/api/v1/tasks/:id/reply',
     route(async (req) => {

@@ -1,4 +1,4 @@
-import { newId } from '../../services/ids';
+import { orderedId } from '../../services/ids';
 import type { TurnContext } from 'botbuilder';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -88,7 +88,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
       const seq = await redis.incr(`${prefix}sms:seq:${phoneHash}`);
       const now = deps.now();
       const inbound: Message = {
-        id: newId('m'),
+        id: orderedId('m'),
         direction: 'inbound',
         channel: 'sms',
         phoneHash,

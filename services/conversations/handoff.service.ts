@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { text } from '../orders/order.schema';
 import { err, ok } from '../result';
 import type { Principal, Role } from '../staff/staff.roles';
-import type { MessageRepository } from '../messaging/message.schema';
+import type { Message, MessageRepository } from '../messaging/message.schema';
 import type { ReplyTo, Task, TaskRepository } from '../tasks/task.schema';
 import type { ProactiveSender } from './proactive.service';
 
 const REPLY: ReadonlySet<Role> = new Set(['admin', 'coordinator', 'scheduler']);
+/** The latest messages shown with a task. */
+const CONVERSATION_LIMIT = 50;
 
 export const TaskReplyInput = z.object({ text: text(1600), idempotencyKey: z.string().trim().min(8).max(100).optional() }).strict();
 
@@ -36,6 +38,20 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
       const existing = await deps.tasks.findByKey(task.dedupeKey);
       if (!existing) throw new Error('task key reported taken but not found');
       return { task: existing, created: false };
+    },
+
+    /** The task and the conversation so far (oldest first), for the person taking it. */
+    async get(taskId: string, principal: Principal) {
+      if (!REPLY.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not read conversations`);
+      const task = await deps.tasks.findById(taskId);
+      if (!task) return err('TASK_NOT_FOUND', `no task '${taskId}'`);
+      let conversation: Message[] = [];
+      if (task.replyTo?.kind === 'chat') conversation = await deps.messages.list({ conversationRefId: task.replyTo.conversationRefId }, CONVERSATION_LIMIT);
+      else if (task.replyTo?.kind === 'sms') {
+        const inbound = await deps.messages.findByKey(task.replyTo.inboundMessageKey);
+        if (inbound?.phoneHash) conversation = await deps.messages.list({ phoneHash: inbound.phoneHash }, CONVERSATION_LIMIT);
+      }
+      return ok({ task, conversation: conversation.reverse() });
     },
 
     async reply(taskId: string, input: z.infer<typeof TaskReplyInput>, principal: Principal) {

@@ -1,4 +1,4 @@
-import { newId } from '../ids';
+import { orderedId } from '../ids';
 import { z } from 'zod';
 import { Purpose } from '../consent/consent.schema';
 
@@ -87,7 +87,7 @@ export type OutboundFields = Pick<
 /** A new outbound message as it is stored before anything is sent: `pending`, no provider id, no attempts. */
 export function pendingOutbound(fields: OutboundFields, now: Date): Message {
   return {
-    id: newId('m'),
+    id: orderedId('m'),
     direction: 'outbound',
     ...fields,
     activityId: null,

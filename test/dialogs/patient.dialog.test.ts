@@ -191,8 +191,15 @@ describe.each(CHANNELS)('interruptions on %s', (channel) => {
     const p = talker(channel);
     await reach(p, 2);
     expect(await p.say('agent')).toMatch(/^I've asked our team to reply to you here\. We answer during opening hours/);
-    const tasks = await t.app.repos.tasks.list({ kind: 'human_handoff' }, 200);
-    expect(tasks.some((x) => x.summary.includes('asked for a person (patient dialog)') && x.replyTo?.kind === (channel === 'sms' ? 'sms' : 'chat'))).toBe(true);
+    const tasks = (await t.app.repos.tasks.list({ kind: 'human_handoff' }, 200)).filter((x) => x.summary.includes('asked for a person (patient dialog)') && x.replyTo?.kind === (channel === 'sms' ? 'sms' : 'chat'));
+    expect(tasks.length).toBeGreaterThan(0);
+    // The task comes with the conversation so far, in order, both sides.
+    const token = await t.token('coordinator');
+    const views = await Promise.all(tasks.map((x) => api(t.base, 'GET', `/api/v1/tasks/${x.id}`, { token })));
+    const mine = views.map((v) => v.body.conversation as Array<{ direction: string; body: string; channel: string }>).find((c) => c.at(-2)?.body === 'agent');
+    expect(mine!.filter((m) => m.direction === 'inbound').map((m) => m.body)).toEqual(['hi', '1', 'MRI of my lower back', 'no', 'agent']);
+    expect(mine!.filter((m) => m.direction === 'outbound').map((m) => m.body)).toContain('What is your full name (first and last)?');
+    expect(mine!.every((m) => m.channel === channel)).toBe(true);
     expect(await p.say('hi')).toMatch(/^Hi, this is Bluebonnet Imaging/);
   });
 

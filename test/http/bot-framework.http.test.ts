@@ -216,7 +216,11 @@ describe('proactive messages to a stored Teams conversation', () => {
     expect(again.status).toBe(200);
     expect(again.body.outcome).toBe('duplicate');
     expect(again.body.message.id).toBe(res.body.message.id);
-    expect(await t.app.repos.messages.list({ conversationRefId: stored!.id }, 10)).toHaveLength(1);
+    const staffMessages = async (id: string) => (await t.app.repos.messages.list({ conversationRefId: id }, 10)).filter((m) => m.template === 'staff_message');
+    expect(await staffMessages(stored!.id)).toHaveLength(1);
+    // The conversation itself is kept too: the office's message (without the @mention) and the bot's reply.
+    const transcript = (await t.app.repos.messages.list({ conversationRefId: stored!.id }, 10)).filter((m) => m.template !== 'staff_message').reverse();
+    expect(transcript.map((m) => `${m.direction}: ${m.body}`)).toEqual(['inbound: hi', 'outbound: Hi, this is Bluebonnet Imaging (for Lakeside Family Medicine). How can we help?']);
 
     // The same key with other words is a mistake, not a retry: refused, nothing sent.
     const reused = await api(t.base, 'POST', `/api/v1/conversations/${stored!.id}/messages`, {
@@ -243,7 +247,7 @@ describe('proactive messages to a stored Teams conversation', () => {
     // Retrying with the same key reports the same failure (no quiet 200) and posts nothing (no interceptor is left).
     const retry = await send();
     expect(retry.status).toBe(502);
-    expect(await t.app.repos.messages.list({ conversationRefId: ref.id }, 10)).toHaveLength(1);
+    expect((await t.app.repos.messages.list({ conversationRefId: ref.id }, 10)).filter((m) => m.template === 'staff_message')).toHaveLength(1);
     const unknown = await api(t.base, 'POST', '/api/v1/conversations/cr_nope/messages', { token, body: { text: 'Hello' } });
     expect(unknown.status).toBe(404);
     const marketing = await api(t.base, 'POST', `/api/v1/conversations/${ref.id}/messages`, { token: await t.token('marketing'), body: { text: 'Hello' } });
