@@ -185,6 +185,48 @@ async function main(): Promise<void> {
     rows.push(await measure('GET /api/v1/cases?state=scheduled&limit=50', async () =>
       (await fetch(`${base}/api/v1/cases?state=scheduled&limit=50`, { headers })).status, vsHealthz));
 
+    // A whole patient booking on Web Chat, 10 patients at once: order lookup, identity, screening, three times, a
+    // pick (again after "just taken") and the booking with its prep. Baseline: the Web Chat menu turn above, so the
+    // ratio reads as "bookings per menu turn".
+    const BOOKINGS = 40;
+    const letters = (i: number) => String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26)); // names are letters
+    const bookers = Array.from({ length: BOOKINGS }, (_, i) => ({ phone: `+1555${String(2000000 + i).slice(-7)}`, family: `Booker${letters(i)}` }));
+    for (const b of bookers) {
+      const res = await fetch(`${base}/api/v1/cases`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ...JSON.parse(order(0)), patient: { givenName: 'Bench', familyName: b.family, birthDate: '1980-01-01', phone: b.phone } }),
+      });
+      if (res.status !== 201) throw new Error(`booking bench setup: POST /api/v1/cases answered ${res.status}`);
+    }
+    const say = async (conversation: string, text: string): Promise<string> => {
+      const res = await fetch(`${base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message', channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', deliveryMode: 'expectReplies',
+          conversation: { id: conversation }, from: { id: `u-${conversation}` }, recipient: { id: 'intake-bot' }, text,
+        }),
+      });
+      const body = (await res.json()) as { activities?: Array<{ text?: string }> };
+      return (body.activities ?? []).map((a) => a.text ?? '').join('\n');
+    };
+    const chatTurn = rows.find((r) => r.scenario.startsWith('POST /api/messages, webchat turn'))!;
+    rows.push(
+      await measure(
+        'Web Chat patient booking: 6+ turns from "I have an order" to booked with prep',
+        async (i) => {
+          const b = bookers[i]!;
+          const conv = `booking-${i}`;
+          for (const line of ['I need to book my x-ray, my doctor sent the order', `Bench ${b.family}`, '01/01/1980', b.phone, 'no']) await say(conv, line);
+          // Ten patients want the earliest times at once: a pick that was just taken is answered with new times.
+          for (let attempt = 0; attempt < 20; attempt++) if ((await say(conv, String((i % 3) + 1))).startsWith("You're booked")) return 200;
+          return 409;
+        },
+        { baseline: chatTurn, concurrency: 10, requests: BOOKINGS },
+      ),
+    );
+
     console.table(rows); // eslint-disable-line no-console -- the table is this program's output
     const out = path.join(root, 'bench-results');
     mkdirSync(out, { recursive: true });

@@ -167,14 +167,12 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     /** Starts a flow and answers the first message (which may already say the exam, the order and the doctor). */
     async begin(conv: PatientConversation, state: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[]> {
       conv.patient = state;
-      const out: OutboundContentInput[] = [];
       if (state.flow === 'manage') {
         if (conv.verified) return afterVerified(conv, state, turn, conv.verified);
         if (!turn.phoneHash) state.step = 'verify_phone';
         return [{ text: `${t('verify_intro', turn.lang)} ${t(turn.phoneHash ? 'dob' : 'phone', turn.lang)}` }];
       }
-      out.push({ text: t('start', turn.lang) });
-      return [...out, ...(await advance(conv, state, turn))];
+      return [{ text: t('start', turn.lang) }, ...(await advance(conv, state, turn))];
     },
 
     async handle(conv: PatientConversation, turn: PatientTurn): Promise<OutboundContentInput[]> {

@@ -186,6 +186,21 @@ describe.each(CHANNELS)('order lookup, screening and booking on %s', (channel) =
   });
 });
 
+test('Web Chat: changing an appointment booked by SMS proves who it is with the number, birth date and name first', async () => {
+  const phone = newPhone();
+  await orderAtCenter(phone);
+  const sms = talker('sms', phone);
+  await run(sms, [['I need to book my MRI, my doctor sent the order', /full name/], ['Ana Lopez', /date of birth/], ['04/02/1980', /pacemaker/], ...SAFE, ['1', /^You're booked/]]);
+  const chat = talker('webchat', phone);
+  await run(chat, [
+    ['I need to reschedule my appointment', 'To protect your privacy, I need to check a couple of details first. What mobile number can we text you at?'],
+    ['555', /^Sorry, I didn't catch that\. Send a US mobile number/],
+    [phone, 'What is your date of birth? (MM/DD/YYYY)'],
+    ['04/02/1980', 'What is your first or last name?'],
+    ['Ana', /^Your current appointment is Mon, Nov 30 at .*\nHere are the earliest times:\n1\. /],
+  ]);
+});
+
 describe.each(CHANNELS)('interruptions on %s', (channel) => {
   test('"agent" at any step hands over to a person, with a task that can reply', async () => {
     const p = talker(channel);

@@ -1,0 +1,42 @@
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { z } from 'zod';
+
+/**
+ * A BullMQ queue of delayed jobs (they survive restarts in Redis): the job id makes a repeated add a no-op, and the
+ * worker validates each job's data before running it.
+ */
+export function createDelayedQueue<D>(opts: { name: string; job: z.ZodType<D>; redisUrl: string; prefix: string; now: () => Date; retryDelayMs: number }) {
+  // BullMQ needs its own connections with unlimited retries (blocking commands).
+  const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(opts.name, { connection, prefix: `${opts.prefix}bull` });
+  let worker: Worker | null = null;
+  // Workers block on their own connection; closed here, since BullMQ leaves a connection it was given open.
+  let workerConnection: Redis | null = null;
+
+  return {
+    queue,
+    async add(jobId: string, data: D, at: Date): Promise<void> {
+      await queue.add(opts.name, opts.job.parse(data), {
+        jobId,
+        delay: Math.max(0, at.getTime() - opts.now().getTime()),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: opts.retryDelayMs },
+        removeOnComplete: 1_000,
+        removeOnFail: 10_000,
+      });
+    },
+    startWorker(run: (data: D) => Promise<unknown>, onError: (e: unknown) => void): Worker {
+      workerConnection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+      worker = new Worker(opts.name, async (job) => run(opts.job.parse(job.data)), { connection: workerConnection, prefix: `${opts.prefix}bull`, concurrency: 4 });
+      worker.on('failed', (_job, e) => onError(e));
+      return worker;
+    },
+    async close(): Promise<void> {
+      await worker?.close();
+      await queue.close();
+      connection.disconnect();
+      workerConnection?.disconnect();
+    },
+  };
+}
