@@ -46,6 +46,7 @@ import { createScheduling } from '../services/scheduling/scheduling.service';
 import { createOrderRequests } from '../services/patients/order-request.service';
 import { createSelfService } from '../services/patients/self-service.service';
 import { createPatientDialog } from '../dialogs/patient/patient.dialog';
+import { createOfficeConversation } from '../dialogs/referrer/office.conversation';
 import { createAppointmentMessages } from '../services/appointments/appointment-messages';
 import { createReminderQueue } from '../models/reminders.queue';
 import { SmsAdapter } from './sms/sms.adapter';
@@ -191,10 +192,24 @@ export async function createApp(opts: AppOptions) {
     onBooked: afterWrite('queueing reminders', (c) => appointmentMessages.scheduleFor(c)),
     onScreeningCleared: afterWrite('telling the patient the review is cleared', (c) => appointmentMessages.screeningCleared(c)),
   });
+  const cases = createCaseService({
+    cases: repos.cases,
+    patients: repos.patients,
+    site: opts.site,
+    orgs: repos.referrers,
+    locks,
+    hashPhone,
+    now,
+    consent,
+    onHeldBooked: afterWrite('confirming a held booking', (c) => appointmentMessages.confirmHeld(c)),
+    onReady: afterWrite('inviting the patient to book', (c) => appointmentMessages.inviteToBook(c)),
+    onOrderDeclined: afterWrite('telling the patient the order was declined', (c) => appointmentMessages.orderDeclined(c)),
+  });
   const bot = new IntakeBot({
     appointmentMessages,
     understanding,
     patientDialog: createPatientDialog({ self: selfService, consent, site: opts.site, hashPhone, now }),
+    office: createOfficeConversation({ cases, site: opts.site }),
     conversationState,
     userState,
     site: opts.site,
@@ -231,16 +246,6 @@ export async function createApp(opts: AppOptions) {
   });
 
   const staffTokens = createStaffTokenService({ tokens: repos.staffTokens, orgs: repos.referrers, now });
-  const cases = createCaseService({
-    cases: repos.cases,
-    patients: repos.patients,
-    site: opts.site,
-    orgs: repos.referrers,
-    locks,
-    hashPhone,
-    now,
-    onHeldBooked: afterWrite('confirming a held booking', (c) => appointmentMessages.confirmHeld(c)),
-  });
 
   const server = createHttpServer(opts.logger, metrics);
   const route = createRoute(opts.logger);

@@ -9,6 +9,8 @@ import type { UnderstandingService } from '../services/understanding/understandi
 import { newManageState, newRequestState, type PatientConversation, type PatientDialog } from '../dialogs/patient/patient.dialog';
 import type { CaseChannel } from '../services/cases/case.schema';
 import type { AppointmentMessages } from '../services/appointments/appointment-messages';
+import type { OfficeConversation, OfficeConversationHandler } from '../dialogs/referrer/office.conversation';
+import type { Principal } from '../services/staff/staff.roles';
 import { yesNoUnsure } from '../services/understanding/rules.engine';
 import { conversationRefId } from './channels/turn-runner';
 import { phoneHashOfSmsConversation, smsPhoneOf } from './sms/sms.adapter';
@@ -19,7 +21,7 @@ import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 
-interface ConversationData extends PatientConversation {
+interface ConversationData extends PatientConversation, OfficeConversation {
   menuShown?: boolean;
   /** "Where is my order?": identity is checked (phone, date of birth, family name) before anything is said. */
   status?: { step: 'phone' | 'dob' | 'name'; phoneHash?: string; birthDate?: string; tries: number };
@@ -79,6 +81,7 @@ export interface IntakeBotDeps {
   orderStatus: OrderStatusService;
   understanding: UnderstandingService;
   patientDialog: PatientDialog;
+  office: OfficeConversationHandler;
   appointmentMessages: Pick<AppointmentMessages, 'answerReadiness'>;
   hashPhone: (e164: string) => string;
   now: () => Date;
@@ -113,6 +116,8 @@ export class IntakeBot extends TeamsActivityHandler {
       const say = (content: OutboundContentInput) => context.sendActivity(renderContent(channel, OutboundContent.parse(content)));
 
       let greetingName = '';
+      /** A Teams user of a referring organization: acts as `referrer:<user id>`, scoped to that organization. */
+      let officeUser: Principal | null = null;
       if (channel === 'msteams') {
         const who = await deps.teams.identify({
           tenantId: context.activity.conversation.tenantId ?? (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? null,
@@ -128,6 +133,7 @@ export class IntakeBot extends TeamsActivityHandler {
           return next();
         }
         greetingName = who.org.name;
+        officeUser = { id: who.userId ?? `org-${who.org.id}`, name: context.activity.from.name ?? 'Teams user', role: 'referrer', referrerOrgId: who.org.id };
       }
 
       const requestHandoff = async (why?: string) => {
@@ -152,7 +158,7 @@ export class IntakeBot extends TeamsActivityHandler {
         await say({ text: `${lead}${q}` });
       };
       // Identity checks and structured answers are read by the rules alone: no names or birth dates go to the LLM.
-      const freeText = !state.status && (!state.patient || FREE_TEXT_STEPS.has(state.patient.step));
+      const freeText = !state.status && (!state.patient || FREE_TEXT_STEPS.has(state.patient.step)) && (!state.office?.form || state.office.form.step === 'exam');
       const understanding = await deps.understanding.understand(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang }, { llm: freeText });
       const patientTurn = () => {
         const phoneNumber = smsPhoneOf(context);
@@ -169,6 +175,15 @@ export class IntakeBot extends TeamsActivityHandler {
       const sayAll = async (contents: OutboundContentInput[]) => {
         for (const c of contents) await say(c);
       };
+      // An office on Teams: orders, missing items, order requests and status.
+      const officeTurn = officeUser ? { text, channel: 'msteams' as const, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff } : null;
+      if (officeTurn && !state.patient) {
+        const replies = await deps.office.handle(state, officeTurn, false);
+        if (replies) {
+          await sayAll(replies);
+          return next();
+        }
+      }
       // A patient flow in progress gets every message (it understands help, start over and a person itself).
       if (state.patient) {
         await sayAll(await deps.patientDialog.handle(state, patientTurn()));
@@ -273,6 +288,8 @@ export class IntakeBot extends TeamsActivityHandler {
           : null;
       if (choice === 0) {
         await sayAll(await deps.patientDialog.begin(state, newRequestState(understanding.fields), patientTurn()));
+      } else if (choice === 1 && officeTurn) {
+        await sayAll((await deps.office.handle(state, officeTurn, true)) ?? []);
       } else if (choice === 1) {
         await say({
           text: es

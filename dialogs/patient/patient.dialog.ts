@@ -8,6 +8,7 @@ import type { Insurance } from '../../services/orders/order.schema';
 import type { Language } from '../../services/messaging/templates';
 import { phoneText } from '../../services/messaging/templates';
 import type { SelfService } from '../../services/patients/self-service.service';
+import { requestNumber } from '../../services/patients/order-request.service';
 import type { ConsentService } from '../../services/consent/consent.service';
 import { studyOf } from '../../services/patients/self-service.service';
 import { prepMessage } from '../../services/scheduling/prep';
@@ -386,8 +387,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     return [
       {
         text: en
-          ? `Thank you, ${a.givenName}. ${next} When the order arrives (usually within 2 business days) we'll text you to pick a time and send your prep. Your request number is ${c.id.slice(-6).toUpperCase()}. Questions: ${centerPhone}.`
-          : `Gracias, ${a.givenName}. ${next} Cuando llegue la orden (normalmente en 2 días hábiles) le escribiremos para elegir la hora y enviarle la preparación. Su número de solicitud es ${c.id.slice(-6).toUpperCase()}. Preguntas: ${centerPhone}.`,
+          ? `Thank you, ${a.givenName}. ${next} When the order arrives (usually within 2 business days) we'll text you to pick a time and send your prep. Your request number is ${requestNumber(c.id)}. Questions: ${centerPhone}.`
+          : `Gracias, ${a.givenName}. ${next} Cuando llegue la orden (normalmente en 2 días hábiles) le escribiremos para elegir la hora y enviarle la preparación. Su número de solicitud es ${requestNumber(c.id)}. Preguntas: ${centerPhone}.`,
       },
       ...(askMarketing ? await prompt(s, turn) : []),
     ];

@@ -92,6 +92,25 @@ export function createAppointmentMessages(deps: {
       await scheduleFor(c);
     },
 
+    /** The order is complete and, where needed, authorized: invite the patient to book (never before). */
+    async inviteToBook(c: Case): Promise<void> {
+      if (c.track === 'human') return; // stat and asap: staff call the patient
+      await sendTo(c, 'reply', `invite-to-book:${c.id}`, (lang) =>
+        lang === 'es'
+          ? `${site.center.name}: su médico nos envió una orden para un examen de imágenes. Responda AGENDAR para elegir la hora por aquí, o llame al ${phone}.`
+          : `${site.center.name}: your doctor sent us an order for an imaging exam. Reply BOOK to pick a time here, or call ${phone}.`,
+      );
+    },
+
+    /** The doctor's office will not send the order the patient asked for: no clinical detail, a way to reach us. */
+    async orderDeclined(c: Case): Promise<void> {
+      await sendTo(c, 'reply', `order-declined:${c.id}`, (lang) =>
+        lang === 'es'
+          ? `${site.center.name}: el consultorio de su médico no enviará la orden para el examen que pidió. Hable con su médico, o llámenos al ${phone} y le ayudamos.`
+          : `${site.center.name}: your doctor's office will not be sending an order for the exam you asked about. Please talk with your doctor, or call us at ${phone} and we'll help.`,
+      );
+    },
+
     /** Staff cleared the patient's safety review: they may book now (by replying BOOK). */
     async screeningCleared(c: Case): Promise<void> {
       await sendTo(c, 'reply', `screening-cleared:${c.id}`, (lang) =>

@@ -55,6 +55,49 @@ export const ListCasesInput = z
   })
   .strict();
 
+/** Items an office may supply for a documentation request: any order field, checked as on creation. */
+export const SuppliedItems = OrderInput.partial().strict();
+
+/** The stored order back in the shape the checklist reads. */
+export function orderInputOf(o: Case['order']): OrderInput {
+  const r = o.requester;
+  return {
+    ...(o.code.modality ? { modality: o.code.modality } : {}),
+    ...(o.bodySite.text ? { bodyPart: o.bodySite.text } : {}),
+    laterality: o.bodySite.laterality,
+    contrast: o.code.contrast,
+    ...(o.priority ? { priority: o.priority } : {}),
+    reasonCodes: o.reasonCode,
+    ...(o.reasonText ? { reasonText: o.reasonText } : {}),
+    ...(r ? { requester: { ...(r.name ? { name: r.name } : {}), ...(r.npi ? { npi: r.npi } : {}), ...(r.phone ? { phone: r.phone } : {}) } } : {}),
+    ...(o.insurance ? { insurance: o.insurance } : {}),
+  };
+}
+
+function patientInputOf(p: Patient | null): PatientInput {
+  return {
+    ...(p?.givenName ? { givenName: p.givenName } : {}),
+    ...(p?.familyName ? { familyName: p.familyName } : {}),
+    ...(p?.birthDate ? { birthDate: p.birthDate } : {}),
+    ...(p?.phone ? { phone: p.phone } : {}),
+    language: p?.language ?? 'en',
+  };
+}
+
+/** An order as stored (FHIR ServiceRequest shape), notes aside. */
+export function serviceRequestOf(o: OrderInput, intent: Case['order']['intent']): Omit<Case['order'], 'note'> {
+  return {
+    intent,
+    priority: o.priority ?? null,
+    code: { modality: o.modality ?? null, contrast: o.contrast ?? null },
+    bodySite: { text: o.bodyPart ?? null, laterality: o.laterality ?? null },
+    reasonCode: o.reasonCodes,
+    reasonText: o.reasonText ?? null,
+    requester: o.requester ? { name: o.requester.name ?? null, npi: o.requester.npi ?? null, phone: o.requester.phone ?? null } : null,
+    insurance: o.insurance ?? null,
+  };
+}
+
 export type CaseFailure =
   | 'FORBIDDEN'
   | 'CASE_NOT_FOUND'
@@ -85,6 +128,12 @@ export interface CaseServiceDeps {
   now: () => Date;
   /** A held time became a booking on approval: tell the patient and queue the reminders. */
   onHeldBooked?: (c: Case) => Promise<void>;
+  /** Records care consent for a number an order gave (domain.md §6: given for this purpose). */
+  consent?: { noteReferral(phoneHash: string, evidence: string, receivedAt: Date): Promise<void> };
+  /** A case became ready to schedule: invite the patient to book. */
+  onReady?: (c: Case) => Promise<void>;
+  /** The office declined a patient's order request: tell the patient. */
+  onOrderDeclined?: (c: Case) => Promise<void>;
 }
 
 export function createCaseService(deps: CaseServiceDeps) {
@@ -101,6 +150,20 @@ export function createCaseService(deps: CaseServiceDeps) {
 
   async function view(c: Case, principal: Principal): Promise<CaseView> {
     return viewWith(c, await patients.findById(c.patientId), principal);
+  }
+
+  /** From `received`, by the checklist and the payer rules: documentation, authorization, or ready to schedule. */
+  function route(missing: string[], o: OrderInput, track: Case['track'], actor: Actor, now: Date, channel: CaseChannel) {
+    const payer = o.insurance && 'payer' in o.insurance ? o.insurance.payer : null;
+    const [next, reason]: [PipelineEvent, string | undefined] =
+      missing.length > 0
+        ? ['request_documentation', `missing: ${missing.join(', ')}`]
+        : needsPriorAuthorization(deps.site, o.modality!, payer)
+          ? ['require_authorization', `${payer} requires prior authorization for ${o.modality}`]
+          : ['mark_ready', undefined];
+    const routed = decide({ state: 'received', track }, next, actor, now, { channel, ...(reason ? { reason } : {}) });
+    if (!routed.ok) throw new Error(`transition table refuses intake routing: ${routed.error.code}`);
+    return routed.value;
   }
 
   /** A referrer sees only its organization's cases; anything else reads as "not found", never "forbidden". */
@@ -158,38 +221,18 @@ export function createCaseService(deps: CaseServiceDeps) {
     const missing = missingItems(p, o);
     const track = trackFor(o.priority ?? 'routine');
     const history: CaseHistoryEntry[] = [{ from: null, to: 'received', event: 'create', actor, channel, at: now }];
-    const payer = o.insurance && 'payer' in o.insurance ? o.insurance.payer : null;
-    const [next, reason]: [PipelineEvent, string | undefined] =
-      missing.length > 0
-        ? ['request_documentation', `missing: ${missing.join(', ')}`]
-        : needsPriorAuthorization(deps.site, o.modality!, payer)
-          ? ['require_authorization', `${payer} requires prior authorization for ${o.modality}`]
-          : ['mark_ready', undefined];
-    const routed = decide({ state: 'received', track }, next, actor, now, { channel, ...(reason ? { reason } : {}) });
-    if (!routed.ok) throw new Error(`transition table refuses intake routing: ${routed.error.code}`);
-    history.push(routed.value.entry);
+    const routed = route(missing, o, track, actor, now, channel);
+    history.push(routed.entry);
 
     const c: Case = {
       id,
-      state: routed.value.state,
+      state: routed.state,
       track,
       version: history.length - 1,
       source: input.source,
       patientId: patient.id,
       referrerOrgId,
-      order: {
-        intent: 'order',
-        priority: o.priority ?? null,
-        code: { modality: o.modality ?? null, contrast: o.contrast ?? null },
-        bodySite: { text: o.bodyPart ?? null, laterality: o.laterality ?? null },
-        reasonCode: o.reasonCodes,
-        reasonText: o.reasonText ?? null,
-        requester: o.requester
-          ? { name: o.requester.name ?? null, npi: o.requester.npi ?? null, phone: o.requester.phone ?? null }
-          : null,
-        insurance: o.insurance ?? null,
-        note: o.note ? [{ text: o.note, at: now, author: actor }] : [],
-      },
+      order: { ...serviceRequestOf(o, 'order'), note: o.note ? [{ text: o.note, at: now, author: actor }] : [] },
       missing,
       appointment: null,
       screening: null,
@@ -203,6 +246,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       if (!existing) throw new Error('case insert reported a duplicate id that cannot be read back');
       return ok({ created: false, case: await view(existing, principal) });
     }
+    if (patient.phoneHash) await deps.consent?.noteReferral(patient.phoneHash, `phone number on the order of case ${c.id} (${input.source}, ${actor})`, now);
+    if (c.state === 'ready_to_schedule') await deps.onReady?.(c);
     return ok({ created: true, case: await view(c, principal) });
   }
 
@@ -283,6 +328,7 @@ export function createCaseService(deps: CaseServiceDeps) {
             : await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now });
         if (updated) {
           if (held) await deps.onHeldBooked?.(updated);
+          else if (updated.state === 'ready_to_schedule') await deps.onReady?.(updated);
           return ok(updated);
         }
         if (input.expectedVersion !== undefined) {
@@ -295,6 +341,91 @@ export function createCaseService(deps: CaseServiceDeps) {
     return locked.value.ok ? ok(await view(locked.value.value, principal)) : locked.value;
   }
 
-  return { create, get, list, applyEvent };
+  /**
+   * The office supplied missing items (domain.md §3): merged into the order, then awaiting_documentation → received →
+   * the checklist and payer rules again, in one conditional update with every step in the history.
+   */
+  async function supplyDocumentation(
+    id: string,
+    supplied: z.infer<typeof SuppliedItems>,
+    principal: Principal,
+    channel: CaseChannel,
+  ): Promise<Result<CaseView, CaseFailure>> {
+    if (!canCreateCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not supply documentation`);
+    const locked = await deps.locks.withLock(`case:${id}`, async (): Promise<Result<Case, CaseFailure>> => {
+      const loaded = await load(id, principal);
+      if (!loaded.ok) return loaded;
+      const c = loaded.value;
+      if (c.state !== 'awaiting_documentation') return err('ILLEGAL_TRANSITION', `the case is '${c.state}', not waiting for documentation`);
+      const patient = await patients.findById(c.patientId);
+      const order = { ...orderInputOf(c.order), ...supplied, reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
+      const missing = missingItems(patientInputOf(patient), order);
+      const now = deps.now();
+      const actor = actorOf(principal);
+      const back = decide(c, 'documentation_received', actor, now, { channel, reason: `supplied: ${Object.keys(supplied).join(', ')}` });
+      if (!back.ok) return back;
+      const track = trackFor(order.priority ?? 'routine');
+      const routed = route(missing, order, track, actor, now, channel);
+      const saved = await cases.applyTransition(
+        c.id,
+        { state: c.state, version: c.version },
+        { state: routed.state, track, entry: [back.value.entry, routed.entry], now, set: { order: { ...serviceRequestOf(order, c.order.intent), note: c.order.note }, missing } },
+      );
+      return saved ? ok(saved) : err('VERSION_CONFLICT', 'the case changed meanwhile; try again');
+    });
+    if (!locked.ok) return err('CASE_BUSY', locked.error.message);
+    if (!locked.value.ok) return locked.value;
+    if (locked.value.value.state === 'ready_to_schedule') await deps.onReady?.(locked.value.value);
+    return ok(await view(locked.value.value, principal));
+  }
+
+  /** One writer per case: load (scoped to the caller), decide, write with one conditional update. */
+  async function writeCase(id: string, principal: Principal, fn: (c: Case, patient: Patient | null) => Promise<Result<Case, CaseFailure>>): Promise<Result<Case, CaseFailure>> {
+    if (!canCreateCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not change orders`);
+    const locked = await deps.locks.withLock(`case:${id}`, async () => {
+      const loaded = await load(id, principal);
+      return loaded.ok ? fn(loaded.value, await patients.findById(loaded.value.patientId)) : loaded;
+    });
+    return locked.ok ? locked.value : err('CASE_BUSY', locked.error.message);
+  }
+
+  /**
+   * The office sends the order a patient asked for (order_requested → received → checklist and payer rules), in one
+   * update; the request's reason and notes stay with the case.
+   */
+  async function receiveRequestedOrder(id: string, order: OrderInput, principal: Principal, channel: CaseChannel): Promise<Result<CaseView, CaseFailure>> {
+    const r = await writeCase(id, principal, async (c, patient) => {
+      const now = deps.now();
+      const actor = actorOf(principal);
+      const received = decide(c, 'receive_order', actor, now, { channel, reason: 'the office sent the order the patient asked for' });
+      if (!received.ok) return received;
+      const missing = missingItems(patientInputOf(patient), order);
+      const track = trackFor(order.priority ?? 'routine');
+      const routed = route(missing, order, track, actor, now, channel);
+      const note = order.note ? [...c.order.note, { text: order.note, at: now, author: actor }] : c.order.note;
+      const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: routed.state, track, entry: [received.value.entry, routed.entry], now, set: { order: { ...serviceRequestOf(order, 'order'), note }, missing } });
+      return saved ? ok(saved) : err('VERSION_CONFLICT', 'the case changed meanwhile; try again');
+    });
+    if (!r.ok) return r;
+    if (r.value.state === 'ready_to_schedule') await deps.onReady?.(r.value);
+    return ok(await view(r.value, principal));
+  }
+
+  /** The office will not order what the patient asked for: the case is cancelled with its reason and the patient told. */
+  async function declineRequestedOrder(id: string, reason: string, principal: Principal, channel: CaseChannel): Promise<Result<CaseView, CaseFailure>> {
+    const r = await writeCase(id, principal, async (c) => {
+      if (c.state !== 'order_requested') return err('ILLEGAL_TRANSITION', `the case is '${c.state}', not an open order request`);
+      const now = deps.now();
+      const d = decide(c, 'cancel', actorOf(principal), now, { channel, reason: `order declined by the office: ${reason}`.slice(0, 500) });
+      if (!d.ok) return d;
+      const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: d.value.state, entry: d.value.entry, now });
+      return saved ? ok(saved) : err('VERSION_CONFLICT', 'the case changed meanwhile; try again');
+    });
+    if (!r.ok) return r;
+    await deps.onOrderDeclined?.(r.value);
+    return ok(await view(r.value, principal));
+  }
+
+  return { create, get, list, applyEvent, supplyDocumentation, receiveRequestedOrder, declineRequestedOrder };
 }
 export type CaseService = ReturnType<typeof createCaseService>;

@@ -52,6 +52,11 @@ export function createConsentService(deps: { consents: ConsentRepository; now: (
       if ((await statuses(phoneHash)).care === 'unknown') await set(phoneHash, 'care', 'granted', 'sms_inbound', null, receivedAt);
     },
 
+    /** A referral gave the patient's number for their care (the order): care consent, unless the number said otherwise. */
+    async noteReferral(phoneHash: string, evidence: string, receivedAt: Date): Promise<void> {
+      if ((await statuses(phoneHash)).care === 'unknown') await set(phoneHash, 'care', 'granted', 'referral', evidence, receivedAt);
+    },
+
     set,
   };
 }

@@ -19,9 +19,12 @@ export function matchReferrer(orgs: ReferrerOrg[], said: string): ReferrerOrg | 
   return hits.length === 1 ? hits[0]! : null;
 }
 
+/** The short number a request goes by (the patient is told it too): the case id's last six characters. */
+export const requestNumber = (caseId: string) => caseId.slice(-6).toUpperCase();
+
 const modalityWords: Record<string, string> = { mri: 'MRI', ct: 'CT', ultrasound: 'ultrasound', mammography: 'mammogram', xray: 'X-ray', pet: 'PET' };
 
-export type OrderRequestVia = { via: 'teams'; orgName: string } | { via: 'task'; orgName: string | null };
+export type OrderRequestVia = { via: 'teams'; orgId: string; orgName: string } | { via: 'task'; orgId: string | null; orgName: string | null };
 
 /**
  * Asks the referring provider for an order (qualified → order_requested, domain.md §2): on Teams when the office is
@@ -45,7 +48,11 @@ export function createOrderRequests(deps: {
         const sent = await deps.proactive.send({
           to: { conversationId: ref.id },
           content: {
-            text: `Order request from ${deps.site.center.name}: a patient asked us for an exam and named ${providerSaid ?? 'your office'}. Please send the order (fax ${phoneText(deps.site.center.phone)} or reply here), or tell us if you won't order it.`,
+            text: `Order request from ${deps.site.center.name}: a patient asked us for an exam and named ${providerSaid ?? 'your office'}. Please send the order here (or fax ${phoneText(deps.site.center.phone)}), or decline it with a reason.`,
+            choices: [
+              { value: `accept ${requestNumber(c.id)}`, title: `Send the order ${requestNumber(c.id)}` },
+              { value: `decline ${requestNumber(c.id)}`, title: `Decline ${requestNumber(c.id)}` },
+            ],
             summary: {
               title: `Order request ${c.id}`,
               facts: [
@@ -62,7 +69,7 @@ export function createOrderRequests(deps: {
           caseId: c.id,
           language: 'en',
         });
-        if (sent.ok && sent.value.outcome !== 'failed' && sent.value.outcome !== 'refused') return { via: 'teams', orgName: org.name };
+        if (sent.ok && sent.value.outcome !== 'failed' && sent.value.outcome !== 'refused') return { via: 'teams', orgId: org.id, orgName: org.name };
       }
       const now = deps.now();
       const task: Task = {
@@ -78,7 +85,7 @@ export function createOrderRequests(deps: {
         updatedAt: now,
       };
       await deps.tasks.insert(task);
-      return { via: 'task', orgName: org?.name ?? null };
+      return { via: 'task', orgId: org?.id ?? null, orgName: org?.name ?? null };
     },
   };
 }

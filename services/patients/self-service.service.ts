@@ -161,7 +161,10 @@ export function createSelfService(deps: {
         };
         if (!(await cases.insert(c))) c = (await cases.findById(id)) ?? c;
       }
-      return { case: c, via: await deps.orderRequests.send(c, patient, r.provider) };
+      const via = await deps.orderRequests.send(c, patient, r.provider);
+      // The office we asked may see the request (and only that office): it is theirs to accept or decline.
+      if (via.orgId && c.referrerOrgId !== via.orgId) c = (await cases.patch(c.id, c.version, { referrerOrgId: via.orgId }, deps.now())) ?? c;
+      return { case: c, via };
     },
 
     /** Records the answers; any yes or unsure opens the review task(s) and no slot may be offered until staff clear it. */

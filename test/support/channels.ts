@@ -58,3 +58,48 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
     },
   };
 }
+
+/** A Teams user (tenant and Azure AD object id) in a personal chat with the bot; cards and their buttons read as text. */
+export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string }): Talker & { conversationId: string; aad: string } {
+  const conversationId = `a:${randomBytes(8).toString('hex')}`;
+  const aad = opts.aad ?? `aad-${randomBytes(6).toString('hex')}`;
+  return {
+    channel: 'webchat',
+    phone: '',
+    conversationId,
+    aad,
+    async say(text) {
+      const res = await api(t.base, 'POST', '/api/messages', {
+        body: {
+          type: 'message',
+          id: randomBytes(8).toString('hex'),
+          channelId: 'msteams',
+          serviceUrl: 'https://smba.trafficmanager.net/amer/',
+          deliveryMode: 'expectReplies',
+          conversation: { id: conversationId, conversationType: 'personal', tenantId: opts.tenant },
+          from: { id: `29:${aad}`, name: opts.name ?? 'Maya Patel', aadObjectId: aad },
+          recipient: { id: '28:intake-bot-id', name: 'Intake' },
+          channelData: { tenant: { id: opts.tenant } },
+          locale: 'en-US',
+          text,
+        },
+      });
+      if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
+      type Card = { contentType: string; content: { text?: string; buttons?: Array<{ title: string }>; body?: Array<{ text?: string; facts?: Array<{ title: string; value: string }> }> } };
+      return (res.body.activities as Array<{ text?: string; attachments?: Card[] }>)
+        .map((a) =>
+          [
+            a.text ?? '',
+            ...(a.attachments ?? []).flatMap((c) => [
+              ...(c.content.body ?? []).flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((x) => `${x.title}: ${x.value}`)]),
+              c.content.text ?? '',
+              ...(c.content.buttons ?? []).map((b, i) => `${i + 1}. ${b.title}`),
+            ]),
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        )
+        .join('\n');
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import { DateTime } from 'luxon';
+import { SuppliedItems, type CaseService, type CaseView } from '../../services/cases/case.service';
+import type { CaseChannel } from '../../services/cases/case.schema';
+import type { SiteConfig } from '../../services/config/site.schema';
+import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
+import { OrderInput, PatientInput } from '../../services/orders/order.schema';
+import type { CaseState } from '../../services/pipeline/pipeline.states';
+import { requestNumber } from '../../services/patients/order-request.service';
+import type { Principal } from '../../services/staff/staff.roles';
+import { foldAccents } from '../../services/text';
+import type { Understanding } from '../../services/understanding/understanding.schema';
+import { createOrderForm, documentationState, newOrderState, orderInputFrom, type OrderAnswers, type OrderForm, type OrderFormState } from './order.dialog';
+
+/** The office conversation's part of the dialog state. */
+export interface OfficeConversation {
+  office?: { menu?: boolean; form?: OrderFormState; declining?: string };
+}
+
+export interface OfficeTurn {
+  text: string;
+  /** Opens a human handoff task for this conversation, saying why. */
+  handoff: (why: string) => Promise<void>;
+  channel: CaseChannel;
+  principal: Principal;
+  understanding: Understanding;
+  now: Date;
+}
+
+const MENU: Choice[] = [
+  { value: 'new', title: 'Send a new order' },
+  { value: 'status', title: 'Status of our orders' },
+  { value: 'human', title: 'Talk to a person' },
+];
+
+const OFFICE_WORDS: Partial<Record<CaseState, string>> = {
+  order_requested: 'the patient asked for it; waiting for your order',
+  received: 'received, being checked',
+  pending_authorization: 'waiting for prior authorization',
+  ready_to_schedule: 'complete; the patient is invited to book',
+  scheduled: 'booked',
+  checked_in: 'the patient is here',
+  imaging_completed: 'imaging done, being read',
+  incomplete: 'the exam could not be completed; we will rebook',
+  no_show: 'the patient missed the appointment',
+  reschedule_needed: 'being rebooked',
+  reported: 'report ready',
+  delivered: 'report delivered',
+};
+const PRIORITY_RANK: Record<string, number> = { stat: 0, asap: 1, urgent: 2, routine: 3 };
+const modalityName: Record<string, string> = { mri: 'MRI', ct: 'CT', ultrasound: 'Ultrasound', mammography: 'Mammography', xray: 'X-ray', pet: 'PET' };
+
+/**
+ * Referring offices on Teams (issue 6): send an order with the step-by-step form, answer exactly what is missing,
+ * accept or decline a patient's order request, and see their organization's orders. Every action is the office
+ * user's (`referrer:<id>`), scoped to their organization by the case service.
+ */
+export function createOfficeConversation(deps: { cases: CaseService; site: SiteConfig }) {
+  // The form's submit acts as this turn's office user: built per turn, so turns of two offices never mix.
+  const formFor = (turn: OfficeTurn) =>
+    createOrderForm({
+      async create(a, submitKey) {
+        const { patient, order } = orderInputFrom(a);
+        const p = PatientInput.safeParse({ ...patient, language: 'en' });
+        const o = OrderInput.safeParse(order);
+        if (!p.success || !o.success) return { ok: false, message: [...(p.error?.issues ?? []), ...(o.error?.issues ?? [])].map((i) => i.message).join('; ') };
+        const source = turn.channel === 'webchat' ? 'webchat' : 'msteams';
+        return saved(await deps.cases.create({ source, patient: p.data, order: o.data }, turn.principal, turn.channel, submitKey));
+      },
+      async accept(caseId, a) {
+        const parsed = OrderInput.safeParse(orderInputFrom(a).order);
+        if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+        const r = await deps.cases.receiveRequestedOrder(caseId, parsed.data, turn.principal, turn.channel);
+        return r.ok ? { ok: true, case: r.value } : { ok: false, message: r.error.message };
+      },
+      async supply(caseId, a) {
+        const { reasonCodes, ...rest } = orderInputFrom(a).order as { reasonCodes: string[] };
+        const parsed = SuppliedItems.safeParse({ ...rest, ...(reasonCodes.length ? { reasonCodes } : {}) });
+        if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join('; ') };
+        const r = await deps.cases.supplyDocumentation(caseId, parsed.data, turn.principal, turn.channel);
+        return r.ok ? { ok: true, case: r.value } : { ok: false, message: r.error.message };
+      },
+    });
+
+  function saved(r: Awaited<ReturnType<CaseService['create']>>): { ok: true; case: CaseView } | { ok: false; message: string } {
+    return r.ok ? { ok: true, case: r.value.case } : { ok: false, message: r.error.message };
+  }
+
+  function line(c: CaseView): string {
+    const who = [c.patient?.givenName, c.patient?.familyName].filter(Boolean).join(' ') || 'patient';
+    const study = [c.order.code.modality ? modalityName[c.order.code.modality] : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
+    const when = c.appointment && c.state === 'scheduled' ? ` ${DateTime.fromJSDate(c.appointment.start, { zone: deps.site.center.timeZone }).toFormat("ccc LLL d 'at' h:mm a")}` : '';
+    const words = c.state === 'awaiting_documentation' ? `missing: ${c.missing.join(', ')} (reply COMPLETE ${requestNumber(c.id)})` : `${OFFICE_WORDS[c.state] ?? c.state.replace(/_/g, ' ')}${when}`;
+    return `${requestNumber(c.id)} · ${who} · ${study}${c.order.priority && c.order.priority !== 'routine' ? ` · ${c.order.priority.toUpperCase()}` : ''} · ${words}`;
+  }
+
+  /** After a submit: where the case stands, and the missing items asked for at once. */
+  function afterSubmit(conv: OfficeConversation, c: CaseView, form: OrderForm): OutboundContentInput[] {
+    const head = `Order ${requestNumber(c.id)} for ${c.patient?.givenName ?? 'the patient'} ${c.patient?.familyName ?? ''}`.trim();
+    if (c.state === 'awaiting_documentation') {
+      const docs = documentationState(c.id, c.missing);
+      conv.office = docs ? { form: docs } : {};
+      return [{ text: `${head} is saved, but it is missing: ${c.missing.join(', ')}. Let's add ${c.missing.length > 1 ? 'them' : 'it'} now.` }, ...(docs ? [form.prompt(docs)] : [])];
+    }
+    delete conv.office;
+    const next =
+      c.state === 'pending_authorization'
+        ? "It is complete and needs prior authorization; we'll invite the patient to book once it is approved."
+        : c.state === 'ready_to_schedule'
+          ? "It is complete; we're texting the patient to book."
+          : c.track === 'human'
+            ? 'It is marked stat/ASAP: our scheduling team is calling the patient now.'
+            : `State: ${c.state.replace(/_/g, ' ')}.`;
+    return [{ text: `${head} is received. ${next}` }];
+  }
+
+  async function findByNumber(principal: Principal, number: string): Promise<CaseView | null> {
+    const r = await deps.cases.list({ limit: 200 }, principal);
+    return r.ok ? (r.value.items.find((c) => requestNumber(c.id) === number.toUpperCase()) ?? null) : null;
+  }
+
+  async function status(turn: OfficeTurn, filter: string): Promise<OutboundContentInput[]> {
+    const r = await deps.cases.list({ limit: 100 }, turn.principal);
+    if (!r.ok) return [{ text: r.error.message }];
+    const words = foldAccents(filter).split(/[^a-z]+/).filter((w) => w.length >= 3 && !['status', 'order', 'orders', 'open', 'our', 'the', 'for', 'what', 'where', 'show', 'mri', 'scan'].includes(w));
+    const modality = turn.understanding.fields.modality;
+    const open = r.value.items
+      .filter((c) => !['closed', 'cancelled', 'delivered'].includes(c.state))
+      .filter((c) => words.length === 0 || words.some((w) => foldAccents(`${c.patient?.givenName ?? ''} ${c.patient?.familyName ?? ''}`).includes(w)))
+      .filter((c) => !modality || words.length === 0 || c.order.code.modality === modality)
+      .sort((a, b) => (PRIORITY_RANK[a.order.priority ?? 'routine'] ?? 3) - (PRIORITY_RANK[b.order.priority ?? 'routine'] ?? 3));
+    if (open.length === 0) return [{ text: words.length ? 'I found no open order of yours for that patient.' : 'You have no open orders with us.' }];
+    return [{ text: `${words.length ? 'Matching orders' : 'Your open orders'} (stat and urgent first):\n${open.slice(0, 15).map(line).join('\n')}` }];
+  }
+
+  return {
+    /** Handles the message when it is an office action; null when it is not (the bot's menu answers). */
+    async handle(conv: OfficeConversation, turn: OfficeTurn, officeChosen: boolean): Promise<OutboundContentInput[] | null> {
+      const form = formFor(turn);
+      const text = turn.text.trim();
+      const f = foldAccents(text).replace(/[.!?]+$/, '').trim();
+      const o = conv.office;
+      if (o?.form) {
+        if (/^(agent|talk to a person|human)$/.test(f)) {
+          delete conv.office;
+          await turn.handoff('asked for a person while sending an order');
+          return [{ text: "I've asked our team to reply to you here." }];
+        }
+        const r = await form.handle(o.form, turn);
+        if (!r.done) return r.replies;
+        delete conv.office;
+        return r.case ? [...r.replies, ...afterSubmit(conv, r.case, form)] : r.replies;
+      }
+      if (o?.declining) {
+        if (text.length < 3) return [{ text: 'A few words on why, please (the patient is only told the order will not be sent).' }];
+        const r = await deps.cases.declineRequestedOrder(o.declining, text, turn.principal, turn.channel);
+        delete conv.office;
+        return [{ text: r.ok ? `Declined. We've let the patient know, without your reason, and closed request ${requestNumber(o.declining)}.` : r.error.message }];
+      }
+      const act = /^(?:send the order|accept|decline|complete|missing)\s+([a-z0-9]{6})$/i.exec(f);
+      if (act) {
+        const c = await findByNumber(turn.principal, act[1]!);
+        if (!c) return [{ text: `I can't find request ${act[1]!.toUpperCase()} among your organization's orders.` }];
+        if (/^decline/.test(f)) {
+          if (c.state !== 'order_requested') return [{ text: `Request ${requestNumber(c.id)} is no longer open (${c.state.replace(/_/g, ' ')}).` }];
+          conv.office = { declining: c.id };
+          return [{ text: "Why won't you send this order? A few words; the patient is only told that it won't be sent." }];
+        }
+        if (/^(complete|missing)/.test(f)) {
+          const docs = c.state === 'awaiting_documentation' ? documentationState(c.id, c.missing) : null;
+          if (!docs) return [{ text: `Order ${requestNumber(c.id)} is not missing anything we can take here (${c.state.replace(/_/g, ' ')}).` }];
+          conv.office = { form: docs };
+          return [{ text: `Order ${requestNumber(c.id)} is missing: ${c.missing.join(', ')}.` }, form.prompt(docs)];
+        }
+        if (c.state !== 'order_requested') return [{ text: `Request ${requestNumber(c.id)} is no longer open (${c.state.replace(/_/g, ' ')}).` }];
+        // The form, prefilled with what the patient told us; the office adds the rest and confirms.
+        const prefill: OrderAnswers = {
+          ...(c.patient?.givenName ? { givenName: c.patient.givenName } : {}),
+          ...(c.patient?.familyName ? { familyName: c.patient.familyName } : {}),
+          ...(c.patient?.birthDate ? { birthDate: c.patient.birthDate } : {}),
+          ...(c.patient?.phone ? { phone: c.patient.phone } : {}),
+          ...(c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text } : {}),
+          ...(c.order.bodySite.laterality ? { laterality: c.order.bodySite.laterality } : {}),
+          ...(c.order.reasonText ? { reasonText: c.order.reasonText } : {}),
+          ...(c.order.insurance ? { insurance: c.order.insurance } : {}),
+        };
+        const state = newOrderState(prefill, c.id);
+        conv.office = { form: state };
+        return [{ text: `Thanks. I've filled in what the patient told us for request ${requestNumber(c.id)}; a few more details for the order.` }, form.advance(state)];
+      }
+      if (/\b(status|my orders|our orders|open orders|where is|estado)\b/.test(f) || pickChoice(text, MENU) === 1 && o?.menu) {
+        delete conv.office;
+        return status(turn, /^\d$/.test(f) ? '' : text);
+      }
+      if (/^(new order|send an order|submit an order|order|nueva orden)$/.test(f) || (o?.menu && pickChoice(text, MENU) === 0)) {
+        const state = newOrderState();
+        conv.office = { form: state };
+        return [{ text: "Let's send an order. Say CANCEL at any time to stop; nothing is sent until you submit." }, form.advance(state)];
+      }
+      if (o?.menu && pickChoice(text, MENU) === 2) {
+        delete conv.office;
+        await turn.handoff('an office asked for a person');
+        return [{ text: "I've asked our team to reply to you here." }];
+      }
+      if (officeChosen) {
+        conv.office = { menu: true };
+        return [{ text: 'What would you like to do?', choices: MENU }];
+      }
+      return null;
+    },
+  };
+}
+export type OfficeConversationHandler = ReturnType<typeof createOfficeConversation>;

@@ -1,0 +1,176 @@
+import { smsTalker, teamsTalker } from '../support/channels';
+import { newPhone } from '../support/sms';
+import { api, startTestApp, type TestApp } from '../support/test-app';
+
+const NOW = new Date('2026-11-30T16:00:00Z'); // Monday 10:00 in Austin: texts go out at once
+const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
+const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await startTestApp({ name: 'office', now: () => NOW });
+  for (const [id, name, tenantId] of [['org_hill', 'Hill Country Family Medicine', TENANT_A], ['org_river', 'Riverside Orthopedics', TENANT_B]] as const) {
+    await t.app.repos.referrers.insert({ id, name, tenantId, phone: null, fax: null, users: [], createdAt: NOW });
+  }
+});
+afterAll(() => t.close());
+
+type Line = [string, RegExp | string];
+async function run(p: { say(text: string): Promise<string> }, lines: Line[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const [say, want] of lines) {
+    const got = await p.say(say);
+    if (typeof want === 'string') expect({ said: say, got }).toEqual({ said: say, got: want });
+    else expect({ said: say, got }).toEqual({ said: say, got: expect.stringMatching(want) });
+    out.push(got);
+  }
+  return out;
+}
+const numberIn = (reply: string) => /Order ([A-F0-9]{6}) /.exec(reply)![1]!;
+async function caseByNumber(n: string) {
+  const token = await t.token('admin');
+  const items = (await api(t.base, 'GET', '/api/v1/cases?limit=200', { token })).body.items as Array<{ id: string }>;
+  return (await t.app.repos.cases.findById(items.find((c) => c.id.toUpperCase().endsWith(n))!.id))!;
+}
+
+function orderLines(o: { phone: string; exam: string; contrast?: string; codes: string; reason: string; npi?: string; insurance: string }): Line[] {
+  return [
+    ['new order', /^Let's send an order\. Say CANCEL at any time to stop; nothing is sent until you submit\.\nPatient's full name/],
+    ['Ana Lopez', /date of birth/],
+    ['04/02/1980', /mobile number/],
+    [o.phone, /Which study\?/],
+    [o.exam, o.contrast ? /^Contrast\?\n1\. Without contrast/ : /Diagnosis codes/],
+    ...(o.contrast ? ([[o.contrast, /Diagnosis codes/]] as Line[]) : []),
+    [o.codes, /Reason for the exam/],
+    [o.reason, /^Priority\?\n1\. Routine\n2\. Urgent\n3\. ASAP\n4\. Stat/],
+    ['1', /Ordering provider's name/],
+    ['Dr. Maya Patel', /NPI/],
+    [o.npi ?? '1234567893', /Callback number/],
+    ['(555) 765-4321', /Insurance/],
+    [o.insurance, /Clinical notes/],
+    // On Teams the summary is an Adaptive Card, then the question with its buttons.
+    ['none', /^Imaging order\nPatient: Ana Lopez\nDate of birth: 1980-04-02[\s\S]*\nPlease check the order, then submit it\.\n1\. Submit the order\n2\. Start over$/],
+  ];
+}
+
+test('Teams: a complete MRI lumbar spine order for a payer that needs authorization → pending_authorization by referrer:<id>; the patient is invited only after approval', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const phone = newPhone();
+  await run(office, [['hi', /^Hi, this is Bluebonnet Imaging \(for Hill Country Family Medicine\)/], ['2', /^What would you like to do\?\n1\. Send a new order/]]);
+  const filled = await run(office, [
+    ['1', /Patient's full name/],
+    ...orderLines({ phone, exam: 'MRI lumbar spine', contrast: '1', codes: 'M54.50', reason: 'low back pain 8 weeks', insurance: 'Aetna W123456789' }).slice(1),
+  ]);
+  expect(filled.at(-1)).toMatch(/Study: MRI, lumbar spine, without contrast\nDiagnosis: M54\.50; low back pain 8 weeks\nPriority: routine\nOrdering provider: Dr\. Maya Patel, NPI 1234567893, \+15557654321\nInsurance: Aetna W123456789/);
+  const [done] = await run(office, [['1', /^Order [A-F0-9]{6} for Ana Lopez is received\. It is complete and needs prior authorization; we'll invite the patient to book once it is approved\.$/]]);
+  const c = await caseByNumber(numberIn(done!));
+  const org = (await t.app.repos.referrers.findById('org_hill'))!;
+  const user = org.users.find((u) => u.aadObjectId === office.aad)!;
+  expect(c).toMatchObject({ state: 'pending_authorization', referrerOrgId: 'org_hill', source: 'msteams', order: { intent: 'order', code: { modality: 'mri', contrast: 'without' }, bodySite: { text: 'lumbar spine' }, reasonCode: ['M54.50'] } });
+  expect(c.history.map((h) => `${h.event}:${h.actor}:${h.channel}`)).toEqual([`create:referrer:${user.id}:msteams`, `require_authorization:referrer:${user.id}:msteams`]);
+  const invites = async () => (await t.app.repos.messages.list({ caseId: c.id }, 20)).filter((m) => m.idempotencyKey === `invite-to-book:${c.id}`);
+  expect(await invites()).toHaveLength(0); // not before approval
+
+  const admin = await t.token('admin');
+  expect((await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: admin, body: { event: 'approve_authorization' } })).body.state).toBe('ready_to_schedule');
+  const [invite] = await invites();
+  expect(invite).toMatchObject({ status: 'sent', purpose: 'care', body: 'Bluebonnet Imaging: your doctor sent us an order for an imaging exam. Reply BOOK to pick a time here, or call (512) 555-0100.' });
+  // The invitation leads into the patient's own booking flow.
+  const patient = smsTalker(t, phone);
+  await run(patient, [['BOOK', /What is your full name/], ['Ana Lopez', /date of birth/], ['04/02/1980', /pacemaker/]]);
+});
+
+test('a CT order without a diagnosis code → awaiting_documentation naming it; the office answers M54.50 → received and on; the history shows each step', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const replies = await run(office, [
+    ...orderLines({ phone: newPhone(), exam: 'CT abdomen pelvis with contrast', codes: 'skip', reason: 'skip', insurance: 'self pay' }).map(([say, want]) => [say, say === 'CT abdomen pelvis with contrast' ? /Diagnosis codes/ : want] as Line),
+    ['1', /^Order [A-F0-9]{6} for Ana Lopez is saved, but it is missing: diagnosis code or reason\. Let's add it now\.\nDiagnosis codes \(ICD-10-CM\), e\.g\. M54\.50; several separated by commas\.$/],
+  ]);
+  const n = numberIn(replies.at(-1)!);
+  expect((await caseByNumber(n)).state).toBe('awaiting_documentation');
+  await run(office, [
+    ['M5', /^'M5' is not an ICD-10-CM code/],
+    ['M54.50', /^Missing items\nDiagnosis: M54\.50\nSend these to complete the order\?\n1\. Submit the order/],
+    ['1', `Order ${n} for Ana Lopez is received. It is complete; we're texting the patient to book.`],
+  ]);
+  const c = await caseByNumber(n);
+  expect(c).toMatchObject({ state: 'ready_to_schedule', missing: [], order: { reasonCode: ['M54.50'], code: { modality: 'ct', contrast: 'with' } } });
+  expect(c.history.map((h) => `${h.from ?? '-'}→${h.to}`)).toEqual(['-→received', 'received→awaiting_documentation', 'awaiting_documentation→received', 'received→ready_to_schedule']);
+});
+
+test('a wrong NPI check digit and a malformed ICD-10 code are refused with the reason; no case exists until the order is submitted', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const phone = newPhone();
+  const lines = orderLines({ phone, exam: 'MRI lumbar spine', contrast: '1', codes: 'M54.50', reason: 'pain', insurance: 'self pay' });
+  const codesAt = lines.findIndex(([say]) => say === 'M54.50');
+  await run(office, lines.slice(0, codesAt));
+  await run(office, [['54.50X', /^'54\.50X' is not an ICD-10-CM code \(a letter, two characters, then optionally a dot and up to 4 more, e\.g\. M54\.50\)\. Or SKIP\.$/]]);
+  await run(office, lines.slice(codesAt, codesAt + 4));
+  await run(office, [['1234567890', 'The NPI 1234567890 fails its check digit (the last digit must match a Luhn check over 80840 and the first nine digits). Please check it.']]);
+  const token = await t.token('admin');
+  expect((await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent(phone)}`, { token })).body.items).toEqual([]);
+  await run(office, [['1234567893', /Callback number/], ['CANCEL', 'OK, stopped. Nothing was sent. Say NEW ORDER to start again.']]);
+  expect((await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent(phone)}`, { token })).body.items).toEqual([]);
+});
+
+test("organization A asking about organization B's order gets 'not found'; nothing of B's is disclosed", async () => {
+  const b = teamsTalker(t, { tenant: TENANT_B, name: 'Rita River' });
+  const replies = await run(b, [...orderLines({ phone: newPhone(), exam: 'X-ray right knee', codes: 'M17.11', reason: 'knee pain', insurance: 'self pay' }).map(([say, want]) => [say, say === 'X-ray right knee' ? /Diagnosis codes/ : want] as Line), ['1', /^Order [A-F0-9]{6} for Ana Lopez is received/]]);
+  const n = numberIn(replies.at(-1)!);
+  const a = teamsTalker(t, { tenant: TENANT_A });
+  const [own] = await run(a, [['status of Ana Lopez', /Ana Lopez/]]);
+  expect(own).not.toContain(n);
+  await run(a, [
+    [`complete ${n}`, `I can't find request ${n} among your organization's orders.`],
+    [`decline ${n}`, `I can't find request ${n} among your organization's orders.`],
+  ]);
+  const [theirs] = await run(b, [['my orders', /^Your open orders \(stat and urgent first\):\n/]]);
+  expect(theirs).toContain(`${n} · Ana Lopez · X-ray knee`);
+});
+
+test("a patient's order request: the office accepts with the form prefilled (order_requested → received), or declines and the patient is told", async () => {
+  await teamsTalker(t, { tenant: TENANT_A }).say('hi'); // keeps a Teams conversation for the office
+  const patient = smsTalker(t);
+  const request = async () => {
+    const r = await run(patient, [
+      ['I need an MRI of my lower back', /order/],
+      ['no', /full name/],
+      ['Maria Garcia', /date of birth/],
+      ['03/15/1985', /why/],
+      ['back pain for 3 months', /Which doctor/],
+      ['Dr. Lee at Hill Country Family Medicine', /When/],
+      ['next week', /pay/],
+      ['Aetna W987654321', /Your request number is ([A-F0-9]{6})/],
+      ['no', /only get texts/],
+    ]);
+    return /Your request number is ([A-F0-9]{6})/.exec(r[7]!)![1]!;
+  };
+  const first = await request();
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  await run(office, [
+    [`Send the order ${first}`, new RegExp(`^Thanks\\. I've filled in what the patient told us for request ${first}; a few more details for the order\\.\\nContrast\\?`)],
+    ['1', /Diagnosis codes/],
+    ['M54.50', /^Priority\?/],
+    ['1', /Ordering provider's name/],
+    ['Dr. Grace Lee', /NPI/],
+    ['1234567893', /Callback/],
+    ['5557654321', /Clinical notes/],
+    ['none', /^Imaging order\nPatient: Maria Garcia\nDate of birth: 1985-03-15[\s\S]*Diagnosis: M54\.50; back pain for 3 months[\s\S]*Insurance: Aetna W987654321/],
+    ['1', new RegExp(`^Order ${first} for Maria Garcia is received\\. It is complete and needs prior authorization`)],
+  ]);
+  const accepted = await caseByNumber(first);
+  expect(accepted).toMatchObject({ state: 'pending_authorization', order: { intent: 'order', reasonCode: ['M54.50'], reasonText: 'back pain for 3 months' } });
+  expect(accepted.history.map((h) => h.event)).toEqual(['create', 'qualify', 'request_order', 'receive_order', 'require_authorization']);
+
+  const second = await request();
+  await run(office, [
+    [`decline ${second}`, /^Why won't you send this order\?/],
+    ['not clinically indicated; needs an office visit first', `Declined. We've let the patient know, without your reason, and closed request ${second}.`],
+  ]);
+  const declined = await caseByNumber(second);
+  expect(declined.state).toBe('cancelled');
+  expect(declined.history.at(-1)).toMatchObject({ event: 'cancel', reason: 'order declined by the office: not clinically indicated; needs an office visit first' });
+  const told = (await t.app.repos.messages.list({ caseId: declined.id }, 10)).find((m) => m.idempotencyKey === `order-declined:${declined.id}`);
+  expect(told?.body).toBe("Bluebonnet Imaging: your doctor's office will not be sending an order for the exam you asked about. Please talk with your doctor, or call us at (512) 555-0100 and we'll help.");
+  expect(told?.body).not.toMatch(/clinically/);
+});
