@@ -47,6 +47,7 @@ import { createOrderRequests } from '../services/patients/order-request.service'
 import { createSelfService } from '../services/patients/self-service.service';
 import { createPatientDialog } from '../dialogs/patient/patient.dialog';
 import { createOfficeConversation } from '../dialogs/referrer/office.conversation';
+import { createReferrerInvites } from '../services/referrers/invite.service';
 import { createAppointmentMessages } from '../services/appointments/appointment-messages';
 import { createReminderQueue } from '../models/reminders.queue';
 import { SmsAdapter } from './sms/sms.adapter';
@@ -205,7 +206,9 @@ export async function createApp(opts: AppOptions) {
     onReady: afterWrite('inviting the patient to book', (c) => appointmentMessages.inviteToBook(c)),
     onOrderDeclined: afterWrite('telling the patient the order was declined', (c) => appointmentMessages.orderDeclined(c)),
   });
+  const invites = createReferrerInvites({ invites: repos.referrerInvites, orgs: repos.referrers, now });
   const bot = new IntakeBot({
+    invites,
     appointmentMessages,
     understanding,
     patientDialog: createPatientDialog({ self: selfService, consent, site: opts.site, hashPhone, now }),
@@ -270,6 +273,7 @@ export async function createApp(opts: AppOptions) {
     authenticate,
     staff: createStaffConversationsService({ refs: repos.conversationRefs, tasks: repos.tasks, proactive }),
     handoff,
+    invites,
   });
   if (localChat) {
     registerDirectLineRoutes(server, {

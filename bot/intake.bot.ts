@@ -11,6 +11,7 @@ import type { CaseChannel } from '../services/cases/case.schema';
 import type { AppointmentMessages } from '../services/appointments/appointment-messages';
 import type { OfficeConversation, OfficeConversationHandler } from '../dialogs/referrer/office.conversation';
 import type { Principal } from '../services/staff/staff.roles';
+import type { ReferrerInvites } from '../services/referrers/invite.service';
 import { yesNoUnsure } from '../services/understanding/rules.engine';
 import { conversationRefId } from './channels/turn-runner';
 import { phoneHashOfSmsConversation, smsPhoneOf } from './sms/sms.adapter';
@@ -23,6 +24,8 @@ import type { Language } from '../services/messaging/templates';
 
 interface ConversationData extends PatientConversation, OfficeConversation {
   menuShown?: boolean;
+  /** Web chat: the office user this conversation signed in as with a one-time code (`awaiting` while asking for it). */
+  officeSignIn?: { principal: Principal; orgName: string } | 'awaiting';
   /** "Where is my order?": identity is checked (phone, date of birth, family name) before anything is said. */
   status?: { step: 'phone' | 'dob' | 'name'; phoneHash?: string; birthDate?: string; tries: number };
 }
@@ -82,6 +85,7 @@ export interface IntakeBotDeps {
   understanding: UnderstandingService;
   patientDialog: PatientDialog;
   office: OfficeConversationHandler;
+  invites: Pick<ReferrerInvites, 'redeem'>;
   appointmentMessages: Pick<AppointmentMessages, 'answerReadiness'>;
   hashPhone: (e164: string) => string;
   now: () => Date;
@@ -175,8 +179,27 @@ export class IntakeBot extends TeamsActivityHandler {
       const sayAll = async (contents: OutboundContentInput[]) => {
         for (const c of contents) await say(c);
       };
-      // An office on Teams: orders, missing items, order requests and status.
-      const officeTurn = officeUser ? { text, channel: 'msteams' as const, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff } : null;
+      // Web chat: an office user signs in with the one-time code staff gave them.
+      if (channel !== 'msteams' && channel !== 'sms') {
+        if (state.officeSignIn === 'awaiting') {
+          if (/^(cancel|menu|back|salir)$/i.test(text)) {
+            delete state.officeSignIn;
+            await say({ text: 'OK. Say HI for the menu.' });
+            return next();
+          }
+          const signedIn = await deps.invites.redeem(text);
+          if (!signedIn) {
+            await say({ text: `That code did not work (wrong, used or expired). Ask ${site.center.name} for a new one at ${phone}, or say CANCEL.` });
+            return next();
+          }
+          state.officeSignIn = { principal: signedIn.principal, orgName: signedIn.org.name };
+          await sayAll([{ text: `Signed in for ${signedIn.org.name} as ${signedIn.principal.name}.` }, ...((await deps.office.handle(state, { text: '', channel: 'webchat', principal: signedIn.principal, understanding, now: deps.now(), handoff: requestHandoff }, true)) ?? [])]);
+          return next();
+        }
+        if (state.officeSignIn) officeUser = state.officeSignIn.principal;
+      }
+      // An office (Teams, or signed-in web chat): orders, missing items, order requests and status.
+      const officeTurn = officeUser ? { text, channel: (channel === 'msteams' ? 'msteams' : 'webchat') as CaseChannel, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff } : null;
       if (officeTurn && !state.patient) {
         const replies = await deps.office.handle(state, officeTurn, false);
         if (replies) {
@@ -290,11 +313,18 @@ export class IntakeBot extends TeamsActivityHandler {
         await sayAll(await deps.patientDialog.begin(state, newRequestState(understanding.fields), patientTurn()));
       } else if (choice === 1 && officeTurn) {
         await sayAll((await deps.office.handle(state, officeTurn, true)) ?? []);
+      } else if (choice === 1 && channel !== 'sms') {
+        state.officeSignIn = 'awaiting';
+        await say({
+          text: es
+            ? `Consultorios: escriban el código de acceso que les dio ${site.center.name} (como ABCD-2345). ¿Sin código? Llamen al ${phone}.`
+            : `Doctor's offices: enter the sign-in code ${site.center.name} gave you (like ABCD-2345). No code? Call ${phone}.`,
+        });
       } else if (choice === 1) {
         await say({
           text: es
-            ? `Consultorios: envíen órdenes y pregunten por su estado al ${phone} (${hours}). Pronto también por Teams y chat web.`
-            : `Doctor's offices: send orders and ask about their status at ${phone} (${hours}). Ordering by Teams and web chat is coming next.`,
+            ? `Consultorios: envíen órdenes y vean su estado por Microsoft Teams o nuestro chat web (pidan un código de acceso), o llamen al ${phone} (${hours}).`
+            : `Doctor's offices: send orders and see their status on Microsoft Teams or our web chat (ask us for a sign-in code), or call ${phone} (${hours}).`,
         });
       } else if (choice === 2) {
         await requestHandoff();
@@ -327,7 +357,7 @@ export class IntakeBot extends TeamsActivityHandler {
         renderContent(
           context.activity.channelId,
           OutboundContent.parse({
-            text: `Hi, this is ${site.center.name}'s intake assistant. Doctor's offices can ask about orders here, and soon send them. Say "hi" to start. Questions: ${phone} (${openingHoursText(site, 'en')}).`,
+            text: `Hi, this is ${site.center.name}'s intake assistant. Doctor's offices can send orders and see where they stand here: say NEW ORDER or STATUS, or "hi" for the menu. Questions: ${phone} (${openingHoursText(site, 'en')}).`,
           }),
         ),
       );

@@ -9,6 +9,7 @@ import { createStaffTokenRepository } from './staff-token.repository';
 import { createConversationRefRepository } from './conversation-ref.repository';
 import { createTaskRepository } from './task.repository';
 import { createAppointmentRepository } from './appointment.repository';
+import { createReferrerInviteRepository } from './referrer-invite.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -23,6 +24,7 @@ export function createRepositories(conn: Connection) {
     conversationRefs: createConversationRefRepository(conn),
     tasks: createTaskRepository(conn),
     appointments: createAppointmentRepository(conn),
+    referrerInvites: createReferrerInviteRepository(conn),
   };
   return {
     ...repos,

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
 import { createOpenAiEngine, DEFAULT_OPENAI_MODEL } from '../bot/integrations/openai.engine';
 import { createUnderstanding } from '../services/understanding/understanding.service';
+import { createReferrerInvites } from '../services/referrers/invite.service';
 
 const USAGE = `Usage: npm run cli -- <command>
 
@@ -19,6 +20,8 @@ const USAGE = `Usage: npm run cli -- <command>
       Creates a staff API token and prints it once (only its hash is stored).
   referrer create --name <organization name> [--tenant <Azure AD tenant id>]
       Creates a referring organization and prints its id.
+  referrer invite --referrer <orgId> --name <person's name>
+      Prints a one-time code (valid 7 days) that signs that person in for the organization on web chat.
   understand
       Reads one message per line on standard input and prints, per line, the JSON of what the bot understood
       (intent and fields; the OpenAI engine when NLU=openai, else the rules).
@@ -106,6 +109,16 @@ export async function runCli(argv: string[]): Promise<void> {
         createdAt: new Date(),
       });
       process.stdout.write(`Created referring organization ${id}\n`);
+    });
+    return;
+  }
+  if (noun === 'referrer' && verb === 'invite') {
+    if (!values.referrer || !values.name?.trim()) die('referrer invite needs --referrer <orgId> and --name <person>');
+    await withRepos(async (repos) => {
+      const invites = createReferrerInvites({ invites: repos.referrerInvites, orgs: repos.referrers, now: () => new Date() });
+      const r = await invites.issue(values.referrer!, { name: values.name!.trim() }, null);
+      if (!r.ok) die(`Cannot invite: ${r.error.message}`);
+      process.stdout.write(`Sign-in code for ${values.name!.trim()} (one use, until ${r.value.expiresAt.toISOString()}):\n${r.value.code}\n`);
     });
     return;
   }

@@ -6,6 +6,7 @@ import {
   type StaffConversationsService,
 } from '../../services/conversations/staff-conversations.service';
 import { TaskReplyInput, type HandoffService } from '../../services/conversations/handoff.service';
+import { CreateInviteInput, type ReferrerInvites } from '../../services/referrers/invite.service';
 import type { Authenticate } from '../http/auth';
 import { parse, requireJson, unwrap, pathParam, type RouteFactory } from '../http/route';
 
@@ -17,7 +18,7 @@ function bodyWithKey(req: Request): unknown {
 
 export function registerConversationRoutes(
   server: Server,
-  deps: { route: RouteFactory; staff: StaffConversationsService; handoff: HandoffService; authenticate: Authenticate },
+  deps: { route: RouteFactory; staff: StaffConversationsService; handoff: HandoffService; invites: ReferrerInvites; authenticate: Authenticate },
 ): void {
   const { route, staff, authenticate } = deps;
 
@@ -66,6 +67,17 @@ export function registerConversationRoutes(
       const input = parse(TaskReplyInput, bodyWithKey(req), 'body');
       const r = unwrap(await deps.handoff.reply(pathParam(req, 'id'), input, principal));
       return { status: r.outcome === 'duplicate' ? 200 : 201, body: { outcome: r.outcome, message: r.message } };
+    }),
+  );
+
+  // A one-time web chat sign-in code for a person of a referring office (admin, coordinator).
+  server.post(
+    '/api/v1/referrers/:id/invites',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      requireJson(req);
+      const input = parse(CreateInviteInput, req.body, 'body');
+      return { status: 201, body: unwrap(await deps.invites.issue(pathParam(req, 'id'), input, principal)) };
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { smsTalker, teamsTalker } from '../support/channels';
+import { smsTalker, teamsTalker, webchatTalker } from '../support/channels';
 import { newPhone } from '../support/sms';
 import { api, startTestApp, type TestApp } from '../support/test-app';
 
@@ -173,4 +173,34 @@ test("a patient's order request: the office accepts with the form prefilled (ord
   const told = (await t.app.repos.messages.list({ caseId: declined.id }, 10)).find((m) => m.idempotencyKey === `order-declined:${declined.id}`);
   expect(told?.body).toBe("Bluebonnet Imaging: your doctor's office will not be sending an order for the exam you asked about. Please talk with your doctor, or call us at (512) 555-0100 and we'll help.");
   expect(told?.body).not.toMatch(/clinically/);
+});
+
+test('Web Chat: an office user signs in with a one-time code and the same order reaches the same state as on Teams', async () => {
+  const coordinator = await t.token('coordinator');
+  const issued = await api(t.base, 'POST', '/api/v1/referrers/org_hill/invites', { token: coordinator, body: { name: 'Maya Front Desk' } });
+  expect(issued.status).toBe(201);
+  expect(issued.body.code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  expect((await api(t.base, 'POST', '/api/v1/referrers/org_hill/invites', { token: await t.token('scheduler'), body: { name: 'X' } })).status).toBe(403);
+  expect((await api(t.base, 'POST', '/api/v1/referrers/org_nope/invites', { token: coordinator, body: { name: 'X' } })).status).toBe(400);
+
+  const office = webchatTalker(t);
+  await run(office, [
+    ['hi', /^Hi, this is Bluebonnet Imaging\. How can we help\?/],
+    ["I'm with a doctor's office", /^Doctor's offices: enter the sign-in code Bluebonnet Imaging gave you/],
+    ['ZZZZ-9999', /^That code did not work \(wrong, used or expired\)/],
+    [issued.body.code.toLowerCase(), /^Signed in for Hill Country Family Medicine as Maya Front Desk\.\nWhat would you like to do\?\n1\. Send a new order\n2\. Status of our orders\n3\. Talk to a person$/],
+  ]);
+  const phone = newPhone();
+  const replies = await run(office, [
+    ...orderLines({ phone, exam: 'MRI lumbar spine', contrast: '1', codes: 'M54.50', reason: 'low back pain 8 weeks', insurance: 'Aetna W123456789' }),
+    ['1', /^Order [A-F0-9]{6} for Ana Lopez is received\. It is complete and needs prior authorization/],
+  ]);
+  const c = await caseByNumber(numberIn(replies.at(-1)!));
+  const user = (await t.app.repos.referrers.findById('org_hill'))!.users.find((u) => u.name === 'Maya Front Desk')!;
+  expect(c).toMatchObject({ state: 'pending_authorization', referrerOrgId: 'org_hill', source: 'webchat' });
+  expect(c.history[0]).toMatchObject({ event: 'create', actor: `referrer:${user.id}`, channel: 'webchat' });
+
+  // A code works once.
+  const again = webchatTalker(t);
+  await run(again, [['hi', /How can we help/], ['2', /sign-in code/], [issued.body.code, /^That code did not work/]]);
 });

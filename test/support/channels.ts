@@ -52,8 +52,18 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
         },
       });
       if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
-      return (res.body.activities as Array<{ text?: string; suggestedActions?: { actions: Array<{ title: string }> } }>)
-        .map((a) => [a.text ?? '', ...(a.suggestedActions?.actions ?? []).map((x, i) => `${i + 1}. ${x.title}`)].join('\n'))
+      type Card = { content: { body?: Array<{ text?: string; facts?: Array<{ title: string; value: string }> }> } };
+      // Cards first (as Teams shows a summary above its question), then the text and its suggested actions.
+      return (res.body.activities as Array<{ text?: string; attachments?: Card[]; suggestedActions?: { actions: Array<{ title: string }> } }>)
+        .map((a) =>
+          [
+            ...(a.attachments ?? []).flatMap((c) => (c.content.body ?? []).flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((x) => `${x.title}: ${x.value}`)])),
+            a.text ?? '',
+            ...(a.suggestedActions?.actions ?? []).map((x, i) => `${i + 1}. ${x.title}`),
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        )
         .join('\n');
     },
   };
