@@ -199,7 +199,12 @@ export class IntakeBot extends TeamsActivityHandler {
         if (state.officeSignIn) officeUser = state.officeSignIn.principal;
       }
       // An office (Teams, or signed-in web chat): orders, missing items, order requests and status.
-      const officeTurn = officeUser ? { text, channel: (channel === 'msteams' ? 'msteams' : 'webchat') as CaseChannel, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff } : null;
+      const files = (context.activity.attachments ?? []).map((a) => {
+        const info = a.content as { downloadUrl?: unknown } | undefined;
+        const url = typeof info?.downloadUrl === 'string' ? info.downloadUrl : a.contentUrl;
+        return { contentType: a.contentType, ...(a.name ? { name: a.name } : {}), ...(url ? { url } : {}) };
+      });
+      const officeTurn = officeUser ? { text, value: context.activity.value as unknown, attachments: files, channel: (channel === 'msteams' ? 'msteams' : 'webchat') as CaseChannel, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff } : null;
       if (officeTurn && !state.patient) {
         const replies = await deps.office.handle(state, officeTurn, false);
         if (replies) {

@@ -1,5 +1,5 @@
 import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
-import { plainText, type OutboundContent, type Summary } from '../../services/conversations/outbound-content';
+import { plainText, type FormCard, type OutboundContent, type Summary } from '../../services/conversations/outbound-content';
 
 function summaryCard(s: Summary): Attachment {
   return CardFactory.adaptiveCard({
@@ -14,6 +14,24 @@ function summaryCard(s: Summary): Attachment {
   });
 }
 
+/** A form as an Adaptive Card: text inputs and compact choice sets, one submit that names the form. */
+function formCard(f: FormCard): Attachment {
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.4',
+    body: [
+      { type: 'TextBlock', text: f.title, weight: 'Bolder', size: 'Medium', wrap: true },
+      ...f.fields.map((x) =>
+        x.choices
+          ? { type: 'Input.ChoiceSet', id: x.id, label: x.label, style: 'compact', choices: x.choices.map((c) => ({ title: c.title, value: c.value })), ...(x.value ? { value: x.value } : {}) }
+          : { type: 'Input.Text', id: x.id, label: x.label, ...(x.value ? { value: x.value } : {}) },
+      ),
+    ],
+    actions: [{ type: 'Action.Submit', title: f.submit, data: { form: f.id } }],
+  });
+}
+
 /**
  * One prompt, rendered for the channel (architecture §7): numbered plain text on SMS, suggested actions on Web Chat,
  * a card with buttons on Teams; a summary as an Adaptive Card on Teams and Web Chat, lines of text on SMS. A button
@@ -21,7 +39,7 @@ function summaryCard(s: Summary): Attachment {
  */
 export function renderContent(channelId: string, c: OutboundContent): Partial<Activity> {
   if (channelId === 'sms') return { type: 'message', text: plainText(c) };
-  const attachments: Attachment[] = c.summary ? [summaryCard(c.summary)] : [];
+  const attachments: Attachment[] = [...(c.summary ? [summaryCard(c.summary)] : []), ...(c.form ? [formCard(c.form)] : [])];
   const imBack = (title: string) => ({ type: ActionTypes.ImBack, title, value: title });
   if (channelId === 'msteams') {
     if (c.choices.length === 0) return { type: 'message', text: c.text, attachments };

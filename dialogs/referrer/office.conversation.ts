@@ -18,6 +18,10 @@ export interface OfficeConversation {
 
 export interface OfficeTurn {
   text: string;
+  /** An Adaptive Card's submitted values (Teams and Web Chat), when the message is a form. */
+  value?: unknown;
+  /** Files sent with the message (name, type, where to fetch them). */
+  attachments?: Array<{ name?: string; contentType: string; url?: string }>;
   /** Opens a human handoff task for this conversation, saying why. */
   handoff: (why: string) => Promise<void>;
   channel: CaseChannel;
@@ -139,13 +143,26 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
       const text = turn.text.trim();
       const f = foldAccents(text).replace(/[.!?]+$/, '').trim();
       const o = conv.office;
+      // The order form card sent back: read like the steps; problems listed and the card sent again with the values.
+      const submitted = turn.value as { form?: unknown } | undefined;
+      if (submitted && typeof submitted === 'object' && submitted.form === 'order') {
+        const r = form.fromCard(submitted, turn.channel, turn.now);
+        if (r.problems.length) {
+          conv.office = { form: newOrderState() };
+          return [{ text: `Please fix:\n${r.problems.map((p) => `- ${p}`).join('\n')}` }, form.card(r.values)];
+        }
+        conv.office = { form: r.state };
+        return [form.prompt(r.state)];
+      }
       if (o?.form) {
         if (/^(agent|talk to a person|human)$/.test(f)) {
           delete conv.office;
           await turn.handoff('asked for a person while sending an order');
           return [{ text: "I've asked our team to reply to you here." }];
         }
-        const r = await form.handle(o.form, turn);
+        // Clinical notes may come as a file: the case keeps its name, type and where to fetch it.
+        const files = (turn.attachments ?? []).filter((a) => a.url);
+        const r = await form.handle(o.form, o.form.step === 'notes' && files.length ? { ...turn, text: files.map((a) => `Attachment: ${a.name ?? 'file'} (${a.contentType}) ${a.url}`).join('\n').slice(0, 4000) } : turn);
         if (!r.done) return r.replies;
         delete conv.office;
         return r.case ? [...r.replies, ...afterSubmit(conv, r.case, form)] : r.replies;
@@ -194,7 +211,7 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
       if (/^(new order|send an order|submit an order|order|nueva orden)$/.test(f) || (o?.menu && pickChoice(text, MENU) === 0)) {
         const state = newOrderState();
         conv.office = { form: state };
-        return [{ text: "Let's send an order. Say CANCEL at any time to stop; nothing is sent until you submit." }, form.advance(state)];
+        return [{ text: "Let's send an order. Say CANCEL at any time to stop; nothing is sent until you submit." }, form.card(), form.advance(state)];
       }
       if (o?.menu && pickChoice(text, MENU) === 2) {
         delete conv.office;

@@ -9,6 +9,7 @@ import type { Insurance, OrderInput } from '../../services/orders/order.schema';
 import { foldAccents } from '../../services/text';
 import type { Understanding } from '../../services/understanding/understanding.schema';
 import { parseBirthDate, parseCoverage, parseFullName } from '../patient/parse';
+import { extractFields } from '../../services/understanding/rules.engine';
 
 type Step = 'patient_name' | 'patient_dob' | 'patient_phone' | 'exam' | 'laterality' | 'contrast' | 'codes' | 'reason' | 'priority' | 'provider' | 'npi' | 'callback' | 'insurance' | 'notes' | 'confirm';
 const STEPS: Step[] = ['patient_name', 'patient_dob', 'patient_phone', 'exam', 'laterality', 'contrast', 'codes', 'reason', 'priority', 'provider', 'npi', 'callback', 'insurance', 'notes', 'confirm'];
@@ -359,9 +360,68 @@ export function createOrderForm(port: OrderFormPort) {
     }
   }
 
+  /** The same questions as one form (Teams and Web Chat), prefilled with what was typed when it is sent back. */
+  function card(values: Record<string, string> = {}): OutboundContentInput {
+    const none: Choice = { value: 'none', title: 'Not applicable / not known' };
+    const field = (id: Exclude<Step, 'confirm'>, label: string, choices?: Choice[]) => ({ id, label, ...(choices ? { choices } : {}), ...(values[id] ? { value: values[id] } : {}) });
+    return {
+      text: 'Fill in the order form, or answer the questions one at a time below.',
+      form: {
+        id: 'order',
+        title: 'Imaging order',
+        submit: 'Review the order',
+        fields: [
+          field('patient_name', "Patient's full name"),
+          field('patient_dob', 'Date of birth (MM/DD/YYYY)'),
+          field('patient_phone', "Patient's mobile number"),
+          field('exam', 'Study: modality and body part (e.g. MRI lumbar spine)'),
+          field('laterality', 'Side', [none, ...SIDE]),
+          field('contrast', 'Contrast (CT and MRI)', [none, ...CONTRAST]),
+          field('codes', 'Diagnosis codes, ICD-10-CM (e.g. M54.50)'),
+          field('reason', 'Reason for the exam'),
+          field('priority', 'Priority', PRIORITY),
+          field('provider', 'Ordering provider'),
+          field('npi', "Ordering provider's NPI"),
+          field('callback', 'Callback number'),
+          field('insurance', 'Insurance and member ID, or SELF PAY'),
+          field('notes', 'Clinical notes'),
+        ],
+      },
+    };
+  }
+
+  /**
+   * A submitted form: every field read by the same rules as its step (an empty optional field is skipped, so the
+   * checklist names it). Problems are listed by field; with none, the form goes to its summary.
+   */
+  function fromCard(values: Record<string, unknown>, channel: CaseChannel, now: Date): { state: OrderFormState; problems: string[]; values: Record<string, string> } {
+    const v: Record<string, string> = {};
+    for (const [k, x] of Object.entries(values)) if (typeof x === 'string' && k !== 'form') v[k] = x.trim().slice(0, 1000);
+    const s = newOrderState();
+    const problems: string[] = [];
+    const required = new Set<Step>(['patient_name', 'patient_dob', 'exam', 'provider']);
+    for (const step of STEPS) {
+      if (step === 'confirm') continue;
+      const raw = v[step] ?? '';
+      if ((!raw || raw === 'none') && (step === 'laterality' || step === 'contrast' || step === 'priority')) continue; // not chosen: the checklist decides
+      if (!raw && required.has(step)) {
+        problems.push(`${PROMPTS[step].replace(/\?.*$/, '')}: required.`);
+        continue;
+      }
+      s.step = step;
+      const text = raw || 'skip';
+      const problem = read(s, { text, channel, now, understanding: { intent: 'other', fields: extractFields(text, { now, timeZone: 'UTC' }) } });
+      if (problem) problems.push(`${PROMPTS[step].replace(/\?.*$/, '')}: ${problem}`);
+    }
+    s.step = 'confirm';
+    return { state: s, problems, values: v };
+  }
+
   return {
     prompt,
     advance,
+    card,
+    fromCard,
 
     /** One message of the form; `done` when the form is finished (submitted or abandoned). */
     async handle(s: OrderFormState, turn: OrderFormTurn): Promise<{ replies: OutboundContentInput[]; done: boolean; case?: CaseView }> {

@@ -11,11 +11,23 @@ export const Summary = z.object({
 });
 export type Summary = z.infer<typeof Summary>;
 
+/** A form of inputs (an Adaptive Card on Teams and Web Chat; never sent on SMS, where the same questions come one by one). */
+export const FormCard = z.object({
+  id: z.string().regex(/^[a-z_]{1,40}$/),
+  title: z.string().trim().min(1).max(200),
+  fields: z
+    .array(z.object({ id: z.string().regex(/^[a-z_]{1,40}$/), label: z.string().trim().min(1).max(100), choices: z.array(Choice).max(10).optional(), value: z.string().max(500).optional() }))
+    .max(30),
+  submit: z.string().trim().min(1).max(60),
+});
+export type FormCard = z.infer<typeof FormCard>;
+
 /** What the bot says, independent of the channel; bot/render turns it into SMS text, suggested actions or cards. */
 export const OutboundContent = z.object({
   text: z.string().trim().min(1).max(1600),
   choices: z.array(Choice).max(10).default([]),
   summary: Summary.nullable().default(null),
+  form: FormCard.nullable().default(null),
   /** SMS only: the line that says how to answer and how to opt out. */
   smsFooter: z.string().max(300).nullable().default(null),
 });

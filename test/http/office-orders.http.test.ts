@@ -35,7 +35,8 @@ async function caseByNumber(n: string) {
 
 function orderLines(o: { phone: string; exam: string; contrast?: string; codes: string; reason: string; npi?: string; insurance: string }): Line[] {
   return [
-    ['new order', /^Let's send an order\. Say CANCEL at any time to stop; nothing is sent until you submit\.\nPatient's full name/],
+    // The form card (Teams shows its text first, Web Chat its card first) and the first step-by-step question.
+    ['new order', /^Let's send an order\. Say CANCEL at any time to stop; nothing is sent until you submit\.\n(Fill in the order form, or answer the questions one at a time below\.\nImaging order|Imaging order\nFill in the order form, or answer the questions one at a time below\.)\nPatient's full name/],
     ['Ana Lopez', /date of birth/],
     ['04/02/1980', /mobile number/],
     [o.phone, /Which study\?/],
@@ -203,4 +204,36 @@ test('Web Chat: an office user signs in with a one-time code and the same order 
   // A code works once.
   const again = webchatTalker(t);
   await run(again, [['hi', /How can we help/], ['2', /sign-in code/], [issued.body.code, /^That code did not work/]]);
+});
+
+test('Teams: the same order as one Adaptive Card form; a bad NPI and code come back listed with the card, then the summary and the case', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const phone = newPhone();
+  await run(office, [['new order', /Fill in the order form/]]);
+  const values = {
+    form: 'order', patient_name: 'Ana Lopez', patient_dob: '04/02/1980', patient_phone: phone, exam: 'MRI lumbar spine', laterality: '', contrast: 'without',
+    codes: 'M54.50, 5450', reason: 'low back pain', priority: 'routine', provider: 'Dr. Maya Patel', npi: '1234567890', callback: '5557654321', insurance: 'self pay', notes: '',
+  };
+  const refused = await office.submit(values);
+  expect(refused).toMatch(/^Please fix:\n- Diagnosis codes \(ICD-10-CM\), e\.g\. M54\.50; several separated by commas\. Or SKIP\.: '5450' is not an ICD-10-CM code.*\n- Ordering provider's NPI \(10 digits\)\? \(or SKIP\)|^Please fix:/);
+  expect(refused).toContain('fails its check digit');
+  expect(refused).toContain("'5450' is not an ICD-10-CM code");
+  expect(refused).toMatch(/\nImaging order$/); // the card again
+  const token = await t.token('admin');
+  expect((await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent(phone)}`, { token })).body.items).toEqual([]);
+
+  const summary = await office.submit({ ...values, codes: 'M54.50', npi: '1234567893' });
+  expect(summary).toMatch(/^Imaging order\nPatient: Ana Lopez[\s\S]*Study: MRI, lumbar spine, without contrast\nDiagnosis: M54\.50; low back pain[\s\S]*\n1\. Submit the order\n2\. Start over$/);
+  const [done] = await run(office, [['1', /^Order [A-F0-9]{6} for Ana Lopez is received\. It is complete; we're texting the patient to book\.$/]]);
+  expect((await caseByNumber(numberIn(done!))).state).toBe('ready_to_schedule');
+});
+
+test('clinical notes sent as a file on Teams are kept with the case (name, type and where to fetch it)', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const lines = orderLines({ phone: newPhone(), exam: 'MRI lumbar spine', contrast: '1', codes: 'M54.50', reason: 'pain', insurance: 'self pay' });
+  await run(office, lines.slice(0, -1));
+  expect(await office.sendFile('notes-ana-lopez.pdf', 'https://hillcountry.sharepoint.example/notes.pdf')).toMatch(/^Imaging order\nPatient: Ana Lopez/);
+  const [done] = await run(office, [['1', /^Order [A-F0-9]{6} for Ana Lopez is received/]]);
+  const c = await caseByNumber(numberIn(done!));
+  expect(c.order.note.map((n) => n.text)).toEqual(['Attachment: notes-ana-lopez.pdf (application/vnd.microsoft.teams.file.download.info) https://hillcountry.sharepoint.example/notes.pdf']);
 });

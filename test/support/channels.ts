@@ -70,15 +70,20 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
 }
 
 /** A Teams user (tenant and Azure AD object id) in a personal chat with the bot; cards and their buttons read as text. */
-export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string }): Talker & { conversationId: string; aad: string } {
+export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string }): Talker & { conversationId: string; aad: string; submit(value: Record<string, string>): Promise<string>; sendFile(name: string, url: string): Promise<string> } {
   const conversationId = `a:${randomBytes(8).toString('hex')}`;
   const aad = opts.aad ?? `aad-${randomBytes(6).toString('hex')}`;
-  return {
-    channel: 'webchat',
+  const talker = {
+    channel: 'webchat' as const,
     phone: '',
     conversationId,
     aad,
-    async say(text) {
+    /** An Adaptive Card's Action.Submit: the values, no text. */
+    submit: (value: Record<string, string>) => talker.post('', value),
+    /** A file sent in the chat, as Teams sends one (a download link in its content). */
+    sendFile: (name: string, downloadUrl: string) => talker.post('', undefined, [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name, content: { downloadUrl, fileType: 'pdf' } }]),
+    say: (text: string) => talker.post(text),
+    async post(text: string, value?: Record<string, string>, attachments?: unknown[]): Promise<string> {
       const res = await api(t.base, 'POST', '/api/messages', {
         body: {
           type: 'message',
@@ -91,7 +96,8 @@ export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; na
           recipient: { id: '28:intake-bot-id', name: 'Intake' },
           channelData: { tenant: { id: opts.tenant } },
           locale: 'en-US',
-          text,
+          ...(value ? { value } : { text }),
+          ...(attachments ? { attachments } : {}),
         },
       });
       if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
@@ -112,4 +118,5 @@ export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; na
         .join('\n');
     },
   };
+  return talker;
 }

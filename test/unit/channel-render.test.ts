@@ -95,3 +95,21 @@ describe('pickChoice: the number SMS shows or the title a button sends', () => {
     expect(pickChoice(text, menu.choices)).toBe(expected);
   });
 });
+
+test('a form renders as an Adaptive Card of inputs with one submit naming the form (Teams and Web Chat)', () => {
+  const content = OutboundContent.parse({
+    text: 'Fill in the order form.',
+    form: { id: 'order', title: 'Imaging order', submit: 'Review the order', fields: [{ id: 'patient_name', label: "Patient's full name", value: 'Ana Lopez' }, { id: 'priority', label: 'Priority', choices: [{ value: 'routine', title: 'Routine' }, { value: 'stat', title: 'Stat' }] }] },
+  });
+  for (const channel of ['msteams', 'webchat']) {
+    const a = renderContent(channel, content);
+    expect(a.text).toBe('Fill in the order form.');
+    const card = a.attachments!.find((x) => x.contentType === 'application/vnd.microsoft.card.adaptive')!.content as { body: unknown[]; actions: unknown[] };
+    expect(card.body).toEqual([
+      expect.objectContaining({ type: 'TextBlock', text: 'Imaging order' }),
+      { type: 'Input.Text', id: 'patient_name', label: "Patient's full name", value: 'Ana Lopez' },
+      { type: 'Input.ChoiceSet', id: 'priority', label: 'Priority', style: 'compact', choices: [{ title: 'Routine', value: 'routine' }, { title: 'Stat', value: 'stat' }] },
+    ]);
+    expect(card.actions).toEqual([{ type: 'Action.Submit', title: 'Review the order', data: { form: 'order' } }]);
+  }
+});
