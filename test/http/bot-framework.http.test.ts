@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import nock from 'nock';
 import { api, startTestApp, type TestApp } from '../support/test-app';
-import { smsTalker } from '../support/channels';
+import { smsTalker, webchatActivity } from '../support/channels';
 
 let t: TestApp;
 
@@ -30,20 +30,7 @@ const BOT_ID = '28:intake-bot-id';
 const TEAMS_SERVICE = 'https://smba.trafficmanager.net/amer/';
 const hex = (n = 8) => randomBytes(n).toString('hex');
 
-function webchat(conversationId: string, text: string) {
-  return {
-    type: 'message',
-    id: hex(),
-    channelId: 'webchat',
-    serviceUrl: 'https://webchat.botframework.com/',
-    deliveryMode: 'expectReplies',
-    conversation: { id: conversationId },
-    from: { id: `user-${conversationId}`, name: 'Pat', role: 'user' },
-    recipient: { id: 'intake-bot', name: 'Intake' },
-    locale: 'en-US',
-    text,
-  };
-}
+const webchat = webchatActivity;
 
 function teams(conversationId: string, text: string, opts: { tenant?: string; aad?: string; mention?: boolean } = {}) {
   const tenant = opts.tenant ?? TENANT;

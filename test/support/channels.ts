@@ -30,6 +30,22 @@ export function smsTalker(t: TestApp, phone = newPhone()): Talker {
   };
 }
 
+/** A Web Chat message activity asking for its replies in the response (`expectReplies`). */
+export function webchatActivity(conversationId: string, text: string) {
+  return {
+    type: 'message',
+    id: randomBytes(8).toString('hex'),
+    channelId: 'webchat',
+    serviceUrl: 'https://webchat.botframework.com/',
+    deliveryMode: 'expectReplies',
+    conversation: { id: conversationId },
+    from: { id: `user-${conversationId}`, name: 'Pat', role: 'user' },
+    recipient: { id: 'intake-bot', name: 'Intake' },
+    locale: 'en-US',
+    text,
+  };
+}
+
 /** Web Chat through the Bot Framework endpoint with expectReplies: suggested actions read as numbered lines. */
 export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
   const conversationId = `wc-${randomBytes(6).toString('hex')}`;
@@ -37,20 +53,7 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
     channel: 'webchat',
     phone,
     async say(text) {
-      const res = await api(t.base, 'POST', '/api/messages', {
-        body: {
-          type: 'message',
-          id: randomBytes(8).toString('hex'),
-          channelId: 'webchat',
-          serviceUrl: 'https://webchat.botframework.com/',
-          deliveryMode: 'expectReplies',
-          conversation: { id: conversationId },
-          from: { id: `user-${conversationId}`, name: 'Pat', role: 'user' },
-          recipient: { id: 'intake-bot', name: 'Intake' },
-          locale: 'en-US',
-          text,
-        },
-      });
+      const res = await api(t.base, 'POST', '/api/messages', { body: webchatActivity(conversationId, text) });
       if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
       type Card = { content: { body?: Array<{ text?: string; facts?: Array<{ title: string; value: string }> }> } };
       // Cards first (as Teams shows a summary above its question), then the text and its suggested actions.
