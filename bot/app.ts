@@ -191,6 +191,9 @@ export async function createApp(opts: AppOptions) {
     site: opts.site,
     now,
     onBooked: afterWrite('queueing reminders', (c) => appointmentMessages.scheduleFor(c)),
+    onAppointmentGone: async (appointmentId) => {
+      await appointmentMessages.unschedule(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'removing reminders failed; they will find the appointment stale'));
+    },
     onScreeningCleared: afterWrite('telling the patient the review is cleared', (c) => appointmentMessages.screeningCleared(c)),
   });
   const cases = createCaseService({

@@ -26,6 +26,11 @@ export function createDelayedQueue<D>(opts: { name: string; job: z.ZodType<D>; r
         removeOnFail: 10_000,
       });
     },
+    /** Removes a waiting or delayed job; a job already running finishes (its own checks decide whether it sends). */
+    async remove(jobId: string): Promise<void> {
+      const job = await queue.getJob(jobId);
+      if (job && !(await job.isActive())) await job.remove();
+    },
     startWorker(run: (data: D) => Promise<unknown>, onError: (e: unknown) => void): Worker {
       workerConnection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
       worker = new Worker(opts.name, async (job) => run(opts.job.parse(job.data)), { connection: workerConnection, prefix: `${opts.prefix}bull`, concurrency: 4 });

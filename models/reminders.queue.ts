@@ -12,6 +12,9 @@ export function createReminderQueue(redisUrl: string, prefix: string, now: () =>
   const q = createDelayedQueue({ name: 'appointment-reminders', job: Job, redisUrl, prefix, now, retryDelayMs: 30_000 });
   const scheduler: ReminderScheduler = {
     schedule: (job: ReminderJob, at: Date) => q.add(`${job.appointmentId}-${job.kind}`, job, at),
+    async cancelAll(appointmentId: string) {
+      for (const kind of Job.shape.kind.options) await q.remove(`${appointmentId}-${kind}`);
+    },
   };
   return {
     ...scheduler,

@@ -21,6 +21,8 @@ export interface ReminderJob {
 /** Runs a reminder at its time (BullMQ in models/); the job id keeps one appointment's reminder from being queued twice. */
 export interface ReminderScheduler {
   schedule(job: ReminderJob, at: Date): Promise<void>;
+  /** Removes every queued reminder of an appointment that was moved or cancelled. */
+  cancelAll(appointmentId: string): Promise<void>;
 }
 
 const studyOf = (c: Case): Study | null => (c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text, contrast: c.order.code.contrast } : null);
@@ -78,6 +80,11 @@ export function createAppointmentMessages(deps: {
 
   return {
     scheduleFor,
+
+    /** An appointment was moved or cancelled: its reminders go (a run that slipped through finds it stale anyway). */
+    async unschedule(appointmentId: string): Promise<void> {
+      await deps.scheduler.cancelAll(appointmentId);
+    },
 
     /** A held booking became a booking (authorization approved): tell the patient, send the prep, queue the reminders. */
     async confirmHeld(c: Case): Promise<void> {

@@ -72,6 +72,8 @@ export function createSelfService(deps: {
   now: () => Date;
   /** After a booking is on the case (not a held one): queue its reminders. */
   onBooked?: (c: Case) => Promise<void>;
+  /** After an appointment was moved or cancelled: remove its reminders. */
+  onAppointmentGone?: (appointmentId: string) => Promise<void>;
   /** After staff cleared a screening review: tell the patient they can book. */
   onScreeningCleared?: (c: Case) => Promise<void>;
 }) {
@@ -223,7 +225,10 @@ export function createSelfService(deps: {
           return err('CASE_CHANGED', 'the case changed meanwhile');
         }
         // The earlier time is freed only once the new one is on the case.
-        if (c.appointment && c.appointment.id !== a.id) await deps.scheduling.cancel(c.appointment.id, reason ?? 'rescheduled');
+        if (c.appointment && c.appointment.id !== a.id) {
+          await deps.scheduling.cancel(c.appointment.id, reason ?? 'rescheduled');
+          await deps.onAppointmentGone?.(c.appointment.id);
+        }
         if (!held) await deps.onBooked?.(saved);
         return ok({ case: saved, appointment, held });
       });
@@ -236,7 +241,10 @@ export function createSelfService(deps: {
         if (!d.ok) return err('NOT_SCHEDULABLE', `a case in '${c.state}' cannot be cancelled here`);
         const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: d.value.state, entry: d.value.entry, now: deps.now(), set: { appointment: null } });
         if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile');
-        if (c.appointment) await deps.scheduling.cancel(c.appointment.id, reason);
+        if (c.appointment) {
+          await deps.scheduling.cancel(c.appointment.id, reason);
+          await deps.onAppointmentGone?.(c.appointment.id);
+        }
         return ok(saved);
       });
     },

@@ -115,7 +115,7 @@ test('a reminder for an appointment that was moved is stale and sends nothing; a
   const p = smsTalker(t, phone);
   await script(p, ['I need to book my x-ray, my doctor sent the order', 'Ana Lopez', '04/02/1980', 'no', 'friday', '1']);
   const first = (await t.app.repos.cases.findById(created.id))!;
-  await script(p, ['R', '2']);
+  await script(p, ['R', '2']); // to an earlier day: its reminder times have passed, so no job is queued for it
   const moved = (await t.app.repos.cases.findById(created.id))!;
   expect(moved.appointment!.id).not.toBe(first.appointment!.id);
   expect(await t.app.appointmentMessages.run({ caseId: created.id, appointmentId: first.appointment!.id, kind: 'reminder' })).toBe('stale');
@@ -127,4 +127,35 @@ test('a reminder for an appointment that was moved is stale and sends nothing; a
   const after = await outbound(created.id);
   expect(after).toHaveLength(before + 1);
   expect(after.map((m) => m.idempotencyKey)).toContain(`reminder:${moved.appointment!.id}:reminder`);
+});
+
+test('with a fixed clock: booking creates the reminder jobs at their times, rescheduling moves them, cancelling removes them', async () => {
+  const phone = newPhone();
+  const created = await orderAtCenter(phone, { modality: 'ct', bodyPart: 'chest', contrast: 'with' });
+  const p = smsTalker(t, phone);
+  await script(p, ['I need to book my CT, my doctor sent the order', 'Ana Lopez', '04/02/1980', 'no', 'no', 'no', 'no', 'no', 'no', 'friday', '1']);
+  const jobsOf = async (appointmentId: string) => {
+    const jobs = await Promise.all(['prep', 'reminder', 'readiness'].map((k) => t.app.reminderQueue.queue.getJob(`${appointmentId}-${k}`)));
+    return Object.fromEntries(jobs.filter((j) => j !== undefined).map((j) => [j.data.kind as string, new Date(NOW.getTime() + j.opts.delay!).toISOString()]));
+  };
+  // Prep 72 h and the reminder 24 h before the start; the readiness check the day before at 16:00 Austin time.
+  const expected = (start: Date) => ({
+    prep: new Date(start.getTime() - 72 * 3_600_000).toISOString(),
+    reminder: new Date(start.getTime() - 24 * 3_600_000).toISOString(),
+    readiness: '2026-12-03T22:00:00.000Z',
+  });
+  const first = (await t.app.repos.cases.findById(created.id))!.appointment!;
+  expect(first.start.toISOString()).toMatch(/^2026-12-04T1[34]:/); // Friday morning (fasting study)
+  expect(await jobsOf(first.id)).toEqual(expected(first.start));
+
+  // R, then another Friday time: the old jobs are gone, the new ones follow the new time.
+  await script(p, ['R', 'friday', '2']);
+  const moved = (await t.app.repos.cases.findById(created.id))!.appointment!;
+  expect(moved.start.getTime()).toBeGreaterThan(first.start.getTime());
+  expect(await jobsOf(first.id)).toEqual({});
+  expect(await jobsOf(moved.id)).toEqual(expected(moved.start));
+
+  await script(p, ['X', 'schedule conflict', '2']);
+  expect((await t.app.repos.cases.findById(created.id))!.state).toBe('cancelled');
+  expect(await jobsOf(moved.id)).toEqual({});
 });
