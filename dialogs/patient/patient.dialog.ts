@@ -72,6 +72,8 @@ export interface PatientDialogState {
   caseId?: string;
   /** "I have an order": looked for it already (found or not). */
   lookedUp?: boolean;
+  /** Identity checks that did not match, in the manage flow. */
+  verifyTries?: number;
   screening?: { index: number; answers: Record<string, Answer> };
   offered?: Array<{ scannerId: string; start: string }>;
   cancelReason?: string;
@@ -606,6 +608,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         const phoneHash = turn.phoneHash ?? (a.phone ? deps.hashPhone(a.phone) : null);
         const found = phoneHash ? await self.verify({ phoneHash, birthDate: a.birthDate!, name: turn.text }) : { patients: [] };
         if (found.patients.length === 0) {
+          // Three tries, as for "where is my order?"; nothing is said about why it did not match.
+          s.verifyTries = (s.verifyTries ?? 0) + 1;
+          if (s.verifyTries < MAX_FAILS) return [{ text: `${t('verify_failed', turn.lang)} ${t('try_again', turn.lang)}` }, ...(await setStep(s, 'verify_dob', turn))];
           delete conv.patient;
           await turn.handoff('did not pass the identity check (date of birth and name) for an appointment change');
           return [{ text: `${t('verify_failed', turn.lang)} ${t('agent', turn.lang)}` }];

@@ -71,6 +71,7 @@ export const T = {
   manage_choices: { en: 'Reply C to confirm, R to reschedule or X to cancel your appointment.', es: 'Responda C para confirmar, R para cambiar la cita o X para cancelarla.' },
   verify_intro: { en: 'To protect your privacy, I need to check a couple of details first.', es: 'Para proteger su privacidad, primero necesito verificar unos datos.' },
   verify_name: { en: 'What is your first or last name?', es: '¿Cuál es su nombre o apellido?' },
+  try_again: { en: "Let's try again.", es: 'Intentemos otra vez.' },
   verify_failed: { en: "Those details don't match our records, so I can't share anything.", es: 'Esos datos no coinciden con nuestros registros, así que no puedo compartir nada.' },
   no_appointment: {
     en: "I don't see an upcoming appointment for you. Say HI to request an exam, or AGENT to talk to a person.",

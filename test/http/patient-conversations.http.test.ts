@@ -183,10 +183,19 @@ test('C/R/X from a conversation that has not proved who it is asks for date of b
   const [ask, name, wrong] = await script(p, ['X', '01/01/1990', 'Smith']);
   expect(ask).toBe('To protect your privacy, I need to check a couple of details first. What is your date of birth? (MM/DD/YYYY)');
   expect(name).toBe('What is your first or last name?');
-  expect(wrong).toMatch(/^Those details don't match our records, so I can't share anything\./);
+  expect(wrong).toBe("Those details don't match our records, so I can't share anything. Let's try again.\nWhat is your date of birth? (MM/DD/YYYY)");
   expect(wrong).not.toMatch(/\d:\d\d/);
-  const [, , reason] = await script(p, ['X', '04/02/1980', 'Lopez']);
+  const [, reason] = await script(p, ['04/02/1980', 'Lopez']);
   expect(reason).toBe("Sorry you can't make it. In a few words, what's the reason?");
+});
+
+test('three failed identity checks before an appointment change go to a person, with nothing disclosed', async () => {
+  const { phone, booked } = await bookedPatient('1');
+  await t.app.repos.botState.delete([`sms/conversations/sms_${booked.patient.phoneHash}/`]);
+  const p = smsTalker(t, phone);
+  const r = await script(p, ['R', '01/01/1990', 'Smith', '01/01/1990', 'Smith', '01/01/1990', 'Smith']);
+  expect(r.at(-1)).toMatch(/^Those details don't match our records, so I can't share anything\. I've asked our team to reply to you here\./);
+  expect(r.join('\n')).not.toMatch(/\d:\d\d|Here are/);
 });
 
 test('(f) (a) entirely in Spanish → order_requested, replies in Spanish', async () => {
