@@ -38,6 +38,9 @@ import { registerConversationRoutes } from './routes/conversations.route';
 import { createDeferredSends } from '../models/deferred-sends.queue';
 import { createConsentService } from '../services/consent/consent.service';
 import { createKeywordLayer } from '../services/consent/keyword-layer';
+import { createCampaigns } from '../services/campaigns/campaign.service';
+import { createCampaignQueue } from '../models/campaign.queue';
+import { registerCampaignRoutes } from './routes/campaigns.route';
 import { createGateway, type SmsTransport } from '../services/messaging/gateway';
 import { IntakeBot } from './intake.bot';
 import { createUnderstanding } from '../services/understanding/understanding.service';
@@ -173,6 +176,22 @@ export async function createApp(opts: AppOptions) {
   });
   const scheduling = createScheduling({ site: opts.site, appointments: repos.appointments, now });
   const reminderQueue = createReminderQueue(opts.redisUrl, prefix, now);
+  const campaignQueue = createCampaignQueue(opts.redisUrl, prefix, opts.site.sender.messagesPerSecond, now);
+  const campaigns = createCampaigns({ campaigns: repos.campaigns, consents: consent, patients: repos.patients, gateway, queue: campaignQueue, site: opts.site, now });
+  if (opts.runWorkers) {
+    campaignQueue.startWorker(
+      async (job) => {
+        if (job.kind === 'send') return campaigns.send(job);
+        const r = await campaigns.plan(job.campaignId);
+        if (!r.ok) throw new Error(r.error.message);
+        return { planned: r.value.planned, skipped: r.value.skipped };
+      },
+      (e) => opts.logger.error({ err: e }, 'campaign job failed'),
+    );
+  }
+  const noteCampaign = (what: 'replied' | 'opted_out' | 'booked') => async (phoneHash: string, at: Date) => {
+    await campaigns.noteRecipient(phoneHash, what, at).catch((e: unknown) => opts.logger.warn({ err: e }, 'campaign stats not updated'));
+  };
   const appointmentMessages = createAppointmentMessages({ cases: repos.cases, patients: repos.patients, gateway, scheduler: reminderQueue, tasks: repos.tasks, site: opts.site, now });
   if (opts.runWorkers) {
     reminderQueue.startWorker((job) => appointmentMessages.run(job), (e) => opts.logger.error({ err: e }, 'appointment reminder job failed'));
@@ -190,7 +209,11 @@ export async function createApp(opts: AppOptions) {
     locks,
     site: opts.site,
     now,
-    onBooked: afterWrite('queueing reminders', (c) => appointmentMessages.scheduleFor(c)),
+    onBooked: afterWrite('queueing reminders', async (c) => {
+      await appointmentMessages.scheduleFor(c);
+      const patient = await repos.patients.findById(c.patientId);
+      if (patient?.phoneHash) await noteCampaign('booked')(patient.phoneHash, now());
+    }),
     onAppointmentGone: async (appointmentId) => {
       await appointmentMessages.unschedule(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'removing reminders failed; they will find the appointment stale'));
     },
@@ -208,6 +231,10 @@ export async function createApp(opts: AppOptions) {
     onHeldBooked: afterWrite('confirming a held booking', (c) => appointmentMessages.confirmHeld(c)),
     onReady: afterWrite('inviting the patient to book', (c) => appointmentMessages.inviteToBook(c)),
     onOrderDeclined: afterWrite('telling the patient the order was declined', (c) => appointmentMessages.orderDeclined(c)),
+    onAppointmentGone: async (appointmentId, reason) => {
+      await scheduling.cancel(appointmentId, reason);
+      await appointmentMessages.unschedule(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'removing reminders failed; they will find the appointment stale'));
+    },
   });
   const invites = createReferrerInvites({ invites: repos.referrerInvites, orgs: repos.referrers, now });
   const bot = new IntakeBot({
@@ -243,7 +270,7 @@ export async function createApp(opts: AppOptions) {
     locks: turnQueue,
     redis,
     redisPrefix: prefix,
-    keywordLayer: createKeywordLayer({ consent, gateway, site: opts.site, hashPhone }),
+    keywordLayer: createKeywordLayer({ consent, gateway, site: opts.site, hashPhone, onInbound: (h, what, at) => noteCampaign(what)(h, at) }),
     adapter: new SmsAdapter(gateway),
     turn: runner.turn,
     hashPhone,
@@ -271,6 +298,7 @@ export async function createApp(opts: AppOptions) {
     staff: createMessagingStaffService({ messages: repos.messages, consents: repos.consents, consent, hashPhone, now }),
   });
   registerBotFrameworkRoutes(server, { route, adapter: cloud, runner });
+  registerCampaignRoutes(server, { route, authenticate, campaigns });
   registerConversationRoutes(server, {
     route,
     authenticate,
@@ -301,9 +329,10 @@ export async function createApp(opts: AppOptions) {
   return {
     server,
     repos,
-    services: { cases, staffTokens, gateway, consent, proactive, scheduling, selfService },
+    services: { cases, staffTokens, gateway, consent, proactive, scheduling, selfService, campaigns },
     deferred,
     reminderQueue,
+    campaignQueue,
     appointmentMessages,
     redis,
     metrics,
@@ -330,6 +359,7 @@ export async function createApp(opts: AppOptions) {
       }
       await deferred.close();
       await reminderQueue.close();
+      await campaignQueue.close();
       await conn.close();
       redis.disconnect();
     },

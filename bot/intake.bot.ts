@@ -18,6 +18,7 @@ import { phoneHashOfSmsConversation, smsPhoneOf } from './sms/sms.adapter';
 import { phoneText } from '../services/messaging/templates';
 import { foldAccents } from '../services/text';
 import { renderContent } from './render/channel-render';
+import { MASK_INBOUND } from './channels/transcript';
 import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
@@ -32,7 +33,7 @@ interface ConversationData extends PatientConversation, OfficeConversation {
 
 const MAX_STATUS_TRIES = 3;
 /** Steps whose answers are free sentences, where the LLM (when configured) may help. */
-const FREE_TEXT_STEPS: ReadonlySet<string> = new Set(['exam', 'has_order', 'timing', 'pick_slot', 'cancel_or_rebook']);
+const FREE_TEXT_STEPS: ReadonlySet<string> = new Set(['exam', 'has_order', 'timing', 'pick_slot', 'cancel_or_rebook', 'marketing']);
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const DAY_NAMES: Record<Language, string[]> = {
@@ -162,7 +163,10 @@ export class IntakeBot extends TeamsActivityHandler {
         await say({ text: `${lead}${q}` });
       };
       // Identity checks and structured answers are read by the rules alone: no names or birth dates go to the LLM.
-      const freeText = !state.status && (!state.patient || FREE_TEXT_STEPS.has(state.patient.step)) && (!state.office?.form || state.office.form.step === 'exam');
+      // A sign-in code is a secret: not sent to the LLM, not kept in the transcript.
+      const signingIn = state.officeSignIn === 'awaiting' && channel !== 'msteams' && channel !== 'sms';
+      if (signingIn) context.turnState.set(MASK_INBOUND, true);
+      const freeText = !signingIn && !state.status && (!state.patient || FREE_TEXT_STEPS.has(state.patient.step)) && (!state.office?.form || state.office.form.step === 'exam');
       const understanding = await deps.understanding.understand(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang }, { llm: freeText });
       const patientTurn = () => {
         const phoneNumber = smsPhoneOf(context);
@@ -213,9 +217,13 @@ export class IntakeBot extends TeamsActivityHandler {
         }
       }
       // A patient flow in progress gets every message (it understands help, start over and a person itself).
+      // One that is over (idle a day, or a question left unanswered) hands the message on to the menu.
       if (state.patient) {
-        await sayAll(await deps.patientDialog.handle(state, patientTurn()));
-        return next();
+        const replies = await deps.patientDialog.handle(state, patientTurn());
+        if (replies) {
+          await sayAll(replies);
+          return next();
+        }
       }
       if (!state.status && understanding.intent === 'order_status') {
         const smsHash = channel === 'sms' ? (phoneHashOfSmsConversation(context.activity.conversation.id) ?? undefined) : undefined;

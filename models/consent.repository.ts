@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
-import { ConsentRecord, type ConsentRepository } from '../services/consent/consent.schema';
+import { ConsentRecord, type ConsentRepository, type ConsentStatus } from '../services/consent/consent.schema';
 import type { Row } from './rows';
+import { findManyByIds } from './by-ids';
 
 /** One document per (number, purpose), keyed by the phone's keyed hash, never the number. */
 const ConsentSchema = new Schema(
@@ -34,6 +35,16 @@ export function createConsentRepository(conn: Connection): ConsentRepository & {
         return ConsentRecord.parse({ phoneHash: row['phoneHash'], purpose: row['purpose'], status: row['status'], history: row['history'] });
       };
       return { care: parse('care'), marketing: parse('marketing') };
+    },
+    async statusesMany(phoneHashes) {
+      const out = new Map<string, Partial<Record<'care' | 'marketing', ConsentStatus>>>();
+      if (phoneHashes.length === 0) return out;
+      const rows = await findManyByIds(conn, 'consents', phoneHashes.flatMap((h) => [`${h}:care`, `${h}:marketing`]), { phoneHash: 1, purpose: 1, status: 1 });
+      for (const r of rows) {
+        const h = r['phoneHash'] as string;
+        out.set(h, { ...out.get(h), [r['purpose'] as 'care' | 'marketing']: r['status'] as ConsentStatus });
+      }
+      return out;
     },
     async record(phoneHash, purpose, change) {
       await model.updateOne(

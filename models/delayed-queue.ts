@@ -6,7 +6,17 @@ import type { z } from 'zod';
  * A BullMQ queue of delayed jobs (they survive restarts in Redis): the job id makes a repeated add a no-op, and the
  * worker validates each job's data before running it.
  */
-export function createDelayedQueue<D>(opts: { name: string; job: z.ZodType<D>; redisUrl: string; prefix: string; now: () => Date; retryDelayMs: number }) {
+export function createDelayedQueue<D>(opts: {
+  name: string;
+  job: z.ZodType<D>;
+  redisUrl: string;
+  prefix: string;
+  now: () => Date;
+  retryDelayMs: number;
+  /** At most this many jobs start per second, across every worker of the queue (BullMQ's limiter). */
+  perSecond?: number;
+  concurrency?: number;
+}) {
   // BullMQ needs its own connections with unlimited retries (blocking commands).
   const connection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(opts.name, { connection, prefix: `${opts.prefix}bull` });
@@ -14,17 +24,23 @@ export function createDelayedQueue<D>(opts: { name: string; job: z.ZodType<D>; r
   // Workers block on their own connection; closed here, since BullMQ leaves a connection it was given open.
   let workerConnection: Redis | null = null;
 
+  const jobOpts = (jobId: string, at: Date) => ({
+    jobId,
+    delay: Math.max(0, at.getTime() - opts.now().getTime()),
+    attempts: 5,
+    backoff: { type: 'exponential' as const, delay: opts.retryDelayMs },
+    removeOnComplete: 1_000,
+    removeOnFail: 10_000,
+  });
+
   return {
     queue,
     async add(jobId: string, data: D, at: Date): Promise<void> {
-      await queue.add(opts.name, opts.job.parse(data), {
-        jobId,
-        delay: Math.max(0, at.getTime() - opts.now().getTime()),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: opts.retryDelayMs },
-        removeOnComplete: 1_000,
-        removeOnFail: 10_000,
-      });
+      await queue.add(opts.name, opts.job.parse(data), jobOpts(jobId, at));
+    },
+    /** Many jobs in one round trip; ids already queued are left alone. */
+    async addMany(jobs: Array<{ jobId: string; data: D; at: Date }>): Promise<void> {
+      if (jobs.length) await queue.addBulk(jobs.map((j) => ({ name: opts.name, data: opts.job.parse(j.data), opts: jobOpts(j.jobId, j.at) })));
     },
     /** Removes a waiting or delayed job; a job already running finishes (its own checks decide whether it sends). */
     async remove(jobId: string): Promise<void> {
@@ -33,7 +49,12 @@ export function createDelayedQueue<D>(opts: { name: string; job: z.ZodType<D>; r
     },
     startWorker(run: (data: D) => Promise<unknown>, onError: (e: unknown) => void): Worker {
       workerConnection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
-      worker = new Worker(opts.name, async (job) => run(opts.job.parse(job.data)), { connection: workerConnection, prefix: `${opts.prefix}bull`, concurrency: 4 });
+      worker = new Worker(opts.name, async (job) => run(opts.job.parse(job.data)), {
+        connection: workerConnection,
+        prefix: `${opts.prefix}bull`,
+        concurrency: opts.concurrency ?? 4,
+        ...(opts.perSecond ? { limiter: { max: opts.perSecond, duration: 1_000 } } : {}),
+      });
       worker.on('failed', (_job, e) => onError(e));
       return worker;
     },

@@ -10,6 +10,7 @@ import { createConversationRefRepository } from './conversation-ref.repository';
 import { createTaskRepository } from './task.repository';
 import { createAppointmentRepository } from './appointment.repository';
 import { createReferrerInviteRepository } from './referrer-invite.repository';
+import { createCampaignRepository } from './campaign.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -25,6 +26,7 @@ export function createRepositories(conn: Connection) {
     tasks: createTaskRepository(conn),
     appointments: createAppointmentRepository(conn),
     referrerInvites: createReferrerInviteRepository(conn),
+    campaigns: createCampaignRepository(conn),
   };
   return {
     ...repos,

@@ -17,6 +17,7 @@ const MessageSchema = new Schema(
     idempotencyKey: { type: String, required: true, unique: true },
     initiated: { type: Boolean, required: true },
     caseId: { type: String, default: null, index: true },
+    campaignId: { type: String, default: null, index: true },
     language: { type: String, required: true },
     timeZone: { type: String, default: null },
     status: { type: String, required: true },

@@ -59,7 +59,11 @@ export function createPatientRepository(conn: Connection): PatientRepository & {
       return rows.map(toPatient);
     },
 
-    async findIdsByPhoneHash(phoneHash) {
+    async setLanguage(ids, language) {
+      if (ids.length) await model.updateMany({ _id: { $in: ids }, language: { $ne: language } }, { $set: { language } });
+    },
+
+        async findIdsByPhoneHash(phoneHash) {
       const rows = await model.find({ phoneHash }, { _id: 1 }).lean<Row[]>();
       return rows.map((r) => r._id);
     },

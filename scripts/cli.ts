@@ -6,7 +6,10 @@ import { createRepositories } from '../models';
 import { parseEnv } from '../services/config/env.schema';
 import { createStaffTokenService } from '../services/staff/staff-token.service';
 import { Role } from '../services/staff/staff.roles';
-import { repoRoot, resolveMongo } from './local-infra';
+import { repoRoot, resolveMongo, resolveRedis } from './local-infra';
+import { createCampaigns } from '../services/campaigns/campaign.service';
+import { createCampaignQueue } from '../models/campaign.queue';
+import { createConsentService } from '../services/consent/consent.service';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
@@ -22,6 +25,9 @@ const USAGE = `Usage: npm run cli -- <command>
       Creates a referring organization and prints its id.
   referrer invite --referrer <orgId> --name <person's name>
       Prints a one-time code (valid 7 days) that signs that person in for the organization on web chat.
+  campaign launch <campaignId>
+      Plans the campaign now (every recipient recorded; those without marketing consent or opted out skipped and
+      counted) and queues its texts; running workers (npm start, or --role=worker) send them at the campaign's rate.
   understand
       Reads one message per line on standard input and prints, per line, the JSON of what the bot understood
       (intent and fields; the OpenAI engine when NLU=openai, else the rules).
@@ -122,7 +128,38 @@ export async function runCli(argv: string[]): Promise<void> {
     });
     return;
   }
+  if (noun === 'campaign' && verb === 'launch') {
+    const id = rest[0];
+    if (!id || rest.length !== 1) die('campaign launch needs the campaign id: npm run cli -- campaign launch <id>');
+    await launchCampaign(id);
+    return;
+  }
   die(USAGE);
+}
+
+async function launchCampaign(id: string): Promise<void> {
+  const env = parseEnv(process.env);
+  if (!env.ok) die(env.error.message);
+  const site = loadSiteConfig(env.value.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG, repoRoot());
+  if (!site.ok) die(site.error.message);
+  const redis = await resolveRedis({ ...(env.value.REDIS_URL ? { url: env.value.REDIS_URL } : {}), dataDir: path.join(repoRoot(), '.data'), log: (l) => process.stderr.write(`${l}\n`) });
+  const queue = createCampaignQueue(redis.url, 'iib:', site.value.sender.messagesPerSecond);
+  try {
+    await withRepos(async (repos) => {
+      const now = () => new Date();
+      const campaigns = createCampaigns({ campaigns: repos.campaigns, consents: createConsentService({ consents: repos.consents, now }), patients: repos.patients, queue, site: site.value, now });
+      const r = await campaigns.plan(id);
+      if (!r.ok) die(`Cannot launch: ${r.error.message}`);
+      const s = await campaigns.stats(id);
+      process.stdout.write(
+        `Campaign ${id} (${r.value.campaign.name}) is ${r.value.campaign.status}: audience ${s.audience}, queued ${s.queued}, ` +
+          `skipped ${s.skipped.no_marketing_consent} without marketing consent, ${s.skipped.opted_out} opted out, ${s.skipped.no_phone} without a phone.\n`,
+      );
+    });
+  } finally {
+    await queue.close();
+    await redis.stop();
+  }
 }
 
 if (require.main === module) {

@@ -29,6 +29,7 @@ function chatMessage(direction: 'inbound' | 'outbound', context: TurnContext, co
     idempotencyKey: key,
     initiated: false,
     caseId: null,
+    campaignId: null,
     language: context.activity.locale?.startsWith('es') ? 'es' : 'en',
     timeZone: null,
     status,
@@ -46,17 +47,20 @@ function chatMessage(direction: 'inbound' | 'outbound', context: TurnContext, co
   };
 }
 
+/** Set on a turn whose message must not be kept as typed (a sign-in code): the transcript says so instead. */
+export const MASK_INBOUND = Symbol('maskInbound');
+
 /**
- * Keeps a chat turn's words like an SMS conversation's (every message in and out is stored): the person's message
- * before the turn, and each reply as it is sent, so staff taking a handoff read the conversation so far.
+ * Keeps a chat turn's words like an SMS conversation's (every message in and out is stored): each reply as it is
+ * sent, and the person's message once the turn has read it (its id taken before, so it sorts first), so staff
+ * taking a handoff read the conversation so far. Returns what stores the person's message; call it after the turn.
  */
-export async function recordChatTurn(context: TurnContext, deps: { messages: MessageRepository; conversationRefId: string; now: () => Date }): Promise<void> {
+export function recordChatTurn(context: TurnContext, deps: { messages: MessageRepository; conversationRefId: string; now: () => Date }): () => Promise<void> {
   const a = context.activity;
-  if (a.type !== 'message') return;
+  if (a.type !== 'message') return async () => {};
   // What the person wrote, without the bot's @mention (the bot reads it the same way).
   const text = ((a.channelId === 'msteams' ? TurnContext.removeRecipientMention(a) : a.text) ?? '').trim();
-  // A retried activity (same id) is stored once: the idempotency key is unique.
-  if (text) await deps.messages.insert(chatMessage('inbound', context, deps.conversationRefId, text, `in:${deps.conversationRefId}:${a.id ?? newId('a')}`, a.id ?? null, deps.now()));
+  const inbound = chatMessage('inbound', context, deps.conversationRefId, text, `in:${deps.conversationRefId}:${a.id ?? newId('a')}`, a.id ?? null, deps.now());
   context.onSendActivities(async (_ctx, activities, next) => {
     const sent = await next();
     for (const [i, out] of activities.entries()) {
@@ -67,4 +71,10 @@ export async function recordChatTurn(context: TurnContext, deps: { messages: Mes
     }
     return sent;
   });
+  return async () => {
+    if (!text) return;
+    const body = context.turnState.get(MASK_INBOUND) ? '(sign-in code, not kept)' : inbound.body;
+    // A retried activity (same id) is stored once: the idempotency key is unique.
+    await deps.messages.insert({ ...inbound, body });
+  };
 }

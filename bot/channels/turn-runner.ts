@@ -79,10 +79,12 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       const a = context.activity;
       const r = await deps.queue.withLock(`turn:${a.channelId}:${hash(a.conversation.id)}`, async () => {
         await beforeTurn?.();
-        if (ChatChannel.safeParse(a.channelId).success) {
-          await recordChatTurn(context, { messages: deps.messages, conversationRefId: conversationRefId(a.channelId, a.conversation.id), now: deps.now });
+        const keepInbound = ChatChannel.safeParse(a.channelId).success ? recordChatTurn(context, { messages: deps.messages, conversationRefId: conversationRefId(a.channelId, a.conversation.id), now: deps.now }) : null;
+        try {
+          await turn(context);
+        } finally {
+          await keepInbound?.();
         }
-        await turn(context);
         await remember(context);
       });
       if (!r.ok) throw new TurnBusyError();

@@ -101,6 +101,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
         idempotencyKey: `in:${p.messageSid}`,
         initiated: false,
         caseId: null,
+        campaignId: null,
         language: detectLanguage(p.body),
         timeZone: null,
         status: 'received',

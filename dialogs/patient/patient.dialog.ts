@@ -63,6 +63,8 @@ interface Answers {
 
 export interface PatientDialogState {
   flow: 'request' | 'manage';
+  /** When the last message of this flow was handled (ISO): a flow left alone for a day is over. */
+  at?: string;
   step: Step;
   /** Wrong answers in a row at this step: three hand the conversation to a person. */
   fails: number;
@@ -85,6 +87,8 @@ export interface Verified {
   phoneHash: string;
   birthDate: string;
   name: string;
+  /** When (ISO): a shared phone is not verified for long. */
+  at: string;
 }
 
 export interface PatientConversation {
@@ -114,6 +118,8 @@ export interface PatientDialogDeps {
 }
 
 const MAX_FAILS = 3;
+const FLOW_LIFETIME_MS = 24 * 3600_000;
+const VERIFIED_LIFETIME_MS = 30 * 60_000;
 /** Why a patient flow went to a person, as the handoff task says it. */
 const WHY = { agent: 'asked for a person', clinical: 'asked a clinical question', too_many_tries: 'could not be understood three times in a row' };
 const HELP = /^(help|info|ayuda|\?+|what do i (say|answer|do)|que (digo|contesto|hago)|no entiendo|i don'?t understand|help me|ayudeme|ayudame)$/;
@@ -132,6 +138,13 @@ function yesNo(text: string, lang: Language): Answer | null {
   const picked = pickChoice(text, YES_NO_UNSURE(lang));
   if (picked !== null) return (['yes', 'no', 'unsure'] as const)[picked]!;
   return yesNoUnsure(text);
+}
+
+/** The marketing question's answer: yes, no ("no thanks", "not now"), or null when the message is about something else. */
+function optInAnswer(text: string, lang: Language): 'yes' | 'no' | null {
+  const yn = yesNo(text, lang);
+  if (yn === 'yes' || yn === 'no') return yn;
+  return /^(no|nope|nah|not now|not interested|ahora no|no me interesa)\b/.test(fold(text)) ? 'no' : null;
 }
 
 export function newRequestState(fields: Understanding['fields']): PatientDialogState {
@@ -169,20 +182,34 @@ export function createPatientDialog(deps: PatientDialogDeps) {
   return {
     /** Starts a flow and answers the first message (which may already say the exam, the order and the doctor). */
     async begin(conv: PatientConversation, state: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[]> {
+      state.at = deps.now().toISOString();
       conv.patient = state;
+      const v = verified(conv);
       if (state.flow === 'manage') {
-        if (conv.verified) return afterVerified(conv, state, turn, conv.verified);
+        if (v) return afterVerified(conv, state, turn, v);
         if (!turn.phoneHash) state.step = 'verify_phone';
         return [{ text: `${t('verify_intro', turn.lang)} ${t(turn.phoneHash ? 'dob' : 'phone', turn.lang)}` }];
       }
       return [{ text: t('start', turn.lang) }, ...(await advance(conv, state, turn))];
     },
 
-    async handle(conv: PatientConversation, turn: PatientTurn): Promise<OutboundContentInput[]> {
+    /** The flow's answer to this message; null when the flow is over (idle a day, or the marketing question was not answered) and the message is for the menu. */
+    async handle(conv: PatientConversation, turn: PatientTurn): Promise<OutboundContentInput[] | null> {
       const state = conv.patient;
-      if (!state) return [];
+      if (!state) return null;
+      const now = deps.now();
+      if (state.at && now.getTime() - Date.parse(state.at) > FLOW_LIFETIME_MS) {
+        delete conv.patient;
+        return null;
+      }
+      state.at = now.toISOString();
       const f = fold(turn.text);
       const { lang } = turn;
+      // The opt-in question takes only yes or no: "C", "BOOK" or a readiness answer later are not answers to it.
+      if (state.step === 'marketing' && optInAnswer(turn.text, lang) === null) {
+        delete conv.patient;
+        return null;
+      }
       if (LANGUAGE_ONLY.test(f)) return prompt(state, turn);
       if (HELP.test(f)) return [{ text: `${t(helpFor(state), lang)} ${t('help_footer', lang)}` }, ...(await prompt(state, turn))];
       if (STOP_FLOW.test(f)) {
@@ -200,6 +227,12 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       return r;
     },
   };
+
+  /** Who this conversation proved to be, if that was in the last half hour. */
+  function verified(conv: PatientConversation): Verified | undefined {
+    if (conv.verified && deps.now().getTime() - Date.parse(conv.verified.at ?? '') > VERIFIED_LIFETIME_MS) delete conv.verified;
+    return conv.verified;
+  }
 
   async function handOff(conv: PatientConversation, turn: PatientTurn, why: keyof typeof WHY): Promise<OutboundContentInput[]> {
     const { lang } = turn;
@@ -322,9 +355,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     const phoneHash = turn.phoneHash ?? (a.phone ? deps.hashPhone(a.phone) : null);
     if (!phoneHash) return null;
     const name = `${a.givenName} ${a.familyName}`;
-    const found = await self.verify({ phoneHash, birthDate: a.birthDate!, name });
+    const found = await self.verify({ phoneHash, birthDate: a.birthDate!, name, language: turn.lang });
     if (found.patients.length === 0) return null;
-    conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash, birthDate: a.birthDate!, name };
+    conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash, birthDate: a.birthDate!, name, at: deps.now().toISOString() };
     const c = found.cases.find((x) => ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(x.state)) ?? found.cases[0];
     if (!c) return null;
     if (!['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(c.state)) {
@@ -417,7 +450,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         s.fails = 0;
         return [{ text: t('screening_intro', lang) }, ...(await prompt(s, turn))];
       }
-      const r = await self.recordScreening(c.id, {}, conv.verified?.birthDate ?? null);
+      const r = await self.recordScreening(c.id, {}, verified(conv)?.birthDate ?? null);
       if (!r.ok) return [{ text: t('busy', lang) }];
     }
     return offer(conv, s, turn, c, []);
@@ -452,8 +485,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       return [
         {
           text: lang === 'es'
-            ? `Le estoy guardando el ${when} en ${where}. Su seguro debe aprobar este examen primero; le escribiremos cuando lo apruebe y entonces su cita quedará confirmada.`
-            : `I'm holding ${when} for you at ${where}. Your insurance needs to approve this exam first; we'll text you when it's approved, and then your appointment is confirmed.`,
+            ? `Le estoy guardando el ${when} en ${where}. ${t('held', lang)}`
+            : `I'm holding ${when} for you at ${where}. ${t('held', lang)}`,
         },
       ];
     }
@@ -482,6 +515,10 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     s.caseId = c.id;
     const when = slotText(c.appointment!.start, site, lang);
     if (s.manage === 'confirm') {
+      if (c.appointment!.status === 'pending') {
+        delete conv.patient;
+        return [{ text: `${lang === 'es' ? `Le estamos guardando el ${when}.` : `We're holding ${when} for you.`} ${t('held', lang)}` }];
+      }
       const r = await self.confirm(c.id);
       delete conv.patient;
       return [{ text: r.ok ? t('confirmed', lang, { when }) : t('busy', lang) }];
@@ -572,7 +609,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         s.screening.index++;
         s.fails = 0;
         if (s.screening.index < questions.length) return prompt(s, turn);
-        const r = await self.recordScreening(c.id, s.screening.answers, conv.verified?.birthDate ?? a.birthDate ?? null);
+        const r = await self.recordScreening(c.id, s.screening.answers, verified(conv)?.birthDate ?? a.birthDate ?? null);
         if (!r.ok) return [{ text: t('busy', turn.lang) }];
         if (!r.value.noFlags) {
           delete conv.patient;
@@ -606,7 +643,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       case 'verify_name': {
         if (!/[a-z]{2,}/.test(f)) return null;
         const phoneHash = turn.phoneHash ?? (a.phone ? deps.hashPhone(a.phone) : null);
-        const found = phoneHash ? await self.verify({ phoneHash, birthDate: a.birthDate!, name: turn.text }) : { patients: [] };
+        const found = phoneHash ? await self.verify({ phoneHash, birthDate: a.birthDate!, name: turn.text, language: turn.lang }) : { patients: [] };
         if (found.patients.length === 0) {
           // Three tries, as for "where is my order?"; nothing is said about why it did not match.
           s.verifyTries = (s.verifyTries ?? 0) + 1;
@@ -615,7 +652,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
           await turn.handoff('did not pass the identity check (date of birth and name) for an appointment change');
           return [{ text: `${t('verify_failed', turn.lang)} ${t('agent', turn.lang)}` }];
         }
-        conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash: phoneHash!, birthDate: a.birthDate!, name: turn.text.trim() };
+        conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash: phoneHash!, birthDate: a.birthDate!, name: turn.text.trim(), at: deps.now().toISOString() };
         return afterVerified(conv, s, turn, conv.verified);
       }
       case 'cancel_reason': {
@@ -626,7 +663,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       case 'marketing': {
         delete conv.patient;
         const phoneHash = turn.phoneHash ?? (a.phone ? deps.hashPhone(a.phone) : null);
-        if (yesNo(turn.text, turn.lang) !== 'yes' || !phoneHash) return [{ text: t('marketing_no', turn.lang) }];
+        if (optInAnswer(turn.text, turn.lang) !== 'yes' || !phoneHash) return [{ text: t('marketing_no', turn.lang) }];
         const question = t('marketing_opt_in', turn.lang, { center: site.center.name });
         await deps.consent.set(phoneHash, 'marketing', 'granted', turn.channel === 'sms' ? 'sms_reply' : 'chat_reply', `Q: ${question}\nA: ${turn.text.trim().slice(0, 100)}`, deps.now());
         return [{ text: t('marketing_yes', turn.lang) }];

@@ -4,6 +4,11 @@ type Texts = Record<string, Record<Language, string>>;
 
 /** Every prompt of the patient dialogs, in plain SMS words, in English and Spanish. */
 export const T = {
+  /** A held time (authorization pending): no word of insurance in a text (domain.md §6, minimum content). */
+  held: {
+    en: "We're finishing the paperwork for this exam; we'll text you when your appointment is confirmed.",
+    es: 'Estamos terminando los trámites de este examen; le escribiremos cuando su cita quede confirmada.',
+  },
   start: { en: 'I can help you request an exam.', es: 'Con gusto le ayudo a pedir un examen.' },
   exam: {
     en: 'What exam do you need? For example: MRI of the lower back, mammogram, ultrasound of the belly. Not sure? Reply NOT SURE.',

@@ -13,7 +13,7 @@ import { createOrderForm, documentationState, newOrderState, orderInputFrom, typ
 
 /** The office conversation's part of the dialog state. */
 export interface OfficeConversation {
-  office?: { menu?: boolean; form?: OrderFormState; declining?: string };
+  office?: { menu?: boolean; form?: OrderFormState; declining?: { caseId: string; reason?: string } };
 }
 
 export interface OfficeTurn {
@@ -34,6 +34,11 @@ const MENU: Choice[] = [
   { value: 'new', title: 'Send a new order' },
   { value: 'status', title: 'Status of our orders' },
   { value: 'human', title: 'Talk to a person' },
+];
+
+const DECLINE: Choice[] = [
+  { value: 'decline', title: 'Decline the request' },
+  { value: 'keep', title: 'Keep it open' },
 ];
 
 const OFFICE_WORDS: Partial<Record<CaseState, string>> = {
@@ -64,7 +69,7 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
     createOrderForm({
       async create(a, submitKey) {
         const { patient, order } = orderInputFrom(a);
-        const p = PatientInput.safeParse({ ...patient, language: 'en' });
+        const p = PatientInput.safeParse(patient);
         const o = OrderInput.safeParse(order);
         if (!p.success || !o.success) return { ok: false, message: [...(p.error?.issues ?? []), ...(o.error?.issues ?? [])].map((i) => i.message).join('; ') };
         const source = turn.channel === 'webchat' ? 'webchat' : 'msteams';
@@ -168,10 +173,21 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         return r.case ? [...r.replies, ...afterSubmit(conv, r.case, form)] : r.replies;
       }
       if (o?.declining) {
-        if (text.length < 3) return [{ text: 'A few words on why, please (the patient is only told the order will not be sent).' }];
-        const r = await deps.cases.declineRequestedOrder(o.declining, text, turn.principal, turn.channel);
+        const { caseId, reason } = o.declining;
+        const number = requestNumber(caseId);
+        if (/^(cancel|cancelar|stop|menu|never ?mind|back|no|keep it|keep the request)$/.test(f) || (reason && pickChoice(text, DECLINE) === 1)) {
+          delete conv.office;
+          return [{ text: `OK, request ${number} stays open. Say SEND THE ORDER ${number} when you have it.` }];
+        }
+        if (!reason) {
+          if (text.length < 3) return [{ text: 'A few words on why, please (the patient is only told the order will not be sent), or CANCEL to keep the request open.' }];
+          o.declining = { caseId, reason: text.slice(0, 300) };
+          return [{ text: `Decline request ${number} because "${o.declining.reason}"? The patient is told only that the order won't be sent.`, choices: DECLINE }];
+        }
+        if (pickChoice(text, DECLINE) !== 0) return [{ text: `Reply 1 to decline request ${number}, or 2 to keep it open.`, choices: DECLINE }];
+        const r = await deps.cases.declineRequestedOrder(caseId, reason, turn.principal, turn.channel);
         delete conv.office;
-        return [{ text: r.ok ? `Declined. We've let the patient know, without your reason, and closed request ${requestNumber(o.declining)}.` : r.error.message }];
+        return [{ text: r.ok ? `Declined. We've let the patient know, without your reason, and closed request ${number}.` : r.error.message }];
       }
       const act = /^(?:send the order|accept|decline|complete|missing)\s+([a-z0-9]{6})$/i.exec(f);
       if (act) {
@@ -179,8 +195,8 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         if (!c) return [{ text: `I can't find request ${act[1]!.toUpperCase()} among your organization's orders.` }];
         if (/^decline/.test(f)) {
           if (c.state !== 'order_requested') return [{ text: `Request ${requestNumber(c.id)} is no longer open (${c.state.replace(/_/g, ' ')}).` }];
-          conv.office = { declining: c.id };
-          return [{ text: "Why won't you send this order? A few words; the patient is only told that it won't be sent." }];
+          conv.office = { declining: { caseId: c.id } };
+          return [{ text: "Why won't you send this order? A few words; the patient is only told that it won't be sent. (CANCEL keeps the request open.)" }];
         }
         if (/^(complete|missing)/.test(f)) {
           const docs = c.state === 'awaiting_documentation' ? documentationState(c.id, c.missing) : null;
@@ -194,7 +210,7 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
           ...(c.patient?.givenName ? { givenName: c.patient.givenName } : {}),
           ...(c.patient?.familyName ? { familyName: c.patient.familyName } : {}),
           ...(c.patient?.birthDate ? { birthDate: c.patient.birthDate } : {}),
-          ...(c.patient?.phone ? { phone: c.patient.phone } : {}),
+          ...(c.patient?.phone ? { phone: c.patient.phone, language: c.patient.language } : {}),
           ...(c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text } : {}),
           ...(c.order.bodySite.laterality ? { laterality: c.order.bodySite.laterality } : {}),
           ...(c.order.reasonText ? { reasonText: c.order.reasonText } : {}),

@@ -11,8 +11,8 @@ import type { Understanding } from '../../services/understanding/understanding.s
 import { parseBirthDate, parseCoverage, parseFullName } from '../patient/parse';
 import { extractFields } from '../../services/understanding/rules.engine';
 
-type Step = 'patient_name' | 'patient_dob' | 'patient_phone' | 'exam' | 'laterality' | 'contrast' | 'codes' | 'reason' | 'priority' | 'provider' | 'npi' | 'callback' | 'insurance' | 'notes' | 'confirm';
-const STEPS: Step[] = ['patient_name', 'patient_dob', 'patient_phone', 'exam', 'laterality', 'contrast', 'codes', 'reason', 'priority', 'provider', 'npi', 'callback', 'insurance', 'notes', 'confirm'];
+type Step = 'patient_name' | 'patient_dob' | 'patient_phone' | 'patient_language' | 'exam' | 'laterality' | 'contrast' | 'codes' | 'reason' | 'priority' | 'provider' | 'npi' | 'callback' | 'insurance' | 'notes' | 'confirm';
+const STEPS: Step[] = ['patient_name', 'patient_dob', 'patient_phone', 'patient_language', 'exam', 'laterality', 'contrast', 'codes', 'reason', 'priority', 'provider', 'npi', 'callback', 'insurance', 'notes', 'confirm'];
 
 /** The order as the office gives it; `null` means "asked, and skipped" (the checklist then names it as missing). */
 export interface OrderAnswers {
@@ -20,6 +20,8 @@ export interface OrderAnswers {
   familyName?: string;
   birthDate?: string;
   phone?: string | null;
+  /** The language of the patient's texts. */
+  language?: 'en' | 'es';
   modality?: NonNullable<OrderInput['modality']>;
   bodyPart?: string | null;
   laterality?: 'left' | 'right' | 'bilateral' | null;
@@ -45,6 +47,8 @@ export interface OrderFormState {
   answers: OrderAnswers;
   /** documentation: only these steps are asked. */
   only?: Step[];
+  /** accept: what the patient told us, where "start over" goes back to. */
+  prefill?: OrderAnswers;
 }
 
 /** Checklist item names (services/orders/order.completeness.ts) → the step that asks for them. */
@@ -68,7 +72,7 @@ export function documentationState(caseId: string, missing: string[]): OrderForm
 }
 
 export function newOrderState(prefill: OrderAnswers = {}, acceptCaseId?: string): OrderFormState {
-  return { mode: acceptCaseId ? 'accept' : 'new', ...(acceptCaseId ? { caseId: acceptCaseId } : {}), step: 'patient_name', fails: 0, submitKey: randomUUID(), answers: prefill };
+  return { mode: acceptCaseId ? 'accept' : 'new', ...(acceptCaseId ? { caseId: acceptCaseId } : {}), step: 'patient_name', fails: 0, submitKey: randomUUID(), answers: { ...prefill }, prefill };
 }
 
 const PRIORITY: Choice[] = [
@@ -87,6 +91,10 @@ const SIDE: Choice[] = [
   { value: 'right', title: 'Right' },
   { value: 'bilateral', title: 'Both sides' },
 ];
+const LANGUAGE: Choice[] = [
+  { value: 'en', title: 'English' },
+  { value: 'es', title: 'Spanish' },
+];
 const CONFIRM: Choice[] = [
   { value: 'submit', title: 'Submit the order' },
   { value: 'restart', title: 'Start over' },
@@ -96,6 +104,7 @@ const PROMPTS: Record<Exclude<Step, 'confirm'>, string> = {
   patient_name: "Patient's full name (first and last)?",
   patient_dob: "Patient's date of birth? (MM/DD/YYYY)",
   patient_phone: "Patient's mobile number, for scheduling texts? (or SKIP)",
+  patient_language: 'Language for the patient’s texts?',
   exam: 'Which study? Modality and body part, e.g. "MRI lumbar spine" or "CT abdomen pelvis with contrast".',
   laterality: 'Which side?',
   contrast: 'Contrast?',
@@ -115,10 +124,10 @@ const STOP = /^(cancel|cancelar|stop here|start over|menu|never ?mind)$/;
 const modalityName: Record<string, string> = { mri: 'MRI', ct: 'CT', ultrasound: 'Ultrasound', mammography: 'Mammography', xray: 'X-ray', pet: 'PET' };
 
 /** The order in the shape the case service takes (skipped items left out, so the checklist names them). */
-export function orderInputFrom(a: OrderAnswers): { patient: { givenName?: string; familyName?: string; birthDate?: string; phone?: string }; order: Record<string, unknown> } {
+export function orderInputFrom(a: OrderAnswers): { patient: { givenName?: string; familyName?: string; birthDate?: string; phone?: string; language: 'en' | 'es' }; order: Record<string, unknown> } {
   const requester = { ...(a.providerName ? { name: a.providerName } : {}), ...(a.npi ? { npi: a.npi } : {}), ...(a.callback ? { phone: a.callback } : {}) };
   return {
-    patient: { ...(a.givenName ? { givenName: a.givenName } : {}), ...(a.familyName ? { familyName: a.familyName } : {}), ...(a.birthDate ? { birthDate: a.birthDate } : {}), ...(a.phone ? { phone: a.phone } : {}) },
+    patient: { ...(a.givenName ? { givenName: a.givenName } : {}), ...(a.familyName ? { familyName: a.familyName } : {}), ...(a.birthDate ? { birthDate: a.birthDate } : {}), ...(a.phone ? { phone: a.phone } : {}), language: a.language ?? 'en' },
     order: {
       ...(a.modality ? { modality: a.modality } : {}),
       ...(a.bodyPart ? { bodyPart: a.bodyPart } : {}),
@@ -166,6 +175,8 @@ export function createOrderForm(port: OrderFormPort) {
         return a.birthDate === undefined;
       case 'patient_phone':
         return a.phone === undefined;
+      case 'patient_language':
+        return a.language === undefined && !!a.phone;
       case 'exam':
         return a.modality === undefined || (s.mode === 'documentation' && !a.bodyPart);
       case 'laterality':
@@ -205,7 +216,7 @@ export function createOrderForm(port: OrderFormPort) {
           ...(s.mode === 'documentation' ? [] : [
             { label: 'Patient', value: `${v(a.givenName)} ${a.familyName ?? ''}`.trim() },
             { label: 'Date of birth', value: v(a.birthDate) },
-            { label: 'Mobile', value: v(a.phone) },
+            { label: 'Mobile', value: a.phone ? `${a.phone} (texts in ${a.language === 'es' ? 'Spanish' : 'English'})` : 'missing' },
           ]),
           { label: 'Study', value: [a.modality ? modalityName[a.modality] : 'missing', a.bodyPart, a.laterality, a.contrast ? a.contrast.replace(/_/g, ' ') + ' contrast' : null].filter(Boolean).join(', ') },
           { label: 'Diagnosis', value: [...(a.reasonCodes ?? []), a.reasonText].filter(Boolean).join('; ') || 'missing' },
@@ -228,6 +239,10 @@ export function createOrderForm(port: OrderFormPort) {
         return { text: PROMPTS.contrast, choices: CONTRAST };
       case 'priority':
         return { text: PROMPTS.priority, choices: PRIORITY };
+      case 'patient_language':
+        return { text: PROMPTS.patient_language, choices: LANGUAGE };
+      case 'codes':
+        return { text: s.mode === 'documentation' ? 'Diagnosis codes (ICD-10-CM), e.g. M54.50, or the reason for the exam in words.' : PROMPTS.codes };
       default:
         return { text: s.mode === 'documentation' ? PROMPTS[s.step].replace(/ \(or SKIP\)| Or SKIP\./, '') : PROMPTS[s.step] };
     }
@@ -268,6 +283,12 @@ export function createOrderForm(port: OrderFormPort) {
         a.phone = p;
         return null;
       }
+      case 'patient_language': {
+        const i = pickChoice(text, LANGUAGE) ?? (/\b(english|ingles)\b/.test(f) ? 0 : /\b(spanish|espanol)\b/.test(f) ? 1 : null);
+        if (i === null) return 'Reply 1 (English) or 2 (Spanish).';
+        a.language = LANGUAGE[i]!.value as 'en' | 'es';
+        return null;
+      }
       case 'exam': {
         const u = turn.understanding.fields;
         if (!u.modality) return 'Please name the modality (MRI, CT, ultrasound, mammography, X-ray, PET) and the body part.';
@@ -296,6 +317,12 @@ export function createOrderForm(port: OrderFormPort) {
         }
         const raw = text.split(/[\s,;]+/).filter(Boolean);
         const bad = raw.filter((c) => !normalizeIcd10(c));
+        // Asked for missing "diagnosis code or reason": words (not a mistyped code) are the reason.
+        if (s.mode === 'documentation' && bad.length === raw.length && raw.length >= 2 && /[a-z]{3,}/i.test(text)) {
+          a.reasonText = text.slice(0, 1000);
+          a.reasonCodes = [];
+          return null;
+        }
         if (raw.length === 0 || bad.length) return `'${(bad[0] ?? text).slice(0, 12)}' is not an ICD-10-CM code (a letter, two characters, then optionally a dot and up to 4 more, e.g. M54.50).${s.mode === 'documentation' ? '' : ' Or SKIP.'}`;
         a.reasonCodes = raw.map((c) => normalizeIcd10(c)!).slice(0, 12);
         return null;
@@ -374,6 +401,7 @@ export function createOrderForm(port: OrderFormPort) {
           field('patient_name', "Patient's full name"),
           field('patient_dob', 'Date of birth (MM/DD/YYYY)'),
           field('patient_phone', "Patient's mobile number"),
+          field('patient_language', 'Language for texts', LANGUAGE),
           field('exam', 'Study: modality and body part (e.g. MRI lumbar spine)'),
           field('laterality', 'Side', [none, ...SIDE]),
           field('contrast', 'Contrast (CT and MRI)', [none, ...CONTRAST]),
@@ -403,7 +431,7 @@ export function createOrderForm(port: OrderFormPort) {
     for (const step of STEPS) {
       if (step === 'confirm') continue;
       const raw = v[step] ?? '';
-      if ((!raw || raw === 'none') && (step === 'laterality' || step === 'contrast' || step === 'priority')) continue; // not chosen: the checklist decides
+      if ((!raw || raw === 'none') && (step === 'laterality' || step === 'contrast' || step === 'priority' || step === 'patient_language')) continue; // not chosen: the checklist decides
       if (!raw && required.has(step)) {
         problems.push(`${PROMPTS[step].replace(/\?.*$/, '')}: required.`);
         continue;
@@ -431,7 +459,8 @@ export function createOrderForm(port: OrderFormPort) {
       if (s.step === 'confirm') {
         const i = pickChoice(turn.text, CONFIRM);
         if (i === 1) {
-          s.answers = s.mode === 'new' ? {} : s.answers;
+          // Start over: new → blank, accept → what the patient told us, documentation → the missing items again.
+          s.answers = { ...(s.prefill ?? {}) };
           return { replies: [advance(s)], done: false };
         }
         if (i !== 0) return { replies: [{ text: 'Reply 1 to submit, or 2 to start over.' }, prompt(s)], done: false };

@@ -69,6 +69,21 @@ export function createAppointmentMessages(deps: {
     return deps.gateway.send({ to: patient.phone, body: body(patient.language), purpose: 'care', template, idempotencyKey: key, initiated: true, language: patient.language, caseId: c.id });
   }
 
+  /**
+   * Changes the readiness of this appointment on the freshest case: the case's version moves with every write, so
+   * a lost race reads again (a few times) instead of losing the question or the answer. null: the appointment is gone.
+   */
+  async function updateReadiness(caseId: string, appointmentId: string, fn: (r: NonNullable<Case['appointment']>['readiness']) => NonNullable<Case['appointment']>['readiness']): Promise<Case | null> {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const c = await deps.cases.findById(caseId);
+      if (!c?.appointment || c.appointment.id !== appointmentId) return null;
+      const now = deps.now();
+      const saved = await deps.cases.patch(c.id, c.version, { appointment: { ...c.appointment, readiness: fn(c.appointment.readiness) } }, now);
+      if (saved) return saved;
+    }
+    throw new Error(`case ${caseId} kept changing while its readiness was recorded`);
+  }
+
   /** Queues the prep, reminder and readiness messages of a booked appointment. */
   async function scheduleFor(c: Case): Promise<void> {
     const study = studyOf(c);
@@ -93,8 +108,8 @@ export function createAppointmentMessages(deps: {
       const start = c.appointment.start;
       await sendTo(c, 'reply', `booking-confirmed:${c.appointment.id}`, (lang) =>
         lang === 'es'
-          ? `${site.center.name}: su seguro aprobó el examen. Su cita está confirmada: ${slotText(start, site, lang)} en ${placeText(site)}. Preparación: ${prepMessage(site, study, lang)} Responda C para confirmar, R para cambiar la cita o X para cancelarla.`
-          : `${site.center.name}: your insurance approved your exam. Your appointment is confirmed: ${slotText(start, site, lang)} at ${placeText(site)}. How to prepare: ${prepMessage(site, study, lang)} Reply C to confirm, R to reschedule or X to cancel.`,
+          ? `${site.center.name}: su cita está confirmada: ${slotText(start, site, lang)} en ${placeText(site)}. Preparación: ${prepMessage(site, study, lang)} Responda C para confirmar, R para cambiar la cita o X para cancelarla.`
+          : `${site.center.name}: your appointment is confirmed: ${slotText(start, site, lang)} at ${placeText(site)}. How to prepare: ${prepMessage(site, study, lang)} Reply C to confirm, R to reschedule or X to cancel.`,
       );
       await scheduleFor(c);
     },
@@ -148,10 +163,7 @@ export function createAppointmentMessages(deps: {
         }
       });
       if (!r) return 'no_phone';
-      if (job.kind === 'readiness' && !c.appointment.readiness) {
-        const now = deps.now();
-        await deps.cases.patch(c.id, c.version, { appointment: { ...c.appointment, readiness: { askedAt: now, answer: null, answeredAt: null } } }, now);
-      }
+      if (job.kind === 'readiness') await updateReadiness(c.id, job.appointmentId, (was) => was ?? { askedAt: deps.now(), answer: null, answeredAt: null });
       return 'sent';
     },
 
@@ -166,7 +178,8 @@ export function createAppointmentMessages(deps: {
       const c = items.find((x) => x.appointment?.readiness && x.appointment.readiness.answer === null);
       if (!c?.appointment?.readiness) return null;
       const now = deps.now();
-      const saved = await deps.cases.patch(c.id, c.version, { appointment: { ...c.appointment, readiness: { ...c.appointment.readiness, answer, answeredAt: now } } }, now);
+      const asked = c.appointment.readiness;
+      const saved = await updateReadiness(c.id, c.appointment.id, (was) => ({ ...(was ?? asked), answer, answeredAt: now }));
       if (!saved) return null;
       if (answer !== 'yes') {
         await deps.tasks.insert({

@@ -30,4 +30,6 @@ export interface PatientRepository {
   findById(id: string): Promise<Patient | null>;
   findByIds(ids: string[]): Promise<Patient[]>;
   findIdsByPhoneHash(phoneHash: string): Promise<string[]>;
+  /** The language the patient themselves used with us: their texts follow it (an office may not have known). */
+  setLanguage(ids: string[], language: Patient['language']): Promise<void>;
 }

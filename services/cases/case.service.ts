@@ -134,7 +134,12 @@ export interface CaseServiceDeps {
   onReady?: (c: Case) => Promise<void>;
   /** The office declined a patient's order request: tell the patient. */
   onOrderDeclined?: (c: Case) => Promise<void>;
+  /** An appointment left the case (cancelled, no-show, new time needed, authorization not given): free its time and reminders. */
+  onAppointmentGone?: (appointmentId: string, reason: string) => Promise<void>;
 }
+
+/** States a case may hold an appointment in; any other drops it (and its time is freed). */
+const KEEPS_APPOINTMENT: ReadonlySet<CaseState> = new Set(['pending_authorization', 'scheduled', 'checked_in', 'imaging_completed', 'reported', 'delivered', 'closed']);
 
 export function createCaseService(deps: CaseServiceDeps) {
   const { cases, patients } = deps;
@@ -319,14 +324,16 @@ export function createCaseService(deps: CaseServiceDeps) {
         });
         if (!decision.ok) return decision;
         const entry: CaseHistoryEntry = input.data ? { ...decision.value.entry, data: input.data } : decision.value.entry;
-        // A time the patient held while authorization was pending becomes the booking in the same update.
-        const held = input.event === 'approve_authorization' && c.appointment?.status === 'pending' ? c.appointment : null;
+        // A time the patient held while authorization was pending becomes the booking in the same update (if still ahead).
+        const held = input.event === 'approve_authorization' && c.appointment?.status === 'pending' && c.appointment.start > now ? c.appointment : null;
         const booked = held ? decide({ state: decision.value.state, track: c.track }, 'book', 'system', now, { channel, reason: 'held time confirmed on approval' }) : null;
+        const dropped = c.appointment && !(held && booked?.ok) && (!KEEPS_APPOINTMENT.has(decision.value.state) || input.event === 'approve_authorization') ? c.appointment : null;
         const updated =
           held && booked?.ok
             ? await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: booked.value.state, entry: [entry, booked.value.entry], now, set: { appointment: { ...held, status: 'booked' } } })
-            : await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now });
+            : await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now, ...(dropped ? { set: { appointment: null } } : {}) });
         if (updated) {
+          if (dropped) await deps.onAppointmentGone?.(dropped.id, `${input.event}${input.reason ? `: ${input.reason}` : ''}`.slice(0, 300));
           if (held) await deps.onHeldBooked?.(updated);
           else if (updated.state === 'ready_to_schedule') await deps.onReady?.(updated);
           return ok(updated);
@@ -358,7 +365,10 @@ export function createCaseService(deps: CaseServiceDeps) {
       const c = loaded.value;
       if (c.state !== 'awaiting_documentation') return err('ILLEGAL_TRANSITION', `the case is '${c.state}', not waiting for documentation`);
       const patient = await patients.findById(c.patientId);
-      const order = { ...orderInputOf(c.order), ...supplied, reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
+      const before = orderInputOf(c.order);
+      // Field by field: an NPI supplied alone keeps the provider's name and callback number.
+      const requester = before.requester || supplied.requester ? { ...before.requester, ...supplied.requester } : undefined;
+      const order = { ...before, ...supplied, ...(requester ? { requester } : {}), reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
       const missing = missingItems(patientInputOf(patient), order);
       const now = deps.now();
       const actor = actorOf(principal);

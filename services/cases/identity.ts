@@ -2,18 +2,23 @@ import { foldAccents } from '../text';
 import type { PatientRepository } from './case.ports';
 import type { Patient } from './case.schema';
 
-const letters = (s: string) => foldAccents(s).replace(/[^a-z]/g, '');
+const wordsOf = (s: string) => foldAccents(s).split(/[^a-z]+/).filter(Boolean);
+
+/** Particles of family names ("de la Cruz", "van Dijk"): not a name alone. */
+const PARTICLES: ReadonlySet<string> = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'da', 'do', 'dos', 'di', 'van', 'von', 'der', 'den', 'le', 'st']);
 
 /**
- * Whether a name someone typed names this patient (domain.md §8: date of birth plus first or last name): any word of
- * it is the given or family name, or it ends with the family name ("Ana López" for "Lopez", "de la Cruz").
+ * Whether a name someone typed names this patient (domain.md §8: date of birth plus first or last name), by whole
+ * words: the given name, any word of the family name but its particles ("Cruz" or "de la Cruz"; "Garcia" of
+ * "García Márquez"), or the family name written together ("DeLaCruz"). "Li" does not name "Eli".
  */
 export function namesPatient(p: Pick<Patient, 'givenName' | 'familyName'>, typed: string): boolean {
-  const family = letters(p.familyName ?? '');
-  const given = letters(p.givenName ?? '');
-  const words = foldAccents(typed).split(/[^a-z]+/).filter(Boolean);
-  if (family && (words.includes(family) || letters(typed).endsWith(family))) return true;
-  return given !== '' && words.includes(given);
+  const words = new Set(wordsOf(typed));
+  const family = wordsOf(p.familyName ?? '');
+  const given = wordsOf(p.givenName ?? '');
+  if (family.length > 0 && words.has(family.join(''))) return true;
+  if (family.some((w) => !PARTICLES.has(w) && words.has(w))) return true;
+  return given.length > 0 && given.every((w) => words.has(w));
 }
 
 /** The patients on this phone whose date of birth and name match; empty means "not verified", nothing more. */

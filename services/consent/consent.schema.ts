@@ -32,6 +32,8 @@ export type ConsentRecord = z.infer<typeof ConsentRecord>;
 export interface ConsentRepository {
   /** Both purposes for one number; a purpose never recorded reads as null. */
   get(phoneHash: string): Promise<Record<Purpose, ConsentRecord | null>>;
+  /** The current status per purpose of many numbers at once (campaign planning); numbers never recorded are absent. */
+  statusesMany(phoneHashes: string[]): Promise<Map<string, Partial<Record<Purpose, ConsentStatus>>>>;
   /** Sets the status and appends the change in one update. */
   record(phoneHash: string, purpose: Purpose, change: ConsentChange): Promise<void>;
 }

@@ -25,6 +25,11 @@ export function createConsentService(deps: { consents: ConsentRepository; now: (
   return {
     statuses,
 
+    async statusesMany(phoneHashes: string[]): Promise<Map<string, ConsentStatuses>> {
+      const found = await consents.statusesMany(phoneHashes);
+      return new Map(phoneHashes.map((h) => [h, { care: found.get(h)?.care ?? 'unknown', marketing: found.get(h)?.marketing ?? 'unknown' }]));
+    },
+
     async hasRevoked(phoneHash: string): Promise<boolean> {
       const s = await statuses(phoneHash);
       return PURPOSES.some((p) => s[p] === 'revoked');

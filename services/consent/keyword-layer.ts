@@ -18,7 +18,14 @@ export interface InboundSms {
  * gateway, keyed by the inbound MessageSid so a retried webhook never sends a second confirmation.
  * Returns 'continue' when the message is for the conversation too (HELP is answered here and there).
  */
-export function createKeywordLayer(deps: { consent: ConsentService; gateway: Gateway; site: SiteConfig; hashPhone: (e164: string) => string }) {
+export function createKeywordLayer(deps: {
+  consent: ConsentService;
+  gateway: Gateway;
+  site: SiteConfig;
+  hashPhone: (e164: string) => string;
+  /** A reply or an opt-out, for the campaign that texted this number (its stats). */
+  onInbound?: (phoneHash: string, what: 'replied' | 'opted_out', at: Date) => Promise<void>;
+}) {
   const { consent, gateway, site } = deps;
 
   const reply = (sms: InboundSms, kind: 'help' | 'opt_out_confirmation' | 'opt_in_confirmation') =>
@@ -35,10 +42,12 @@ export function createKeywordLayer(deps: { consent: ConsentService; gateway: Gat
   return async function handle(sms: InboundSms): Promise<'handled' | 'continue'> {
     const phoneHash = deps.hashPhone(sms.phone);
     const before = await consent.statuses(phoneHash);
-    const c = classifyInbound(sms.text, PURPOSES.some((p) => before[p] === 'revoked'));
+    // YES opts back in only after care texts were stopped; otherwise it answers a question (a readiness check).
+    const c = classifyInbound(sms.text, before.care === 'revoked');
     switch (c.kind) {
       case 'opt_out': {
         await consent.revokeAll(phoneHash, c.via === 'keyword' ? 'sms_keyword' : 'sms_free_text', sms.text, sms.receivedAt);
+        await deps.onInbound?.(phoneHash, 'opted_out', sms.receivedAt);
         // Exactly one confirmation: a second STOP from a number already opted out of everything gets none.
         if (!PURPOSES.every((p) => before[p] === 'revoked')) await reply(sms, 'opt_out_confirmation');
         return 'handled';
@@ -55,6 +64,7 @@ export function createKeywordLayer(deps: { consent: ConsentService; gateway: Gat
         // Opted out of care: we may not answer until they text START; the message is stored all the same.
         if (before.care === 'revoked') return 'handled';
         await consent.noteInbound(phoneHash, sms.receivedAt);
+        await deps.onInbound?.(phoneHash, 'replied', sms.receivedAt);
         return 'continue';
     }
   };

@@ -75,14 +75,14 @@ export type InboundClassification =
   | { kind: 'message' };
 
 /**
- * `YES` is an opt-in word, but patients also answer questions with it: it re-subscribes only a number that has
- * something revoked; otherwise the dialog gets it.
+ * `YES` is an opt-in word, but patients also answer questions with it: it re-subscribes only a number whose care
+ * texts are stopped (a marketing opt-out alone leaves YES to the dialog, e.g. a readiness answer).
  */
-export function classifyInbound(text: string, hasRevokedPurpose: boolean): InboundClassification {
+export function classifyInbound(text: string, careRevoked: boolean): InboundClassification {
   const kw = exactKeyword(text);
   if (kw?.kind === 'opt_out') return { kind: 'opt_out', via: 'keyword' };
   if (kw?.kind === 'help') return { kind: 'help' };
-  if (kw?.kind === 'opt_in' && (kw.word !== 'yes' || hasRevokedPurpose)) return { kind: 'opt_in' };
+  if (kw?.kind === 'opt_in' && (kw.word !== 'yes' || careRevoked)) return { kind: 'opt_in' };
   if (isRevocation(text)) return { kind: 'opt_out', via: 'free_text' };
   return { kind: 'message' };
 }

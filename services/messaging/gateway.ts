@@ -33,6 +33,7 @@ export interface OutboundRequest {
   initiated: boolean;
   language: Language;
   caseId?: string | null;
+  campaignId?: string | null;
   /** From the patient's record, when known. */
   timeZone?: string | null;
 }
@@ -179,6 +180,7 @@ export function createGateway(deps: GatewayDeps) {
           idempotencyKey: req.idempotencyKey,
           initiated: req.initiated,
           caseId: req.caseId ?? null,
+          campaignId: req.campaignId ?? null,
           language: req.language,
           timeZone: req.timeZone ?? null,
         },

@@ -59,6 +59,8 @@ export const Message = z.object({
   /** true for messages we start (reminders, campaigns), which wait for the send window. */
   initiated: z.boolean(),
   caseId: z.string().nullable(),
+  /** Marketing texts: the campaign they belong to (its stats count them). */
+  campaignId: z.string().nullable().default(null),
   language: z.enum(['en', 'es']),
   /** The recipient's zone from their record, when known; else the area code's, else the center's. */
   timeZone: z.string().nullable(),
@@ -85,11 +87,12 @@ export type OutboundFields = Pick<
 >;
 
 /** A new outbound message as it is stored before anything is sent: `pending`, no provider id, no attempts. */
-export function pendingOutbound(fields: OutboundFields, now: Date): Message {
+export function pendingOutbound(fields: OutboundFields & { campaignId?: string | null }, now: Date): Message {
   return {
     id: orderedId('m'),
     direction: 'outbound',
     ...fields,
+    campaignId: fields.campaignId ?? null,
     activityId: null,
     status: 'pending',
     statusRank: STATUS_RANK.pending,

@@ -9,13 +9,22 @@ import type { SiteConfig } from '../config/site.schema';
 import { phoneText } from '../messaging/templates';
 
 const TITLE_WORDS = new Set(['dr', 'dra', 'doctor', 'doctora', 'md', 'office', 'clinic', 'clinica', 'consultorio', 'the', 'de', 'del', 'la', 'el', 'and', 'y', 'medical', 'medicine', 'family', 'center', 'group', 'practice']);
-const words = (s: string) => foldAccents(s).split(/[^a-z]+/).filter((w) => w.length >= 3 && !TITLE_WORDS.has(w));
+const words = (s: string) => foldAccents(s).split(/[^a-z]+/).filter((w) => w.length >= 2 && !TITLE_WORDS.has(w));
 
-/** The one organization whose name, or one of whose people's names, shares a distinctive word with what the patient said. */
+/** Every distinctive word of `name` is in what was said ("Lakeside" for "Lakeside Family Medicine"). */
+function names(said: ReadonlySet<string>, name: string, minWords: number): boolean {
+  const w = words(name);
+  return w.length >= minWords && w.every((x) => said.has(x));
+}
+
+/**
+ * The one organization the patient named: its name, or the full name (given and family) of one of its people. A
+ * first name alone, or one shared word, is not enough: a wrong match would send the request to the wrong office.
+ */
 export function matchReferrer(orgs: ReferrerOrg[], said: string): ReferrerOrg | null {
   const wanted = new Set(words(said));
   if (wanted.size === 0) return null;
-  const hits = orgs.filter((o) => [o.name, ...o.users.map((u) => u.name)].some((n) => words(n).some((w) => wanted.has(w))));
+  const hits = orgs.filter((o) => names(wanted, o.name, 1) || o.users.some((u) => names(wanted, u.name, 2)));
   return hits.length === 1 ? hits[0]! : null;
 }
 
@@ -79,7 +88,7 @@ export function createOrderRequests(deps: {
         dedupeKey: `order_follow_up:${c.id}`,
         summary: `Call or fax ${org?.name ?? providerSaid ?? 'the patient’s provider (not named; call the patient)'} for an order for case ${c.id}: ${study}.`,
         caseId: c.id,
-        referrerOrgId: org?.id ?? null,
+        referrerOrgId: null, // staff call or fax; the office sees nothing until it is asked on Teams
         replyTo: null,
         createdAt: now,
         updatedAt: now,

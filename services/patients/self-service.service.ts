@@ -105,9 +105,10 @@ export function createSelfService(deps: {
     screeningQuestions,
 
     /** The patients this phone, birth date and name verify, and their open cases (newest first). */
-    async verify(who: { phoneHash: string; birthDate: string; name: string }): Promise<{ patients: Patient[]; cases: Case[] }> {
+    async verify(who: { phoneHash: string; birthDate: string; name: string; language?: Patient['language'] }): Promise<{ patients: Patient[]; cases: Case[] }> {
       const patients = await verifiedPatients(deps.patients, who);
       if (patients.length === 0) return { patients, cases: [] };
+      if (who.language) await deps.patients.setLanguage(patients.filter((p) => p.language !== who.language).map((p) => p.id), who.language);
       const { items } = await cases.list({ patientIds: patients.map((p) => p.id) }, { limit: 20 });
       return { patients, cases: items.filter((c) => OPEN.has(c.state)) };
     },
@@ -127,6 +128,7 @@ export function createSelfService(deps: {
         { givenName: r.givenName, familyName: r.familyName, birthDate: r.birthDate, phone: r.phone, phoneHash: r.phoneHash, language: r.language },
         deps.now(),
       );
+      if (patient.language !== r.language) await deps.patients.setLanguage([patient.id], r.language);
       let c = existing;
       if (!c) {
         const now = deps.now();
@@ -165,7 +167,7 @@ export function createSelfService(deps: {
       }
       const via = await deps.orderRequests.send(c, patient, r.provider);
       // The office we asked may see the request (and only that office): it is theirs to accept or decline.
-      if (via.orgId && c.referrerOrgId !== via.orgId) c = (await cases.patch(c.id, c.version, { referrerOrgId: via.orgId }, deps.now())) ?? c;
+      if (via.via === 'teams' && c.referrerOrgId !== via.orgId) c = (await cases.patch(c.id, c.version, { referrerOrgId: via.orgId }, deps.now())) ?? c;
       return { case: c, via };
     },
 
@@ -211,14 +213,20 @@ export function createSelfService(deps: {
         const appointment: CaseAppointment = { id: a.id, scannerId: a.scannerId, start: a.start, end: a.end, status: held ? 'pending' : 'booked', confirmedAt: null, readiness: null };
         const now = deps.now();
         let saved: Case | null;
-        if (held) saved = await cases.patch(c.id, c.version, { appointment }, now);
-        else if (reschedule) {
-          const r = step(c, 'request_reschedule', channel, reason ?? 'patient asked for a new time');
-          const b = step({ state: r.state, track: c.track }, 'book', channel);
-          saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: [r.entry, b.entry], now, set: { appointment } });
-        } else {
-          const b = step(c, 'book', channel);
-          saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: b.entry, now, set: { appointment } });
+        try {
+          if (held) saved = await cases.patch(c.id, c.version, { appointment }, now);
+          else if (reschedule) {
+            const r = step(c, 'request_reschedule', channel, reason ?? 'patient asked for a new time');
+            const b = step({ state: r.state, track: c.track }, 'book', channel);
+            saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: [r.entry, b.entry], now, set: { appointment } });
+          } else {
+            const b = step(c, 'book', channel);
+            saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: b.entry, now, set: { appointment } });
+          }
+        } catch (e) {
+          // The time was claimed but the case never got it: free it before the error goes on.
+          await deps.scheduling.cancel(a.id, 'case write failed while booking');
+          throw e;
         }
         if (!saved) {
           await deps.scheduling.cancel(a.id, 'case changed while booking');

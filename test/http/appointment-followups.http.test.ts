@@ -72,7 +72,7 @@ test('a held time is booked when staff approve the authorization; the patient ge
   expect(res.body).toMatchObject({ state: 'scheduled', appointment: { id: held.appointment!.id, status: 'booked' } });
   expect(res.body.history.slice(-2).map((h: { event: string; actor: string }) => `${h.event}:${h.actor}`)).toEqual([expect.stringMatching(/^approve_authorization:staff:/), 'book:system']);
   const sent = await outbound(created.id);
-  expect(sent.map((m) => m.body)).toContainEqual(expect.stringMatching(/^Bluebonnet Imaging: your insurance approved your exam\. Your appointment is confirmed: Mon, Nov 30 at .*How to prepare: Bring a photo ID/));
+  expect(sent.map((m) => m.body)).toContainEqual(expect.stringMatching(/^Bluebonnet Imaging: your appointment is confirmed: Mon, Nov 30 at .*How to prepare: Bring a photo ID/));
 });
 
 test('booking queues the prep, the C/R/X reminder and (for a fasting study) the readiness check; each sends once at its time', async () => {
@@ -158,4 +158,51 @@ test('with a fixed clock: booking creates the reminder jobs at their times, resc
   await script(p, ['X', 'schedule conflict', '2']);
   expect((await t.app.repos.cases.findById(created.id))!.state).toBe('cancelled');
   expect(await jobsOf(moved.id)).toEqual({});
+});
+
+test('staff cancel, no-show and rebook requests free the time and remove its reminders; a held time goes with a cancelled authorization', async () => {
+  const admin = await t.token('admin');
+  const event = (id: string, body: Record<string, unknown>) => api(t.base, 'POST', `/api/v1/cases/${id}/events`, { token: admin, body });
+  const bookCt = async () => {
+    const phone = newPhone();
+    const created = await orderAtCenter(phone, { modality: 'ct', bodyPart: 'chest', contrast: 'with' });
+    await script(smsTalker(t, phone), ['I need to book my CT, my doctor sent the order', 'Ana Lopez', '04/02/1980', 'no', 'no', 'no', 'no', 'no', 'no', 'friday', '1']);
+    const c = (await t.app.repos.cases.findById(created.id))!;
+    expect(c).toMatchObject({ state: 'scheduled', appointment: { status: 'booked' } });
+    expect(await t.app.reminderQueue.queue.getJob(`${c.appointment!.id}-reminder`)).toBeDefined();
+    return c;
+  };
+  for (const [ev, state] of [['cancel', 'cancelled'], ['mark_no_show', 'no_show'], ['request_reschedule', 'reschedule_needed']] as const) {
+    const c = await bookCt();
+    const res = await event(c.id, { event: ev, reason: 'staff test' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state, appointment: null });
+    expect(await t.app.repos.appointments.findById(c.appointment!.id)).toMatchObject({ status: 'cancelled' });
+    expect(await t.app.reminderQueue.queue.getJob(`${c.appointment!.id}-reminder`)).toBeUndefined();
+  }
+
+  // Held while authorization was pending, then the case is cancelled (authorization refused): the time is free again.
+  const phone = newPhone();
+  const created = await orderAtCenter(phone, { insurance: { payer: 'Aetna', memberId: 'W123456789' } });
+  await script(smsTalker(t, phone), ['I need to book my MRI, my doctor sent the order', 'Ana Lopez', '04/02/1980', ...MRI_SAFE, '1']);
+  const held = (await t.app.repos.cases.findById(created.id))!;
+  expect(held.appointment).toMatchObject({ status: 'pending' });
+  expect((await event(created.id, { event: 'cancel', reason: 'authorization denied' })).body).toMatchObject({ state: 'cancelled', appointment: null });
+  expect(await t.app.repos.appointments.findById(held.appointment!.id)).toMatchObject({ status: 'cancelled' });
+});
+
+test('approval after the held time has passed books nothing: the time is released and the patient is invited to pick another', async () => {
+  const phone = newPhone();
+  const created = await orderAtCenter(phone, { insurance: { payer: 'Aetna', memberId: 'W123456789' } });
+  await script(smsTalker(t, phone), ['I need to book my MRI, my doctor sent the order', 'Ana Lopez', '04/02/1980', ...MRI_SAFE, '1']);
+  const held = (await t.app.repos.cases.findById(created.id))!;
+  // The approval comes late: the held start is already behind us.
+  const past = new Date(NOW.getTime() - 3_600_000);
+  await t.app.repos.cases.patch(held.id, held.version, { appointment: { ...held.appointment!, start: past, end: new Date(past.getTime() + 45 * 60_000) } }, NOW);
+  const res = await api(t.base, 'POST', `/api/v1/cases/${created.id}/events`, { token: await t.token('admin'), body: { event: 'approve_authorization' } });
+  expect(res.body).toMatchObject({ state: 'ready_to_schedule', appointment: null });
+  expect(await t.app.repos.appointments.findById(held.appointment!.id)).toMatchObject({ status: 'cancelled' });
+  const sent = (await outbound(created.id)).map((m) => m.idempotencyKey);
+  expect(sent).toContain(`invite-to-book:${created.id}`);
+  expect(sent).not.toContain(`booking-confirmed:${held.appointment!.id}`);
 });

@@ -1,3 +1,5 @@
+import nock from 'nock';
+import { conversationRefId } from '../../bot/channels/turn-runner';
 import { smsTalker, teamsTalker, webchatTalker } from '../support/channels';
 import { newPhone } from '../support/sms';
 import { api, startTestApp, type TestApp } from '../support/test-app';
@@ -33,13 +35,14 @@ async function caseByNumber(n: string) {
   return (await t.app.repos.cases.findById(items.find((c) => c.id.toUpperCase().endsWith(n))!.id))!;
 }
 
-function orderLines(o: { phone: string; exam: string; contrast?: string; codes: string; reason: string; npi?: string; insurance: string }): Line[] {
+function orderLines(o: { phone: string; lang?: '1' | '2'; exam: string; contrast?: string; codes: string; reason: string; npi?: string; insurance: string }): Line[] {
   return [
     // The form card (Teams shows its text first, Web Chat its card first) and the first step-by-step question.
     ['new order', /^Let's send an order\. Say CANCEL at any time to stop; nothing is sent until you submit\.\n(Fill in the order form, or answer the questions one at a time below\.\nImaging order|Imaging order\nFill in the order form, or answer the questions one at a time below\.)\nPatient's full name/],
     ['Ana Lopez', /date of birth/],
     ['04/02/1980', /mobile number/],
-    [o.phone, /Which study\?/],
+    [o.phone, /^Language for the patient’s texts\?\n1\. English\n2\. Spanish$/],
+    [o.lang ?? '1', /Which study\?/],
     [o.exam, o.contrast ? /^Contrast\?\n1\. Without contrast/ : /Diagnosis codes/],
     ...(o.contrast ? ([[o.contrast, /Diagnosis codes/]] as Line[]) : []),
     [o.codes, /Reason for the exam/],
@@ -84,8 +87,8 @@ test('Teams: a complete MRI lumbar spine order for a payer that needs authorizat
 test('a CT order without a diagnosis code → awaiting_documentation naming it; the office answers M54.50 → received and on; the history shows each step', async () => {
   const office = teamsTalker(t, { tenant: TENANT_A });
   const replies = await run(office, [
-    ...orderLines({ phone: newPhone(), exam: 'CT abdomen pelvis with contrast', codes: 'skip', reason: 'skip', insurance: 'self pay' }).map(([say, want]) => [say, say === 'CT abdomen pelvis with contrast' ? /Diagnosis codes/ : want] as Line),
-    ['1', /^Order [A-F0-9]{6} for Ana Lopez is saved, but it is missing: diagnosis code or reason\. Let's add it now\.\nDiagnosis codes \(ICD-10-CM\), e\.g\. M54\.50; several separated by commas\.$/],
+    ...orderLines({ phone: newPhone(), lang: '2', exam: 'CT abdomen pelvis with contrast', codes: 'skip', reason: 'skip', insurance: 'self pay' }).map(([say, want]) => [say, say === 'CT abdomen pelvis with contrast' ? /Diagnosis codes/ : want] as Line),
+    ['1', /^Order [A-F0-9]{6} for Ana Lopez is saved, but it is missing: diagnosis code or reason\. Let's add it now\.\nDiagnosis codes \(ICD-10-CM\), e\.g\. M54\.50, or the reason for the exam in words\.$/],
   ]);
   const n = numberIn(replies.at(-1)!);
   expect((await caseByNumber(n)).state).toBe('awaiting_documentation');
@@ -97,6 +100,27 @@ test('a CT order without a diagnosis code → awaiting_documentation naming it; 
   const c = await caseByNumber(n);
   expect(c).toMatchObject({ state: 'ready_to_schedule', missing: [], order: { reasonCode: ['M54.50'], code: { modality: 'ct', contrast: 'with' } } });
   expect(c.history.map((h) => `${h.from ?? '-'}→${h.to}`)).toEqual(['-→received', 'received→awaiting_documentation', 'awaiting_documentation→received', 'received→ready_to_schedule']);
+  // The office chose Spanish for the patient's texts: the invitation is in Spanish.
+  const invite = (await t.app.repos.messages.list({ caseId: c.id }, 20)).find((m) => m.idempotencyKey === `invite-to-book:${c.id}`);
+  expect(invite?.body).toMatch(/^Bluebonnet Imaging: su médico nos envió una orden/);
+});
+
+test('a missing "diagnosis code or reason" may be answered with the reason in words; start over asks the missing items again', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const replies = await run(office, [
+    ...orderLines({ phone: newPhone(), exam: 'CT abdomen pelvis with contrast', codes: 'skip', reason: 'skip', insurance: 'self pay' }).map(([say, want]) => [say, say === 'CT abdomen pelvis with contrast' ? /Diagnosis codes/ : want] as Line),
+    ['1', /is missing: diagnosis code or reason/],
+  ]);
+  const n = numberIn(replies.at(-1)!);
+  await run(office, [
+    ['M5', /^'M5' is not an ICD-10-CM code/],
+    ['abdominal pain after a fall', /^Missing items\nDiagnosis: abdominal pain after a fall\nSend these/],
+    ['2', /^Diagnosis codes \(ICD-10-CM\), e\.g\. M54\.50, or the reason/],
+    ['right lower quadrant pain for 2 weeks', /^Missing items\nDiagnosis: right lower quadrant pain for 2 weeks\n/],
+    ['1', `Order ${n} for Ana Lopez is received. It is complete; we're texting the patient to book.`],
+  ]);
+  const c = await caseByNumber(n);
+  expect(c).toMatchObject({ state: 'ready_to_schedule', missing: [], order: { reasonCode: [], reasonText: 'right lower quadrant pain for 2 weeks' } });
 });
 
 test('a wrong NPI check digit and a malformed ICD-10 code are refused with the reason; no case exists until the order is submitted', async () => {
@@ -141,22 +165,39 @@ test("a patient's order request: the office accepts with the form prefilled (ord
       ['back pain for 3 months', /Which doctor/],
       ['Dr. Lee at Hill Country Family Medicine', /When/],
       ['next week', /pay/],
-      ['Aetna W987654321', /Your request number is ([A-F0-9]{6})/],
+      ['Aetna W987654321', /We've sent your request to Hill Country Family Medicine and asked them for the order\..*Your request number is ([A-F0-9]{6})/],
       ['no', /only get texts/],
     ]);
     return /Your request number is ([A-F0-9]{6})/.exec(r[7]!)![1]!;
   };
+  // The office's Teams conversation gets the request card (its buttons name the request number).
+  const posted: Array<{ text?: string; attachments?: unknown[] }> = [];
+  const teams = nock('https://smba.trafficmanager.net')
+    .post(/\/amer\/v3\/conversations\/.+\/activities/, (body: { text?: string; attachments?: unknown[] }) => {
+      posted.push(body);
+      return true;
+    })
+    .times(2)
+    .reply(200, () => ({ id: `act-${posted.length}` }));
   const first = await request();
+  expect(JSON.stringify(posted[0])).toContain(`Send the order ${first}`);
+  expect(JSON.stringify(posted[0])).toContain('Maria Garcia');
   const office = teamsTalker(t, { tenant: TENANT_A });
-  await run(office, [
-    [`Send the order ${first}`, new RegExp(`^Thanks\\. I've filled in what the patient told us for request ${first}; a few more details for the order\\.\\nContrast\\?`)],
+  const theRest: Line[] = [
     ['1', /Diagnosis codes/],
     ['M54.50', /^Priority\?/],
     ['1', /Ordering provider's name/],
     ['Dr. Grace Lee', /NPI/],
     ['1234567893', /Callback/],
     ['5557654321', /Clinical notes/],
-    ['none', /^Imaging order\nPatient: Maria Garcia\nDate of birth: 1985-03-15[\s\S]*Diagnosis: M54\.50; back pain for 3 months[\s\S]*Insurance: Aetna W987654321/],
+    ['none', /^Imaging order\nPatient: Maria Garcia\nDate of birth: 1985-03-15\nMobile: \+1\d{10} \(texts in English\)[\s\S]*Diagnosis: M54\.50; back pain for 3 months[\s\S]*Insurance: Aetna W987654321/],
+  ];
+  await run(office, [
+    [`Send the order ${first}`, new RegExp(`^Thanks\\. I've filled in what the patient told us for request ${first}; a few more details for the order\\.\\nContrast\\?`)],
+    ...theRest,
+    // Start over goes back to what the patient told us, not to a blank form or the summary.
+    ['2', /^Contrast\?/],
+    ...theRest,
     ['1', new RegExp(`^Order ${first} for Maria Garcia is received\\. It is complete and needs prior authorization`)],
   ]);
   const accepted = await caseByNumber(first);
@@ -164,9 +205,16 @@ test("a patient's order request: the office accepts with the form prefilled (ord
   expect(accepted.history.map((h) => h.event)).toEqual(['create', 'qualify', 'request_order', 'receive_order', 'require_authorization']);
 
   const second = await request();
+  expect(teams.isDone()).toBe(true);
   await run(office, [
     [`decline ${second}`, /^Why won't you send this order\?/],
-    ['not clinically indicated; needs an office visit first', `Declined. We've let the patient know, without your reason, and closed request ${second}.`],
+    ['cancel', `OK, request ${second} stays open. Say SEND THE ORDER ${second} when you have it.`],
+  ]);
+  expect((await caseByNumber(second)).state).toBe('order_requested');
+  await run(office, [
+    [`decline ${second}`, /^Why won't you send this order\?/],
+    ['not clinically indicated; needs an office visit first', /^Decline request [A-F0-9]{6} because "not clinically indicated; needs an office visit first"\? The patient is told only that the order won't be sent\.\n1\. Decline the request\n2\. Keep it open$/],
+    ['1', `Declined. We've let the patient know, without your reason, and closed request ${second}.`],
   ]);
   const declined = await caseByNumber(second);
   expect(declined.state).toBe('cancelled');
@@ -191,6 +239,11 @@ test('Web Chat: an office user signs in with a one-time code and the same order 
     ['ZZZZ-9999', /^That code did not work \(wrong, used or expired\)/],
     [issued.body.code.toLowerCase(), /^Signed in for Hill Country Family Medicine as Maya Front Desk\.\nWhat would you like to do\?\n1\. Send a new order\n2\. Status of our orders\n3\. Talk to a person$/],
   ]);
+  // The code is a secret: the transcript says a code was typed, never the code.
+  const transcript = (await t.app.repos.messages.list({ conversationRefId: conversationRefId('webchat', office.conversationId!) }, 50)).map((m) => m.body);
+  expect(transcript).toContain('(sign-in code, not kept)');
+  expect(transcript.join('\n')).not.toContain(issued.body.code.slice(5));
+  expect(transcript).toContain("I'm with a doctor's office");
   const phone = newPhone();
   const replies = await run(office, [
     ...orderLines({ phone, exam: 'MRI lumbar spine', contrast: '1', codes: 'M54.50', reason: 'low back pain 8 weeks', insurance: 'Aetna W123456789' }),

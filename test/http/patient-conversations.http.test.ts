@@ -8,9 +8,19 @@ import { api, completeOrder, startTestApp, type TestApp } from '../support/test-
 // Monday 30 Nov 2026, 10:00 in Austin: the first MRI times are 12:15, 13:00 and 13:45 (two hours' lead, 45-minute grid).
 const NOW = new Date('2026-11-30T16:00:00Z');
 let t: TestApp;
+/** The app's clock: NOW, except inside `later`. */
+let clock = NOW;
+async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  clock = new Date(NOW.getTime() + ms);
+  try {
+    return await fn();
+  } finally {
+    clock = NOW;
+  }
+}
 
 beforeAll(async () => {
-  t = await startTestApp({ name: 'patient', now: () => NOW });
+  t = await startTestApp({ name: 'patient', now: () => clock });
 });
 afterAll(() => t.close());
 
@@ -260,9 +270,39 @@ test('a study that needs authorization is held, not confirmed, and the patient i
   const p = smsTalker(t, phone);
   const [first] = await nextTimes('en');
   const r = await script(p, ['I need to book my MRI, my doctor sent the order', 'Ana Lopez', '04/02/1980', ...MRI_SAFE_ANSWERS, '1']);
-  expect(r.at(-1)).toMatch(new RegExp(`^I'm holding ${first} for you at Bluebonnet Imaging.*Your insurance needs to approve this exam first; we'll text you when it's approved`));
+  expect(r.at(-1)).toMatch(new RegExp(`^I'm holding ${first} for you at Bluebonnet Imaging.*We're finishing the paperwork for this exam; we'll text you when your appointment is confirmed`));
   expect(r.at(-1)).not.toMatch(/You're booked|How to prepare/);
   const c = (await t.app.repos.cases.findById(created.id))!;
   expect(c).toMatchObject({ state: 'pending_authorization', appointment: { status: 'pending' } });
   expect(slotText(c.appointment!.start, exampleSite(), 'en')).toBe(first);
+  // C on a held time says it is held, not confirmed; no text names the insurance.
+  const [held] = await script(p, ['C']);
+  expect(held).toBe(`We're holding ${first} for you. We're finishing the paperwork for this exam; we'll text you when your appointment is confirmed.`);
+  expect((await t.app.repos.cases.findById(created.id))!.appointment!.confirmedAt).toBeNull();
+  expect([...r, held].join('\n')).not.toMatch(/insurance|authoriz/i);
+});
+
+test('a conversation that proved who it is more than 30 minutes ago proves it again before C, R or X', async () => {
+  const { p, booked } = await bookedPatient('1');
+  const asked = await later(31 * 60_000, () => script(p, ['C', '04/02/1980', 'Lopez']));
+  expect(asked[0]).toBe('To protect your privacy, I need to check a couple of details first. What is your date of birth? (MM/DD/YYYY)');
+  expect(asked[2]).toMatch(/^Thanks, you are confirmed for/);
+  expect((await t.app.repos.cases.findById(booked.id))!.appointment!.confirmedAt).not.toBeNull();
+});
+
+test('a flow left alone for a day is over: the next message is read afresh, not as an answer', async () => {
+  const p = smsTalker(t);
+  const [first] = await script(p, ['I need an MRI of my lower back']);
+  expect(first).toMatch(/Do you have an order/);
+  const [next] = await later(25 * 3_600_000, () => script(p, ['hi']));
+  expect(next).toMatch(/^Hi, this is Bluebonnet Imaging\. How can we help\?/);
+});
+
+test('the optional marketing question takes only yes or no: another message leaves it unanswered and is handled as itself', async () => {
+  const p = smsTalker(t);
+  const r = await script(p, ['I need an MRI of my lower back', 'no', 'Maria Garcia', '03/15/1985', 'back pain', 'none', 'next week', 'self pay', 'where is my order?']);
+  expect(r[7]).toMatch(/Reply YES to join or NO\. Your answer does not change your care\.$/);
+  expect(r[8]).toMatch(/^I can check on your order\. First, to protect your privacy/);
+  const consent = await api(t.base, 'GET', `/api/v1/consents/${encodeURIComponent(p.phone)}`, { token: await t.token('admin') });
+  expect(consent.body.purposes.marketing.status).toBe('unknown');
 });

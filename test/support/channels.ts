@@ -8,6 +8,8 @@ export interface Talker {
   /** The SMS number (also given on Web Chat when the bot asks for one). */
   phone: string;
   say(text: string): Promise<string>;
+  /** Web Chat: the conversation id (its stored messages are keyed by it). */
+  conversationId?: string;
 }
 
 export function smsTalker(t: TestApp, phone = newPhone()): Talker {
@@ -52,6 +54,7 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
   return {
     channel: 'webchat',
     phone,
+    conversationId,
     async say(text) {
       const res = await api(t.base, 'POST', '/api/messages', { body: webchatActivity(conversationId, text) });
       if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);

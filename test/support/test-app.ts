@@ -33,6 +33,8 @@ export const TWILIO_AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
 
 export interface TestApp {
   app: App;
+  /** The app's database on the shared test server. */
+  dbName: string;
   base: string;
   /** Every log line the app wrote, raw. */
   logs: string[];
@@ -56,6 +58,7 @@ export async function startTestApp(
     localChat?: boolean;
     sleep?: (ms: number) => Promise<void>;
     understandingEngine?: UnderstandingEngine;
+    site?: SiteConfig;
   } = {},
 ): Promise<TestApp> {
   const logs: string[] = [];
@@ -66,12 +69,13 @@ export async function startTestApp(
       cb();
     },
   });
+  const dbName = uniqueDbName(opts.name ?? 'app');
   const app = await createApp({
     mongoUri: opts.mongoUri ?? testMongoUri(),
-    dbName: uniqueDbName(opts.name ?? 'app'),
+    dbName,
     redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: `${uniqueDbName('r')}:`,
-    site: exampleSite(),
+    site: opts.site ?? exampleSite(),
     phoneHashKey: 'test-hash-key',
     logger: createLogger('debug', sink),
     ...(opts.now ? { now: opts.now } : {}),
@@ -90,6 +94,7 @@ export async function startTestApp(
   let n = 0;
   return {
     app,
+    dbName,
     base: `http://127.0.0.1:${port}`,
     logs,
     smsOut,

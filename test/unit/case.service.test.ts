@@ -49,6 +49,7 @@ const patients: PatientRepository = {
   findById: () => Promise.resolve(null),
   findByIds: () => Promise.resolve([]),
   findIdsByPhoneHash: () => Promise.resolve([]),
+  setLanguage: () => Promise.resolve(),
 };
 const noLock: Locks = { withLock: async (_n, fn) => ok(await fn()) };
 
