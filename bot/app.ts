@@ -84,6 +84,8 @@ export interface AppOptions {
   understandingTimeoutMs?: number;
   /** Run the queue workers in this process (role worker or all). */
   runWorkers: boolean;
+  /** Workers: how old a half-sent text must be before it is recovered (default 2 minutes). */
+  recoverSmsAfterMs?: number;
   /** Tests: how long the gateway waits between retries. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -140,8 +142,19 @@ export async function createApp(opts: AppOptions) {
     statusCallbackUrl: opts.sms.transport.name === 'twilio' ? `${opts.sms.publicBaseUrl}/api/sms/status` : null,
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });
+  let recovery: NodeJS.Timeout | null = null;
   if (opts.runWorkers) {
     deferred.startWorker((id) => gateway.dispatch(id), (e) => opts.logger.error({ err: e }, 'deferred SMS job failed'));
+    const staleMs = opts.recoverSmsAfterMs ?? 120_000;
+    const recover = () =>
+      gateway.recoverInterrupted(staleMs).then(
+        (r) => (r.dispatched + r.found + r.resent + r.unknown > 0 ? opts.logger.warn(r, 'recovered texts a process left half-sent') : undefined),
+        (e: unknown) => opts.logger.error({ err: e }, 'recovering half-sent texts failed'),
+      );
+    // At start (a worker that died left its texts) and then regularly; several workers may run it: dispatch is locked.
+    void recover();
+    recovery = setInterval(() => void recover(), Math.min(60_000, staleMs));
+    recovery.unref();
   }
   const centerPhone = phoneText(opts.site.center.phone);
   const onTurnError = async (context: TurnContext, error: Error) => {
@@ -357,6 +370,7 @@ export async function createApp(opts: AppOptions) {
           server.close(() => resolve());
         });
       }
+      if (recovery) clearInterval(recovery);
       await deferred.close();
       await reminderQueue.close();
       await campaignQueue.close();

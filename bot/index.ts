@@ -62,6 +62,7 @@ export async function main(argv: string[]): Promise<void> {
       phoneHashKey: env.PHONE_HASH_KEY,
       logger,
       runWorkers: role !== 'web',
+      recoverSmsAfterMs: env.SMS_RECOVER_AFTER_SECONDS * 1_000,
       botFramework: {
         appId: env.MicrosoftAppId ?? null,
         appPassword: env.MicrosoftAppPassword ?? null,

@@ -83,6 +83,10 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       if (f.template) q['template'] = f.template;
       return model.countDocuments(q);
     },
+    async listStale(statuses, before, limit) {
+      const rows = await model.find({ direction: 'outbound', channel: 'sms', status: { $in: statuses }, updatedAt: { $lt: before } }).sort({ updatedAt: 1 }).limit(limit).lean<Row[]>();
+      return rows.map(fromRow);
+    },
     async markHandled(id, now) {
       await model.updateOne({ _id: id }, { $set: { handled: true, updatedAt: now } });
     },

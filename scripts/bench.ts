@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import mongoose from 'mongoose';
 import twilio from 'twilio';
+import { createPhoneHasher } from '../services/contact/phone';
 import { createApp } from '../bot/app';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
 import { createLogTransport } from '../bot/integrations/log.transport';
@@ -21,6 +23,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SMS_TURNS = Number(process.env.BENCH_SMS_TURNS ?? 500);
 const SMS_CONVERSATIONS = 50;
 const CHAT_TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 300);
+const CAMPAIGN_RECIPIENTS = Number(process.env.BENCH_CAMPAIGN_RECIPIENTS ?? 100_000);
 
 interface Row {
   scenario: string;
@@ -73,6 +76,77 @@ async function measure(
   };
 }
 
+/**
+ * Campaign planning for CAMPAIGN_RECIPIENTS people (audience query → consent lookups → recipients stored → send jobs
+ * queued), with the process's peak memory while it runs. Baseline: reading the same audience's cases alone (the
+ * query planning cannot avoid), in the same run.
+ */
+async function benchCampaignPlanning(app: Awaited<ReturnType<typeof createApp>>, mongoUri: string) {
+  const n = CAMPAIGN_RECIPIENTS;
+  const conn = await mongoose.createConnection(mongoUri, { dbName: 'bench' }).asPromise();
+  const hash = createPhoneHasher('bench');
+  try {
+    const at = new Date(Date.now() - 340 * 86_400_000);
+    for (let from = 0; from < n; from += 5_000) {
+      const ids = Array.from({ length: Math.min(5_000, n - from) }, (_, k) => from + k);
+      const phone = (i: number) => `+1${['213', '312', '212'][i % 3]}${2_000_000 + i}`;
+      await conn.collection('patients').insertMany(ids.map((i) => ({ _id: `p_b${i}`, givenName: 'Pat', familyName: `Bench${i}`, birthDate: '1970-01-01', phone: phone(i), phoneHash: hash(phone(i)), language: i % 3 ? 'en' : 'es', createdAt: at })) as never[]);
+      await conn.collection('cases').insertMany(ids.map((i) => ({ _id: `c_b${i}`, state: 'closed', patientId: `p_b${i}`, order: { code: { modality: 'mammography' } }, updatedAt: at, createdAt: at })) as never[]);
+      // 65% consented to marketing, 30% never answered, 5% opted out (as the campaign test).
+      await conn.collection('consents').insertMany(
+        ids.flatMap((i) => {
+          const h = hash(phone(i));
+          const status = i % 20 === 0 ? 'revoked' : [1, 2, 3].includes(i % 10) ? null : 'granted';
+          return status ? [{ _id: `${h}:marketing`, phoneHash: h, purpose: 'marketing', status, history: [], updatedAt: at }] : [];
+        }) as never[],
+      );
+    }
+    const audience = { states: ['closed' as const], modalities: ['mammography' as const], changedDaysAgo: { min: 330, max: 365 } };
+    const match = { state: 'closed', 'order.code.modality': 'mammography' };
+    let t0 = process.hrtime.bigint();
+    let read = 0;
+    for await (const c of conn.collection('cases').find(match, { projection: { patientId: 1 }, batchSize: 5_000 })) if (c['patientId']) read++;
+    const readSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+
+    const admin = { id: 'bench', name: 'bench', role: 'admin' as const, referrerOrgId: null };
+    const created = await app.services.campaigns.create({ name: 'Bench recall', audience, templates: { en: 'Time for your yearly exam. Reply BOOK.', es: 'Es hora de su examen anual. Responda AGENDAR.' }, window: { from: '09:00', until: '18:00' }, perSecond: 100 }, admin);
+    if (!created.ok) throw new Error(created.error.message);
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    let peakHeap = process.memoryUsage().heapUsed;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 20);
+    t0 = process.hrtime.bigint();
+    const planned = await app.services.campaigns.plan(created.value.id);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    clearInterval(sampler);
+    if (!planned.ok) throw new Error(planned.error.message);
+    const stats = await app.services.campaigns.stats(created.value.id);
+    if (stats.audience !== n) throw new Error(`planning recorded ${stats.audience} recipients, not ${n}`);
+    await app.campaignQueue.queue.obliterate({ force: true });
+    const mb = (b: number) => Math.round(b / 1_048_576);
+    return [
+      { scenario: `read the audience's ${n} cases (baseline)`, recipients: read, seconds: +readSeconds.toFixed(1), perSecond: Math.round(read / readSeconds), ratio: 1, peakRssMB: null, peakHeapMB: null },
+      {
+        scenario: `plan a campaign: ${n} recipients (${planned.value.planned} queued, ${planned.value.skipped} skipped)`,
+        recipients: n,
+        seconds: +seconds.toFixed(1),
+        perSecond: Math.round(n / seconds),
+        ratio: +(n / seconds / (read / readSeconds)).toFixed(3),
+        peakRssMB: mb(peakRss),
+        peakHeapMB: mb(peakHeap),
+        rssGrowthMB: mb(peakRss - rssBefore),
+      },
+    ];
+  } finally {
+    await conn.close();
+  }
+}
+
 async function main(): Promise<void> {
   const root = repoRoot();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
@@ -99,139 +173,144 @@ async function main(): Promise<void> {
     const base = `http://127.0.0.1:${port}`;
     const rows: Row[] = [];
 
-    // SMS first, on fresh collections: signed inbound webhooks from 50 conversations at once. Baseline: the same
-    // server and path answering empty TwiML with no turn (a MessageSid it has seen), so the ratio prices the turn.
-    const sms = (phone: string, body: string, sid: string) => {
-      const params = { MessageSid: sid, AccountSid: `AC${'0'.repeat(32)}`, From: phone, To: '+15125550100', Body: body };
-      return fetch(`${base}/api/sms/inbound`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilio.getExpectedTwilioSignature(BENCH_TOKEN, `${PUBLIC_BASE}/api/sms/inbound`, params),
-        },
-        body: new URLSearchParams(params).toString(),
-      }).then((r) => r.status);
-    };
-    const seenSid = `SM${'f'.repeat(32)}`;
-    await sms('+15125559999', 'hello', seenSid);
-    const smsBaseline = await measure('SMS webhook, seen MessageSid: empty TwiML, no turn (baseline)', () => sms('+15125559999', 'hello', seenSid), {
-      concurrency: SMS_CONVERSATIONS,
-      requests: SMS_TURNS,
-    });
-    rows.push(smsBaseline);
-    const phones = Array.from({ length: SMS_CONVERSATIONS }, (_, k) => `+1512555${String(1000 + k)}`);
-    const bodies = ['hello', '1', 'hola', '3', 'what are your hours', '2'];
-    rows.push(
-      await measure(
-        'SMS webhook, new message: signed turn + menu reply through the gateway',
-        (i, worker) => sms(phones[worker]!, bodies[i % bodies.length]!, `SM${randomBytes(16).toString('hex')}`),
-        { baseline: smsBaseline, concurrency: SMS_CONVERSATIONS, requests: SMS_TURNS },
-      ),
-    );
-
-    // Web Chat turns through CloudAdapter (expectReplies: the replies come back in the response), 50 conversations at
-    // once. Baseline: the same route refusing an activity at validation (400, no turn).
-    const activity = (conversation: string, text: string) =>
-      fetch(`${base}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message', channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', deliveryMode: 'expectReplies',
-          conversation: { id: conversation }, from: { id: `u-${conversation}` }, recipient: { id: 'intake-bot' }, text,
-        }),
-      }).then((r) => r.status);
-    const chatBaseline = await measure(
-      'POST /api/messages, refused at validation: no turn (baseline)',
-      () => fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' }).then((r) => r.status),
-      { concurrency: SMS_CONVERSATIONS, requests: CHAT_TURNS, expectStatus: 400 },
-    );
-    rows.push(chatBaseline);
-    rows.push(
-      await measure('POST /api/messages, webchat turn (queue, state, reference, menu reply)', (i, worker) => activity(`bench-${worker}`, bodies[i % bodies.length]!), {
-        baseline: chatBaseline,
+    // BENCH_ONLY=campaign: the campaign planning figures alone.
+    if (process.env.BENCH_ONLY !== 'campaign') {
+      // SMS first, on fresh collections: signed inbound webhooks from 50 conversations at once. Baseline: the same
+      // server and path answering empty TwiML with no turn (a MessageSid it has seen), so the ratio prices the turn.
+      const sms = (phone: string, body: string, sid: string) => {
+        const params = { MessageSid: sid, AccountSid: `AC${'0'.repeat(32)}`, From: phone, To: '+15125550100', Body: body };
+        return fetch(`${base}/api/sms/inbound`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(BENCH_TOKEN, `${PUBLIC_BASE}/api/sms/inbound`, params),
+          },
+          body: new URLSearchParams(params).toString(),
+        }).then((r) => r.status);
+      };
+      const seenSid = `SM${'f'.repeat(32)}`;
+      await sms('+15125559999', 'hello', seenSid);
+      const smsBaseline = await measure('SMS webhook, seen MessageSid: empty TwiML, no turn (baseline)', () => sms('+15125559999', 'hello', seenSid), {
         concurrency: SMS_CONVERSATIONS,
-        requests: CHAT_TURNS,
-      }),
-    );
-
-    const made = await app.services.staffTokens.create({ name: 'bench', role: 'admin' });
-    if (!made.ok) throw new Error(made.error.message);
-    const headers = { authorization: `Bearer ${made.value.token}`, 'content-type': 'application/json' };
-    const order = (i: number) =>
-      JSON.stringify({
-        source: 'fax',
-        patient: { givenName: 'Bench', familyName: `Patient${i}`, birthDate: '1980-01-01', phone: `+1555${String(1000000 + i).slice(-7)}` },
-        order: {
-          modality: 'xray', bodyPart: 'chest', priority: 'routine', reasonCodes: ['R05.9'],
-          requester: { name: 'Dr. Bench', npi: '1234567893', phone: '+15557654321' }, insurance: { selfPay: true },
-        },
+        requests: SMS_TURNS,
       });
-    const ids: string[] = [];
-    const healthz = await measure('GET /healthz (baseline)', async () => (await fetch(`${base}/healthz`)).status);
-    rows.push(healthz);
-    const vsHealthz = { baseline: healthz };
-    rows.push(
-      await measure('POST /api/v1/cases (create + route)', async (i) => {
-        const res = await fetch(`${base}/api/v1/cases`, { method: 'POST', headers, body: order(i) });
-        ids[i] = ((await res.json()) as { id: string }).id;
-        return res.status;
-      }, vsHealthz),
-    );
-    rows.push(await measure('GET /api/v1/cases/:id', async (i) => (await fetch(`${base}/api/v1/cases/${ids[i]}`, { headers })).status, vsHealthz));
-    rows.push(
-      await measure('POST /api/v1/cases/:id/events (lock + conditional update)', async (i) =>
-        (await fetch(`${base}/api/v1/cases/${ids[i]}/events`, { method: 'POST', headers, body: '{"event":"book"}' })).status, vsHealthz),
-    );
-    rows.push(await measure('GET /api/v1/cases?state=scheduled&limit=50', async () =>
-      (await fetch(`${base}/api/v1/cases?state=scheduled&limit=50`, { headers })).status, vsHealthz));
+      rows.push(smsBaseline);
+      const phones = Array.from({ length: SMS_CONVERSATIONS }, (_, k) => `+1512555${String(1000 + k)}`);
+      const bodies = ['hello', '1', 'hola', '3', 'what are your hours', '2'];
+      rows.push(
+        await measure(
+          'SMS webhook, new message: signed turn + menu reply through the gateway',
+          (i, worker) => sms(phones[worker]!, bodies[i % bodies.length]!, `SM${randomBytes(16).toString('hex')}`),
+          { baseline: smsBaseline, concurrency: SMS_CONVERSATIONS, requests: SMS_TURNS },
+        ),
+      );
 
-    // A whole patient booking on Web Chat, 10 patients at once: order lookup, identity, screening, three times, a
-    // pick (again after "just taken") and the booking with its prep. Baseline: the Web Chat menu turn above, so the
-    // ratio reads as "bookings per menu turn".
-    const BOOKINGS = 40;
-    const letters = (i: number) => String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26)); // names are letters
-    const bookers = Array.from({ length: BOOKINGS }, (_, i) => ({ phone: `+1555${String(2000000 + i).slice(-7)}`, family: `Booker${letters(i)}` }));
-    for (const b of bookers) {
-      const res = await fetch(`${base}/api/v1/cases`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ ...JSON.parse(order(0)), patient: { givenName: 'Bench', familyName: b.family, birthDate: '1980-01-01', phone: b.phone } }),
-      });
-      if (res.status !== 201) throw new Error(`booking bench setup: POST /api/v1/cases answered ${res.status}`);
-    }
-    const say = async (conversation: string, text: string): Promise<string> => {
-      const res = await fetch(`${base}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'message', channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', deliveryMode: 'expectReplies',
-          conversation: { id: conversation }, from: { id: `u-${conversation}` }, recipient: { id: 'intake-bot' }, text,
+      // Web Chat turns through CloudAdapter (expectReplies: the replies come back in the response), 50 conversations at
+      // once. Baseline: the same route refusing an activity at validation (400, no turn).
+      const activity = (conversation: string, text: string) =>
+        fetch(`${base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            type: 'message', channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', deliveryMode: 'expectReplies',
+            conversation: { id: conversation }, from: { id: `u-${conversation}` }, recipient: { id: 'intake-bot' }, text,
+          }),
+        }).then((r) => r.status);
+      const chatBaseline = await measure(
+        'POST /api/messages, refused at validation: no turn (baseline)',
+        () => fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' }).then((r) => r.status),
+        { concurrency: SMS_CONVERSATIONS, requests: CHAT_TURNS, expectStatus: 400 },
+      );
+      rows.push(chatBaseline);
+      rows.push(
+        await measure('POST /api/messages, webchat turn (queue, state, reference, menu reply)', (i, worker) => activity(`bench-${worker}`, bodies[i % bodies.length]!), {
+          baseline: chatBaseline,
+          concurrency: SMS_CONVERSATIONS,
+          requests: CHAT_TURNS,
         }),
-      });
-      const body = (await res.json()) as { activities?: Array<{ text?: string }> };
-      return (body.activities ?? []).map((a) => a.text ?? '').join('\n');
-    };
-    const chatTurn = rows.find((r) => r.scenario.startsWith('POST /api/messages, webchat turn'))!;
-    rows.push(
-      await measure(
-        'Web Chat patient booking: 6+ turns from "I have an order" to booked with prep',
-        async (i) => {
-          const b = bookers[i]!;
-          const conv = `booking-${i}`;
-          for (const line of ['I need to book my x-ray, my doctor sent the order', `Bench ${b.family}`, '01/01/1980', b.phone, 'no']) await say(conv, line);
-          // Ten patients want the earliest times at once: a pick that was just taken is answered with new times.
-          for (let attempt = 0; attempt < 20; attempt++) if ((await say(conv, String((i % 3) + 1))).startsWith("You're booked")) return 200;
-          return 409;
-        },
-        { baseline: chatTurn, concurrency: 10, requests: BOOKINGS },
-      ),
-    );
+      );
 
+      const made = await app.services.staffTokens.create({ name: 'bench', role: 'admin' });
+      if (!made.ok) throw new Error(made.error.message);
+      const headers = { authorization: `Bearer ${made.value.token}`, 'content-type': 'application/json' };
+      const order = (i: number) =>
+        JSON.stringify({
+          source: 'fax',
+          patient: { givenName: 'Bench', familyName: `Patient${i}`, birthDate: '1980-01-01', phone: `+1555${String(1000000 + i).slice(-7)}` },
+          order: {
+            modality: 'xray', bodyPart: 'chest', priority: 'routine', reasonCodes: ['R05.9'],
+            requester: { name: 'Dr. Bench', npi: '1234567893', phone: '+15557654321' }, insurance: { selfPay: true },
+          },
+        });
+      const ids: string[] = [];
+      const healthz = await measure('GET /healthz (baseline)', async () => (await fetch(`${base}/healthz`)).status);
+      rows.push(healthz);
+      const vsHealthz = { baseline: healthz };
+      rows.push(
+        await measure('POST /api/v1/cases (create + route)', async (i) => {
+          const res = await fetch(`${base}/api/v1/cases`, { method: 'POST', headers, body: order(i) });
+          ids[i] = ((await res.json()) as { id: string }).id;
+          return res.status;
+        }, vsHealthz),
+      );
+      rows.push(await measure('GET /api/v1/cases/:id', async (i) => (await fetch(`${base}/api/v1/cases/${ids[i]}`, { headers })).status, vsHealthz));
+      rows.push(
+        await measure('POST /api/v1/cases/:id/events (lock + conditional update)', async (i) =>
+          (await fetch(`${base}/api/v1/cases/${ids[i]}/events`, { method: 'POST', headers, body: '{"event":"book"}' })).status, vsHealthz),
+      );
+      rows.push(await measure('GET /api/v1/cases?state=scheduled&limit=50', async () =>
+        (await fetch(`${base}/api/v1/cases?state=scheduled&limit=50`, { headers })).status, vsHealthz));
+
+      // A whole patient booking on Web Chat, 10 patients at once: order lookup, identity, screening, three times, a
+      // pick (again after "just taken") and the booking with its prep. Baseline: the Web Chat menu turn above, so the
+      // ratio reads as "bookings per menu turn".
+      const BOOKINGS = 40;
+      const letters = (i: number) => String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26)); // names are letters
+      const bookers = Array.from({ length: BOOKINGS }, (_, i) => ({ phone: `+1555${String(2000000 + i).slice(-7)}`, family: `Booker${letters(i)}` }));
+      for (const b of bookers) {
+        const res = await fetch(`${base}/api/v1/cases`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ ...JSON.parse(order(0)), patient: { givenName: 'Bench', familyName: b.family, birthDate: '1980-01-01', phone: b.phone } }),
+        });
+        if (res.status !== 201) throw new Error(`booking bench setup: POST /api/v1/cases answered ${res.status}`);
+      }
+      const say = async (conversation: string, text: string): Promise<string> => {
+        const res = await fetch(`${base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            type: 'message', channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', deliveryMode: 'expectReplies',
+            conversation: { id: conversation }, from: { id: `u-${conversation}` }, recipient: { id: 'intake-bot' }, text,
+          }),
+        });
+        const body = (await res.json()) as { activities?: Array<{ text?: string }> };
+        return (body.activities ?? []).map((a) => a.text ?? '').join('\n');
+      };
+      const chatTurn = rows.find((r) => r.scenario.startsWith('POST /api/messages, webchat turn'))!;
+      rows.push(
+        await measure(
+          'Web Chat patient booking: 6+ turns from "I have an order" to booked with prep',
+          async (i) => {
+            const b = bookers[i]!;
+            const conv = `booking-${i}`;
+            for (const line of ['I need to book my x-ray, my doctor sent the order', `Bench ${b.family}`, '01/01/1980', b.phone, 'no']) await say(conv, line);
+            // Ten patients want the earliest times at once: a pick that was just taken is answered with new times.
+            for (let attempt = 0; attempt < 20; attempt++) if ((await say(conv, String((i % 3) + 1))).startsWith("You're booked")) return 200;
+            return 409;
+          },
+          { baseline: chatTurn, concurrency: 10, requests: BOOKINGS },
+        ),
+      );
+
+    }
     console.table(rows); // eslint-disable-line no-console -- the table is this program's output
+    const planning = await benchCampaignPlanning(app, ferret.url);
+    console.table(planning); // eslint-disable-line no-console -- the table is this program's output
     const out = path.join(root, 'bench-results');
     mkdirSync(out, { recursive: true });
     const file = path.join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rows }, null, 2));
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rows, planning }, null, 2));
     log(`results: ${path.relative(root, file)}`);
   } finally {
     await app.close();

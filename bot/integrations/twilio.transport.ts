@@ -25,6 +25,13 @@ export function createTwilioTransport(opts: TwilioTransportOptions): SmsTranspor
   }
   return {
     name: 'twilio',
+    async find({ to, body, since }) {
+      // Twilio filters by the day sent; the exact text (and no earlier than we stored it) picks ours.
+      const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
+      const sent = await client.messages.list({ to, dateSentAfter: day, limit: 200 });
+      const ours = sent.find((m) => m.body === body && (!m.dateCreated || m.dateCreated.getTime() >= since.getTime() - 60_000));
+      return ours ? { sid: ours.sid, status: KNOWN.has(ours.status) ? (ours.status as MessageStatus) : 'queued' } : null;
+    },
     async send({ to, body, statusCallback }): Promise<TransportResult> {
       try {
         const sent = await client.messages.create({

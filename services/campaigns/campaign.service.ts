@@ -177,6 +177,9 @@ export function createCampaigns(deps: {
       const body = `${named} ${r.language === 'es' ? 'Responda STOP para no recibir más.' : 'Reply STOP to opt out.'}`;
       if (!deps.gateway) throw new Error('campaign sends need the SMS gateway (a worker process)');
       const sent = await deps.gateway.send({ to: patient.phone, body, purpose: 'marketing', template: 'campaign', idempotencyKey: `campaign:${c.id}:${r.phoneHash}`, initiated: true, language: r.language, campaignId: c.id });
+      // Another run holds this message right now (a job taken again while the first was slow): let BullMQ retry later,
+      // so the job is not finished before its message is.
+      if (sent.outcome === 'duplicate' && sent.message.status === 'pending') throw new Error('the message is being sent by another run; retrying');
       return sent.outcome === 'duplicate' ? 'done' : 'sent';
     },
 

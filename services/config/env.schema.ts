@@ -34,6 +34,12 @@ const EnvShape = z.object({
   MicrosoftAppTenantId: optionalString,
   /** Key for the keyed hash of phone numbers (storage keys, lookups); required in production. */
   PHONE_HASH_KEY: optionalString,
+  /** Workers: a text left half-sent this long (a process died mid-send) is checked against Twilio's log and finished. */
+  SMS_RECOVER_AFTER_SECONDS: z
+    .string()
+    .default('120')
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 86_400, 'must be a whole number of seconds from 1 to 86400')
+    .transform(Number),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

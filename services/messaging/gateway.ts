@@ -15,6 +15,8 @@ export type TransportResult =
 export interface SmsTransport {
   readonly name: 'twilio' | 'log';
   send(msg: { to: string; body: string; statusCallback: string | null }): Promise<TransportResult>;
+  /** Whether the provider took this text since `since` (its log), for a send cut off before the answer came. */
+  find?(msg: { to: string; body: string; since: Date }): Promise<{ sid: string; status: MessageStatus } | null>;
 }
 
 /** Delayed delivery for messages that must wait for the send window (BullMQ in models/). */
@@ -164,6 +166,36 @@ export function createGateway(deps: GatewayDeps) {
 
   return {
     dispatch,
+
+    /**
+     * Texts a process left half-done (it died, or the provider never answered), older than `staleMs`: `pending` ones
+     * are dispatched; `sending` ones are looked up in the provider's log and recorded as it has them, or sent when it
+     * does not have them. Without a log to ask (the log transport) a `sending` text is left alone: never sent twice.
+     */
+    async recoverInterrupted(staleMs: number): Promise<{ dispatched: number; found: number; resent: number; unknown: number }> {
+      const out = { dispatched: 0, found: 0, resent: 0, unknown: 0 };
+      const before = new Date(deps.now().getTime() - staleMs);
+      for (const m of await messages.listStale(['pending', 'sending'], before, 500)) {
+        if (m.status === 'pending') {
+          await dispatch(m.id);
+          out.dispatched++;
+          continue;
+        }
+        if (!transport.find || !m.phone) {
+          out.unknown++;
+          continue;
+        }
+        const took = await transport.find({ to: m.phone, body: m.body, since: m.createdAt });
+        if (took) {
+          await finish(m, took.status, { twilioSid: took.sid, reason: 'recovered_from_provider_log' });
+          out.found++;
+        } else if (await messages.transition(m.id, ['sending'], { status: 'pending', statusRank: STATUS_RANK.pending, reason: 'interrupted_not_at_provider' }, null, deps.now())) {
+          await dispatch(m.id);
+          out.resent++;
+        }
+      }
+      return out;
+    },
 
     /** Stores the message under its idempotency key, then dispatches it. A repeated key sends nothing more. */
     async send(req: OutboundRequest): Promise<SendOutcome> {

@@ -126,5 +126,7 @@ export interface MessageRepository {
   recordDeliveryStatus(twilioSid: string, event: z.infer<typeof StatusEvent>, now: Date): Promise<Message | null>;
   countOutbound(filter: { phoneHash?: string; caseId?: string; purpose?: Purpose; template?: string; since: Date; statuses: MessageStatus[] }): Promise<number>;
   markHandled(id: string, now: Date): Promise<void>;
+  /** Outbound SMS in these statuses not changed since `before`, oldest first. */
+  listStale(statuses: MessageStatus[], before: Date, limit: number): Promise<Message[]>;
   list(filter: { phoneHash?: string; caseId?: string; conversationRefId?: string }, limit: number): Promise<Message[]>;
 }

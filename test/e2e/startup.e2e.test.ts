@@ -154,3 +154,4 @@ describe('a running service', () => {
     expect(stdout).toContain('SIGTERM received');
   }, 30_000);
 });
+

@@ -1,0 +1,184 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import mongoose from 'mongoose';
+import { loadSiteConfig } from '../../bot/config';
+import { createRepositories } from '../../models';
+import { createCampaignQueue } from '../../models/campaign.queue';
+import { createCampaigns } from '../../services/campaigns/campaign.service';
+import { createConsentService } from '../../services/consent/consent.service';
+import { createPhoneHasher } from '../../services/contact/phone';
+import { ROOT, testMongoUri, uniqueDbName } from '../support/test-app';
+
+beforeAll(() => {
+  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
+}, 120_000);
+
+function env(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  for (const k of Object.keys(base)) {
+    if (/^(PORT|MONGODB_URI|REDIS_URL|CENTER_CONFIG|NODE_ENV|PUBLIC_BASE_URL|TWILIO_.*|SMS_TRANSPORT|OPENAI_.*|NLU|Microsoft.*)$/.test(k)) delete base[k];
+  }
+  return { ...base, LOG_LEVEL: 'warn', ...extra };
+}
+
+/**
+ * A campaign to 2,000 people sent by a worker process (`--role=worker`) through the real twilio SDK to a
+ * Twilio-compatible server in this test (TWILIO_API_BASE_URL). The worker is SIGKILLed halfway and started again:
+ * every recipient ends with exactly one stored text and the "carrier" got exactly one per number.
+ */
+describe('a campaign worker killed halfway', () => {
+  const N = 2_000;
+  const hashKey = 'e2e-campaign-hash-key';
+  const twilioSid = `AC${'a'.repeat(32)}`;
+  const received = new Map<string, number>();
+  const log: Array<{ sid: string; to: string; body: string; at: Date }> = [];
+  let server: http.Server;
+  let baseUrl = '';
+  let mongo = '';
+  let redisUrl = '';
+  let dbName = '';
+  let siteFile = '';
+
+  beforeAll(async () => {
+    // A Twilio-compatible API: create a message (counted per number) and list messages (for recovery).
+    server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (d: Buffer) => (raw += d.toString()));
+      req.on('end', () => {
+        const url = new URL(req.url ?? '/', 'http://x');
+        res.setHeader('content-type', 'application/json');
+        if (req.method === 'POST' && url.pathname.endsWith('/Messages.json')) {
+          const p = new URLSearchParams(raw);
+          const to = p.get('To')!;
+          received.set(to, (received.get(to) ?? 0) + 1);
+          const m = { sid: `SM${randomBytes(16).toString('hex')}`, to, body: p.get('Body')!, at: new Date() };
+          log.push(m);
+          res.statusCode = 201;
+          res.end(JSON.stringify({ sid: m.sid, status: 'queued', to, body: m.body, date_created: m.at.toUTCString() }));
+          return;
+        }
+        if (req.method === 'GET' && url.pathname.endsWith('/Messages.json')) {
+          const to = url.searchParams.get('To');
+          const messages = log.filter((m) => m.to === to).map((m) => ({ sid: m.sid, to: m.to, body: m.body, status: 'sent', date_created: m.at.toUTCString(), date_sent: m.at.toUTCString() }));
+          res.end(JSON.stringify({ messages, next_page_uri: null, page: 0, page_size: 200, uri: url.pathname }));
+          return;
+        }
+        res.statusCode = 404;
+        res.end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    baseUrl = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+
+    dbName = uniqueDbName('kill');
+    const u = new URL(testMongoUri());
+    u.pathname = `/${dbName}`;
+    mongo = u.toString();
+    // Its own Redis database (the worker uses the default key prefix), emptied before and after.
+    redisUrl = `${(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/\/\d*$/, '')}/9`;
+    const redis = new Redis(redisUrl);
+    await redis.flushdb();
+    redis.disconnect();
+    // Texts may go out at any hour here, 100 a second.
+    const cfg = JSON.parse(readFileSync(path.join(ROOT, 'config/example-center.json'), 'utf8'));
+    cfg.quietHours = { care: { sendFrom: '00:00', sendUntil: '23:59' }, marketing: { sendFrom: '00:00', sendUntil: '23:59' } };
+    cfg.sender = { messagesPerSecond: 100 };
+    siteFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'cfg-')), 'center.json');
+    writeFileSync(siteFile, JSON.stringify(cfg));
+
+    const hash = createPhoneHasher(hashKey);
+    const conn = await mongoose.createConnection(mongo, { dbName }).asPromise();
+    try {
+      const at = new Date(Date.now() - 340 * 86_400_000);
+      const ids = Array.from({ length: N }, (_, i) => i);
+      const phone = (i: number) => `+1512${3_000_000 + i}`;
+      await conn.collection('patients').insertMany(ids.map((i) => ({ _id: `p_k${i}`, givenName: 'Pat', familyName: `Kill${i}`, birthDate: '1970-01-01', phone: phone(i), phoneHash: hash(phone(i)), language: 'en', createdAt: at })) as never[]);
+      await conn.collection('cases').insertMany(ids.map((i) => ({ _id: `c_k${i}`, state: 'closed', patientId: `p_k${i}`, order: { code: { modality: 'mammography' } }, updatedAt: at, createdAt: at })) as never[]);
+      await conn.collection('consents').insertMany(ids.map((i) => ({ _id: `${hash(phone(i))}:marketing`, phoneHash: hash(phone(i)), purpose: 'marketing', status: 'granted', history: [], updatedAt: at })) as never[]);
+    } finally {
+      await conn.close();
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    server.close();
+    const redis = new Redis(redisUrl);
+    await redis.flushdb();
+    redis.disconnect();
+    const conn = await mongoose.createConnection(mongo, { dbName }).asPromise();
+    await conn.db?.dropDatabase();
+    await conn.close();
+  });
+
+  const worker = () => {
+    const p = spawn('node', ['dist/bot/index.js', '--role=worker'], {
+      cwd: ROOT,
+      env: env({
+        MONGODB_URI: mongo,
+        REDIS_URL: redisUrl,
+        CENTER_CONFIG: siteFile,
+        PHONE_HASH_KEY: hashKey,
+        TWILIO_ACCOUNT_SID: twilioSid,
+        TWILIO_AUTH_TOKEN: 'e2e-auth-token',
+        TWILIO_FROM_NUMBER: '+15125550100',
+        TWILIO_API_BASE_URL: baseUrl,
+        PUBLIC_BASE_URL: 'https://intake.test',
+        SMS_RECOVER_AFTER_SECONDS: '5',
+      }),
+    });
+    p.stdout.resume();
+    p.stderr.resume();
+    return p;
+  };
+  const until = async (what: string, done: () => boolean | Promise<boolean>, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!(await done())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  test('SIGKILL halfway, then a new worker: every recipient got exactly one text, none got two', async () => {
+    // The campaign is created and planned here (as `npm run cli -- campaign launch` does); the worker sends.
+    const site = loadSiteConfig(siteFile, ROOT);
+    if (!site.ok) throw new Error(site.error.message);
+    const queue = createCampaignQueue(redisUrl, 'iib:', 100);
+    const conn = await mongoose.createConnection(mongo, { dbName }).asPromise();
+    const repos = createRepositories(conn);
+    const service = createCampaigns({ campaigns: repos.campaigns, consents: createConsentService({ consents: repos.consents, now: () => new Date() }), patients: repos.patients, queue, site: site.value, now: () => new Date() });
+    const principal = { id: 'e2e', name: 'e2e', role: 'marketing' as const, referrerOrgId: null };
+    const created = await service.create({ name: 'Kill test recall', audience: { states: ['closed'], modalities: ['mammography'] }, templates: { en: 'Time for your yearly exam. Reply BOOK to pick a time.', es: 'Es hora de su examen anual. Responda AGENDAR.' }, window: { from: '00:00', until: '23:59' }, perSecond: 100 }, principal);
+    if (!created.ok) throw new Error(created.error.message);
+    const planned = await service.plan(created.value.id);
+    expect(planned.ok && planned.value.planned).toBe(N);
+
+    let first = worker();
+    try {
+      await until('half the texts', () => received.size >= N / 2, 900_000);
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+      const atKill = received.size;
+      expect(atKill).toBeLessThan(N);
+      first = worker();
+      await until('every text', () => received.size >= N, 900_000);
+      // Let the recovery sweep and any stalled job run out, then count.
+      await until('no text half-sent', async () => (await conn.collection('messages').countDocuments({ campaignId: created.value.id, status: { $in: ['pending', 'sending'] } })) === 0, 60_000);
+    } finally {
+      first.kill('SIGKILL');
+      await queue.close();
+    }
+    const stored = await conn.collection('messages').aggregate<{ _id: string; n: number }>([{ $match: { campaignId: created.value.id } }, { $group: { _id: '$phoneHash', n: { $sum: 1 } } }]).toArray();
+    await conn.close();
+    expect(stored).toHaveLength(N);
+    expect(stored.every((s) => s.n === 1)).toBe(true);
+    expect(received.size).toBe(N);
+    expect([...received.values()].every((n) => n === 1)).toBe(true);
+  }, 2_400_000);
+});
