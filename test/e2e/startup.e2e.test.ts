@@ -4,21 +4,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { buildOnce, serviceEnv } from '../support/built-service';
 import { ROOT, testMongoUri, uniqueDbName } from '../support/test-app';
 
 /** The built service as `node dist/bot/index.js` runs it: configuration refusals, start-up, and SIGTERM. */
-beforeAll(() => {
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
-}, 120_000);
-
-function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const base = { ...process.env };
-  for (const k of Object.keys(base)) {
-    if (/^(PORT|MONGODB_URI|REDIS_URL|CENTER_CONFIG|NODE_ENV|PUBLIC_BASE_URL|TWILIO_.*|SMS_TRANSPORT|OPENAI_.*|NLU|Microsoft.*)$/.test(k)) delete base[k];
-  }
-  return { ...base, LOG_LEVEL: 'warn', ...extra };
-}
+beforeAll(buildOnce, 120_000);
+const env = serviceEnv;
 
 function runToExit(extra: Record<string, string>) {
   return spawnSync('node', ['dist/bot/index.js'], { cwd: ROOT, env: env(extra), encoding: 'utf8', timeout: 30_000 });

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,20 +13,11 @@ import { createCampaignQueue } from '../../models/campaign.queue';
 import { createCampaigns } from '../../services/campaigns/campaign.service';
 import { createConsentService } from '../../services/consent/consent.service';
 import { createPhoneHasher } from '../../services/contact/phone';
+import { buildOnce, serviceEnv } from '../support/built-service';
 import { ROOT, testMongoUri, uniqueDbName } from '../support/test-app';
 
-beforeAll(() => {
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed:\n${r.stdout}${r.stderr}`);
-}, 120_000);
-
-function env(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const base = { ...process.env };
-  for (const k of Object.keys(base)) {
-    if (/^(PORT|MONGODB_URI|REDIS_URL|CENTER_CONFIG|NODE_ENV|PUBLIC_BASE_URL|TWILIO_.*|SMS_TRANSPORT|OPENAI_.*|NLU|Microsoft.*)$/.test(k)) delete base[k];
-  }
-  return { ...base, LOG_LEVEL: 'warn', ...extra };
-}
+beforeAll(buildOnce, 120_000);
+const env = serviceEnv;
 
 /**
  * A campaign to 2,000 people sent by a worker process (`--role=worker`) through the real twilio SDK to a
@@ -130,7 +121,7 @@ describe('a campaign worker killed halfway', () => {
         TWILIO_FROM_NUMBER: '+15125550100',
         TWILIO_API_BASE_URL: baseUrl,
         PUBLIC_BASE_URL: 'https://intake.test',
-        SMS_RECOVER_AFTER_SECONDS: '5',
+        SMS_RECOVER_AFTER_SECONDS: '30',
       }),
     });
     p.stdout.resume();
