@@ -79,6 +79,11 @@ async function understandLines(): Promise<void> {
 export async function runCli(argv: string[]): Promise<void> {
   const [noun, verb, ...rest] = argv;
   if (noun === 'understand' && verb === undefined) return understandLines();
+  if (noun === 'campaign' && verb === 'launch') {
+    const id = rest[0];
+    if (!id || rest.length !== 1) die('campaign launch needs the campaign id: npm run cli -- campaign launch <id>');
+    return launchCampaign(id);
+  }
   const { values } = parseArgs({
     args: rest,
     options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' } },
@@ -126,12 +131,6 @@ export async function runCli(argv: string[]): Promise<void> {
       if (!r.ok) die(`Cannot invite: ${r.error.message}`);
       process.stdout.write(`Sign-in code for ${values.name!.trim()} (one use, until ${r.value.expiresAt.toISOString()}):\n${r.value.code}\n`);
     });
-    return;
-  }
-  if (noun === 'campaign' && verb === 'launch') {
-    const id = rest[0];
-    if (!id || rest.length !== 1) die('campaign launch needs the campaign id: npm run cli -- campaign launch <id>');
-    await launchCampaign(id);
     return;
   }
   die(USAGE);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -147,8 +147,10 @@ describe('a campaign worker killed halfway', () => {
     const principal = { id: 'e2e', name: 'e2e', role: 'marketing' as const, referrerOrgId: null };
     const created = await service.create({ name: 'Kill test recall', audience: { states: ['closed'], modalities: ['mammography'] }, templates: { en: 'Time for your yearly exam. Reply BOOK to pick a time.', es: 'Es hora de su examen anual. Responda AGENDAR.' }, window: { from: '00:00', until: '23:59' }, perSecond: 100 }, principal);
     if (!created.ok) throw new Error(created.error.message);
-    const planned = await service.plan(created.value.id);
-    expect(planned.ok && planned.value.planned).toBe(N);
+    // Launched as an operator would: `npm run cli -- campaign launch <id>` (the built CLI, same settings).
+    const launched = spawnSync('node', ['dist/scripts/cli.js', 'campaign', 'launch', created.value.id], { cwd: ROOT, env: env({ MONGODB_URI: mongo, REDIS_URL: redisUrl, CENTER_CONFIG: siteFile, PHONE_HASH_KEY: hashKey }), encoding: 'utf8', timeout: 120_000 });
+    expect(launched.stderr).toBe('');
+    expect(launched.stdout).toBe(`Campaign ${created.value.id} (Kill test recall) is sending: audience ${N}, queued ${N}, skipped 0 without marketing consent, 0 opted out, 0 without a phone.\n`);
 
     let first = worker();
     try {
