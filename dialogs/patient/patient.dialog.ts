@@ -230,7 +230,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
 
   /** Who this conversation proved to be, if that was in the last half hour. */
   function verified(conv: PatientConversation): Verified | undefined {
-    if (conv.verified && deps.now().getTime() - Date.parse(conv.verified.at ?? '') > VERIFIED_LIFETIME_MS) delete conv.verified;
+    // A check stored without its time (before times were kept) counts as expired.
+    if (conv.verified && !(deps.now().getTime() - Date.parse(conv.verified.at ?? '') <= VERIFIED_LIFETIME_MS)) delete conv.verified;
     return conv.verified;
   }
 
