@@ -10,6 +10,7 @@ import { placeText, slotText } from '../scheduling/slot-text';
 import type { Study } from '../scheduling/study';
 import type { Answer } from '../screening/screening';
 import type { TaskRepository } from '../tasks/task.schema';
+import { studyOf } from '../patients/self-service.service';
 
 export type ReminderKind = 'prep' | 'reminder' | 'readiness';
 export interface ReminderJob {
@@ -25,7 +26,6 @@ export interface ReminderScheduler {
   cancelAll(appointmentId: string): Promise<void>;
 }
 
-const studyOf = (c: Case): Study | null => (c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text, contrast: c.order.code.contrast } : null);
 
 /**
  * When an appointment's messages are due (domain.md §7, site.reminders): prep 72 h before, the C/R/X reminder 24 h
