@@ -128,7 +128,7 @@ export async function createApp(opts: AppOptions) {
   const prefix = opts.redisPrefix ?? 'iib:';
   const locks = createRedisLocks(redis, { prefix, onReleaseError: (e) => opts.logger.warn({ err: e }, 'lock release failed') });
   const hashPhone = createPhoneHasher(opts.phoneHashKey);
-  const consent = createConsentService({ consents: repos.consents, now });
+  const consent = createConsentService({ consents: repos.consents, now, locks });
   const deferred = createDeferredSends(opts.redisUrl, prefix, now);
   const gateway = createGateway({
     messages: repos.messages,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
 import { Schema, type Connection } from 'mongoose';
-import { isDuplicateKey } from './db';
+import { isDuplicateKey, upsertById } from './db';
 
 const StateSchema = new Schema(
   {
@@ -39,13 +39,7 @@ export function createMongoStorage(conn: Connection): Storage & { ensureIndexes(
 
   async function overwrite(key: string, json: string): Promise<void> {
     const set = { json, eTag: newEtag(), updatedAt: new Date() };
-    try {
-      await model.updateOne({ _id: key }, { $set: set }, { upsert: true });
-    } catch (e) {
-      // Two upserts of a new key: the loser's insert hits the primary key; the key exists now, so update it.
-      if (!isDuplicateKey(e)) throw e;
-      await model.updateOne({ _id: key }, { $set: set });
-    }
+    await upsertById(() => model.updateOne({ _id: key }, { $set: set }, { upsert: true }));
   }
 
   async function claim(claimId: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { ConsentRecord, type ConsentRepository, type ConsentStatus } from '../services/consent/consent.schema';
 import type { Row } from './rows';
+import { upsertById } from './db';
 import { findManyByIds } from './by-ids';
 
 /** One document per (number, purpose), keyed by the phone's keyed hash, never the number. */
@@ -47,10 +48,12 @@ export function createConsentRepository(conn: Connection): ConsentRepository & {
       return out;
     },
     async record(phoneHash, purpose, change) {
-      await model.updateOne(
-        { _id: `${phoneHash}:${purpose}` },
-        { $set: { phoneHash, purpose, status: change.status, updatedAt: change.effectiveAt }, $push: { history: change } },
-        { upsert: true },
+      await upsertById(() =>
+        model.updateOne(
+          { _id: `${phoneHash}:${purpose}` },
+          { $set: { phoneHash, purpose, status: change.status, updatedAt: change.effectiveAt }, $push: { history: change } },
+          { upsert: true },
+        ),
       );
     },
   };

@@ -1,6 +1,7 @@
 import { Schema, type Connection } from 'mongoose';
 import { ConversationRef, type ConversationRefRepository } from '../services/conversations/conversation-ref.schema';
 import { rowCodec, type Row } from './rows';
+import { upsertById } from './db';
 
 const RefSchema = new Schema(
   {
@@ -26,7 +27,7 @@ export function createConversationRefRepository(conn: Connection): ConversationR
     },
     async upsert(ref) {
       const { _id, createdAt, ...rest } = toRow(ref);
-      await model.updateOne({ _id }, { $set: rest, $setOnInsert: { createdAt } }, { upsert: true });
+      await upsertById(() => model.updateOne({ _id }, { $set: rest, $setOnInsert: { createdAt } }, { upsert: true }));
     },
     async findById(id) {
       const row = await model.findById(id).lean<Row>();

@@ -38,3 +38,16 @@ export function isDuplicateKey(e: unknown): boolean {
 export function dbNameFrom(uri: string): string {
   return /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?/]+)/.exec(uri)?.[1] ?? 'imaging_intake';
 }
+
+/**
+ * An upsert that survives a race on a new key: two first writes both try to insert, the loser hits the unique _id
+ * (MongoDB does this too), and its retry finds the document and updates it.
+ */
+export async function upsertById(write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    if (!isDuplicateKey(e)) throw e;
+    await write();
+  }
+}

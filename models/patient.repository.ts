@@ -63,7 +63,7 @@ export function createPatientRepository(conn: Connection): PatientRepository & {
       if (ids.length) await model.updateMany({ _id: { $in: ids }, language: { $ne: language } }, { $set: { language } });
     },
 
-        async findIdsByPhoneHash(phoneHash) {
+    async findIdsByPhoneHash(phoneHash) {
       const rows = await model.find({ phoneHash }, { _id: 1 }).lean<Row[]>();
       return rows.map((r) => r._id);
     },

@@ -1,9 +1,15 @@
+import type { Locks } from '../locks';
 import { PURPOSES, type ConsentRecord, type ConsentRepository, type ConsentSource, type ConsentStatus, type Purpose } from './consent.schema';
 
 export type ConsentStatuses = Record<Purpose, ConsentStatus>;
 
 /** Consent per number and purpose (domain.md §6): every change kept with its source and evidence. */
-export function createConsentService(deps: { consents: ConsentRepository; now: () => Date }) {
+export function createConsentService(deps: {
+  consents: ConsentRepository;
+  now: () => Date;
+  /** Writers of one number take turns, so no change drops out of the history (FerretDB's $push is not atomic). Readers need none. */
+  locks?: Locks;
+}) {
   const { consents } = deps;
 
   async function statuses(phoneHash: string): Promise<ConsentStatuses> {
@@ -12,7 +18,10 @@ export function createConsentService(deps: { consents: ConsentRepository; now: (
   }
 
   async function set(phoneHash: string, purpose: Purpose, status: ConsentStatus, source: ConsentSource, evidence: string | null, receivedAt: Date) {
-    await consents.record(phoneHash, purpose, { status, source, evidence, receivedAt, effectiveAt: deps.now() });
+    const write = () => consents.record(phoneHash, purpose, { status, source, evidence, receivedAt, effectiveAt: deps.now() });
+    if (!deps.locks) return write();
+    const r = await deps.locks.withLock(`consent:${phoneHash}`, write);
+    if (!r.ok) throw new Error(`consent change not recorded: ${r.error.message}`);
   }
 
   /** The status a purpose had before its latest revocation, so START gives back what STOP took. */

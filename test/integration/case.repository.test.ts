@@ -3,6 +3,9 @@ import { connectMongo } from '../../models/db';
 import { createRepositories, type Repositories } from '../../models';
 import type { Case } from '../../services/cases/case.schema';
 import { testMongoUri, uniqueDbName } from '../support/test-app';
+import { Redis } from 'ioredis';
+import { createRedisLocks } from '../../models/redis-lock';
+import { createConsentService } from '../../services/consent/consent.service';
 
 let conn: Connection;
 let repos: Repositories;
@@ -91,5 +94,22 @@ describe('case repository on the real MongoDB-compatible server', () => {
     const rec = { id: 's1', name: 'A', role: 'admin' as const, tokenHash: 'h'.repeat(64), referrerOrgId: null, createdAt: new Date(), revokedAt: null };
     await repos.staffTokens.insert(rec);
     await expect(repos.staffTokens.insert({ ...rec, id: 's2' })).rejects.toMatchObject({ code: 11000 });
+  });
+});
+
+describe('first writes for one number in parallel', () => {
+  test('consent: every change is kept in the history and none fails on the race to insert', async () => {
+    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const at = new Date('2026-11-28T10:00:00Z');
+      const consent = createConsentService({ consents: repos.consents, now: () => at, locks: createRedisLocks(redis, { prefix: `${uniqueDbName('r')}:` }) });
+      const evidence = Array.from({ length: 8 }, (_, i) => `order ${i}`);
+      await Promise.all(evidence.map((e) => consent.set('hash-race', 'care', 'granted', 'referral', e, at)));
+      const rec = await repos.consents.get('hash-race');
+      expect(rec.care?.status).toBe('granted');
+      expect(rec.care?.history.map((h) => h.evidence).sort()).toEqual(evidence);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
