@@ -53,6 +53,8 @@ import { createOfficeConversation } from '../dialogs/referrer/office.conversatio
 import { createReferrerInvites } from '../services/referrers/invite.service';
 import { createAppointmentMessages } from '../services/appointments/appointment-messages';
 import { createReminderQueue } from '../models/reminders.queue';
+import { createFollowUpQueue } from '../models/follow-ups.queue';
+import { afterCaseWrites, createFollowUps } from '../services/follow-ups/follow-up.service';
 import { SmsAdapter } from './sms/sms.adapter';
 import { registerSmsRoutes } from './sms/sms.route';
 import { createSmsTurns } from './sms/sms.turns';
@@ -213,12 +215,28 @@ export async function createApp(opts: AppOptions) {
   const afterWrite = (what: string, fn: (c: Case) => Promise<void>) => async (c: Case) => {
     await fn(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, `${what} failed after the booking was saved`));
   };
+  const orderRequests = createOrderRequests({ referrers: repos.referrers, refs: repos.conversationRefs, proactive, tasks: repos.tasks, site: opts.site, now });
+  const followUpQueue = createFollowUpQueue(opts.redisUrl, prefix, now);
+  const followUps = createFollowUps({ cases: repos.cases, patients: repos.patients, orderRequests, gateway, tasks: repos.tasks, scheduler: followUpQueue, site: opts.site, now });
+  let followUpSweep: NodeJS.Timeout | null = null;
+  if (opts.runWorkers) {
+    followUpQueue.startWorker((job) => followUps.run(job), (e) => opts.logger.error({ err: e }, 'follow-up job failed'));
+    // A case written while Redis was away, or by a process that died before queueing, is caught up here.
+    const sweep = () => void followUps.sweep().catch((e: unknown) => opts.logger.error({ err: e }, 'follow-up sweep failed'));
+    sweep();
+    followUpSweep = setInterval(sweep, 6 * 3600_000);
+    followUpSweep.unref();
+  }
+  // Every use case writes cases through this: whatever moved a case, its follow-ups are queued.
+  const caseWrites = afterCaseWrites(repos.cases, async (c) => {
+    await followUps.schedule(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, 'queueing follow-ups failed; the sweep will queue them'));
+  });
   const selfService = createSelfService({
-    cases: repos.cases,
+    cases: caseWrites,
     patients: repos.patients,
     scheduling,
     tasks: repos.tasks,
-    orderRequests: createOrderRequests({ referrers: repos.referrers, refs: repos.conversationRefs, proactive, tasks: repos.tasks, site: opts.site, now }),
+    orderRequests,
     locks,
     site: opts.site,
     now,
@@ -233,7 +251,7 @@ export async function createApp(opts: AppOptions) {
     onScreeningCleared: afterWrite('telling the patient the review is cleared', (c) => appointmentMessages.screeningCleared(c)),
   });
   const cases = createCaseService({
-    cases: repos.cases,
+    cases: caseWrites,
     patients: repos.patients,
     site: opts.site,
     orgs: repos.referrers,
@@ -346,6 +364,8 @@ export async function createApp(opts: AppOptions) {
     deferred,
     reminderQueue,
     campaignQueue,
+    followUpQueue,
+    followUps,
     appointmentMessages,
     redis,
     metrics,
@@ -371,9 +391,11 @@ export async function createApp(opts: AppOptions) {
         });
       }
       if (recovery) clearInterval(recovery);
+      if (followUpSweep) clearInterval(followUpSweep);
       await deferred.close();
       await reminderQueue.close();
       await campaignQueue.close();
+      await followUpQueue.close();
       await conn.close();
       redis.disconnect();
     },

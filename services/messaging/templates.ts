@@ -20,7 +20,10 @@ export const TEMPLATES = {
   reminder: { purposes: ['care'], reminder: true },
   staff_message: { purposes: ['care'] },
   order_request: { purposes: ['care'] },
+  office_reminder: { purposes: ['care'] },
+  waitlist_offer: { purposes: ['care'] },
   campaign: { purposes: ['marketing'] },
+  nurture: { purposes: ['marketing'] },
 } as const satisfies Record<string, Template>;
 export type TemplateId = keyof typeof TEMPLATES;
 

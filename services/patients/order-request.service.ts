@@ -41,36 +41,46 @@ export type OrderRequestVia = { via: 'teams'; orgId: string; orgName: string } |
  * asks once.
  */
 export function createOrderRequests(deps: {
-  referrers: { list(limit: number): Promise<ReferrerOrg[]> };
+  referrers: { list(limit: number): Promise<ReferrerOrg[]>; findById(id: string): Promise<ReferrerOrg | null> };
   refs: ConversationRefRepository;
   proactive: Pick<ProactiveSender, 'send'>;
   tasks: TaskRepository;
   site: SiteConfig;
   now: () => Date;
 }) {
+  const center = deps.site.center;
+  const studyText = (c: Case) => [c.order.code.modality ? modalityWords[c.order.code.modality] : 'imaging exam (type not known yet)', c.order.bodySite.text].filter(Boolean).join(', ');
+  const facts = (c: Case, patient: Patient) => ({
+    title: `Order request ${c.id}`,
+    facts: [
+      { label: 'Patient', value: [patient.givenName, patient.familyName].filter(Boolean).join(' ') || 'not given' },
+      { label: 'Date of birth', value: patient.birthDate ?? 'not given' },
+      { label: 'Exam', value: studyText(c) },
+      { label: 'Reason (patient’s words)', value: c.order.reasonText ?? 'not given' },
+    ],
+  });
+  const acceptOrDecline = (c: Case) => [
+    { value: `accept ${requestNumber(c.id)}`, title: `Send the order ${requestNumber(c.id)}` },
+    { value: `decline ${requestNumber(c.id)}`, title: `Decline ${requestNumber(c.id)}` },
+  ];
+  /** The office's Teams conversation with the bot, when the organization is linked to a tenant that has one. */
+  async function teamsOf(org: ReferrerOrg | null) {
+    return org?.tenantId ? (await deps.refs.list({ channel: 'msteams', tenantId: org.tenantId }, 1))[0] : undefined;
+  }
+  const reached = (r: Awaited<ReturnType<ProactiveSender['send']>>) => r.ok && r.value.outcome !== 'failed' && r.value.outcome !== 'refused';
+
   return {
     async send(c: Case, patient: Patient, providerSaid: string | null): Promise<OrderRequestVia> {
       const org = providerSaid ? matchReferrer(await deps.referrers.list(1000), providerSaid) : null;
-      const study = [c.order.code.modality ? modalityWords[c.order.code.modality] : 'imaging exam (type not known yet)', c.order.bodySite.text].filter(Boolean).join(', ');
-      const ref = org?.tenantId ? (await deps.refs.list({ channel: 'msteams', tenantId: org.tenantId }, 1))[0] : undefined;
+      const study = studyText(c);
+      const ref = await teamsOf(org);
       if (org && ref) {
         const sent = await deps.proactive.send({
           to: { conversationId: ref.id },
           content: {
-            text: `Order request from ${deps.site.center.name}: a patient asked us for an exam and named ${providerSaid ?? 'your office'}. Please send the order here (or fax ${phoneText(deps.site.center.phone)}), or decline it with a reason.`,
-            choices: [
-              { value: `accept ${requestNumber(c.id)}`, title: `Send the order ${requestNumber(c.id)}` },
-              { value: `decline ${requestNumber(c.id)}`, title: `Decline ${requestNumber(c.id)}` },
-            ],
-            summary: {
-              title: `Order request ${c.id}`,
-              facts: [
-                { label: 'Patient', value: [patient.givenName, patient.familyName].filter(Boolean).join(' ') || 'not given' },
-                { label: 'Date of birth', value: patient.birthDate ?? 'not given' },
-                { label: 'Exam', value: study },
-                { label: 'Reason (patient’s words)', value: c.order.reasonText ?? 'not given' },
-              ],
-            },
+            text: `Order request from ${center.name}: a patient asked us for an exam and named ${providerSaid ?? 'your office'}. Please send the order here (or fax ${phoneText(center.phone)}), or decline it with a reason.`,
+            choices: acceptOrDecline(c),
+            summary: facts(c, patient),
           },
           purpose: 'care',
           template: 'order_request',
@@ -78,7 +88,7 @@ export function createOrderRequests(deps: {
           caseId: c.id,
           language: 'en',
         });
-        if (sent.ok && sent.value.outcome !== 'failed' && sent.value.outcome !== 'refused') return { via: 'teams', orgId: org.id, orgName: org.name };
+        if (reached(sent)) return { via: 'teams', orgId: org.id, orgName: org.name };
       }
       const now = deps.now();
       const task: Task = {
@@ -95,6 +105,34 @@ export function createOrderRequests(deps: {
       };
       await deps.tasks.insert(task);
       return { via: 'task', orgId: org?.id ?? null, orgName: org?.name ?? null };
+    },
+
+    /**
+     * Reminds the case's office on Teams of the order it was asked for, or of the items still missing; false when the
+     * office cannot be reached there (staff then follow up by phone or fax). The key makes a retry send nothing more.
+     */
+    async remind(c: Case, patient: Patient, what: 'order' | 'documentation', idempotencyKey: string): Promise<boolean> {
+      const ref = await teamsOf(c.referrerOrgId ? await deps.referrers.findById(c.referrerOrgId) : null);
+      if (!ref) return false;
+      const number = requestNumber(c.id);
+      const fax = phoneText(center.phone);
+      const sent = await deps.proactive.send({
+        to: { conversationId: ref.id },
+        content:
+          what === 'order'
+            ? { text: `Reminder from ${center.name}: we still have no order for request ${number}. Please send it here (or fax ${fax}), or decline it with a reason.`, choices: acceptOrDecline(c), summary: facts(c, patient) }
+            : {
+                text: `Reminder from ${center.name}: order ${number} is still missing: ${c.missing.join(', ')}. We can't schedule the patient until we have it. Reply COMPLETE ${number} to send it here, or fax ${fax}.`,
+                choices: [{ value: `complete ${number}`, title: `Send the missing items ${number}` }],
+                summary: facts(c, patient),
+              },
+        purpose: 'care',
+        template: 'office_reminder',
+        idempotencyKey,
+        caseId: c.id,
+        language: 'en',
+      });
+      return reached(sent);
     },
   };
 }

@@ -1,0 +1,194 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { newId } from '../ids';
+import type { SiteConfig } from '../config/site.schema';
+import type { CaseRepository, PatientRepository } from '../cases/case.ports';
+import type { Case } from '../cases/case.schema';
+import type { Gateway, SendOutcome } from '../messaging/gateway';
+import { phoneText } from '../messaging/templates';
+import type { CaseState } from '../pipeline/pipeline.states';
+import type { OrderRequests } from '../patients/order-request.service';
+import type { Task, TaskRepository } from '../tasks/task.schema';
+
+export const FollowUpKind = z.enum(['order_reminder', 'order_overdue', 'documentation_reminder', 'lead_nurture']);
+export type FollowUpKind = z.infer<typeof FollowUpKind>;
+
+/** One follow-up of one stay in a state: `since` is when the case entered it, so a later stay gets its own. */
+export const FollowUpJob = z.object({ caseId: z.string().min(1), kind: FollowUpKind, since: z.string().datetime(), n: z.number().int().min(0) });
+export type FollowUpJob = z.infer<typeof FollowUpJob>;
+
+export interface FollowUpScheduler {
+  /** Queues each job once: its id is case, kind, stay and number, so adding it again is a no-op. */
+  add(jobs: Array<{ job: FollowUpJob; at: Date }>): Promise<void>;
+}
+
+/** The state each kind waits on; a case that left it (or left and came back) makes the job stale. */
+const WAITS_ON: Record<FollowUpKind, CaseState | null> = {
+  order_reminder: 'order_requested',
+  order_overdue: 'order_requested',
+  documentation_reminder: 'awaiting_documentation',
+  lead_nurture: null,
+};
+/** A lead that got this far without a booking is "never booked"; a cancelled or scheduled one is not nurtured. */
+const NOT_YET_BOOKED: ReadonlySet<CaseState> = new Set(['lead', 'qualified', 'order_requested', 'received', 'awaiting_documentation', 'pending_authorization', 'ready_to_schedule']);
+
+/** `days` business days (Monday to Friday in the center's zone) after `from`, at the same local time. */
+export function addBusinessDays(from: Date, days: number, zone: string): Date {
+  let d = DateTime.fromJSDate(from, { zone });
+  for (let left = days; left > 0; ) {
+    d = d.plus({ days: 1 });
+    if (d.weekday <= 5) left--;
+  }
+  return d.toJSDate();
+}
+
+/** Office follow-ups land in office hours (09:00–17:00 on a business day): a late entry is followed up next morning. */
+export function inOfficeHours(at: Date, zone: string): Date {
+  let d = DateTime.fromJSDate(at, { zone });
+  if (d.hour >= 17) d = d.plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+  else if (d.hour < 9) d = d.set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+  while (d.weekday > 5) d = d.plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+  return d.toJSDate();
+}
+
+/** When the case entered its current state (the last history entry that led there). */
+export function enteredAt(c: Case): Date {
+  for (let i = c.history.length - 1; i >= 0; i--) if (c.history[i]!.to === c.state) return c.history[i]!.at;
+  return c.createdAt;
+}
+
+const selfRequested = (c: Case) => c.history[0]?.to === 'lead';
+const everBooked = (c: Case) => c.history.some((h) => h.event === 'book');
+
+/** The follow-ups a case is due for where it stands now (domain.md §7, site.followUps). */
+export function followUpPlan(site: SiteConfig, c: Case): Array<{ job: FollowUpJob; at: Date }> {
+  const f = site.followUps;
+  const zone = site.center.timeZone;
+  const out: Array<{ job: FollowUpJob; at: Date }> = [];
+  const since = enteredAt(c);
+  const job = (kind: FollowUpKind, n: number, at: Date, from = since) => out.push({ job: { caseId: c.id, kind, since: from.toISOString(), n }, at });
+  const office = (days: number) => inOfficeHours(addBusinessDays(since, days, zone), zone);
+  if (c.state === 'order_requested') {
+    job('order_reminder', 0, office(f.orderRequestedReminderBusinessDays));
+    job('order_overdue', 0, office(f.orderRequestedStaffTaskBusinessDays));
+  }
+  if (c.state === 'awaiting_documentation') f.documentationReminderBusinessDays.forEach((d, n) => job('documentation_reminder', n, office(d)));
+  if (selfRequested(c) && NOT_YET_BOOKED.has(c.state) && !everBooked(c)) job('lead_nurture', 0, DateTime.fromJSDate(c.createdAt).plus({ days: f.leadNurtureDays }).toJSDate(), c.createdAt);
+  return out;
+}
+
+export type FollowUpOutcome = 'stale' | 'office_reminded' | 'staff_task' | SendOutcome['outcome'] | 'no_phone';
+
+/**
+ * Follow-ups that keep orders from leaking (domain.md §7): the office is reminded of an order request after 2 business
+ * days and staff are told after 5; the office is reminded of missing documentation after 1 and 3; a lead that never
+ * booked gets one nurture text after 7 days, marketing consent only (the gateway checks it when it sends).
+ * Each job checks the case is still where it was when the job was queued; every message and task is keyed.
+ */
+export function createFollowUps(deps: {
+  cases: CaseRepository;
+  patients: PatientRepository;
+  orderRequests: Pick<OrderRequests, 'remind'>;
+  gateway: Pick<Gateway, 'send'>;
+  tasks: TaskRepository;
+  scheduler: FollowUpScheduler;
+  site: SiteConfig;
+  now: () => Date;
+}) {
+  const { site } = deps;
+  const centerPhone = phoneText(site.center.phone);
+
+  async function task(c: Case, dedupeKey: string, summary: string): Promise<void> {
+    const now = deps.now();
+    const t: Task = { id: newId('t'), kind: 'order_follow_up', status: 'open', dedupeKey, summary, caseId: c.id, referrerOrgId: null, replyTo: null, createdAt: now, updatedAt: now };
+    await deps.tasks.insert(t); // false: this follow-up's task is open already
+  }
+
+  return {
+    /** Queues what the case is due for; called after every write of a case, and by the sweep. */
+    async schedule(c: Case): Promise<void> {
+      await deps.scheduler.add(followUpPlan(site, c));
+    },
+
+    /** Every open case in a followed state, queued again (ids make it a no-op for those still queued): after a restart. */
+    async sweep(): Promise<number> {
+      let n = 0;
+      for (const state of NOT_YET_BOOKED) {
+        let after: string | undefined;
+        do {
+          const page = await deps.cases.list({ state }, { limit: 500, ...(after ? { after } : {}) });
+          const jobs = page.items.flatMap((c) => followUpPlan(site, c));
+          await deps.scheduler.add(jobs);
+          n += jobs.length;
+          after = page.next;
+        } while (after);
+      }
+      return n;
+    },
+
+    async run(job: FollowUpJob): Promise<FollowUpOutcome> {
+      const c = await deps.cases.findById(job.caseId);
+      if (!c) return 'stale';
+      const state = WAITS_ON[job.kind];
+      if (state !== null && (c.state !== state || enteredAt(c).toISOString() !== job.since)) return 'stale';
+      const stay = `${job.caseId}:${job.since}`;
+      switch (job.kind) {
+        case 'order_reminder':
+        case 'documentation_reminder': {
+          const patient = await deps.patients.findById(c.patientId);
+          const reached = patient !== null && (await deps.orderRequests.remind(c, patient, job.kind === 'order_reminder' ? 'order' : 'documentation', `${job.kind}:${stay}:${job.n}`));
+          if (reached) return 'office_reminded';
+          const what = job.kind === 'order_reminder' ? 'the order' : `the missing items (${c.missing.join(', ')})`;
+          await task(c, `${job.kind}:${stay}`, `Follow up: still no ${job.kind === 'order_reminder' ? 'order' : 'documentation'} for case ${c.id}. Call or fax the referring office for ${what}.`);
+          return 'staff_task';
+        }
+        case 'order_overdue': {
+          const days = site.followUps.orderRequestedStaffTaskBusinessDays;
+          await task(c, `order_overdue:${stay}`, `No order ${days} business days after it was requested for case ${c.id}: call the office and the patient, or cancel the request.`);
+          return 'staff_task';
+        }
+        case 'lead_nurture': {
+          if (!NOT_YET_BOOKED.has(c.state) || everBooked(c)) return 'stale';
+          const patient = await deps.patients.findById(c.patientId);
+          if (!patient?.phone) return 'no_phone';
+          const lang = patient.language;
+          const r = await deps.gateway.send({
+            to: patient.phone,
+            body:
+              lang === 'es'
+                ? `${site.center.name}: ¿todavía necesita su estudio de imagen? Con gusto le ayudamos a agendarlo: responda BOOK o llame al ${centerPhone}. Responda STOP para no recibir más mensajes.`
+                : `${site.center.name}: still planning your imaging exam? We're happy to help you get it scheduled: reply BOOK or call ${centerPhone}. Reply STOP to opt out.`,
+            purpose: 'marketing',
+            template: 'nurture',
+            idempotencyKey: `lead-nurture:${c.id}`,
+            initiated: true,
+            language: lang,
+            caseId: c.id,
+          });
+          return r.outcome;
+        }
+      }
+    },
+  };
+}
+export type FollowUps = ReturnType<typeof createFollowUps>;
+
+/**
+ * The case repository, with `after` called once a case is created or moves (every use case writes through it), so
+ * follow-ups are queued whichever path moved the case. `after` must not throw: the write has happened.
+ */
+export function afterCaseWrites(cases: CaseRepository, after: (c: Case) => Promise<void>): CaseRepository {
+  return {
+    ...cases,
+    async insert(c) {
+      const inserted = await cases.insert(c);
+      if (inserted) await after(c);
+      return inserted;
+    },
+    async applyTransition(id, expected, change) {
+      const saved = await cases.applyTransition(id, expected, change);
+      if (saved) await after(saved);
+      return saved;
+    },
+  };
+}
