@@ -54,6 +54,8 @@ import { createReferrerInvites } from '../services/referrers/invite.service';
 import { createAppointmentMessages } from '../services/appointments/appointment-messages';
 import { createReminderQueue } from '../models/reminders.queue';
 import { createFollowUpQueue } from '../models/follow-ups.queue';
+import { createWaitlistQueue } from '../models/waitlist.queue';
+import { createWaitlist } from '../services/waitlist/waitlist.service';
 import { afterCaseWrites, createFollowUps } from '../services/follow-ups/follow-up.service';
 import { SmsAdapter } from './sms/sms.adapter';
 import { registerSmsRoutes } from './sms/sms.route';
@@ -231,6 +233,28 @@ export async function createApp(opts: AppOptions) {
   const caseWrites = afterCaseWrites(repos.cases, async (c) => {
     await followUps.schedule(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, 'queueing follow-ups failed; the sweep will queue them'));
   });
+  const waitlistQueue = createWaitlistQueue(opts.redisUrl, prefix, now);
+  const waitlist = createWaitlist({
+    waitlist: repos.waitlist,
+    cases: repos.cases,
+    patients: repos.patients,
+    appointments: repos.appointments,
+    scheduling,
+    // Bound late: the self-service below tells the waitlist when a time frees up.
+    self: { takeHeld: (caseId, held, channel) => selfService.takeHeld(caseId, held, channel) },
+    gateway,
+    scheduler: waitlistQueue,
+    locks,
+    site: opts.site,
+    now,
+    holdMinutes: opts.site.waitlist.holdMinutes,
+  });
+  if (opts.runWorkers) waitlistQueue.startWorker((job) => waitlist.run(job), (e) => opts.logger.error({ err: e }, 'waitlist job failed'));
+  /** A moved or cancelled appointment: its reminders go, and its time is offered to the waitlist. */
+  const appointmentGone = async (appointmentId: string) => {
+    await appointmentMessages.unschedule(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'removing reminders failed; they will find the appointment stale'));
+    await waitlist.slotFreed(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'offering a freed time to the waitlist failed'));
+  };
   const selfService = createSelfService({
     cases: caseWrites,
     patients: repos.patients,
@@ -245,9 +269,7 @@ export async function createApp(opts: AppOptions) {
       const patient = await repos.patients.findById(c.patientId);
       if (patient?.phoneHash) await noteCampaign('booked')(patient.phoneHash, now());
     }),
-    onAppointmentGone: async (appointmentId) => {
-      await appointmentMessages.unschedule(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'removing reminders failed; they will find the appointment stale'));
-    },
+    onAppointmentGone: (appointmentId) => appointmentGone(appointmentId),
     onScreeningCleared: afterWrite('telling the patient the review is cleared', (c) => appointmentMessages.screeningCleared(c)),
   });
   const cases = createCaseService({
@@ -264,7 +286,7 @@ export async function createApp(opts: AppOptions) {
     onOrderDeclined: afterWrite('telling the patient the order was declined', (c) => appointmentMessages.orderDeclined(c)),
     onAppointmentGone: async (appointmentId, reason) => {
       await scheduling.cancel(appointmentId, reason);
-      await appointmentMessages.unschedule(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'removing reminders failed; they will find the appointment stale'));
+      await appointmentGone(appointmentId);
     },
   });
   const invites = createReferrerInvites({ invites: repos.referrerInvites, orgs: repos.referrers, now });
@@ -272,7 +294,8 @@ export async function createApp(opts: AppOptions) {
     invites,
     appointmentMessages,
     understanding,
-    patientDialog: createPatientDialog({ self: selfService, consent, site: opts.site, hashPhone, now }),
+    patientDialog: createPatientDialog({ self: selfService, consent, waitlist, holdMinutes: opts.site.waitlist.holdMinutes, site: opts.site, hashPhone, now }),
+    waitlist,
     office: createOfficeConversation({ cases, site: opts.site }),
     conversationState,
     userState,
@@ -366,6 +389,8 @@ export async function createApp(opts: AppOptions) {
     campaignQueue,
     followUpQueue,
     followUps,
+    waitlist,
+    waitlistQueue,
     appointmentMessages,
     redis,
     metrics,
@@ -396,6 +421,7 @@ export async function createApp(opts: AppOptions) {
       await reminderQueue.close();
       await campaignQueue.close();
       await followUpQueue.close();
+      await waitlistQueue.close();
       await conn.close();
       redis.disconnect();
     },

@@ -8,6 +8,7 @@ import { normalizePhone } from '../services/contact/phone';
 import type { UnderstandingService } from '../services/understanding/understanding.service';
 import { newManageState, newRequestState, type PatientConversation, type PatientDialog } from '../dialogs/patient/patient.dialog';
 import type { CaseChannel } from '../services/cases/case.schema';
+import type { Waitlist } from '../services/waitlist/waitlist.service';
 import type { AppointmentMessages } from '../services/appointments/appointment-messages';
 import type { OfficeConversation, OfficeConversationHandler } from '../dialogs/referrer/office.conversation';
 import type { Principal } from '../services/staff/staff.roles';
@@ -88,6 +89,7 @@ export interface IntakeBotDeps {
   office: OfficeConversationHandler;
   invites: Pick<ReferrerInvites, 'redeem'>;
   appointmentMessages: Pick<AppointmentMessages, 'answerReadiness'>;
+  waitlist: Pick<Waitlist, 'answer'>;
   hashPhone: (e164: string) => string;
   now: () => Date;
 }
@@ -278,9 +280,15 @@ export class IntakeBot extends TeamsActivityHandler {
         }
       }
 
-      // YES / NO / NOT SURE to the day-before readiness check (no or unsure goes to staff).
       const yn = channel === 'sms' ? yesNoUnsure(text) : null;
       const smsHash = channel === 'sms' ? phoneHashOfSmsConversation(context.activity.conversation.id) : null;
+      // YES / NO to an earlier time we are holding from the waitlist (or to one that has gone meanwhile).
+      const offerReply = smsHash && (yn === 'yes' || yn === 'no') ? await deps.waitlist.answer(smsHash, yn === 'yes') : null;
+      if (offerReply) {
+        await say({ text: offerReply.text });
+        return next();
+      }
+      // YES / NO / NOT SURE to the day-before readiness check (no or unsure goes to staff).
       const readiness = yn && smsHash ? await deps.appointmentMessages.answerReadiness(smsHash, yn) : null;
       if (readiness) {
         const esR = readiness.language === 'es';
@@ -304,7 +312,9 @@ export class IntakeBot extends TeamsActivityHandler {
           ? 'reschedule'
           : /^x$/i.test(text) || understanding.intent === 'cancel_appointment'
             ? 'cancel'
-            : null;
+            : understanding.intent === 'waitlist'
+              ? 'waitlist'
+              : null;
       if (manage) {
         await sayAll(await deps.patientDialog.begin(state, newManageState(manage), patientTurn()));
         return next();

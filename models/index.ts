@@ -11,6 +11,7 @@ import { createTaskRepository } from './task.repository';
 import { createAppointmentRepository } from './appointment.repository';
 import { createReferrerInviteRepository } from './referrer-invite.repository';
 import { createCampaignRepository } from './campaign.repository';
+import { createWaitlistRepository } from './waitlist.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -27,6 +28,7 @@ export function createRepositories(conn: Connection) {
     appointments: createAppointmentRepository(conn),
     referrerInvites: createReferrerInviteRepository(conn),
     campaigns: createCampaignRepository(conn),
+    waitlist: createWaitlistRepository(conn),
   };
   return {
     ...repos,

@@ -10,6 +10,7 @@ import { phoneText } from '../../services/messaging/templates';
 import type { SelfService } from '../../services/patients/self-service.service';
 import { requestNumber } from '../../services/patients/order-request.service';
 import type { ConsentService } from '../../services/consent/consent.service';
+import type { Waitlist } from '../../services/waitlist/waitlist.service';
 import { studyOf } from '../../services/patients/self-service.service';
 import { prepMessage } from '../../services/scheduling/prep';
 import { placeText, slotText } from '../../services/scheduling/slot-text';
@@ -69,7 +70,7 @@ export interface PatientDialogState {
   /** Wrong answers in a row at this step: three hand the conversation to a person. */
   fails: number;
   requestKey: string;
-  manage?: 'confirm' | 'reschedule' | 'cancel';
+  manage?: 'confirm' | 'reschedule' | 'cancel' | 'waitlist';
   answers: Answers;
   caseId?: string;
   /** "I have an order": looked for it already (found or not). */
@@ -112,6 +113,9 @@ export interface PatientDialogDeps {
   self: SelfService;
   /** Marketing consent is asked once, explicitly, after a request (domain.md §6); never a condition of care. */
   consent: Pick<ConsentService, 'statuses' | 'set'>;
+  /** "Anything sooner?": the verified patient's case joins the waitlist. */
+  waitlist: Pick<Waitlist, 'join'>;
+  holdMinutes: number;
   site: SiteConfig;
   hashPhone: (e164: string) => string;
   now: () => Date;
@@ -165,7 +169,7 @@ export function newRequestState(fields: Understanding['fields']): PatientDialogS
   };
 }
 
-export function newManageState(manage: 'confirm' | 'reschedule' | 'cancel'): PatientDialogState {
+export function newManageState(manage: NonNullable<PatientDialogState['manage']>): PatientDialogState {
   return { flow: 'manage', step: 'verify_dob', fails: 0, requestKey: randomUUID(), manage, answers: { modality: null, bodyPart: null, laterality: null, contrast: null, hasOrder: null, preferredDates: [] } };
 }
 
@@ -508,6 +512,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
   async function afterVerified(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, v: Verified): Promise<OutboundContentInput[]> {
     const { lang } = turn;
     const found = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
+    if (s.manage === 'waitlist') return joinWaitlist(conv, found.cases, lang);
     const c = found.cases.find((x) => x.appointment !== null && ['scheduled', 'pending_authorization'].includes(x.state));
     if (!c) {
       delete conv.patient;
@@ -530,6 +535,20 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       return [{ text: t('cancel_reason', lang) }];
     }
     return offer(conv, s, turn, c, [{ text: lang === 'es' ? `Su cita actual es el ${when}. Elija una nueva hora y liberaremos la anterior.` : `Your current appointment is ${when}. Pick a new time and we'll release the old one.` }]);
+  }
+
+  /** A booked case waits for an earlier time; one still to book waits for any time. */
+  async function joinWaitlist(conv: PatientConversation, cases: Case[], lang: Language): Promise<OutboundContentInput[]> {
+    delete conv.patient;
+    const c =
+      cases.find((x) => x.state === 'scheduled' && x.appointment?.status === 'booked') ??
+      cases.find((x) => ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(x.state));
+    if (!c) return [{ text: t('no_appointment', lang) }];
+    const r = await deps.waitlist.join(c);
+    if (!r.ok) return [{ text: r.error.code === 'NOT_YET' ? t('held', lang) : r.error.code === 'HUMAN_TRACK_ONLY' ? t('waitlist_human', lang) : t('no_appointment', lang) }];
+    if (r.value.already) return [{ text: t('waitlist_already', lang) }];
+    const hold = String(deps.holdMinutes);
+    return [{ text: r.value.current ? t('waitlist_joined', lang, { hold, when: slotText(r.value.current, site, lang) }) : t('waitlist_joined_unbooked', lang, { hold }) }];
   }
 
   /** One answer to the current step: what to say next, or null when the answer did not fit (the caller re-asks). */

@@ -98,6 +98,19 @@ export const T = {
   marketing_help: { en: 'These are optional texts about screenings and health tips. Reply YES to get them or NO to skip them.', es: 'Son mensajes opcionales sobre exámenes preventivos y consejos de salud. Responda SÍ para recibirlos o NO para omitirlos.' },
   marketing_yes: { en: "You're in. You can reply STOP at any time to stop these texts.", es: 'Listo, quedó inscrito(a). Puede responder STOP en cualquier momento para dejar de recibirlos.' },
   marketing_no: { en: 'No problem: you will only get texts about your exam.', es: 'Está bien: solo recibirá mensajes sobre su examen.' },
+  waitlist_joined: {
+    en: "You're on the waitlist for an earlier time. If one opens, we'll text you and hold it for {hold} minutes: reply YES to take it. Your appointment on {when} stays as it is until then.",
+    es: 'Quedó en la lista de espera para una hora antes. Si se abre una, le escribiremos y se la guardaremos {hold} minutos: responda SÍ para tomarla. Su cita del {when} sigue igual mientras tanto.',
+  },
+  waitlist_joined_unbooked: {
+    en: "You're on the waitlist. When a time opens up we'll text you and hold it for {hold} minutes: reply YES to take it. You can also reply BOOK any time to see the open times.",
+    es: 'Quedó en la lista de espera. Cuando se abra una hora le escribiremos y se la guardaremos {hold} minutos: responda SÍ para tomarla. También puede responder AGENDAR cuando quiera para ver los horarios libres.',
+  },
+  waitlist_already: { en: "You're already on the waitlist; we'll text you as soon as an earlier time opens.", es: 'Ya está en la lista de espera; le escribiremos en cuanto se abra una hora antes.' },
+  waitlist_human: {
+    en: 'Our scheduling team books this exam with you directly; they will call you with the earliest time.',
+    es: 'Nuestro equipo de citas agenda este examen directamente con usted; lo llamará con la hora más próxima.',
+  },
   busy: { en: 'Someone is updating your appointment right now. Please try again in a minute.', es: 'Alguien está actualizando su cita en este momento. Intente de nuevo en un minuto.' },
 } satisfies Texts;
 

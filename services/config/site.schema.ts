@@ -109,6 +109,8 @@ export const SiteConfig = z
         readinessCheck: z.object({ daysBefore: z.number().int().min(1).max(7), at: HHMM }).strict(),
       })
       .strict(),
+    /** A freed time offered from the waitlist is held this long for the patient it is offered to. */
+    waitlist: z.object({ holdMinutes: z.number().int().min(5).max(240) }).strict().default({ holdMinutes: 30 }),
     followUps: z
       .object({
         orderRequestedReminderBusinessDays: z.number().int().min(1),

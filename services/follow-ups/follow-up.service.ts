@@ -156,7 +156,7 @@ export function createFollowUps(deps: {
             to: patient.phone,
             body:
               lang === 'es'
-                ? `${site.center.name}: ¿todavía necesita su estudio de imagen? Con gusto le ayudamos a agendarlo: responda BOOK o llame al ${centerPhone}. Responda STOP para no recibir más mensajes.`
+                ? `${site.center.name}: ¿todavía necesita su estudio de imagen? Con gusto le ayudamos a agendarlo: responda AGENDAR o llame al ${centerPhone}. Responda STOP para no recibir más mensajes.`
                 : `${site.center.name}: still planning your imaging exam? We're happy to help you get it scheduled: reply BOOK or call ${centerPhone}. Reply STOP to opt out.`,
             purpose: 'marketing',
             template: 'nurture',

@@ -13,6 +13,7 @@ import { trackFor } from '../pipeline/pipeline.track';
 import { err, ok, type Result } from '../result';
 import type { Locks } from '../locks';
 import type { SchedulingService, Slot } from '../scheduling/scheduling.service';
+import type { Appointment } from '../scheduling/appointment.schema';
 import type { Study } from '../scheduling/study';
 import { evaluateScreening, screeningQuestions, type Answer, type ScreeningOutcome } from '../screening/screening';
 import type { Task, TaskKind, TaskRepository } from '../tasks/task.schema';
@@ -99,6 +100,54 @@ export function createSelfService(deps: {
       return c ? fn(c) : err('CASE_NOT_FOUND' as const, `no case '${caseId}'`);
     });
     return locked.ok ? locked.value : err('CASE_BUSY', locked.error.message);
+  }
+
+  /** Why the patient cannot book this case themselves, or null when they can. */
+  function bookable(c: Case): Result<never, SelfServiceFailure> | null {
+    if (c.track === 'human') return err('HUMAN_TRACK_ONLY', 'stat and asap orders are scheduled by staff');
+    if (!SCHEDULABLE.has(c.state) && c.state !== 'scheduled') return err('NOT_SCHEDULABLE', `a case in '${c.state}' cannot be booked`);
+    if (!c.screening || c.screening.status === 'review') return err('SCREENING_REVIEW', 'screening must be done and clear first');
+    if (!studyOf(c)) return err('NOT_SCHEDULABLE', 'the exam is not known yet');
+    return null;
+  }
+
+  /**
+   * Puts a claimed time on the case in one conditional update: ready_to_schedule/reschedule_needed → scheduled;
+   * scheduled → reschedule_needed → scheduled (the old time freed after); pending_authorization keeps its state and
+   * holds the time until approval. The claim is given back if the case cannot take it.
+   */
+  async function attach(c: Case, a: Appointment, channel: CaseChannel, reason?: string): Promise<Result<{ case: Case; appointment: CaseAppointment; held: boolean }, SelfServiceFailure>> {
+    const reschedule = c.state === 'scheduled';
+    const held = c.state === 'pending_authorization';
+    const appointment: CaseAppointment = { id: a.id, scannerId: a.scannerId, start: a.start, end: a.end, status: held ? 'pending' : 'booked', confirmedAt: null, readiness: null };
+    const now = deps.now();
+    let saved: Case | null;
+    try {
+      if (held) saved = await cases.patch(c.id, c.version, { appointment }, now);
+      else if (reschedule) {
+        const r = step(c, 'request_reschedule', channel, reason ?? 'patient asked for a new time');
+        const b = step({ state: r.state, track: c.track }, 'book', channel);
+        saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: [r.entry, b.entry], now, set: { appointment } });
+      } else {
+        const b = step(c, 'book', channel);
+        saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: b.entry, now, set: { appointment } });
+      }
+    } catch (e) {
+      // The time was claimed but the case never got it: free it before the error goes on.
+      await deps.scheduling.cancel(a.id, 'case write failed while booking');
+      throw e;
+    }
+    if (!saved) {
+      await deps.scheduling.cancel(a.id, 'case changed while booking');
+      return err('CASE_CHANGED', 'the case changed meanwhile');
+    }
+    // The earlier time is freed only once the new one is on the case.
+    if (c.appointment && c.appointment.id !== a.id) {
+      await deps.scheduling.cancel(c.appointment.id, reason ?? 'rescheduled');
+      await deps.onAppointmentGone?.(c.appointment.id);
+    }
+    if (!held) await deps.onBooked?.(saved);
+    return ok({ case: saved, appointment, held });
   }
 
   return {
@@ -194,52 +243,31 @@ export function createSelfService(deps: {
     },
 
     /**
-     * Books the slot (never twice: the scanner's cells are claimed), then moves the case in one conditional update:
-     * ready_to_schedule/reschedule_needed → scheduled; scheduled → reschedule_needed → scheduled (a new time, the old one
-     * freed after); pending_authorization keeps its state and holds the time until approval.
+     * Books the slot (never twice: the scanner's cells are claimed), then puts it on the case (see attach).
      */
     async book(caseId: string, slot: Pick<Slot, 'scannerId' | 'start'>, channel: CaseChannel, reason?: string): Promise<Result<{ case: Case; appointment: CaseAppointment; held: boolean }, SelfServiceFailure>> {
       return withCase(caseId, async (c) => {
-        if (c.track === 'human') return err('HUMAN_TRACK_ONLY', 'stat and asap orders are scheduled by staff');
-        const reschedule = c.state === 'scheduled';
-        if (!SCHEDULABLE.has(c.state) && !reschedule) return err('NOT_SCHEDULABLE', `a case in '${c.state}' cannot be booked`);
-        if (!c.screening || c.screening.status === 'review') return err('SCREENING_REVIEW', 'screening must be done and clear first');
-        const study = studyOf(c);
-        if (!study) return err('NOT_SCHEDULABLE', 'the exam is not known yet');
-        const booked = await deps.scheduling.book({ caseId: c.id, study, slot });
+        const refused = bookable(c);
+        if (refused) return refused;
+        const booked = await deps.scheduling.book({ caseId: c.id, study: studyOf(c)!, slot });
         if (!booked.ok) return booked;
-        const a = booked.value;
-        const held = c.state === 'pending_authorization';
-        const appointment: CaseAppointment = { id: a.id, scannerId: a.scannerId, start: a.start, end: a.end, status: held ? 'pending' : 'booked', confirmedAt: null, readiness: null };
-        const now = deps.now();
-        let saved: Case | null;
-        try {
-          if (held) saved = await cases.patch(c.id, c.version, { appointment }, now);
-          else if (reschedule) {
-            const r = step(c, 'request_reschedule', channel, reason ?? 'patient asked for a new time');
-            const b = step({ state: r.state, track: c.track }, 'book', channel);
-            saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: [r.entry, b.entry], now, set: { appointment } });
-          } else {
-            const b = step(c, 'book', channel);
-            saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: b.state, entry: b.entry, now, set: { appointment } });
-          }
-        } catch (e) {
-          // The time was claimed but the case never got it: free it before the error goes on.
-          await deps.scheduling.cancel(a.id, 'case write failed while booking');
-          throw e;
-        }
-        if (!saved) {
-          await deps.scheduling.cancel(a.id, 'case changed while booking');
-          return err('CASE_CHANGED', 'the case changed meanwhile');
-        }
-        // The earlier time is freed only once the new one is on the case.
-        if (c.appointment && c.appointment.id !== a.id) {
-          await deps.scheduling.cancel(c.appointment.id, reason ?? 'rescheduled');
-          await deps.onAppointmentGone?.(c.appointment.id);
-        }
-        if (!held) await deps.onBooked?.(saved);
-        return ok({ case: saved, appointment, held });
+        return attach(c, booked.value, channel, reason);
       });
+    },
+
+    /**
+     * The patient took a waitlist offer: the time held for them (already claimed on the scanner) becomes their
+     * appointment, as a booking would; their earlier time is freed. The hold is released if the case cannot take it.
+     */
+    async takeHeld(caseId: string, held: Appointment, channel: CaseChannel): Promise<Result<{ case: Case; appointment: CaseAppointment; held: boolean }, SelfServiceFailure>> {
+      const r = await withCase(caseId, async (c) => {
+        const refused = bookable(c);
+        if (refused) return refused;
+        if (c.state === 'pending_authorization') return err('NOT_SCHEDULABLE', 'the time cannot be confirmed before authorization');
+        return attach(c, held, channel, 'patient took an earlier time from the waitlist');
+      });
+      if (!r.ok && r.error.code !== 'CASE_CHANGED') await deps.scheduling.cancel(held.id, `waitlist hold not taken: ${r.error.code}`);
+      return r;
     },
 
     /** Cancels the case with the patient's reason, then frees the time so it can be offered again. */

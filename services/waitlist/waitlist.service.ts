@@ -1,0 +1,228 @@
+import { newId } from '../ids';
+import type { SiteConfig } from '../config/site.schema';
+import type { CaseRepository, PatientRepository } from '../cases/case.ports';
+import type { Case } from '../cases/case.schema';
+import type { Locks } from '../locks';
+import type { Gateway } from '../messaging/gateway';
+import { nextSendTime } from '../messaging/quiet-hours';
+import { phoneText, type Language } from '../messaging/templates';
+import { studyOf, type SelfService } from '../patients/self-service.service';
+import type { AppointmentRepository } from '../scheduling/appointment.schema';
+import type { SchedulingService } from '../scheduling/scheduling.service';
+import { placeText, slotText } from '../scheduling/slot-text';
+import { err, ok, type Result } from '../result';
+import type { SlotOffer, WaitlistJob, WaitlistRepository, WaitlistScheduler } from './waitlist.schema';
+
+/** A freed time this close to now is not offered around: nobody could get there. */
+const LEAD_MINUTES = 120;
+/** A late YES or NO is still taken as an answer to the offer ("that time is gone") this long after the hold ends. */
+const LATE_ANSWER_MS = 2 * 3600_000;
+
+export type JoinFailure = 'NOTHING_TO_MOVE' | 'HUMAN_TRACK_ONLY' | 'NOT_YET';
+export interface AnswerReply {
+  text: string;
+  language: Language;
+}
+
+/**
+ * The waitlist (domain.md §7): a patient asks for an earlier time; when a time frees up (a cancel, a reschedule) it
+ * is offered to the waiting patients whose study, scanner, safety clearance and authorization fit, first joined
+ * first, one at a time: held for them (default 30 minutes) so nobody else takes it, booked on YES, passed on after NO
+ * or the end of the hold. A second taker is told it is gone. The hold is a real claim on the scanner's time, so the
+ * time is booked once whatever races.
+ */
+export function createWaitlist(deps: {
+  waitlist: WaitlistRepository;
+  cases: CaseRepository;
+  patients: PatientRepository;
+  appointments: Pick<AppointmentRepository, 'findById'>;
+  scheduling: Pick<SchedulingService, 'book' | 'cancel'>;
+  self: Pick<SelfService, 'takeHeld'>;
+  gateway: Pick<Gateway, 'send'>;
+  scheduler: WaitlistScheduler;
+  locks: Locks;
+  site: SiteConfig;
+  now: () => Date;
+  holdMinutes?: number;
+}) {
+  const { site, waitlist } = deps;
+  const zone = site.center.timeZone;
+  const holdMs = (deps.holdMinutes ?? 30) * 60_000;
+  const centerPhone = phoneText(site.center.phone);
+
+  /** Whether this case may be offered a time at `start`: cleared screening, authorized, and earlier than what it has. */
+  function fits(c: Case, start: Date): 'yes' | 'not_now' | 'never' {
+    if (c.track === 'human' || !studyOf(c)) return 'never';
+    if (c.state === 'scheduled') {
+      if (c.appointment?.status !== 'booked') return 'not_now';
+      if (c.appointment.start.getTime() <= start.getTime()) return 'not_now'; // not earlier than what they have
+    } else if (c.state !== 'ready_to_schedule' && c.state !== 'reschedule_needed') {
+      // Pending authorization (or paperwork) waits; a case that moved on for good leaves the list.
+      return ['pending_authorization', 'awaiting_documentation', 'received'].includes(c.state) ? 'not_now' : 'never';
+    }
+    if (c.screening?.status !== 'no_flags' && c.screening?.status !== 'cleared') return 'not_now'; // a review pending
+    return 'yes';
+  }
+
+  const until = (d: Date, lang: Language) => new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(d);
+
+  /**
+   * Offers the freed time to the next patient in line who fits (not one it was offered to already): holds it, texts
+   * them, and queues the end of the hold. null when nobody fits or the time went meanwhile.
+   */
+  async function offerNext(slot: { scannerId: string; start: Date }, tried: string[]): Promise<SlotOffer | null> {
+    const now = deps.now();
+    if (slot.start.getTime() - now.getTime() < LEAD_MINUTES * 60_000 + holdMs) return null;
+    const scanner = site.scanners.find((s) => s.id === slot.scannerId);
+    if (!scanner) return null;
+    for (const entry of await waitlist.waiting(scanner.modality)) {
+      if (tried.includes(entry.caseId)) continue;
+      const c = await deps.cases.findById(entry.caseId);
+      const fit = c ? fits(c, slot.start) : 'never';
+      if (fit === 'never') await waitlist.finish(entry.caseId, now);
+      if (!c || fit !== 'yes') continue;
+      const patient = await deps.patients.findById(c.patientId);
+      if (!patient?.phone || !patient.phoneHash) continue;
+      const hold = await deps.scheduling.book({ caseId: c.id, study: studyOf(c)!, slot });
+      if (!hold.ok) continue; // their study runs past the gap (or the time went): the next may fit
+      const offer: SlotOffer = {
+        id: newId('o'),
+        scannerId: slot.scannerId,
+        start: slot.start,
+        holdAppointmentId: hold.value.id,
+        caseId: c.id,
+        phoneHash: patient.phoneHash,
+        status: 'open',
+        tried: [...tried, c.id],
+        offeredAt: now,
+        expiresAt: new Date(now.getTime() + holdMs),
+        updatedAt: now,
+      };
+      await waitlist.insertOffer(offer);
+      await deps.scheduler.add(`expire~${offer.id}`, { kind: 'expire', offerId: offer.id }, offer.expiresAt);
+      const lang = patient.language;
+      const when = slotText(slot.start, site, lang);
+      const current = c.appointment?.status === 'booked' ? slotText(c.appointment.start, site, lang) : null;
+      const sent = await deps.gateway.send({
+        to: patient.phone,
+        body:
+          lang === 'es'
+            ? `${site.center.name}: se abrió una hora antes para su examen: ${when} en ${placeText(site)}. Se la guardamos hasta las ${until(offer.expiresAt, lang)}: responda SI para tomarla${current ? ` (liberamos su cita del ${current})` : ''} o NO para dejarla pasar.`
+            : `${site.center.name}: an earlier time opened for your exam: ${when} at ${placeText(site)}. We're holding it for you until ${until(offer.expiresAt, lang)}: reply YES to take it${current ? ` (we'll release your ${current} appointment)` : ''} or NO to pass.`,
+        purpose: 'care',
+        template: 'waitlist_offer',
+        idempotencyKey: `waitlist-offer:${offer.id}`,
+        initiated: true,
+        language: lang,
+        caseId: c.id,
+      });
+      if (sent.outcome === 'sent' || sent.outcome === 'duplicate') return offer;
+      // They cannot be texted now (stopped texts, a failure): the hold goes to the next in line.
+      await pass(offer, 'expired');
+      return null;
+    }
+    return null;
+  }
+
+  /** The offer is over for this patient: the hold is released and the time offered to the next in line. */
+  async function pass(offer: SlotOffer, status: 'declined' | 'expired'): Promise<boolean> {
+    if (!(await waitlist.closeOffer(offer.id, status, deps.now()))) return false;
+    await deps.scheduling.cancel(offer.holdAppointmentId, `waitlist hold ${status}`);
+    await offerNext({ scannerId: offer.scannerId, start: offer.start }, offer.tried);
+    return true;
+  }
+
+  const inLock = async <T>(offerId: string, fn: () => Promise<T>): Promise<T> => {
+    const r = await deps.locks.withLock(`offer:${offerId}`, fn);
+    if (!r.ok) throw new Error(`waitlist offer ${offerId} busy: ${r.error.message}`);
+    return r.value;
+  };
+
+  return {
+    /** Puts the patient's case on the waitlist: a booked case for an earlier time, or one still to book for any time. */
+    async join(c: Case): Promise<Result<{ already: boolean; current: Date | null }, JoinFailure>> {
+      if (c.track === 'human') return err('HUMAN_TRACK_ONLY', 'stat and asap orders are scheduled by staff');
+      const study = studyOf(c);
+      if (!study) return err('NOTHING_TO_MOVE', 'the exam is not known yet');
+      if (c.state === 'pending_authorization') return err('NOT_YET', 'a time cannot be confirmed before authorization');
+      if (!['scheduled', 'ready_to_schedule', 'reschedule_needed'].includes(c.state)) return err('NOTHING_TO_MOVE', `a case in '${c.state}' has no time to move`);
+      const now = deps.now();
+      const joined = await waitlist.join({ id: `w_${c.id}`, caseId: c.id, modality: study.modality, status: 'waiting', joinedAt: now, updatedAt: now });
+      return ok({ already: !joined, current: c.state === 'scheduled' && c.appointment ? c.appointment.start : null });
+    },
+
+    /** A time was freed (cancel, reschedule): offered now if texts may go out, else when the send window opens. */
+    async slotFreed(appointmentId: string): Promise<void> {
+      const a = await deps.appointments.findById(appointmentId);
+      if (!a) return;
+      const now = deps.now();
+      const at = nextSendTime(now, zone, site.quietHours.care);
+      if (at.getTime() > now.getTime()) {
+        await deps.scheduler.add(`offer~${a.scannerId}~${a.start.toISOString()}`, { kind: 'offer', scannerId: a.scannerId, start: a.start.toISOString(), tried: [] }, at);
+        return;
+      }
+      await offerNext({ scannerId: a.scannerId, start: a.start }, []);
+    },
+
+    async run(job: WaitlistJob): Promise<void> {
+      if (job.kind === 'offer') {
+        await offerNext({ scannerId: job.scannerId, start: new Date(job.start) }, job.tried);
+        return;
+      }
+      await inLock(job.offerId, async () => {
+        const offer = await waitlist.findOffer(job.offerId);
+        if (offer?.status === 'open') await pass(offer, 'expired');
+      });
+    },
+
+    /**
+     * YES or NO from a number we offered a time: YES within the hold books it (their earlier time is released), NO
+     * passes it on; after the hold, or once someone else took it, they are told kindly. null: no offer to answer.
+     */
+    async answer(phoneHash: string, yes: boolean): Promise<AnswerReply | null> {
+      const now = deps.now();
+      const recent = await waitlist.latestOfferTo(phoneHash, new Date(now.getTime() - holdMs - LATE_ANSWER_MS));
+      if (!recent) return null;
+      const c = await deps.cases.findById(recent.caseId);
+      const patient = c ? await deps.patients.findById(c.patientId) : null;
+      const lang: Language = patient?.language ?? 'en';
+      const es = lang === 'es';
+      const when = slotText(recent.start, site, lang);
+      return inLock(recent.id, async (): Promise<AnswerReply> => {
+        const offer = (await waitlist.findOffer(recent.id)) ?? recent;
+        const open = offer.status === 'open' && now.getTime() < offer.expiresAt.getTime();
+        if (!open) {
+          if (offer.status === 'taken') return { language: lang, text: es ? `Ya tiene el ${when}. ¡Lo esperamos!` : `You already have ${when}. See you then!` };
+          if (!yes) return { language: lang, text: es ? 'Entendido, no cambiamos nada.' : "OK, we haven't changed anything." };
+          if (offer.status === 'open') await pass(offer, 'expired');
+          return {
+            language: lang,
+            text: es
+              ? `Lo sentimos, la hora del ${when} ya no está disponible. Su cita no cambió y sigue en la lista de espera: le avisaremos si se abre otra. Preguntas: ${centerPhone}.`
+              : `Sorry, the ${when} time is no longer available. Your appointment hasn't changed, and you're still on the waitlist: we'll text you if another opens. Questions: ${centerPhone}.`,
+          };
+        }
+        if (!yes) {
+          await pass(offer, 'declined');
+          return { language: lang, text: es ? 'Entendido, conserva su hora actual. Sigue en la lista de espera.' : "OK, you keep your current time. You're still on the waitlist." };
+        }
+        const hold = await deps.appointments.findById(offer.holdAppointmentId);
+        const taken = hold ? await deps.self.takeHeld(offer.caseId, hold, 'sms') : null;
+        if (!taken?.ok) {
+          await waitlist.closeOffer(offer.id, 'expired', now);
+          await offerNext({ scannerId: offer.scannerId, start: offer.start }, offer.tried);
+          return { language: lang, text: es ? `Lo sentimos, no pudimos cambiar su cita. Llámenos al ${centerPhone}.` : `Sorry, we couldn't move your appointment. Please call us at ${centerPhone}.` };
+        }
+        await waitlist.closeOffer(offer.id, 'taken', now);
+        await waitlist.finish(offer.caseId, now);
+        return {
+          language: lang,
+          text: es
+            ? `¡Listo! Su cita es el ${when} en ${placeText(site)}. ${c?.appointment ? 'La hora anterior quedó libre. ' : ''}Le enviaremos la preparación y un recordatorio.`
+            : `Done! Your appointment is ${when} at ${placeText(site)}. ${c?.appointment ? 'Your earlier time is released. ' : ''}We'll send your prep and a reminder.`,
+        };
+      });
+    },
+  };
+}
+export type Waitlist = ReturnType<typeof createWaitlist>;

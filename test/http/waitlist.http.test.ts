@@ -1,0 +1,108 @@
+import { smsTalker, type Talker } from '../support/channels';
+import { newPhone } from '../support/sms';
+import { placeText, slotText } from '../../services/scheduling/slot-text';
+import { api, completeOrder, exampleSite, startTestApp, type TestApp } from '../support/test-app';
+
+// Sunday 10:00 in Austin (texts may go out; the scanners open Monday 07:00). The clock moves in the test.
+const SUNDAY = new Date('2026-11-29T16:00:00Z');
+let now = SUNDAY;
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ name: 'waitlist', now: () => now });
+});
+afterAll(() => t.close());
+
+const MRI_SAFE = ['no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'yes', 'no'];
+
+async function script(p: Talker, lines: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const l of lines) out.push(await p.say(l));
+  return out;
+}
+
+/** An MRI order at the center for a new number (self-pay, so no authorization): ready to schedule. */
+async function patientWithOrder(familyName: string): Promise<{ p: Talker; caseId: string }> {
+  const phone = newPhone();
+  const o = completeOrder();
+  const res = await api(t.base, 'POST', '/api/v1/cases', {
+    token: await t.token('coordinator'),
+    body: { ...o, patient: { ...o.patient, familyName, phone, language: 'en' }, order: { ...o.order, insurance: { selfPay: true } } },
+  });
+  expect(res.body.state).toBe('ready_to_schedule');
+  return { p: smsTalker(t, phone), caseId: res.body.id };
+}
+
+const bookAs = (familyName: string, answers: string[]) => ['I need to book my MRI, my doctor sent the order', `Ana ${familyName}`, '04/02/1980', ...answers];
+
+/** "Anything sooner?": the identity check first, unless this conversation passed it in the last half hour. */
+async function joinWaitlist(p: Talker, familyName: string): Promise<string> {
+  const first = await p.say('is there anything sooner? put me on the waitlist');
+  if (!/date of birth/.test(first)) return first;
+  expect(await p.say('04/02/1980')).toMatch(/name/);
+  return p.say(familyName);
+}
+
+const offersTo = async (caseId: string) =>
+  (await t.app.repos.messages.list({ caseId }, 100)).filter((m) => m.direction === 'outbound' && m.template === 'waitlist_offer');
+
+test('a freed MRI time goes to the first waitlisted patient whose screening is cleared, not to an earlier one still in review; held 30 minutes, then the next; a second taker is told it is gone; booked once', async () => {
+  const site = exampleSite();
+  // C takes the earliest time; A and B take later ones.
+  const c = await patientWithOrder('Cortez');
+  expect((await script(c.p, bookAs('Cortez', [...MRI_SAFE, '1']))).at(-1)).toMatch(/^You're booked: Mon, Nov 30 at 7:00 AM/);
+  const freed = (await t.app.repos.cases.findById(c.caseId))!.appointment!;
+  const a = await patientWithOrder('Alvarez');
+  await script(a.p, bookAs('Alvarez', [...MRI_SAFE, '3']));
+  const b = await patientWithOrder('Benitez');
+  await script(b.p, bookAs('Benitez', [...MRI_SAFE, '3']));
+  const aBefore = (await t.app.repos.cases.findById(a.caseId))!.appointment!;
+  const bBefore = (await t.app.repos.cases.findById(b.caseId))!.appointment!;
+  expect(aBefore.start.getTime()).toBeGreaterThan(freed.start.getTime());
+  expect(bBefore.start.getTime()).toBeGreaterThan(freed.start.getTime());
+
+  // P joins first, but their safety screening waits for a technologist's review.
+  const pending = await patientWithOrder('Perez');
+  expect((await script(pending.p, bookAs('Perez', ['yes', ...MRI_SAFE.slice(1)]))).at(-1)).toMatch(/technologists needs to talk with you before we can book/);
+  const at = (minutes: number) => (now = new Date(SUNDAY.getTime() + minutes * 60_000));
+  at(1);
+  expect(await joinWaitlist(pending.p, 'Perez')).toMatch(/^You're on the waitlist\. When a time opens up we'll text you and hold it for 30 minutes/);
+  at(2);
+  expect(await joinWaitlist(a.p, 'Alvarez')).toBe(`You're on the waitlist for an earlier time. If one opens, we'll text you and hold it for 30 minutes: reply YES to take it. Your appointment on ${slotText(aBefore.start, site, 'en')} stays as it is until then.`);
+  expect(await joinWaitlist(a.p, 'Alvarez')).toBe("You're already on the waitlist; we'll text you as soon as an earlier time opens.");
+  at(3);
+  expect(await joinWaitlist(b.p, 'Benitez')).toMatch(/^You're on the waitlist for an earlier time/);
+
+  // C cancels: the time goes to A (P is skipped), held for A.
+  at(5);
+  await script(c.p, ['X', '04/02/1980', 'Cortez', 'work', '2']);
+  expect((await t.app.repos.cases.findById(c.caseId))!.state).toBe('cancelled');
+  expect(await offersTo(pending.caseId)).toHaveLength(0);
+  const [toA] = await offersTo(a.caseId);
+  expect(toA?.body).toBe(
+    `Bluebonnet Imaging: an earlier time opened for your exam: ${slotText(freed.start, site, 'en')} at ${placeText(site)}. We're holding it for you until 10:35 AM: reply YES to take it (we'll release your ${slotText(aBefore.start, site, 'en')} appointment) or NO to pass.`,
+  );
+  // Nobody else can book the held time meanwhile.
+  expect((await t.app.services.scheduling.offer({ modality: 'mri', bodyPart: 'lumbar spine', contrast: 'without' })).map((s) => `${s.scannerId}@${s.start.toISOString()}`)).not.toContain(`${freed.scannerId}@${freed.start.toISOString()}`);
+
+  // A does not answer within the hold: it passes to B.
+  at(36);
+  const held = (await t.app.repos.waitlist.latestOfferTo((await t.app.repos.patients.findById((await t.app.repos.cases.findById(a.caseId))!.patientId))!.phoneHash!, SUNDAY))!;
+  const expiry = await t.app.waitlistQueue.queue.getJob(`expire~${held.id}`);
+  expect(expiry?.opts.delay).toBe(30 * 60_000); // queued in BullMQ for the end of the hold; run here on the test's clock
+  await t.app.waitlist.run({ kind: 'expire', offerId: held.id });
+  expect(await offersTo(b.caseId)).toHaveLength(1);
+  expect(await b.p.say('YES')).toBe(`Done! Your appointment is ${slotText(freed.start, site, 'en')} at ${placeText(site)}. Your earlier time is released. We'll send your prep and a reminder.`);
+
+  // A says YES too late: told kindly, nothing changes for A.
+  expect(await a.p.say('yes')).toMatch(/^Sorry, the Mon, Nov 30 at 7:00 AM time is no longer available\. Your appointment hasn't changed, and you're still on the waitlist/);
+  expect((await t.app.repos.cases.findById(a.caseId))!.appointment).toMatchObject({ id: aBefore.id, start: aBefore.start });
+
+  // Booked once, by B; B's earlier time is free again.
+  const onFreed = await t.app.repos.appointments.bookedBetween([freed.scannerId], freed.start, freed.end);
+  expect(onFreed).toHaveLength(1);
+  const bAfter = (await t.app.repos.cases.findById(b.caseId))!;
+  expect(bAfter).toMatchObject({ state: 'scheduled', appointment: { start: freed.start, scannerId: freed.scannerId, status: 'booked' } });
+  expect(bAfter.history.slice(-2).map((h) => `${h.event}:${h.reason ?? ''}`)).toEqual(['request_reschedule:patient took an earlier time from the waitlist', 'book:']);
+  expect(await t.app.repos.appointments.bookedBetween([bBefore.scannerId], bBefore.start, bBefore.end)).toHaveLength(0);
+  expect(await offersTo(pending.caseId)).toHaveLength(0);
+});
