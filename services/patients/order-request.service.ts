@@ -50,14 +50,13 @@ export function createOrderRequests(deps: {
 }) {
   const center = deps.site.center;
   const studyText = (c: Case) => [c.order.code.modality ? modalityWords[c.order.code.modality] : 'imaging exam (type not known yet)', c.order.bodySite.text].filter(Boolean).join(', ');
+  const who = (patient: Patient) => [
+    { label: 'Patient', value: [patient.givenName, patient.familyName].filter(Boolean).join(' ') || 'not given' },
+    { label: 'Date of birth', value: patient.birthDate ?? 'not given' },
+  ];
   const facts = (c: Case, patient: Patient) => ({
     title: `Order request ${c.id}`,
-    facts: [
-      { label: 'Patient', value: [patient.givenName, patient.familyName].filter(Boolean).join(' ') || 'not given' },
-      { label: 'Date of birth', value: patient.birthDate ?? 'not given' },
-      { label: 'Exam', value: studyText(c) },
-      { label: 'Reason (patient’s words)', value: c.order.reasonText ?? 'not given' },
-    ],
+    facts: [...who(patient), { label: 'Exam', value: studyText(c) }, { label: 'Reason (patient’s words)', value: c.order.reasonText ?? 'not given' }],
   });
   const acceptOrDecline = (c: Case) => [
     { value: `accept ${requestNumber(c.id)}`, title: `Send the order ${requestNumber(c.id)}` },
@@ -124,7 +123,7 @@ export function createOrderRequests(deps: {
             : {
                 text: `Reminder from ${center.name}: order ${number} is still missing: ${c.missing.join(', ')}. We can't schedule the patient until we have it. Reply COMPLETE ${number} to send it here, or fax ${fax}.`,
                 choices: [{ value: `complete ${number}`, title: `Send the missing items ${number}` }],
-                summary: facts(c, patient),
+                summary: { title: `Order ${number}`, facts: [...who(patient), { label: 'Exam', value: studyText(c) }, { label: 'Missing', value: c.missing.join(', ') }] },
               },
         purpose: 'care',
         template: 'office_reminder',

@@ -7,10 +7,12 @@ import { api, completeOrder, exampleSite, startTestApp, type TestApp } from '../
 const SUNDAY = new Date('2026-11-29T16:00:00Z');
 let now = SUNDAY;
 let t: TestApp;
-beforeAll(async () => {
+// Each test on a center of its own: who waits, and which times are free, start from nothing.
+beforeEach(async () => {
+  now = SUNDAY;
   t = await startTestApp({ name: 'waitlist', now: () => now });
 });
-afterAll(() => t.close());
+afterEach(() => t.close());
 
 const MRI_SAFE = ['no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'yes', 'no'];
 
@@ -105,4 +107,35 @@ test('a freed MRI time goes to the first waitlisted patient whose screening is c
   expect(bAfter.history.slice(-2).map((h) => `${h.event}:${h.reason ?? ''}`)).toEqual(['request_reschedule:patient took an earlier time from the waitlist', 'book:']);
   expect(await t.app.repos.appointments.bookedBetween([bBefore.scannerId], bBefore.start, bBefore.end)).toHaveLength(0);
   expect(await offersTo(pending.caseId)).toHaveLength(0);
+});
+
+test('NO passes the held time to the next patient at once; a patient whose own time is not later is never offered it', async () => {
+  const site = exampleSite();
+  const e = await patientWithOrder('Estrada'); // books first: the time D frees is not earlier than E's own
+  await script(e.p, bookAs('Estrada', [...MRI_SAFE, '1']));
+  const d = await patientWithOrder('Delgado');
+  await script(d.p, bookAs('Delgado', [...MRI_SAFE, '1']));
+  const freed = (await t.app.repos.cases.findById(d.caseId))!.appointment!;
+  expect((await t.app.repos.cases.findById(e.caseId))!.appointment!.start.getTime()).toBeLessThanOrEqual(freed.start.getTime());
+  const x = await patientWithOrder('Ximenez');
+  await script(x.p, bookAs('Ximenez', [...MRI_SAFE, '3']));
+  const y = await patientWithOrder('Yanez');
+  await script(y.p, bookAs('Yanez', [...MRI_SAFE, '3']));
+  const yBefore = (await t.app.repos.cases.findById(y.caseId))!.appointment!;
+
+  let minute = 0;
+  for (const [who, name] of [[e, 'Estrada'], [x, 'Ximenez'], [y, 'Yanez']] as const) {
+    now = new Date(SUNDAY.getTime() + ++minute * 60_000);
+    expect(await joinWaitlist(who.p, name)).toMatch(/^You're on the waitlist for an earlier time/);
+  }
+  await script(d.p, ['X', '04/02/1980', 'Delgado', 'moving away', '2']);
+  expect(await offersTo(e.caseId)).toHaveLength(0);
+  expect(await offersTo(x.caseId)).toHaveLength(1);
+  expect(await x.p.say('no')).toBe("OK, you keep your current time. You're still on the waitlist.");
+  const [toY] = await offersTo(y.caseId);
+  expect(toY?.body).toContain(`an earlier time opened for your exam: ${slotText(freed.start, site, 'en')}`);
+  expect(await y.p.say('yes')).toMatch(/^Done! Your appointment is /);
+  expect((await t.app.repos.cases.findById(y.caseId))!.appointment).toMatchObject({ start: freed.start, scannerId: freed.scannerId });
+  expect(await t.app.repos.appointments.bookedBetween([yBefore.scannerId], yBefore.start, yBefore.end)).toHaveLength(0);
+  expect(await offersTo(e.caseId)).toHaveLength(0);
 });
