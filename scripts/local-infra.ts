@@ -202,8 +202,9 @@ export function throwawayPostgres(log: Log, serverUrl = process.env.TEST_POSTGRE
     url: pgUrl,
     pgUrl,
     description: `PostgreSQL database ${name} (dropped at the end)`,
-    stop: async () => {
+    stop: () => {
       psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return Promise.resolve();
     },
   };
 }
