@@ -1,3 +1,5 @@
+import nock from 'nock';
+import { teamsTalker } from '../support/channels';
 import { createPhoneHasher } from '../../services/contact/phone';
 import { inbound, newPhone, postTwilio } from '../support/sms';
 import { api, startTestApp, type TestApp } from '../support/test-app';
@@ -54,4 +56,28 @@ test('Web Chat: the handoff task points at the conversation, and the staff reply
   expect(res.status).toBe(201);
   const transcript = await api(t.base, 'GET', `/v3/directline/conversations/${gen.conversationId}/activities`, { headers });
   expect(transcript.body.activities.at(-1)).toMatchObject({ text: 'Dana here: what can I do for you?', from: { role: 'bot' } });
+});
+
+test('Teams: "talk to a person" opens one task a day for the conversation, and the staff reply is posted to it', async () => {
+  const tenant = 'dddddddd-0000-4000-8000-00000000000d';
+  await t.app.repos.referrers.insert({ id: 'org_handoff', name: 'Cedar Park Clinic', tenantId: tenant, phone: null, fax: null, users: [], createdAt: NOW });
+  const office = teamsTalker(t, { tenant });
+  await office.say('hi');
+  expect(await office.say('talk to a person')).toMatch(/^I've asked our team to reply to you here/);
+  expect(await office.say('talk to a person')).toMatch(/^I've asked our team/); // asked again the same day: still one task
+  const ref = (await t.app.repos.conversationRefs.list({ channel: 'msteams' }, 50)).find((r) => r.reference.conversation.id === office.conversationId)!;
+  const tasks = (await handoffTasks()).filter((x) => x.replyTo?.kind === 'chat' && x.replyTo.conversationRefId === ref.id);
+  expect(tasks).toHaveLength(1);
+
+  const posted: Array<{ text?: string }> = [];
+  const teams = nock('https://smba.trafficmanager.net')
+    .post(`/amer/v3/conversations/${encodeURIComponent(office.conversationId)}/activities`, (body: { text?: string }) => {
+      posted.push(body);
+      return true;
+    })
+    .reply(200, { id: 'act-staff-1' });
+  const res = await api(t.base, 'POST', `/api/v1/tasks/${tasks[0]!.id}/reply`, { token: await t.token('coordinator'), body: { text: 'Dana here: how can I help with the order?' } });
+  expect(res.status).toBe(201);
+  expect(teams.isDone()).toBe(true);
+  expect(posted[0]?.text).toBe('Dana here: how can I help with the order?');
 });
