@@ -87,6 +87,10 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       const rows = await model.find({ direction: 'outbound', channel: 'sms', status: { $in: statuses }, updatedAt: { $lt: before } }).sort({ updatedAt: 1 }).limit(limit).lean<Row[]>();
       return rows.map(fromRow);
     },
+    async listOverdueDeferred(before, limit) {
+      const rows = await model.find({ direction: 'outbound', channel: 'sms', status: 'deferred', sendAfter: { $lt: before } }).sort({ sendAfter: 1 }).limit(limit).lean<Row[]>();
+      return rows.map(fromRow);
+    },
     async markHandled(id, now) {
       await model.updateOne({ _id: id }, { $set: { handled: true, updatedAt: now } });
     },

@@ -168,13 +168,19 @@ export function createGateway(deps: GatewayDeps) {
     dispatch,
 
     /**
-     * Texts a process left half-done (it died, or the provider never answered), older than `staleMs`: `pending` ones
-     * are dispatched; `sending` ones are looked up in the provider's log and recorded as it has them, or sent when it
-     * does not have them. Without a log to ask (the log transport) a `sending` text is left alone: never sent twice.
+     * Texts a process left half-done (it died, or the provider never answered), older than `staleMs`: `pending` ones,
+     * and held ones whose send time passed that long ago (their job was lost), are dispatched; `sending` ones are
+     * looked up in the provider's log and recorded as it has them, or sent when it does not have them. Without a log
+     * to ask (the log transport) a `sending` text is left alone: never sent twice.
      */
     async recoverInterrupted(staleMs: number): Promise<{ dispatched: number; found: number; resent: number; unknown: number }> {
       const out = { dispatched: 0, found: 0, resent: 0, unknown: 0 };
       const before = new Date(deps.now().getTime() - staleMs);
+      // A text held for the send window whose job never ran (Redis restarted without its data): sent now.
+      for (const m of await messages.listOverdueDeferred(before, 500)) {
+        await dispatch(m.id);
+        out.dispatched++;
+      }
       for (const m of await messages.listStale(['pending', 'sending'], before, 500)) {
         if (m.status === 'pending') {
           await dispatch(m.id);

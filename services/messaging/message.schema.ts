@@ -128,5 +128,7 @@ export interface MessageRepository {
   markHandled(id: string, now: Date): Promise<void>;
   /** Outbound SMS in these statuses not changed since `before`, oldest first. */
   listStale(statuses: MessageStatus[], before: Date, limit: number): Promise<Message[]>;
+  /** SMS held for the send window whose time passed before `before`: their delayed job should have run by now. */
+  listOverdueDeferred(before: Date, limit: number): Promise<Message[]>;
   list(filter: { phoneHash?: string; caseId?: string; conversationRefId?: string }, limit: number): Promise<Message[]>;
 }

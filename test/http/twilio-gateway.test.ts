@@ -120,6 +120,25 @@ describe('quiet hours with a fixed clock, recipients in three time zones', () =>
     expect(later.outcome).toBe('sent');
   });
 
+  test('a held text whose job was lost (Redis restarted empty) is sent by the recovery sweep once its time has passed, and only once', async () => {
+    const phone = newPhone('512');
+    clock = new Date('2026-11-29T03:30:00Z'); // 21:30 in Chicago
+    await t.app.services.consent.set(hash(phone), 'marketing', 'granted', 'web_form', 'screening-recall form v1', clock);
+    const r = await t.app.services.gateway.send({ to: phone, body: 'Time for your annual mammogram', purpose: 'marketing', template: 'campaign', idempotencyKey: newSid(), initiated: true, language: 'en' });
+    expect(r.outcome).toBe('deferred');
+    await (await t.app.deferred.queue.getJob(r.message.id))?.remove(); // the job is gone
+    expect(await t.app.deferred.queue.getJob(r.message.id)).toBeUndefined();
+    // Before the window opens the sweep leaves it alone; two minutes after, it sends it.
+    clock = new Date('2026-11-29T13:00:00Z');
+    await t.app.services.gateway.recoverInterrupted(120_000);
+    expect((await t.app.repos.messages.findById(r.message.id))!.status).toBe('deferred');
+    clock = new Date('2026-11-29T14:03:00Z');
+    nock('https://twilio.test').post(MESSAGES).reply(201, twilioOk());
+    expect((await t.app.services.gateway.recoverInterrupted(120_000)).dispatched).toBeGreaterThanOrEqual(1);
+    expect((await t.app.repos.messages.findById(r.message.id))!.status).toBe('queued');
+    await t.app.services.gateway.recoverInterrupted(120_000); // nothing more: no second request (nock would refuse it)
+  });
+
   test.each([
     ['212', '2026-11-29T01:30:00Z'],
     ['512', '2026-11-29T02:30:00Z'],
