@@ -139,3 +139,25 @@ test('NO passes the held time to the next patient at once; a patient whose own t
   expect(await t.app.repos.appointments.bookedBetween([yBefore.scannerId], yBefore.start, yBefore.end)).toHaveLength(0);
   expect(await offersTo(e.caseId)).toHaveLength(0);
 });
+
+test('a time freed at night is offered when the send window opens (a BullMQ job), not texted at 22:00', async () => {
+  const site = exampleSite();
+  const c = await patientWithOrder('Campos');
+  await script(c.p, bookAs('Campos', [...MRI_SAFE, 'tuesday', '1'])); // a time after the window opens Monday
+  const freed = (await t.app.repos.cases.findById(c.caseId))!.appointment!;
+  expect(slotText(freed.start, site, 'en')).toMatch(/^Tue, Dec 1 /);
+  const a = await patientWithOrder('Arce');
+  await script(a.p, bookAs('Arce', [...MRI_SAFE, 'tuesday', '3']));
+  now = new Date(SUNDAY.getTime() + 60_000);
+  expect(await joinWaitlist(a.p, 'Arce')).toMatch(/^You're on the waitlist for an earlier time/);
+
+  now = new Date('2026-11-30T04:00:00Z'); // Sunday 22:00 in Austin
+  await script(c.p, ['X', '04/02/1980', 'Campos', 'sick', '2']);
+  expect(await offersTo(a.caseId)).toHaveLength(0);
+  const job = await t.app.waitlistQueue.queue.getJob(`offer~${freed.scannerId}~${freed.start.toISOString().replace(/:/g, '')}`);
+  expect(job?.opts.delay).toBe(10 * 3600_000); // Monday 08:00
+  now = new Date('2026-11-30T14:00:00Z');
+  await t.app.waitlist.run(job!.data);
+  const [offer] = await offersTo(a.caseId);
+  expect(offer?.body).toContain(`an earlier time opened for your exam: ${slotText(freed.start, site, 'en')}`);
+});
