@@ -249,7 +249,13 @@ export async function createApp(opts: AppOptions) {
     now,
     holdMinutes: opts.site.waitlist.holdMinutes,
   });
-  if (opts.runWorkers) waitlistQueue.startWorker((job) => waitlist.run(job), (e) => opts.logger.error({ err: e }, 'waitlist job failed'));
+  let holdSweep: NodeJS.Timeout | null = null;
+  if (opts.runWorkers) {
+    waitlistQueue.startWorker((job) => waitlist.run(job), (e) => opts.logger.error({ err: e }, 'waitlist job failed'));
+    // Holds whose end-of-hold job was lost (Redis restarted empty) are passed on.
+    holdSweep = setInterval(() => void waitlist.sweepEnded().catch((e: unknown) => opts.logger.error({ err: e }, 'waitlist hold sweep failed')), 60_000);
+    holdSweep.unref();
+  }
   /** A moved or cancelled appointment: its reminders go, and its time is offered to the waitlist. */
   const appointmentGone = async (appointmentId: string) => {
     await appointmentMessages.unschedule(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'removing reminders failed; they will find the appointment stale'));
@@ -417,6 +423,7 @@ export async function createApp(opts: AppOptions) {
       }
       if (recovery) clearInterval(recovery);
       if (followUpSweep) clearInterval(followUpSweep);
+      if (holdSweep) clearInterval(holdSweep);
       await deferred.close();
       await reminderQueue.close();
       await campaignQueue.close();

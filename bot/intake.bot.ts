@@ -282,8 +282,9 @@ export class IntakeBot extends TeamsActivityHandler {
 
       const yn = channel === 'sms' ? yesNoUnsure(text) : null;
       const smsHash = channel === 'sms' ? phoneHashOfSmsConversation(context.activity.conversation.id) : null;
-      // YES / NO to an earlier time we are holding from the waitlist (or to one that has gone meanwhile).
-      const offerReply = smsHash && (yn === 'yes' || yn === 'no') ? await deps.waitlist.answer(smsHash, yn === 'yes') : null;
+      // YES / NO to an earlier time we are holding for them from the waitlist.
+      const offerAnswer = (which: 'open' | 'late') => (smsHash && (yn === 'yes' || yn === 'no') ? deps.waitlist.answer(smsHash, yn === 'yes', which) : null);
+      const offerReply = await offerAnswer('open');
       if (offerReply) {
         await say({ text: offerReply.text });
         return next();
@@ -302,6 +303,13 @@ export class IntakeBot extends TeamsActivityHandler {
                 ? `Gracias por avisarnos. Alguien de nuestro equipo lo llamará antes de su cita para ayudarle con la preparación. Si es urgente, llame al ${phone}.`
                 : `Thanks for letting us know. Someone from our team will call you before your appointment to help with your prep. If it's urgent, call ${phone}.`,
         });
+        return next();
+      }
+
+      // A YES after the hold ended (and no readiness question waiting): told kindly the time is gone.
+      const lateReply = await offerAnswer('late');
+      if (lateReply) {
+        await say({ text: lateReply.text });
         return next();
       }
 

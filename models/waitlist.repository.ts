@@ -71,6 +71,13 @@ export function createWaitlistRepository(conn: Connection): WaitlistRepository &
       const row = await offerModel.findOne({ phoneHash, offeredAt: { $gte: since } }).sort({ offeredAt: -1, _id: -1 }).lean<Row>();
       return row ? offers.fromRow(row) : null;
     },
+    async hasOpenOffer(caseId) {
+      return (await offerModel.findOne({ caseId, status: 'open' }, { _id: 1 }).lean<Row>()) !== null;
+    },
+    async openOffersEndedBefore(before, limit) {
+      const rows = await offerModel.find({ status: 'open', expiresAt: { $lt: before } }).sort({ expiresAt: 1 }).limit(limit).lean<Row[]>();
+      return rows.map(offers.fromRow);
+    },
     async closeOffer(id, status, now) {
       const r = await offerModel.updateOne({ _id: id, status: 'open' }, { $set: { status, updatedAt: now } });
       return r.modifiedCount === 1;

@@ -109,7 +109,7 @@ export const T = {
   waitlist_already: { en: "You're already on the waitlist; we'll text you as soon as an earlier time opens.", es: 'Ya está en la lista de espera; le escribiremos en cuanto se abra una hora antes.' },
   waitlist_human: {
     en: 'Our scheduling team books this exam with you directly; they will call you with the earliest time.',
-    es: 'Nuestro equipo de citas agenda este examen directamente con usted; lo llamará con la hora más próxima.',
+    es: 'Nuestro equipo de citas agenda este examen directamente con usted; lo(a) llamará con la hora más próxima.',
   },
   busy: { en: 'Someone is updating your appointment right now. Please try again in a minute.', es: 'Alguien está actualizando su cita en este momento. Intente de nuevo en un minuto.' },
 } satisfies Texts;

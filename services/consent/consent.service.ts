@@ -17,11 +17,28 @@ export function createConsentService(deps: {
     return { care: recs.care?.status ?? 'unknown', marketing: recs.marketing?.status ?? 'unknown' };
   }
 
+  /**
+   * Changes of one number take turns. Should the lock not come in time, the change is written anyway: an opt-out
+   * must never be lost, and the write alone is atomic on MongoDB.
+   */
+  async function oneAtATime(phoneHash: string, fn: () => Promise<void>): Promise<void> {
+    if (!deps.locks) return fn();
+    const r = await deps.locks.withLock(`consent:${phoneHash}`, fn);
+    if (!r.ok) await fn();
+  }
+
+  const record = (phoneHash: string, purpose: Purpose, status: ConsentStatus, source: ConsentSource, evidence: string | null, receivedAt: Date) =>
+    consents.record(phoneHash, purpose, { status, source, evidence, receivedAt, effectiveAt: deps.now() });
+
   async function set(phoneHash: string, purpose: Purpose, status: ConsentStatus, source: ConsentSource, evidence: string | null, receivedAt: Date) {
-    const write = () => consents.record(phoneHash, purpose, { status, source, evidence, receivedAt, effectiveAt: deps.now() });
-    if (!deps.locks) return write();
-    const r = await deps.locks.withLock(`consent:${phoneHash}`, write);
-    if (!r.ok) throw new Error(`consent change not recorded: ${r.error.message}`);
+    await oneAtATime(phoneHash, () => record(phoneHash, purpose, status, source, evidence, receivedAt));
+  }
+
+  /** Care consent from texting in or a referral, unless the number already said something (a STOP included). */
+  async function grantCareIfUnknown(phoneHash: string, source: ConsentSource, evidence: string | null, receivedAt: Date) {
+    await oneAtATime(phoneHash, async () => {
+      if ((await statuses(phoneHash)).care === 'unknown') await record(phoneHash, 'care', 'granted', source, evidence, receivedAt);
+    });
   }
 
   /** The status a purpose had before its latest revocation, so START gives back what STOP took. */
@@ -63,12 +80,12 @@ export function createConsentService(deps: {
 
     /** A person who texts us gives care consent for that number (prior express consent), unless they revoked it. */
     async noteInbound(phoneHash: string, receivedAt: Date): Promise<void> {
-      if ((await statuses(phoneHash)).care === 'unknown') await set(phoneHash, 'care', 'granted', 'sms_inbound', null, receivedAt);
+      await grantCareIfUnknown(phoneHash, 'sms_inbound', null, receivedAt);
     },
 
     /** A referral gave the patient's number for their care (the order): care consent, unless the number said otherwise. */
     async noteReferral(phoneHash: string, evidence: string, receivedAt: Date): Promise<void> {
-      if ((await statuses(phoneHash)).care === 'unknown') await set(phoneHash, 'care', 'granted', 'referral', evidence, receivedAt);
+      await grantCareIfUnknown(phoneHash, 'referral', evidence, receivedAt);
     },
 
     set,

@@ -117,7 +117,9 @@ export function createFollowUps(deps: {
         let after: string | undefined;
         do {
           const page = await deps.cases.list({ state }, { limit: 500, ...(after ? { after } : {}) });
-          const jobs = page.items.flatMap((c) => followUpPlan(site, c));
+          // A lead that went quiet long before this sweep (a first start, a long outage) is not nurtured out of the blue.
+          const stale = deps.now().getTime() - 2 * 86_400_000;
+          const jobs = page.items.flatMap((c) => followUpPlan(site, c)).filter((p) => p.job.kind !== 'lead_nurture' || p.at.getTime() >= stale);
           await deps.scheduler.add(jobs);
           n += jobs.length;
           after = page.next;
@@ -139,7 +141,7 @@ export function createFollowUps(deps: {
           const reached = patient !== null && (await deps.orderRequests.remind(c, patient, job.kind === 'order_reminder' ? 'order' : 'documentation', `${job.kind}:${stay}:${job.n}`));
           if (reached) return 'office_reminded';
           const what = job.kind === 'order_reminder' ? 'the order' : `the missing items (${c.missing.join(', ')})`;
-          await task(c, `${job.kind}:${stay}`, `Follow up: still no ${job.kind === 'order_reminder' ? 'order' : 'documentation'} for case ${c.id}. Call or fax the referring office for ${what}.`);
+          await task(c, `${job.kind}:${stay}:${job.n}`, `Follow up: still no ${job.kind === 'order_reminder' ? 'order' : 'documentation'} for case ${c.id}. Call or fax the referring office for ${what}.`);
           return 'staff_task';
         }
         case 'order_overdue': {

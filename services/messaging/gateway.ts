@@ -176,9 +176,12 @@ export function createGateway(deps: GatewayDeps) {
     async recoverInterrupted(staleMs: number): Promise<{ dispatched: number; found: number; resent: number; unknown: number }> {
       const out = { dispatched: 0, found: 0, resent: 0, unknown: 0 };
       const before = new Date(deps.now().getTime() - staleMs);
-      // A text held for the send window whose job never ran (Redis restarted without its data): sent now.
+      // A text held for the send window whose job never ran (Redis restarted without its data): sent now, unless it
+      // is so old that it would arrive out of place (a day late); those are marked refused, with the reason.
+      const tooOld = deps.now().getTime() - 24 * HOUR;
       for (const m of await messages.listOverdueDeferred(before, 500)) {
-        await dispatch(m.id);
+        if ((m.sendAfter?.getTime() ?? 0) < tooOld) await finish(m, 'refused', { reason: 'deferred_job_lost_too_late' });
+        else await dispatch(m.id);
         out.dispatched++;
       }
       for (const m of await messages.listStale(['pending', 'sending'], before, 500)) {

@@ -47,13 +47,17 @@ export interface WaitlistRepository {
   findOffer(id: string): Promise<SlotOffer | null>;
   /** The newest offer made to this number since `since`. */
   latestOfferTo(phoneHash: string, since: Date): Promise<SlotOffer | null>;
+  /** Whether this case holds an open offer now (one time held for a patient at a time). */
+  hasOpenOffer(caseId: string): Promise<boolean>;
+  /** Open offers whose hold ended before `before` (their end-of-hold job was lost). */
+  openOffersEndedBefore(before: Date, limit: number): Promise<SlotOffer[]>;
   /** Moves an open offer on; false when it was not open (someone else moved it first). */
   closeOffer(id: string, status: Exclude<SlotOffer['status'], 'open'>, now: Date): Promise<boolean>;
 }
 
 /** A freed time to offer now, or once the send window opens; the end of a hold. */
 export const WaitlistJob = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('offer'), scannerId: z.string().min(1), start: z.string().datetime(), tried: z.array(z.string()) }),
+  z.object({ kind: z.literal('offer'), appointmentId: z.string().min(1), scannerId: z.string().min(1), start: z.string().datetime(), tried: z.array(z.string()) }),
   z.object({ kind: z.literal('expire'), offerId: z.string().min(1) }),
 ]);
 export type WaitlistJob = z.infer<typeof WaitlistJob>;

@@ -1,9 +1,10 @@
 import { newId } from '../ids';
 import type { SiteConfig } from '../config/site.schema';
 import type { CaseRepository, PatientRepository } from '../cases/case.ports';
-import type { Case } from '../cases/case.schema';
+import type { Case, Patient } from '../cases/case.schema';
+import { timeZoneForPhone } from '../contact/area-codes';
 import type { Locks } from '../locks';
-import type { Gateway } from '../messaging/gateway';
+import type { Gateway, SendOutcome } from '../messaging/gateway';
 import { nextSendTime } from '../messaging/quiet-hours';
 import { phoneText, type Language } from '../messaging/templates';
 import { studyOf, type SelfService } from '../patients/self-service.service';
@@ -64,7 +65,10 @@ export function createWaitlist(deps: {
     return 'yes';
   }
 
-  const until = (d: Date, lang: Language) => new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(d);
+  const until = (d: Date, lang: Language) => {
+    const t = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(d);
+    return lang === 'es' ? `${t.startsWith('1:') ? 'la' : 'las'} ${t}` : t;
+  };
 
   /**
    * Offers the freed time to the next patient in line who fits (not one it was offered to already): holds it, texts
@@ -83,6 +87,10 @@ export function createWaitlist(deps: {
       if (!c || fit !== 'yes') continue;
       const patient = await deps.patients.findById(c.patientId);
       if (!patient?.phone || !patient.phoneHash) continue;
+      // Night where they live: a hold they would sleep through goes to someone who can answer.
+      const theirZone = timeZoneForPhone(patient.phone) ?? zone;
+      if (nextSendTime(now, theirZone, site.quietHours.care).getTime() > now.getTime()) continue;
+      if (await waitlist.hasOpenOffer(c.id)) continue; // one held time per patient at a time
       const hold = await deps.scheduling.book({ caseId: c.id, study: studyOf(c)!, slot });
       if (!hold.ok) continue; // their study runs past the gap (or the time went): the next may fit
       const offer: SlotOffer = {
@@ -98,38 +106,71 @@ export function createWaitlist(deps: {
         expiresAt: new Date(now.getTime() + holdMs),
         updatedAt: now,
       };
-      await waitlist.insertOffer(offer);
-      await deps.scheduler.add(`expire~${offer.id}`, { kind: 'expire', offerId: offer.id }, offer.expiresAt);
-      const lang = patient.language;
-      const when = slotText(slot.start, site, lang);
-      const current = c.appointment?.status === 'booked' ? slotText(c.appointment.start, site, lang) : null;
-      const sent = await deps.gateway.send({
-        to: patient.phone,
-        body:
-          lang === 'es'
-            ? `${site.center.name}: se abrió una hora antes para su examen: ${when} en ${placeText(site)}. Se la guardamos hasta las ${until(offer.expiresAt, lang)}: responda SI para tomarla${current ? ` (liberamos su cita del ${current})` : ''} o NO para dejarla pasar.`
-            : `${site.center.name}: an earlier time opened for your exam: ${when} at ${placeText(site)}. We're holding it for you until ${until(offer.expiresAt, lang)}: reply YES to take it${current ? ` (we'll release your ${current} appointment)` : ''} or NO to pass.`,
-        purpose: 'care',
-        template: 'waitlist_offer',
-        idempotencyKey: `waitlist-offer:${offer.id}`,
-        initiated: true,
-        language: lang,
-        caseId: c.id,
-      });
-      if (sent.outcome === 'sent' || sent.outcome === 'duplicate') return offer;
-      // They cannot be texted now (stopped texts, a failure): the hold goes to the next in line.
+      let sent: SendOutcome['outcome'];
+      try {
+        await waitlist.insertOffer(offer);
+        await deps.scheduler.add(`expire~${offer.id}`, { kind: 'expire', offerId: offer.id }, offer.expiresAt);
+        sent = (await sendOffer(offer, c, patient)).outcome;
+      } catch (e) {
+        // Nothing may stay held without an offer that ends: give the time back, then let the error show.
+        await waitlist.closeOffer(offer.id, 'expired', deps.now());
+        await deps.scheduling.cancel(offer.holdAppointmentId, 'waitlist offer could not be made');
+        throw e;
+      }
+      if (sent === 'sent' || sent === 'duplicate') return offer;
+      // They cannot be texted (stopped texts, a failure): the hold goes to the next in line.
       await pass(offer, 'expired');
       return null;
     }
     return null;
   }
 
+  async function sendOffer(offer: SlotOffer, c: Case, patient: Patient) {
+    const lang = patient.language;
+    const when = slotText(offer.start, site, lang);
+    const current = c.appointment?.status === 'booked' ? slotText(c.appointment.start, site, lang) : null;
+    return deps.gateway.send({
+      to: patient.phone!,
+      body:
+        lang === 'es'
+          ? `${site.center.name}: se abrió una hora antes para su examen: ${when} en ${placeText(site)}. Se la guardamos hasta ${until(offer.expiresAt, lang)}: responda SÍ para tomarla${current ? ` (liberamos su cita del ${current})` : ''} o NO para dejarla pasar.`
+          : `${site.center.name}: an earlier time opened for your exam: ${when} at ${placeText(site)}. We're holding it for you until ${until(offer.expiresAt, lang)}: reply YES to take it${current ? ` (we'll release your ${current} appointment)` : ''} or NO to pass.`,
+      purpose: 'care',
+      template: 'waitlist_offer',
+      idempotencyKey: `waitlist-offer:${offer.id}`,
+      initiated: true,
+      language: lang,
+      caseId: c.id,
+    });
+  }
+
   /** The offer is over for this patient: the hold is released and the time offered to the next in line. */
   async function pass(offer: SlotOffer, status: 'declined' | 'expired'): Promise<boolean> {
+    // The patient took it and the offer was not closed after (a crash in between): it is theirs, not to pass on.
+    if ((await deps.cases.findById(offer.caseId))?.appointment?.id === offer.holdAppointmentId) {
+      await waitlist.closeOffer(offer.id, 'taken', deps.now());
+      return false;
+    }
     if (!(await waitlist.closeOffer(offer.id, status, deps.now()))) return false;
     await deps.scheduling.cancel(offer.holdAppointmentId, `waitlist hold ${status}`);
     await offerNext({ scannerId: offer.scannerId, start: offer.start }, offer.tried);
     return true;
+  }
+
+  /** YES within the hold: the held time becomes theirs if it still fits; the offer is closed either way. */
+  async function takeOffer(offer: SlotOffer): Promise<boolean> {
+    const now = deps.now();
+    const hold = await deps.appointments.findById(offer.holdAppointmentId);
+    const c = await deps.cases.findById(offer.caseId);
+    const valid = hold?.status === 'booked' && hold.caseId === offer.caseId && c !== null && fits(c, offer.start) === 'yes';
+    let taken = false;
+    try {
+      taken = valid && (await deps.self.takeHeld(offer.caseId, hold, 'sms')).ok;
+    } finally {
+      await waitlist.closeOffer(offer.id, taken ? 'taken' : 'expired', now);
+      if (!taken && hold?.status === 'booked') await deps.scheduling.cancel(hold.id, 'waitlist hold not taken');
+    }
+    return taken;
   }
 
   const inLock = async <T>(offerId: string, fn: () => Promise<T>): Promise<T> => {
@@ -158,7 +199,7 @@ export function createWaitlist(deps: {
       const now = deps.now();
       const at = nextSendTime(now, zone, site.quietHours.care);
       if (at.getTime() > now.getTime()) {
-        await deps.scheduler.add(`offer~${a.scannerId}~${a.start.toISOString()}`, { kind: 'offer', scannerId: a.scannerId, start: a.start.toISOString(), tried: [] }, at);
+        await deps.scheduler.add(`offer~${a.id}`, { kind: 'offer', appointmentId: a.id, scannerId: a.scannerId, start: a.start.toISOString(), tried: [] }, at);
         return;
       }
       await offerNext({ scannerId: a.scannerId, start: a.start }, []);
@@ -175,51 +216,64 @@ export function createWaitlist(deps: {
       });
     },
 
+    /** Holds whose end-of-hold job never ran (Redis lost it): passed on now. Run by the workers from time to time. */
+    async sweepEnded(): Promise<number> {
+      const ended = await waitlist.openOffersEndedBefore(new Date(deps.now().getTime() - 60_000), 100);
+      for (const o of ended) await inLock(o.id, async () => (await waitlist.findOffer(o.id))?.status === 'open' && pass(o, 'expired'));
+      return ended.length;
+    },
+
     /**
-     * YES or NO from a number we offered a time: YES within the hold books it (their earlier time is released), NO
-     * passes it on; after the hold, or once someone else took it, they are told kindly. null: no offer to answer.
+     * YES or NO from a number we offered a time. `open`: only an offer still held answers (asked before the readiness
+     * check, which may also be waiting for a yes or no); `late`: a YES after the hold is told kindly the time is gone.
+     * YES within the hold books it (their earlier time is released), NO passes it on. null: nothing to answer.
      */
-    async answer(phoneHash: string, yes: boolean): Promise<AnswerReply | null> {
+    async answer(phoneHash: string, yes: boolean, which: 'open' | 'late'): Promise<AnswerReply | null> {
       const now = deps.now();
       const recent = await waitlist.latestOfferTo(phoneHash, new Date(now.getTime() - holdMs - LATE_ANSWER_MS));
       if (!recent) return null;
+      const isOpen = (o: SlotOffer) => o.status === 'open' && now.getTime() < o.expiresAt.getTime();
+      if ((which === 'open') !== isOpen(recent) || (which === 'late' && !yes)) return null;
       const c = await deps.cases.findById(recent.caseId);
       const patient = c ? await deps.patients.findById(c.patientId) : null;
       const lang: Language = patient?.language ?? 'en';
       const es = lang === 'es';
       const when = slotText(recent.start, site, lang);
-      return inLock(recent.id, async (): Promise<AnswerReply> => {
+      return inLock(recent.id, async (): Promise<AnswerReply | null> => {
         const offer = (await waitlist.findOffer(recent.id)) ?? recent;
-        const open = offer.status === 'open' && now.getTime() < offer.expiresAt.getTime();
-        if (!open) {
-          if (offer.status === 'taken') return { language: lang, text: es ? `Ya tiene el ${when}. ¡Lo esperamos!` : `You already have ${when}. See you then!` };
-          if (!yes) return { language: lang, text: es ? 'Entendido, no cambiamos nada.' : "OK, we haven't changed anything." };
-          if (offer.status === 'open') await pass(offer, 'expired');
+        if (!isOpen(offer)) {
+          if (offer.status === 'taken') return { language: lang, text: es ? `Ya tiene su cita el ${when}. ¡Lo(a) esperamos!` : `You already have ${when}. See you then!` };
+          if (offer.status === 'open') await pass(offer, 'expired'); // the hold ended before its job ran
+          if (!yes) return null;
+          const booked = c?.state === 'scheduled' && c.appointment?.status === 'booked';
           return {
             language: lang,
             text: es
-              ? `Lo sentimos, la hora del ${when} ya no está disponible. Su cita no cambió y sigue en la lista de espera: le avisaremos si se abre otra. Preguntas: ${centerPhone}.`
-              : `Sorry, the ${when} time is no longer available. Your appointment hasn't changed, and you're still on the waitlist: we'll text you if another opens. Questions: ${centerPhone}.`,
+              ? `Lo sentimos, la hora del ${when} ya no está disponible. ${booked ? 'Su cita no cambió, y usted sigue' : 'Usted sigue'} en la lista de espera: le avisaremos si se abre otra. Preguntas: ${centerPhone}.`
+              : `Sorry, the ${when} time is no longer available. ${booked ? "Your appointment hasn't changed, and you're" : "You're"} still on the waitlist: we'll text you if another opens. Questions: ${centerPhone}.`,
           };
         }
         if (!yes) {
           await pass(offer, 'declined');
-          return { language: lang, text: es ? 'Entendido, conserva su hora actual. Sigue en la lista de espera.' : "OK, you keep your current time. You're still on the waitlist." };
+          const booked = c?.state === 'scheduled' && c.appointment?.status === 'booked';
+          return {
+            language: lang,
+            text: es
+              ? `Entendido, ${booked ? 'conserva su hora actual. Sigue' : 'no tomamos esa hora. Sigue'} en la lista de espera.`
+              : `OK, ${booked ? "you keep your current time. You're" : "we've let that time go. You're"} still on the waitlist.`,
+          };
         }
-        const hold = await deps.appointments.findById(offer.holdAppointmentId);
-        const taken = hold ? await deps.self.takeHeld(offer.caseId, hold, 'sms') : null;
-        if (!taken?.ok) {
-          await waitlist.closeOffer(offer.id, 'expired', now);
+        const taken = await takeOffer(offer);
+        if (!taken) {
           await offerNext({ scannerId: offer.scannerId, start: offer.start }, offer.tried);
           return { language: lang, text: es ? `Lo sentimos, no pudimos cambiar su cita. Llámenos al ${centerPhone}.` : `Sorry, we couldn't move your appointment. Please call us at ${centerPhone}.` };
         }
-        await waitlist.closeOffer(offer.id, 'taken', now);
         await waitlist.finish(offer.caseId, now);
         return {
           language: lang,
           text: es
-            ? `¡Listo! Su cita es el ${when} en ${placeText(site)}. ${c?.appointment ? 'La hora anterior quedó libre. ' : ''}Le enviaremos la preparación y un recordatorio.`
-            : `Done! Your appointment is ${when} at ${placeText(site)}. ${c?.appointment ? 'Your earlier time is released. ' : ''}We'll send your prep and a reminder.`,
+            ? `¡Listo! Su cita es el ${when} en ${placeText(site)}. ${c?.appointment ? 'Su hora anterior quedó libre. ' : ''}Le enviaremos la preparación y un recordatorio.`
+            : `Done! Your appointment is ${when} at ${placeText(site)}. ${c?.appointment ? 'Your previous time is released. ' : ''}We'll send your prep and a reminder.`,
         };
       });
     },

@@ -160,6 +160,11 @@ test('missing documentation: the office is reminded of exactly what is missing a
   expect(await t.app.followUps.run(jobOf(f, 'documentation_reminder', 0))).toBe('staff_task');
   const task = (await t.app.repos.tasks.list({ kind: 'order_follow_up', status: 'open' }, 100)).find((x) => x.caseId === f.id);
   expect(task?.summary).toBe(`Follow up: still no documentation for case ${f.id}. Call or fax the referring office for the missing items (diagnosis code or reason).`);
+  // The day-3 reminder is a second task (the first may be done by then), and a rerun adds none.
+  now = new Date('2026-12-03T16:00:00Z');
+  expect(await t.app.followUps.run(jobOf(f, 'documentation_reminder', 1))).toBe('staff_task');
+  expect(await t.app.followUps.run(jobOf(f, 'documentation_reminder', 1))).toBe('staff_task');
+  expect((await t.app.repos.tasks.list({ kind: 'order_follow_up', status: 'open' }, 100)).filter((x) => x.caseId === f.id)).toHaveLength(2);
 });
 
 test('the sweep queues what a case is due for, whatever wrote it (a case stored behind the queue’s back)', async () => {

@@ -93,7 +93,7 @@ test('a freed MRI time goes to the first waitlisted patient whose screening is c
   expect(expiry?.opts.delay).toBe(30 * 60_000); // queued in BullMQ for the end of the hold; run here on the test's clock
   await t.app.waitlist.run({ kind: 'expire', offerId: held.id });
   expect(await offersTo(b.caseId)).toHaveLength(1);
-  expect(await b.p.say('YES')).toBe(`Done! Your appointment is ${slotText(freed.start, site, 'en')} at ${placeText(site)}. Your earlier time is released. We'll send your prep and a reminder.`);
+  expect(await b.p.say('YES')).toBe(`Done! Your appointment is ${slotText(freed.start, site, 'en')} at ${placeText(site)}. Your previous time is released. We'll send your prep and a reminder.`);
 
   // A says YES too late: told kindly, nothing changes for A.
   expect(await a.p.say('yes')).toMatch(/^Sorry, the Mon, Nov 30 at 7:00 AM time is no longer available\. Your appointment hasn't changed, and you're still on the waitlist/);
@@ -154,10 +154,30 @@ test('a time freed at night is offered when the send window opens (a BullMQ job)
   now = new Date('2026-11-30T04:00:00Z'); // Sunday 22:00 in Austin
   await script(c.p, ['X', '04/02/1980', 'Campos', 'sick', '2']);
   expect(await offersTo(a.caseId)).toHaveLength(0);
-  const job = await t.app.waitlistQueue.queue.getJob(`offer~${freed.scannerId}~${freed.start.toISOString().replace(/:/g, '')}`);
+  const job = await t.app.waitlistQueue.queue.getJob(`offer~${freed.id}`);
   expect(job?.opts.delay).toBe(10 * 3600_000); // Monday 08:00
   now = new Date('2026-11-30T14:00:00Z');
   await t.app.waitlist.run(job!.data);
   const [offer] = await offersTo(a.caseId);
   expect(offer?.body).toContain(`an earlier time opened for your exam: ${slotText(freed.start, site, 'en')}`);
+});
+
+test('one held time per patient at a time: a second freed time goes to the next in line', async () => {
+  const c1 = await patientWithOrder('Cano');
+  await script(c1.p, bookAs('Cano', [...MRI_SAFE, '1']));
+  const c2 = await patientWithOrder('Cuevas');
+  await script(c2.p, bookAs('Cuevas', [...MRI_SAFE, '2']));
+  const a = await patientWithOrder('Alba');
+  await script(a.p, bookAs('Alba', [...MRI_SAFE, '3']));
+  const b = await patientWithOrder('Bravo');
+  await script(b.p, bookAs('Bravo', [...MRI_SAFE, '3']));
+  now = new Date(SUNDAY.getTime() + 60_000);
+  await joinWaitlist(a.p, 'Alba');
+  now = new Date(SUNDAY.getTime() + 120_000);
+  await joinWaitlist(b.p, 'Bravo');
+  now = new Date(SUNDAY.getTime() + 180_000);
+  await script(c1.p, ['X', '04/02/1980', 'Cano', 'work', '2']);
+  await script(c2.p, ['X', '04/02/1980', 'Cuevas', 'work', '2']);
+  expect(await offersTo(a.caseId)).toHaveLength(1);
+  expect(await offersTo(b.caseId)).toHaveLength(1);
 });
