@@ -9,6 +9,12 @@ export function slotText(start: Date, site: SiteConfig, lang: Language): string 
   return lang === 'es' ? d.toFormat("ccc d 'de' LLL 'a las' H:mm") : d.toFormat("ccc, LLL d 'at' h:mm a");
 }
 
+/** A time of day alone: "10:35 AM" / "10:35" (the 24-hour clock, as in slotText). */
+export function clockText(at: Date, site: SiteConfig, lang: Language): string {
+  const d = DateTime.fromJSDate(at, { zone: site.center.timeZone }).setLocale(lang === 'es' ? 'es' : 'en-US');
+  return lang === 'es' ? d.toFormat('H:mm') : d.toFormat('h:mm a');
+}
+
 /** The center and its street address, for confirmations and reminders. */
 export function placeText(site: SiteConfig): string {
   return `${site.center.name}, ${site.center.address.line1}, ${site.center.address.city}`;

@@ -10,7 +10,7 @@ import { phoneText, type Language } from '../messaging/templates';
 import { studyOf, type SelfService } from '../patients/self-service.service';
 import type { AppointmentRepository } from '../scheduling/appointment.schema';
 import type { SchedulingService } from '../scheduling/scheduling.service';
-import { placeText, slotText } from '../scheduling/slot-text';
+import { clockText, placeText, slotText } from '../scheduling/slot-text';
 import { err, ok, type Result } from '../result';
 import type { SlotOffer, WaitlistJob, WaitlistRepository, WaitlistScheduler } from './waitlist.schema';
 
@@ -66,7 +66,7 @@ export function createWaitlist(deps: {
   }
 
   const until = (d: Date, lang: Language) => {
-    const t = new Intl.DateTimeFormat(lang === 'es' ? 'es-US' : 'en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit' }).format(d);
+    const t = clockText(d, site, lang);
     return lang === 'es' ? `${t.startsWith('1:') ? 'la' : 'las'} ${t}` : t;
   };
 

@@ -181,3 +181,23 @@ test('one held time per patient at a time: a second freed time goes to the next 
   expect(await offersTo(a.caseId)).toHaveLength(1);
   expect(await offersTo(b.caseId)).toHaveLength(1);
 });
+
+test('in Spanish: joining, the offer and SÍ', async () => {
+  const site = exampleSite();
+  const c = await patientWithOrder('Cano');
+  await script(c.p, bookAs('Cano', [...MRI_SAFE, '1']));
+  const freed = (await t.app.repos.cases.findById(c.caseId))!.appointment!;
+  const m = await patientWithOrder('Moreno');
+  await script(m.p, ['Hola, necesito agendar mi resonancia, mi doctor ya mandó la orden', 'Ana Moreno', '04/02/1980', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'sí', 'no', '3']);
+  const mine = (await t.app.repos.cases.findById(m.caseId))!.appointment!;
+  now = new Date(SUNDAY.getTime() + 60_000);
+  expect(await m.p.say('¿hay algo más pronto? me pueden poner en lista de espera')).toBe(
+    `Quedó en la lista de espera para una hora antes. Si se abre una, le escribiremos y se la guardaremos 30 minutos: responda SÍ para tomarla. Su cita del ${slotText(mine.start, site, 'es')} sigue igual mientras tanto.`,
+  );
+  await script(c.p, ['X', '04/02/1980', 'Cano', 'work', '2']);
+  const [offer] = await offersTo(m.caseId);
+  expect(offer?.body).toBe(
+    `Bluebonnet Imaging: se abrió una hora antes para su examen: ${slotText(freed.start, site, 'es')} en ${placeText(site)}. Se la guardamos hasta las 10:31: responda SÍ para tomarla (liberamos su cita del ${slotText(mine.start, site, 'es')}) o NO para dejarla pasar.`,
+  );
+  expect(await m.p.say('SÍ')).toBe(`¡Listo! Su cita es el ${slotText(freed.start, site, 'es')} en ${placeText(site)}. Su hora anterior quedó libre. Le enviaremos la preparación y un recordatorio.`);
+});
