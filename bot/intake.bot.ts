@@ -286,7 +286,7 @@ export class IntakeBot extends TeamsActivityHandler {
       const offerAnswer = (which: 'open' | 'late') => (smsHash && (yn === 'yes' || yn === 'no') ? deps.waitlist.answer(smsHash, yn === 'yes', which) : null);
       const offerReply = await offerAnswer('open');
       if (offerReply) {
-        await say({ text: offerReply.text });
+        await say({ text: offerReply });
         return next();
       }
       // YES / NO / NOT SURE to the day-before readiness check (no or unsure goes to staff).
@@ -309,7 +309,7 @@ export class IntakeBot extends TeamsActivityHandler {
       // A YES after the hold ended (and no readiness question waiting): told kindly the time is gone.
       const lateReply = await offerAnswer('late');
       if (lateReply) {
-        await say({ text: lateReply.text });
+        await say({ text: lateReply });
         return next();
       }
 

@@ -35,6 +35,9 @@ const MessageSchema = new Schema(
   },
   { collection: 'messages', versionKey: false, minimize: false },
 );
+// The workers' recovery sweep, every minute: half-sent texts and held texts whose time passed.
+MessageSchema.index({ status: 1, updatedAt: 1 });
+MessageSchema.index({ status: 1, sendAfter: 1 });
 
 const { fromRow, toRow } = rowCodec(Message);
 

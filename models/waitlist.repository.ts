@@ -31,6 +31,9 @@ const OfferSchema = new Schema(
   },
   { collection: 'slot_offers', versionKey: false },
 );
+// The workers' sweep of ended holds, and "does this case hold an offer".
+OfferSchema.index({ status: 1, expiresAt: 1 });
+OfferSchema.index({ caseId: 1, status: 1 });
 
 const entries = rowCodec(WaitlistEntry);
 const offers = rowCodec(SlotOffer);
@@ -48,10 +51,6 @@ export function createWaitlistRepository(conn: Connection): WaitlistRepository &
       // A case that left the list (it took a time, or stopped fitting) and asks again joins at the back.
       const r = await entryModel.updateOne({ _id: entry.id, status: 'done' }, { $set: { status: 'waiting', joinedAt: entry.joinedAt, updatedAt: entry.updatedAt } });
       return r.modifiedCount === 1;
-    },
-    async findEntry(caseId) {
-      const row = await entryModel.findById(`w_${caseId}`).lean<Row>();
-      return row ? entries.fromRow(row) : null;
     },
     async waiting(modality) {
       const rows = await entryModel.find({ modality, status: 'waiting' }).sort({ joinedAt: 1, _id: 1 }).limit(500).lean<Row[]>();

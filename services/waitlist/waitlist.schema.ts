@@ -39,7 +39,6 @@ export type SlotOffer = z.infer<typeof SlotOffer>;
 export interface WaitlistRepository {
   /** false when the case is waiting already. */
   join(entry: WaitlistEntry): Promise<boolean>;
-  findEntry(caseId: string): Promise<WaitlistEntry | null>;
   /** Entries still waiting for this modality, first joined first. */
   waiting(modality: WaitlistEntry['modality']): Promise<WaitlistEntry[]>;
   finish(caseId: string, now: Date): Promise<void>;

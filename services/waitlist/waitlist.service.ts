@@ -20,10 +20,6 @@ const LEAD_MINUTES = 120;
 const LATE_ANSWER_MS = 2 * 3600_000;
 
 export type JoinFailure = 'NOTHING_TO_MOVE' | 'HUMAN_TRACK_ONLY' | 'NOT_YET';
-export interface AnswerReply {
-  text: string;
-  language: Language;
-}
 
 /**
  * The waitlist (domain.md §7): a patient asks for an earlier time; when a time frees up (a cancel, a reschedule) it
@@ -162,14 +158,14 @@ export function createWaitlist(deps: {
     const now = deps.now();
     const hold = await deps.appointments.findById(offer.holdAppointmentId);
     const c = await deps.cases.findById(offer.caseId);
-    const valid = hold?.status === 'booked' && hold.caseId === offer.caseId && c !== null && fits(c, offer.start) === 'yes';
-    let taken = false;
-    try {
-      taken = valid && (await deps.self.takeHeld(offer.caseId, hold, 'sms')).ok;
-    } finally {
-      await waitlist.closeOffer(offer.id, taken ? 'taken' : 'expired', now);
-      if (!taken && hold?.status === 'booked') await deps.scheduling.cancel(hold.id, 'waitlist hold not taken');
+    if (hold?.status !== 'booked' || hold.caseId !== offer.caseId || c === null || fits(c, offer.start) !== 'yes') {
+      await waitlist.closeOffer(offer.id, 'expired', now);
+      if (hold?.status === 'booked') await deps.scheduling.cancel(hold.id, 'waitlist hold no longer fits');
+      return false;
     }
+    // takeHeld gives the hold back itself when the case cannot take it.
+    const taken = (await deps.self.takeHeld(offer.caseId, hold, 'sms')).ok;
+    await waitlist.closeOffer(offer.id, taken ? 'taken' : 'expired', now);
     return taken;
   }
 
@@ -228,7 +224,7 @@ export function createWaitlist(deps: {
      * check, which may also be waiting for a yes or no); `late`: a YES after the hold is told kindly the time is gone.
      * YES within the hold books it (their earlier time is released), NO passes it on. null: nothing to answer.
      */
-    async answer(phoneHash: string, yes: boolean, which: 'open' | 'late'): Promise<AnswerReply | null> {
+    async answer(phoneHash: string, yes: boolean, which: 'open' | 'late'): Promise<string | null> {
       const now = deps.now();
       const recent = await waitlist.latestOfferTo(phoneHash, new Date(now.getTime() - holdMs - LATE_ANSWER_MS));
       if (!recent) return null;
@@ -239,42 +235,32 @@ export function createWaitlist(deps: {
       const lang: Language = patient?.language ?? 'en';
       const es = lang === 'es';
       const when = slotText(recent.start, site, lang);
-      return inLock(recent.id, async (): Promise<AnswerReply | null> => {
+      const booked = c?.state === 'scheduled' && c.appointment?.status === 'booked';
+      return inLock(recent.id, async (): Promise<string | null> => {
         const offer = (await waitlist.findOffer(recent.id)) ?? recent;
         if (!isOpen(offer)) {
-          if (offer.status === 'taken') return { language: lang, text: es ? `Ya tiene su cita el ${when}. ¡Lo(a) esperamos!` : `You already have ${when}. See you then!` };
+          if (offer.status === 'taken') return es ? `Ya tiene su cita el ${when}. ¡Lo(a) esperamos!` : `You already have ${when}. See you then!`;
           if (offer.status === 'open') await pass(offer, 'expired'); // the hold ended before its job ran
           if (!yes) return null;
-          const booked = c?.state === 'scheduled' && c.appointment?.status === 'booked';
-          return {
-            language: lang,
-            text: es
-              ? `Lo sentimos, la hora del ${when} ya no está disponible. ${booked ? 'Su cita no cambió, y usted sigue' : 'Usted sigue'} en la lista de espera: le avisaremos si se abre otra. Preguntas: ${centerPhone}.`
-              : `Sorry, the ${when} time is no longer available. ${booked ? "Your appointment hasn't changed, and you're" : "You're"} still on the waitlist: we'll text you if another opens. Questions: ${centerPhone}.`,
-          };
+          return es
+            ? `Lo sentimos, la hora del ${when} ya no está disponible. ${booked ? 'Su cita no cambió, y usted sigue' : 'Usted sigue'} en la lista de espera: le avisaremos si se abre otra. Preguntas: ${centerPhone}.`
+            : `Sorry, the ${when} time is no longer available. ${booked ? "Your appointment hasn't changed, and you're" : "You're"} still on the waitlist: we'll text you if another opens. Questions: ${centerPhone}.`;
         }
         if (!yes) {
           await pass(offer, 'declined');
-          const booked = c?.state === 'scheduled' && c.appointment?.status === 'booked';
-          return {
-            language: lang,
-            text: es
-              ? `Entendido, ${booked ? 'conserva su hora actual. Sigue' : 'no tomamos esa hora. Sigue'} en la lista de espera.`
-              : `OK, ${booked ? "you keep your current time. You're" : "we've let that time go. You're"} still on the waitlist.`,
-          };
+          return es
+            ? `Entendido, ${booked ? 'conserva su hora actual. Sigue' : 'no tomamos esa hora. Sigue'} en la lista de espera.`
+            : `OK, ${booked ? "you keep your current time. You're" : "we've let that time go. You're"} still on the waitlist.`;
         }
         const taken = await takeOffer(offer);
         if (!taken) {
           await offerNext({ scannerId: offer.scannerId, start: offer.start }, offer.tried);
-          return { language: lang, text: es ? `Lo sentimos, no pudimos cambiar su cita. Llámenos al ${centerPhone}.` : `Sorry, we couldn't move your appointment. Please call us at ${centerPhone}.` };
+          return es ? `Lo sentimos, no pudimos cambiar su cita. Llámenos al ${centerPhone}.` : `Sorry, we couldn't move your appointment. Please call us at ${centerPhone}.`;
         }
         await waitlist.finish(offer.caseId, now);
-        return {
-          language: lang,
-          text: es
-            ? `¡Listo! Su cita es el ${when} en ${placeText(site)}. ${c?.appointment ? 'Su hora anterior quedó libre. ' : ''}Le enviaremos la preparación y un recordatorio.`
-            : `Done! Your appointment is ${when} at ${placeText(site)}. ${c?.appointment ? 'Your previous time is released. ' : ''}We'll send your prep and a reminder.`,
-        };
+        return es
+          ? `¡Listo! Su cita es el ${when} en ${placeText(site)}. ${c?.appointment ? 'Su hora anterior quedó libre. ' : ''}Le enviaremos la preparación y un recordatorio.`
+          : `Done! Your appointment is ${when} at ${placeText(site)}. ${c?.appointment ? 'Your previous time is released. ' : ''}We'll send your prep and a reminder.`;
       });
     },
   };
