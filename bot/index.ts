@@ -58,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
       mongoUri: mongo.url,
       dbName: dbNameFrom(mongo.url),
       redisUrl: redis.url,
+      redisPrefix: env.REDIS_PREFIX,
       site: siteResult.value,
       phoneHashKey: env.PHONE_HASH_KEY,
       logger,

@@ -142,7 +142,7 @@ async function launchCampaign(id: string): Promise<void> {
   const site = loadSiteConfig(env.value.CENTER_CONFIG ?? DEFAULT_SITE_CONFIG, repoRoot());
   if (!site.ok) die(site.error.message);
   const redis = await resolveRedis({ ...(env.value.REDIS_URL ? { url: env.value.REDIS_URL } : {}), dataDir: path.join(repoRoot(), '.data'), log: (l) => process.stderr.write(`${l}\n`) });
-  const queue = createCampaignQueue(redis.url, 'iib:', site.value.sender.messagesPerSecond);
+  const queue = createCampaignQueue(redis.url, env.value.REDIS_PREFIX, site.value.sender.messagesPerSecond);
   try {
     await withRepos(async (repos) => {
       const now = () => new Date();

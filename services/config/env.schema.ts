@@ -17,6 +17,11 @@ const EnvShape = z.object({
   PUBLIC_BASE_URL: optionalString.pipe(z.string().url('must be a URL such as https://intake.example.org').optional()),
   MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
+  /** Prefix of every Redis key and queue, so several deployments (or test runs) share one Redis without meeting. */
+  REDIS_PREFIX: z
+    .string()
+    .default('iib:')
+    .refine((v) => /^[A-Za-z0-9_.-]{1,40}:$/.test(v), "must be letters, digits, '_', '.' or '-' (at most 40), ending with ':' (for example iib:)"),
   CENTER_CONFIG: optionalString,
   TWILIO_ACCOUNT_SID: optionalString.refine((v) => v === undefined || /^AC[0-9a-fA-F]{32}$/.test(v), 'must look like AC followed by 32 hex digits'),
   TWILIO_AUTH_TOKEN: optionalString,

@@ -11,7 +11,7 @@ export function buildOnce(): void {
 export function serviceEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
   for (const k of Object.keys(base)) {
-    if (/^(PORT|MONGODB_URI|REDIS_URL|CENTER_CONFIG|NODE_ENV|PUBLIC_BASE_URL|TWILIO_.*|SMS_TRANSPORT|OPENAI_.*|NLU|Microsoft.*)$/.test(k)) delete base[k];
+    if (/^(PORT|MONGODB_URI|REDIS_URL|REDIS_PREFIX|CENTER_CONFIG|NODE_ENV|PUBLIC_BASE_URL|TWILIO_.*|SMS_TRANSPORT|OPENAI_.*|NLU|Microsoft.*)$/.test(k)) delete base[k];
   }
   return { ...base, LOG_LEVEL: 'warn', ...extra };
 }

@@ -15,6 +15,16 @@ describe('environment', () => {
     });
   });
 
+  test('REDIS_PREFIX: iib: by default, another deployment its own, a prefix that could collide refused', () => {
+    expect(parseEnv({})).toMatchObject({ ok: true, value: { REDIS_PREFIX: 'iib:' } });
+    expect(parseEnv({ REDIS_PREFIX: 'clinic-b:' })).toMatchObject({ ok: true, value: { REDIS_PREFIX: 'clinic-b:' } });
+    for (const bad of ['iib', 'a b:', '*:', '']) {
+      const r = parseEnv({ REDIS_PREFIX: bad });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/REDIS_PREFIX: must be letters/);
+    }
+  });
+
   test('PORT=abc is refused naming PORT', () => {
     const r = parseEnv({ PORT: 'abc' });
     expect(r.ok).toBe(false);
