@@ -143,13 +143,14 @@ export class IntakeBot extends TeamsActivityHandler {
         officeUser = { id: who.userId ?? `org-${who.org.id}`, name: context.activity.from.name ?? 'Teams user', role: 'referrer', referrerOrgId: who.org.id };
       }
 
-      const requestHandoff = async (why?: string) => {
+      const requestHandoff = async (why?: string, caseId?: string | null) => {
         const a = context.activity;
         const chatRef = conversationRefId(channel, a.conversation.id);
         await deps.handoff.request({
           conversationKey: channel === 'sms' ? a.conversation.id : chatRef,
           channel,
           ...(why ? { why } : {}),
+          caseId: caseId ?? null,
           replyTo: channel === 'sms' ? { kind: 'sms', inboundMessageKey: `in:${a.id}` } : { kind: 'chat', conversationRefId: chatRef },
         });
       };
@@ -218,12 +219,21 @@ export class IntakeBot extends TeamsActivityHandler {
           return next();
         }
       }
+      // A safety fact said anywhere (in a flow, in a question, at the menu) is kept and put on the patient's case.
+      if (!officeUser) await deps.patientDialog.note(state, patientTurn());
       // A patient flow in progress gets every message (it understands help, start over and a person itself).
       // One that is over (idle a day, or a question left unanswered) hands the message on to the menu.
       if (state.patient) {
         const replies = await deps.patientDialog.handle(state, patientTurn());
         if (replies) {
           await sayAll(replies);
+          return next();
+        }
+      }
+      if (!officeUser && !state.status) {
+        const clinical = await deps.patientDialog.clinical(state, patientTurn());
+        if (clinical) {
+          await sayAll(clinical);
           return next();
         }
       }

@@ -37,6 +37,9 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
       const row = await model.findOne({ dedupeKey }).lean<Row>();
       return row ? fromRow(row) : null;
     },
+    async updateSummary(dedupeKey, summary, now) {
+      await model.updateOne({ dedupeKey, status: 'open' }, { $set: { summary: summary.slice(0, 500), updatedAt: now } });
+    },
     async close(dedupeKey, now) {
       const r = await model.updateOne({ dedupeKey, status: 'open' }, { $set: { status: 'done', updatedAt: now } });
       return r.modifiedCount === 1;

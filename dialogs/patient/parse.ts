@@ -52,3 +52,16 @@ export function parseCoverage(text: string): { ok: true; value: Insurance } | { 
   if (!/[a-z]{2,}/i.test(payer)) return { ok: false, missing: 'payer' };
   return { ok: true, value: { payer: payer.slice(0, 100), memberId: words[idIndex]!.slice(0, 64) } };
 }
+
+/**
+ * A screening question's answer in everyday words: "yes, ive had a pacemaker since 2019", "no never", "nope",
+ * "a little", "si claro", "creo que no" (unsure: any doubt goes to a person). null when it answers nothing.
+ */
+export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
+  const t = foldAccents(text).toLowerCase().trim().replace(/^[¡¿\s]+/, '').replace(/[\s!.?,]+$/g, '');
+  if (!t) return null;
+  if (/^(not sure|unsure|i have no idea|no idea|ni idea|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|possibly|i think so|i don'?t think so|not that i know( of)?|i don'?t remember|can'?t remember|no se|no lo se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser|creo que (si|no)|no recuerdo|no me acuerdo)\b/.test(t)) return 'unsure';
+  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|a bit|kind of|kinda|sort of|somewhat|sometimes|si|sip|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo)\b/.test(t)) return 'yes';
+  if (/^(no|n|nope|nah|never|none|i don'?t|i do not|i haven'?t|not at all|not really|negative|nunca|ninguno|ninguna|para nada|jamas|no tengo)\b/.test(t)) return 'no';
+  return null;
+}

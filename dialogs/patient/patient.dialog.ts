@@ -19,7 +19,8 @@ import type { Answer } from '../../services/screening/screening';
 import { foldAccents } from '../../services/text';
 import { yesNoUnsure } from '../../services/understanding/rules.engine';
 import type { Understanding } from '../../services/understanding/understanding.schema';
-import { parseBirthDate, parseCoverage, parseFullName } from './parse';
+import { findDisclosures, KIND_OF_QUESTION, type DisclosureKind } from '../../services/screening/disclosures';
+import { parseBirthDate, parseCoverage, parseFullName, screeningAnswer } from './parse';
 import { t, type TextId } from './patient.texts';
 
 type Step =
@@ -77,7 +78,7 @@ export interface PatientDialogState {
   lookedUp?: boolean;
   /** Identity checks that did not match, in the manage flow. */
   verifyTries?: number;
-  screening?: { index: number; answers: Record<string, Answer> };
+  screening?: { index: number; answers: Record<string, Answer>; words?: Record<string, string> };
   offered?: Array<{ scannerId: string; start: string }>;
   cancelReason?: string;
 }
@@ -92,9 +93,19 @@ export interface Verified {
   at: string;
 }
 
+/** A safety fact said in this conversation (JSON state: the time as ISO), kept until it is on a case. */
+export interface SaidDisclosure {
+  kind: DisclosureKind;
+  words: string;
+  at: string;
+  said: string;
+}
+
 export interface PatientConversation {
   patient?: PatientDialogState;
   verified?: Verified;
+  /** Every safety fact said in this conversation, whichever flow (or none) was running: put on each case it reaches. */
+  disclosures?: SaidDisclosure[];
 }
 
 export interface PatientTurn {
@@ -105,8 +116,8 @@ export interface PatientTurn {
   phone: string | null;
   phoneHash: string | null;
   understanding: Understanding;
-  /** Opens a human handoff task for this conversation, saying why. */
-  handoff: (why: string) => Promise<void>;
+  /** Opens a human handoff task for this conversation, saying why (and for which case, when there is one). */
+  handoff: (why: string, caseId?: string | null) => Promise<void>;
 }
 
 export interface PatientDialogDeps {
@@ -131,7 +142,7 @@ const STOP_FLOW = /^(cancel|cancelar|menu|start over|restart|empezar de nuevo|vo
 const AGENT = /\b(agent|agente|representative|representante|operator|operador|human|humano|real person|a person|una persona|someone|alguien|talk to (someone|a person|staff)|hablar con (alguien|una persona|personal))\b/;
 const LANGUAGE_ONLY = /^((in )?(english|spanish)|(en )?(espanol|ingles))( please| por favor)?$/;
 /** Questions only a clinician may answer: the bot never gives medical advice (domain.md §4). */
-const CLINICAL = /\b(is it safe|safe for me|should i (stop|take|keep|skip)|side effects?|dose|dosage|allergic reaction|what do(es)? (my|the) (results?|report|scan) (say|mean|show)|my results|(is|am) .{0,20}(cancer|serious|normal)|es seguro|debo (dejar|tomar|seguir)|efectos secundarios|dosis|mis resultados|que dice(n)? (mi|el|los) (resultados?|informe|reporte)|es grave|es cancer)\b/;
+const CLINICAL = /\b(is it safe|safe for me|should i (stop|take|keep|skip)|side effects?|dose|dosage|allergic reaction|what do(es)? (my|the) (results?|report|scan) (say|mean|show)|my (test |scan |mri |ct )?results?|results? (is|are|was|were|came back) (bad|good|ok|okay|normal|serious)|how much (contrast|radiation|dye)|(is|am) .{0,20}(cancer|serious|normal)|es seguro|debo (dejar|tomar|seguir)|efectos secundarios|dosis|mis resultados|que dice(n)? (mi|el|los) (resultados?|informe|reporte)|es grave|es cancer)\b/;
 const NONE = /^(none|no|nobody|no one|i don'?t have (one|a doctor)|ninguno|ninguna|nadie|no tengo( medico)?)$/;
 
 const fold = (s: string) => foldAccents(s).trim().replace(/[.!?¡¿,]+$/g, '').replace(/^[¡¿]+/, '').trim();
@@ -184,6 +195,32 @@ export function createPatientDialog(deps: PatientDialogDeps) {
   const centerPhone = phoneText(site.center.phone);
 
   return {
+    /**
+     * Every patient message, before anything answers it: a safety fact in it (a reaction, an implant, pregnancy, a
+     * kidney problem) is kept for the conversation and put on the case now if there is one, or when one is reached.
+     */
+    async note(conv: PatientConversation, turn: PatientTurn): Promise<void> {
+      const s = conv.patient;
+      const q = s?.step === 'screening' ? await currentQuestion(s) : null;
+      const found = findDisclosures(turn.text, q ? `screening:${q.id}` : (s?.step ?? 'conversation'), deps.now());
+      if (found.length === 0) return;
+      const kept = conv.disclosures ?? [];
+      for (const d of found) if (!kept.some((k) => k.kind === d.kind && k.words === d.words)) kept.push({ kind: d.kind, words: d.words, at: d.at.toISOString(), said: d.said });
+      conv.disclosures = kept.slice(-20);
+      if (s?.caseId) await putOnCase(conv, s.caseId);
+      else if (conv.verified && verified(conv)) {
+        // A patient we know (verified in the last half hour) with no flow running: on each of their open cases.
+        const v = conv.verified;
+        const { cases } = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
+        for (const c of cases) if (studyOf(c)) await putOnCase(conv, c.id);
+      }
+    },
+
+    /** A clinical question outside any flow ("is my result bad?", "is it safe for me?"): a person answers it, never the bot. */
+    async clinical(conv: PatientConversation, turn: PatientTurn): Promise<OutboundContentInput[] | null> {
+      return CLINICAL.test(fold(turn.text)) ? handOff(conv, turn, 'clinical') : null;
+    },
+
     /** Starts a flow and answers the first message (which may already say the exam, the order and the doctor). */
     async begin(conv: PatientConversation, state: PatientDialogState, turn: PatientTurn): Promise<OutboundContentInput[]> {
       state.at = deps.now().toISOString();
@@ -232,6 +269,20 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     },
   };
 
+  /** This conversation's safety facts onto the case (idempotent): the case is held for review; returns it as now stored. */
+  async function putOnCase(conv: PatientConversation, caseId: string): Promise<Case | null> {
+    const said = conv.disclosures ?? [];
+    if (said.length === 0) return self.findCase(caseId);
+    const r = await self.recordDisclosures(caseId, said.map((d) => ({ kind: d.kind, words: d.words, at: new Date(d.at), said: d.said })));
+    return r.ok ? r.value : self.findCase(caseId);
+  }
+
+  async function currentQuestion(s: PatientDialogState) {
+    const c = s.caseId ? await self.findCase(s.caseId) : null;
+    const study = c && studyOf(c);
+    return study ? (self.screeningQuestions(study)[s.screening?.index ?? 0] ?? null) : null;
+  }
+
   /** Who this conversation proved to be, if that was in the last half hour. */
   function verified(conv: PatientConversation): Verified | undefined {
     // A check stored without its time (before times were kept) counts as expired.
@@ -241,8 +292,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
 
   async function handOff(conv: PatientConversation, turn: PatientTurn, why: keyof typeof WHY): Promise<OutboundContentInput[]> {
     const { lang } = turn;
+    const caseId = conv.patient?.caseId ?? null;
     delete conv.patient;
-    await turn.handoff(`${WHY[why]} (patient dialog)`);
+    await turn.handoff(`${WHY[why]} (patient dialog)`, caseId);
     return [{ text: `${t(why, lang)} ${lang === 'es' ? `Respondemos en horario de atención; si es urgente, llame al ${centerPhone}.` : `We answer during opening hours; if it's urgent, call ${centerPhone}.`}` }];
   }
 
@@ -366,6 +418,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     const c = found.cases.find((x) => ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(x.state)) ?? found.cases[0];
     if (!c) return null;
     if (!['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(c.state)) {
+      await putOnCase(conv, c.id);
       delete conv.patient;
       const words = stateInWords(c.state, turn.lang);
       return [{ text: turn.lang === 'es' ? `Encontré su orden: ${words}. Le escribiremos cuando haya novedades.` : `I found your order: ${words}. We'll text you when there's news.` }];
@@ -405,6 +458,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       timing: a.timing ?? null,
       coverage: a.coverage ?? null,
     });
+    await putOnCase(conv, c.id);
     const en = turn.lang === 'en';
     const who = via.orgName ?? a.provider ?? null;
     const next = via.via === 'teams'
@@ -435,8 +489,10 @@ export function createPatientDialog(deps: PatientDialogDeps) {
   }
 
   /** A case the patient may book: stat/asap go to a person, then screening (once), then times. */
-  async function schedule(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, c: Case): Promise<OutboundContentInput[]> {
+  async function schedule(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, found: Case): Promise<OutboundContentInput[]> {
     const { lang } = turn;
+    // Whatever the patient said earlier in this conversation about their safety holds the booking for review.
+    const c = (await putOnCase(conv, found.id)) ?? found;
     if (c.track === 'human') {
       await self.staffTask('schedule_by_phone', c, `Stat/asap case ${c.id}: the patient wants to book; call them to schedule.`);
       delete conv.patient;
@@ -446,7 +502,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       delete conv.patient;
       return [{ text: t('screening_pending', lang) }];
     }
-    if (!c.screening) {
+    if (!c.screening || !c.screening.answered) {
       const study = studyOf(c);
       const questions = study ? self.screeningQuestions(study) : [];
       if (questions.length > 0) {
@@ -519,6 +575,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       return [{ text: t('no_appointment', lang) }];
     }
     s.caseId = c.id;
+    await putOnCase(conv, c.id);
     const when = slotText(c.appointment!.start, site, lang);
     if (s.manage === 'confirm') {
       if (c.appointment!.status === 'pending') {
@@ -623,13 +680,18 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         if (!c || !study || !s.screening) return null;
         const questions = self.screeningQuestions(study);
         const q = questions[s.screening.index];
-        const yn = yesNo(turn.text, turn.lang);
-        if (!q || yn === null) return null;
+        if (!q) return null;
+        // "yes, a knee replacement and a stent" and "ive had a pacemaker since 2019" answer yes, in the patient's words.
+        const kind = KIND_OF_QUESTION[q.id];
+        const said = kind !== undefined && (conv.disclosures ?? []).some((d) => d.kind === kind && d.words === turn.text.trim().slice(0, 500));
+        const yn = screeningAnswer(turn.text) ?? (said ? 'yes' : null);
+        if (yn === null) return null;
         s.screening.answers[q.id] = yn;
+        if (!/^\W*(y|yes|no|n|si|sí|unsure|not sure|no se|no sé)\W*$/i.test(turn.text.trim())) (s.screening.words ??= {})[q.id] = turn.text.trim().slice(0, 500);
         s.screening.index++;
         s.fails = 0;
         if (s.screening.index < questions.length) return prompt(s, turn);
-        const r = await self.recordScreening(c.id, s.screening.answers, verified(conv)?.birthDate ?? a.birthDate ?? null);
+        const r = await self.recordScreening(c.id, s.screening.answers, verified(conv)?.birthDate ?? a.birthDate ?? null, s.screening.words ?? {});
         if (!r.ok) return [{ text: t('busy', turn.lang) }];
         if (!r.value.noFlags) {
           delete conv.patient;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Contrast, Insurance, Language, Laterality, Modality } from '../orders/order.schema';
 import { CaseState, Channel, HistoryEntry, Priority, Track } from '../pipeline/pipeline.states';
+import { Disclosure } from '../screening/disclosures';
 
 export const CaseSource = z.enum(['fax', 'phone', 'api', 'sms', 'webchat', 'msteams']);
 
@@ -33,8 +34,12 @@ export type CaseAppointment = z.infer<typeof CaseAppointment>;
 
 export const CaseScreening = z.object({
   status: z.enum(['no_flags', 'review', 'cleared']),
-  /** Question ids answered other than the safe way (answers themselves stay with the task, not in logs). */
-  flags: z.array(z.object({ id: z.string(), answer: z.enum(['yes', 'no', 'unsure']) })),
+  /** Question ids answered other than the safe way, with the patient's words when they said more than yes or no. */
+  flags: z.array(z.object({ id: z.string(), answer: z.enum(['yes', 'no', 'unsure']), words: z.string().max(500).optional() })),
+  /** Whether the screening questions were answered (false: a disclosure put the case in review before they were asked). */
+  answered: z.boolean().default(true),
+  /** Safety facts said anywhere in the conversation, verbatim; `reviewed` once staff cleared the review after them. */
+  disclosures: z.array(Disclosure.extend({ reviewed: z.boolean().default(false) })).default([]),
   at: z.date(),
   /** Who cleared a review (staff:<id>), and their note. */
   clearedBy: z.string().optional(),

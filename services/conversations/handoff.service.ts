@@ -20,7 +20,7 @@ export const TaskReplyInput = z.object({ text: text(1600), idempotencyKey: z.str
  */
 export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRepository; proactive: ProactiveSender; now: () => Date }) {
   return {
-    async request(input: { conversationKey: string; channel: string; replyTo: ReplyTo; why?: string }): Promise<{ task: Task; created: boolean }> {
+    async request(input: { conversationKey: string; channel: string; replyTo: ReplyTo; why?: string; caseId?: string | null }): Promise<{ task: Task; created: boolean }> {
       const now = deps.now();
       const task: Task = {
         id: newId('t'),
@@ -28,7 +28,7 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
         status: 'open',
         dedupeKey: `human_handoff:${input.conversationKey}:${now.toISOString().slice(0, 10)}`,
         summary: `Someone on ${input.channel} ${input.why ?? 'asked to talk to a person'}. Read the conversation, then reply with POST /api/v1/tasks/<this id>/reply.`,
-        caseId: null,
+        caseId: input.caseId ?? null,
         referrerOrgId: null,
         replyTo: input.replyTo,
         createdAt: now,

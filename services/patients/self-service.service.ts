@@ -15,7 +15,8 @@ import type { Locks } from '../locks';
 import type { SchedulingService, Slot } from '../scheduling/scheduling.service';
 import type { Appointment } from '../scheduling/appointment.schema';
 import type { Study } from '../scheduling/study';
-import { evaluateScreening, screeningQuestions, type Answer, type ScreeningOutcome } from '../screening/screening';
+import { evaluateScreening, reviewFor, reviewOfQuestion, screeningQuestions, type Answer, type ReviewKind, type ScreeningOutcome } from '../screening/screening';
+import type { Disclosure } from '../screening/disclosures';
 import type { Task, TaskKind, TaskRepository } from '../tasks/task.schema';
 import type { OrderRequests, OrderRequestVia } from './order-request.service';
 import { actorOf, type Principal, type Role } from '../staff/staff.roles';
@@ -87,10 +88,32 @@ export function createSelfService(deps: {
     return d.value;
   };
 
-  async function task(kind: TaskKind, c: Case, summary: string): Promise<void> {
+  function taskFor(kind: TaskKind, c: Case, summary: string): Task {
     const now = deps.now();
-    const t: Task = { id: newId('t'), kind, status: 'open', dedupeKey: `${kind}:${c.id}`, summary, caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, createdAt: now, updatedAt: now };
-    await deps.tasks.insert(t); // false: the same review is already open
+    return { id: newId('t'), kind, status: 'open', dedupeKey: `${kind}:${c.id}`, summary: summary.slice(0, 500), caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, createdAt: now, updatedAt: now };
+  }
+
+  async function task(kind: TaskKind, c: Case, summary: string): Promise<void> {
+    await deps.tasks.insert(taskFor(kind, c, summary)); // false: the same task is already open
+  }
+
+  /**
+   * The review a technologist or nurse must do, naming the patient, the study, every flagged answer and every
+   * disclosure in the patient's words; an open one is brought up to date rather than repeated.
+   */
+  async function reviewTask(kind: ReviewKind, c: Case): Promise<void> {
+    const p = await deps.patients.findById(c.patientId);
+    const study = studyOf(c);
+    const who = [p?.givenName, p?.familyName].filter(Boolean).join(' ') || 'the patient';
+    const what = study ? [study.modality.toUpperCase(), study.bodyPart, study.contrast ? `contrast ${study.contrast}` : null].filter(Boolean).join(', ') : 'exam not known yet';
+    const s = c.screening;
+    const answers = (s?.flags ?? []).filter((f) => reviewOfQuestion(f.id) === kind).map((f) => `${f.id}: ${f.answer}${f.words ? ` ("${f.words}")` : ''}`);
+    const said = (s?.disclosures ?? []).filter((d) => !d.reviewed && reviewFor(d.kind) === kind).map((d) => `${d.kind} ("${d.words}")`);
+    const head = `${kind === 'technologist_review' ? 'Technologist' : 'Nurse/radiologist'} review before scheduling: ${who}, ${what} (case ${c.id}).`;
+    const tail = ' Call the patient; the bot offers no times until this task is done.';
+    const body = ` ${[...answers, ...said].join('; ') || 'see the case'}.`;
+    const summary = `${head}${body.length + head.length + tail.length > 500 ? `${body.slice(0, 500 - head.length - tail.length - 1)}…` : body}${tail}`;
+    if (!(await deps.tasks.insert(taskFor(kind, c, summary)))) await deps.tasks.updateSummary(`${kind}:${c.id}`, summary, deps.now());
   }
 
   /** One writer per case at a time (the staff API takes the same lock). */
@@ -220,20 +243,49 @@ export function createSelfService(deps: {
       return { case: c, via };
     },
 
-    /** Records the answers; any yes or unsure opens the review task(s) and no slot may be offered until staff clear it. */
-    async recordScreening(caseId: string, answers: Record<string, Answer>, birthDate: string | null): Promise<Result<ScreeningOutcome, SelfServiceFailure>> {
+    /**
+     * Records the answers (with the patient's words where they said more than yes or no); any yes or unsure, or a
+     * safety fact said earlier and not yet reviewed, opens the review task(s): no slot is offered until staff clear it.
+     */
+    async recordScreening(caseId: string, answers: Record<string, Answer>, birthDate: string | null, words: Record<string, string> = {}): Promise<Result<ScreeningOutcome, SelfServiceFailure>> {
       return withCase(caseId, async (c) => {
         const study = studyOf(c);
         if (!study) return err('NOT_SCHEDULABLE', 'the exam is not known yet');
         const outcome = evaluateScreening(screeningQuestions(study), answers, ageOn(birthDate, deps.now(), zone));
+        const disclosures = c.screening?.disclosures ?? [];
+        const open = disclosures.filter((d) => !d.reviewed);
         const now = deps.now();
-        const saved = await cases.patch(c.id, c.version, { screening: { status: outcome.noFlags ? 'no_flags' : 'review', flags: outcome.flags.map((f) => ({ id: f.id, answer: f.answer })), at: now } }, now);
+        const flags = outcome.flags.map((f) => ({ id: f.id, answer: f.answer, ...(words[f.id] ? { words: words[f.id]!.slice(0, 500) } : {}) }));
+        const review = !outcome.noFlags || open.length > 0;
+        const saved = await cases.patch(c.id, c.version, { screening: { status: review ? 'review' : 'no_flags', flags, answered: true, disclosures, at: now } }, now);
         if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile; answer again');
-        for (const review of outcome.reviews) {
-          const items = outcome.flags.filter((f) => f.review === review).map((f) => `${f.id}: ${f.answer}`).join(', ');
-          await task(review, c, `${review === 'technologist_review' ? 'Technologist' : 'Nurse/radiologist'} review before scheduling case ${c.id} (${study.modality}): ${items}. Call the patient; the bot offers no times until this task is done.`);
-        }
-        return ok(outcome);
+        const kinds = new Set([...outcome.reviews, ...open.map((d) => reviewFor(d.kind))]);
+        for (const kind of kinds) await reviewTask(kind, saved);
+        return ok({ ...outcome, noFlags: !review });
+      });
+    },
+
+    /**
+     * Safety facts the patient said anywhere (a clinical question, a handoff, another step): kept on the case with
+     * their words, and the case goes to review (again, if it had been cleared) until staff clear it. Idempotent.
+     */
+    async recordDisclosures(caseId: string, said: Disclosure[]): Promise<Result<Case, SelfServiceFailure>> {
+      return withCase(caseId, async (c) => {
+        const had = c.screening?.disclosures ?? [];
+        const fresh = said.filter((d) => !had.some((h) => h.kind === d.kind && h.words === d.words));
+        if (fresh.length === 0) return ok(c);
+        const now = deps.now();
+        const screening = {
+          status: 'review' as const,
+          flags: c.screening?.flags ?? [],
+          answered: c.screening?.answered ?? false,
+          disclosures: [...had, ...fresh.map((d) => ({ ...d, reviewed: false }))],
+          at: now,
+        };
+        const saved = await cases.patch(c.id, c.version, { screening }, now);
+        if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile; try again');
+        for (const kind of new Set(fresh.map((d) => reviewFor(d.kind)))) await reviewTask(kind, saved);
+        return ok(saved);
       });
     },
 
@@ -304,7 +356,8 @@ export function createSelfService(deps: {
         if (principal.referrerOrgId !== null && c.referrerOrgId !== principal.referrerOrgId) return err('CASE_NOT_FOUND', `no case '${caseId}'`);
         if (c.screening?.status !== 'review') return err('SCREENING_NOT_IN_REVIEW', 'this case has no screening waiting for review');
         const now = deps.now();
-        const saved = await cases.patch(c.id, c.version, { screening: { ...c.screening, status: 'cleared', at: now, clearedBy: actorOf(principal), ...(note ? { note } : {}) } }, now);
+        const disclosures = c.screening.disclosures.map((d) => ({ ...d, reviewed: true }));
+        const saved = await cases.patch(c.id, c.version, { screening: { ...c.screening, disclosures, status: 'cleared', at: now, clearedBy: actorOf(principal), ...(note ? { note } : {}) } }, now);
         if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile; try again');
         for (const kind of ['technologist_review', 'contrast_review'] as const) await deps.tasks.close(`${kind}:${c.id}`, now);
         return ok(saved);

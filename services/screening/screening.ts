@@ -1,4 +1,5 @@
 import type { Study } from '../scheduling/study';
+import type { DisclosureKind } from './disclosures';
 
 export type Answer = 'yes' | 'no' | 'unsure';
 export type ReviewKind = 'technologist_review' | 'contrast_review';
@@ -38,6 +39,16 @@ const CONTRAST: ScreeningQuestion[] = [
   q('metformin', 'Do you take metformin (Glucophage)?', '¿Toma metformina (Glucophage)?', 'contrast_review'),
   q('blood_pressure', 'Do you take medicine for high blood pressure?', '¿Toma medicina para la presión alta?', 'contrast_review'),
 ];
+
+const ALL = [...MRI, PREGNANCY, ...CONTRAST];
+/** Which review a question's flag goes to (age over 60 is a contrast matter). */
+export function reviewOfQuestion(id: string): ReviewKind {
+  return ALL.find((x) => x.id === id)?.review ?? 'contrast_review';
+}
+/** Which review a disclosure said in conversation goes to: contrast and kidney to a nurse, devices and pregnancy to a technologist. */
+export function reviewFor(kind: DisclosureKind): ReviewKind {
+  return kind === 'contrast_reaction' || kind === 'kidney' ? 'contrast_review' : 'technologist_review';
+}
 
 /** The questions a study needs before any slot is offered, in the order they are asked. */
 export function screeningQuestions(study: Study): ScreeningQuestion[] {

@@ -30,6 +30,8 @@ export interface TaskRepository {
   /** false when a task with this dedupe key exists already. */
   insert(task: Task): Promise<boolean>;
   findByKey(dedupeKey: string): Promise<Task | null>;
+  /** Brings the open task with this key up to date (new answers for a review already open). */
+  updateSummary(dedupeKey: string, summary: string, now: Date): Promise<void>;
   /** Marks the open task with this key done; false when there is none open. */
   close(dedupeKey: string, now: Date): Promise<boolean>;
   findById(id: string): Promise<Task | null>;
