@@ -23,6 +23,9 @@ import { MASK_INBOUND } from './channels/transcript';
 import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
+import { openingHoursText } from '../dialogs/patient/side-questions';
+
+export { openingHoursText };
 
 interface ConversationData extends PatientConversation, OfficeConversation {
   menuShown?: boolean;
@@ -36,24 +39,15 @@ const MAX_STATUS_TRIES = 3;
 /** Steps whose answers are free sentences, where the LLM (when configured) may help. */
 const FREE_TEXT_STEPS: ReadonlySet<string> = new Set(['exam', 'has_order', 'timing', 'pick_slot', 'cancel_or_rebook', 'marketing']);
 
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const DAY_NAMES: Record<Language, string[]> = {
-  en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
-  es: ['lun', 'mar', 'mié', 'jue', 'vie', 'sáb', 'dom'],
-};
+/** The message asks to do something (book, move, cancel, confirm, check on an order) besides any question in it. */
+function wantsAction(u: { intent: string; fields: { modality: string | null } }, text: string): boolean {
+  if (['reschedule', 'cancel_appointment', 'confirm_appointment', 'order_status', 'waitlist'].includes(u.intent)) return true;
+  return wantsExam(u, text);
+}
 
-/** "Mon–Thu 07:00–19:00, Fri 07:00–18:00, Sat 08:00–13:00" from the site's opening hours. */
-export function openingHoursText(site: SiteConfig, lang: Language): string {
-  const spans = DAYS.map((d) => (site.openingHours[d] ?? []).map((w) => `${w.start}–${w.end}`).join(', '));
-  const parts: string[] = [];
-  for (let i = 0; i < 7; i++) {
-    if (!spans[i]) continue;
-    let j = i;
-    while (j + 1 < 7 && spans[j + 1] === spans[i]) j++;
-    parts.push(`${DAY_NAMES[lang][i]}${j > i ? `–${DAY_NAMES[lang][j]}` : ''} ${spans[i]}`);
-    i = j;
-  }
-  return parts.join(', ');
+/** "I need an MRI, how much is it?": an exam named with a wish for it, whatever else the message asks. */
+function wantsExam(u: { intent: string; fields: { modality: string | null } }, text: string): boolean {
+  return (u.intent === 'request_exam' || u.fields.modality !== null) && /\b(i need|i want|need an?|want an?|book|schedule|necesito|quiero|agendar|reservar)\b/.test(foldAccents(text));
 }
 
 function choiceByKeyword(text: string): 0 | 1 | 2 | null {
@@ -236,6 +230,13 @@ export class IntakeBot extends TeamsActivityHandler {
           await sayAll(clinical);
           return next();
         }
+        // A side question is answered; when the message also asks to do something ("I need an MRI, how much is
+        // it?"), that goes on below.
+        const side = await deps.patientDialog.sideQuestion(state, patientTurn(), wantsAction(understanding, text));
+        if (side) {
+          await sayAll(side);
+          if (!wantsAction(understanding, text)) return next();
+        }
       }
       if (!state.status && understanding.intent === 'order_status') {
         const smsHash = channel === 'sms' ? (phoneHashOfSmsConversation(context.activity.conversation.id) ?? undefined) : undefined;
@@ -339,7 +340,7 @@ export class IntakeBot extends TeamsActivityHandler {
       }
       // "BOOK" (as our texts ask once an order is ready or a review is cleared): the patient has an order with us.
       const book = /^(book|schedule|agendar|reservar)$/i.test(foldAccents(text));
-      if (understanding.intent === 'request_exam' || book) {
+      if (understanding.intent === 'request_exam' || book || wantsExam(understanding, text)) {
         await sayAll(await deps.patientDialog.begin(state, newRequestState({ ...understanding.fields, ...(book ? { hasOrder: true } : {}) }), patientTurn()));
         return next();
       }

@@ -21,6 +21,8 @@ import { yesNoUnsure } from '../../services/understanding/rules.engine';
 import type { Understanding } from '../../services/understanding/understanding.schema';
 import { findDisclosures, KIND_OF_QUESTION, type DisclosureKind } from '../../services/screening/disclosures';
 import { parseBirthDate, parseCoverage, parseFullName, screeningAnswer } from './parse';
+import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
+import { faqTopic } from '../../services/faq/faq.topics';
 import { t, type TextId } from './patient.texts';
 
 type Step =
@@ -133,6 +135,8 @@ export interface PatientDialogDeps {
 }
 
 const MAX_FAILS = 3;
+/** Steps whose answer is any sentence: a side question there is not taken as the answer. */
+const FREE_TEXT: ReadonlySet<Step> = new Set(['reason', 'provider', 'timing', 'cancel_reason', 'marketing']);
 const FLOW_LIFETIME_MS = 24 * 3600_000;
 const VERIFIED_LIFETIME_MS = 30 * 60_000;
 /** Why a patient flow went to a person, as the handoff task says it. */
@@ -216,6 +220,19 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
     },
 
+    /**
+     * A side question or a prep question outside any flow ("what do I bring?", "can I eat before my CT?"): answered
+     * from the site config for the exam named (or the one in this conversation); null when the message is not one.
+     */
+    async sideQuestion(conv: PatientConversation, turn: PatientTurn, more = false): Promise<OutboundContentInput[] | null> {
+      const prep = turn.understanding.intent === 'prep_question';
+      const topic = sideQuestion(turn.text) ?? (prep ? faqTopic(turn.text) : null);
+      if (!topic && !prep) return null;
+      const study = await studyFor(conv.patient, turn);
+      const text = topic ? sideAnswer(site, topic, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
+      return [{ text: more ? text : `${text} ${t('anything_else', turn.lang)}` }];
+    },
+
     /** A clinical question outside any flow ("is my result bad?", "is it safe for me?"): a person answers it, never the bot. */
     async clinical(conv: PatientConversation, turn: PatientTurn): Promise<OutboundContentInput[] | null> {
       return CLINICAL.test(fold(turn.text)) ? handOff(conv, turn, 'clinical') : null;
@@ -259,6 +276,16 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       if (turn.understanding.intent === 'talk_to_human' || AGENT.test(f)) return handOff(conv, turn, 'agent');
       if (CLINICAL.test(f)) return handOff(conv, turn, 'clinical');
+      // A side question ("can I eat before?", "is there parking?") is answered, then the step goes on: a structured
+      // step still takes what the message also answered; a free-text step asks its question again.
+      const topic = sideQuestion(turn.text);
+      if (topic) {
+        const said = { text: sideAnswer(site, topic, lang, await studyFor(state, turn)) };
+        const taken = FREE_TEXT.has(state.step) ? null : await answer(conv, state, turn);
+        if (taken) return [said, ...taken];
+        const [first, ...rest] = await prompt(state, turn);
+        return [said, ...(first ? [{ ...first, text: `${t('back_to_step', lang)} ${first.text}` }, ...rest] : [])];
+      }
       const r = await answer(conv, state, turn);
       if (r === null) {
         state.fails++;
@@ -275,6 +302,16 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     if (said.length === 0) return self.findCase(caseId);
     const r = await self.recordDisclosures(caseId, said.map((d) => ({ kind: d.kind, words: d.words, at: new Date(d.at), said: d.said })));
     return r.ok ? r.value : self.findCase(caseId);
+  }
+
+  /** The study a side question is about: the one named in the message, else this flow's case or answers. */
+  async function studyFor(s: PatientDialogState | undefined, turn: PatientTurn): Promise<KnownStudy | null> {
+    const f = turn.understanding.fields;
+    if (f.modality) return { modality: f.modality, bodyPart: f.bodyPart, contrast: f.contrast };
+    const c = s?.caseId ? await self.findCase(s.caseId) : null;
+    const onCase = c ? studyOf(c) : null;
+    if (onCase) return onCase;
+    return s?.answers.modality ? { modality: s.answers.modality, bodyPart: s.answers.bodyPart, contrast: s.answers.contrast } : null;
   }
 
   async function currentQuestion(s: PatientDialogState) {

@@ -39,6 +39,8 @@ export const T = {
   coverage: { en: 'How will you pay? Reply with your insurance company and member ID (like: Aetna W123456789), or SELF PAY.', es: '¿Cómo pagará? Responda con su seguro médico y número de miembro (por ejemplo: Aetna W123456789), o PAGO PROPIO.' },
   coverage_help: { en: 'Your member ID is on the front of your insurance card. If you will pay yourself, reply SELF PAY.', es: 'Su número de miembro está al frente de su tarjeta del seguro. Si paga usted, responda PAGO PROPIO.' },
   coverage_member_id: { en: 'Please add your member ID from your insurance card (like: Aetna W123456789), or reply SELF PAY.', es: 'Agregue su número de miembro de la tarjeta del seguro (por ejemplo: Aetna W123456789), o responda PAGO PROPIO.' },
+  back_to_step: { en: 'Now, back to where we were:', es: 'Ahora, sigamos donde íbamos:' },
+  anything_else: { en: 'Anything else I can help with?', es: '¿Algo más en que le pueda ayudar?' },
   not_understood: { en: "Sorry, I didn't catch that.", es: 'Perdón, no entendí eso.' },
   help_footer: { en: 'Say MENU to start over, or AGENT to talk to a person.', es: 'Escriba MENÚ para empezar de nuevo, o AGENTE para hablar con una persona.' },
   stopped: { en: 'OK, I stopped. Nothing was booked or sent. Say HI any time to start again.', es: 'Listo, me detuve. No se agendó ni se envió nada. Escriba HOLA cuando quiera empezar de nuevo.' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Contrast, Modality } from '../orders/order.schema';
+import { FaqTopic } from '../faq/faq.topics';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24 h)');
 const Window = z
@@ -88,6 +89,12 @@ export const SiteConfig = z
           .strict(),
       )
       .min(1),
+    /**
+     * Answers to patients' side questions, by topic (EN/ES); a study-specific answer (how long an MRI takes) by
+     * modality. Eating and medicines, what to bring, hours and accepted insurance come from prep, openingHours and
+     * payers unless a topic here says otherwise. Adding a topic is this file and the topic list in services/faq.
+     */
+    faq: z.record(FaqTopic, z.object({ text: Bilingual.optional(), byModality: z.record(Modality, Bilingual).optional() }).strict()).default({}),
     /** Studies that need authorization when the payer is not listed (self-pay never does). */
     defaultPriorAuthorization: z.array(Modality),
     /** The SMS sender's throughput (a long code ~1/s, toll-free 3/s, a short code 100/s): campaign sends never exceed it. */
