@@ -137,11 +137,13 @@ export class IntakeBot extends TeamsActivityHandler {
         officeUser = { id: who.userId ?? `org-${who.org.id}`, name: context.activity.from.name ?? 'Teams user', role: 'referrer', referrerOrgId: who.org.id };
       }
 
+      const chatRef = conversationRefId(channel, context.activity.conversation.id);
+      /** The key of this conversation's handoffs: the SMS conversation, or the chat's stored reference. */
+      const conversationKey = channel === 'sms' ? context.activity.conversation.id : chatRef;
       const requestHandoff = async (why?: string, caseId?: string | null) => {
         const a = context.activity;
-        const chatRef = conversationRefId(channel, a.conversation.id);
         await deps.handoff.request({
-          conversationKey: channel === 'sms' ? a.conversation.id : chatRef,
+          conversationKey,
           channel,
           ...(why ? { why } : {}),
           caseId: caseId ?? null,
@@ -199,6 +201,15 @@ export class IntakeBot extends TeamsActivityHandler {
         }
         if (state.officeSignIn) officeUser = state.officeSignIn.principal;
       }
+      // A safety fact said anywhere (in a flow, in a question, at the menu, to staff) is kept and put on the case.
+      if (!officeUser) await deps.patientDialog.note(state, patientTurn());
+      // Staff are talking with this person (they replied to the handoff): the message is theirs and the bot stays
+      // silent, until staff close the task or nobody wrote for a while; then the person is told the bot is back.
+      const live = await deps.handoff.route(conversationKey, site.handoff.idleMinutes * 60_000);
+      if (live?.state === 'live') return next();
+      if (live?.state === 'back') {
+        await say({ text: es ? 'Ahora le responde otra vez nuestro asistente automático. Para hablar otra vez con una persona, escriba "agente" cuando quiera.' : 'You\'re back with our automated assistant. To reach a person again, just say "agent".' });
+      }
       // An office (Teams, or signed-in web chat): orders, missing items, order requests and status.
       const files = (context.activity.attachments ?? []).map((a) => {
         const info = a.content as { downloadUrl?: unknown } | undefined;
@@ -213,8 +224,6 @@ export class IntakeBot extends TeamsActivityHandler {
           return next();
         }
       }
-      // A safety fact said anywhere (in a flow, in a question, at the menu) is kept and put on the patient's case.
-      if (!officeUser) await deps.patientDialog.note(state, patientTurn());
       // A patient flow in progress gets every message (it understands help, start over and a person itself).
       // One that is over (idle a day, or a question left unanswered) hands the message on to the menu.
       if (state.patient) {

@@ -12,6 +12,8 @@ const TaskSchema = new Schema(
     caseId: { type: String, default: null, index: true },
     referrerOrgId: { type: String, default: null },
     replyTo: { type: Schema.Types.Mixed, default: null },
+    conversationKey: { type: String, default: null, index: true },
+    live: { type: Schema.Types.Mixed, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -27,7 +29,7 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
       await model.createIndexes();
     },
     insert(task) {
-      return insertUnique(model as never, toRow(task));
+      return insertUnique(model as never, toRow(Task.parse(task)));
     },
     async findById(id) {
       const row = await model.findById(id).lean<Row>();
@@ -39,6 +41,26 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
     },
     async updateSummary(dedupeKey, summary, now) {
       await model.updateOne({ dedupeKey, status: 'open' }, { $set: { summary: summary.slice(0, 500), updatedAt: now } });
+    },
+    async findLive(conversationKey) {
+      const rows = await model.find({ conversationKey }).sort({ updatedAt: -1 }).limit(5).lean<Row[]>();
+      const live = rows.map(fromRow).find((t) => t.live !== null && !t.live.backNoticeSent);
+      return live ?? null;
+    },
+    async setLive(id, by, now) {
+      const t = await this.findById(id);
+      const since = t?.live && !t.live.backNoticeSent ? t.live.since : now;
+      await model.updateOne({ _id: id }, { $set: { live: { since, lastAt: now, by: by.slice(0, 100), unread: 0, backNoticeSent: false }, updatedAt: now } });
+    },
+    async touchLive(id, now) {
+      await model.updateOne({ _id: id }, { $inc: { 'live.unread': 1 }, $set: { 'live.lastAt': now, updatedAt: now } });
+    },
+    async endLive(id, now) {
+      await model.updateOne({ _id: id }, { $set: { 'live.backNoticeSent': true, updatedAt: now } });
+    },
+    async closeById(id, now) {
+      const r = await model.updateOne({ _id: id, status: 'open' }, { $set: { status: 'done', updatedAt: now } });
+      return r.modifiedCount === 1;
     },
     async close(dedupeKey, now) {
       const r = await model.updateOne({ dedupeKey, status: 'open' }, { $set: { status: 'done', updatedAt: now } });

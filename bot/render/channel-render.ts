@@ -37,19 +37,25 @@ function formCard(f: FormCard): Attachment {
  * a card with buttons on Teams; a summary as an Adaptive Card on Teams and Web Chat, lines of text on SMS. A button
  * sends its title back, which the dialogs accept as well as the number.
  */
+/** Chats label every incoming message as the bot's: a person's message carries their name in bold. */
+function chatText(c: OutboundContent): string {
+  return c.staffName ? `**${c.staffName.replace(/[*_`]/g, '')}** (staff): ${c.text}` : c.text;
+}
+
 export function renderContent(channelId: string, c: OutboundContent): Partial<Activity> {
   if (channelId === 'sms') return { type: 'message', text: plainText(c) };
   const attachments: Attachment[] = [...(c.summary ? [summaryCard(c.summary)] : []), ...(c.form ? [formCard(c.form)] : [])];
   const imBack = (title: string) => ({ type: ActionTypes.ImBack, title, value: title });
   if (channelId === 'msteams') {
-    if (c.choices.length === 0) return { type: 'message', text: c.text, attachments };
+    if (c.choices.length === 0) return { type: 'message', text: chatText(c), attachments };
     // Teams shows suggested actions only in some chats; a card's buttons work in personal, group and channel chats.
     const card = CardFactory.heroCard('', c.text, undefined, c.choices.map((ch) => imBack(ch.title)));
     return { type: 'message', attachments: [...attachments, card] };
   }
   return {
     type: 'message',
-    text: c.text,
+    text: chatText(c),
+    ...(c.staffName ? { channelData: { staffName: c.staffName } } : {}),
     attachments,
     ...(c.choices.length ? { suggestedActions: { to: [], actions: c.choices.map((ch) => imBack(ch.title)) } } : {}),
   };

@@ -70,6 +70,15 @@ export function registerConversationRoutes(
     }),
   );
 
+  // Staff finished a handoff: the bot answers the person again (and tells them so on their next message).
+  server.post(
+    '/api/v1/tasks/:id/close',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      return { status: 200, body: unwrap(await deps.handoff.close(pathParam(req, 'id'), principal)) };
+    }),
+  );
+
   // A one-time web chat sign-in code for a person of a referring office (admin, coordinator).
   server.post(
     '/api/v1/referrers/:id/invites',

@@ -95,6 +95,8 @@ export const SiteConfig = z
      * payers unless a topic here says otherwise. Adding a topic is this file and the topic list in services/faq.
      */
     faq: z.record(FaqTopic, z.object({ text: Bilingual.optional(), byModality: z.record(Modality, Bilingual).optional() }).strict()).default({}),
+    /** A live handoff (staff replied) keeps the bot silent until staff close it or nobody wrote for this long. */
+    handoff: z.object({ idleMinutes: z.number().int().min(5).max(24 * 60) }).strict().default({ idleMinutes: 60 }),
     /** Studies that need authorization when the payer is not listed (self-pay never does). */
     defaultPriorAuthorization: z.array(Modality),
     /** The SMS sender's throughput (a long code ~1/s, toll-free 3/s, a short code 100/s): campaign sends never exceed it. */

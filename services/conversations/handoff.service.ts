@@ -5,7 +5,7 @@ import { text } from '../orders/order.schema';
 import { err, ok } from '../result';
 import type { Principal, Role } from '../staff/staff.roles';
 import type { Message, MessageRepository } from '../messaging/message.schema';
-import type { ReplyTo, Task, TaskRepository } from '../tasks/task.schema';
+import { Task, type ReplyTo, type TaskInput, type TaskRepository } from '../tasks/task.schema';
 import type { ProactiveSender } from './proactive.service';
 
 const REPLY: ReadonlySet<Role> = new Set(['admin', 'coordinator', 'scheduler']);
@@ -22,7 +22,7 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
   return {
     async request(input: { conversationKey: string; channel: string; replyTo: ReplyTo; why?: string; caseId?: string | null }): Promise<{ task: Task; created: boolean }> {
       const now = deps.now();
-      const task: Task = {
+      const task: TaskInput = {
         id: newId('t'),
         kind: 'human_handoff',
         status: 'open',
@@ -31,10 +31,12 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
         caseId: input.caseId ?? null,
         referrerOrgId: null,
         replyTo: input.replyTo,
+        conversationKey: input.conversationKey.slice(0, 300),
+        live: null,
         createdAt: now,
         updatedAt: now,
       };
-      if (await deps.tasks.insert(task)) return { task, created: true };
+      if (await deps.tasks.insert(task)) return { task: Task.parse(task), created: true };
       const existing = await deps.tasks.findByKey(task.dedupeKey);
       if (!existing) throw new Error('task key reported taken but not found');
       return { task: existing, created: false };
@@ -68,7 +70,7 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
       }
       const r = await deps.proactive.send({
         to,
-        content: { text: input.text },
+        content: { text: input.text, staffName: principal.name },
         purpose: 'care',
         template: 'staff_message',
         initiated: false,
@@ -78,7 +80,35 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
       if (r.value.message.status === 'failed' || r.value.outcome === 'refused') {
         return err('CHANNEL_FAILED', `the reply could not be delivered (${r.value.message.reason ?? r.value.message.status})`);
       }
+      // A person is talking now: the person's next messages go to this task, not the bot.
+      if (task.conversationKey && task.status === 'open') await deps.tasks.setLive(task.id, principal.name, deps.now());
       return ok(r.value);
+    },
+
+    /** Staff finished the handoff: the task is done and the bot answers the person again (telling them so). */
+    async close(taskId: string, principal: Principal) {
+      if (!REPLY.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not close handoffs`);
+      const task = await deps.tasks.findById(taskId);
+      if (!task) return err('TASK_NOT_FOUND', `no task '${taskId}'`);
+      await deps.tasks.closeById(task.id, deps.now());
+      return ok((await deps.tasks.findById(task.id)) ?? task);
+    },
+
+    /**
+     * For a message from this conversation: `live` while staff are talking (the message is theirs: counted as
+     * unread, the bot stays silent); `back` once, when staff closed the task or it idled past `idleMs` (the bot
+     * tells the person it is back, then answers); null when no handoff was live.
+     */
+    async route(conversationKey: string, idleMs: number): Promise<{ state: 'live'; task: Task } | { state: 'back'; task: Task } | null> {
+      const task = await deps.tasks.findLive(conversationKey.slice(0, 300));
+      if (!task?.live) return null;
+      const now = deps.now();
+      if (task.status === 'open' && now.getTime() - task.live.lastAt.getTime() < idleMs) {
+        await deps.tasks.touchLive(task.id, now);
+        return { state: 'live', task };
+      }
+      await deps.tasks.endLive(task.id, now);
+      return { state: 'back', task };
     },
   };
 }

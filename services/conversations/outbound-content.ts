@@ -30,6 +30,8 @@ export const OutboundContent = z.object({
   form: FormCard.nullable().default(null),
   /** SMS only: the line that says how to answer and how to opt out. */
   smsFooter: z.string().max(300).nullable().default(null),
+  /** A staff member writing in person (a handoff): chats show their name with the message, so no one takes it for the bot. */
+  staffName: z.string().trim().min(1).max(100).nullable().default(null),
 });
 export type OutboundContent = z.infer<typeof OutboundContent>;
 export type OutboundContentInput = z.input<typeof OutboundContent>;

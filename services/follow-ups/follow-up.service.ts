@@ -8,7 +8,7 @@ import type { Gateway, SendOutcome } from '../messaging/gateway';
 import { phoneText } from '../messaging/templates';
 import type { CaseState } from '../pipeline/pipeline.states';
 import type { OrderRequests } from '../patients/order-request.service';
-import type { Task, TaskRepository } from '../tasks/task.schema';
+import type { TaskInput, TaskRepository } from '../tasks/task.schema';
 
 export const FollowUpKind = z.enum(['order_reminder', 'order_overdue', 'documentation_reminder', 'lead_nurture']);
 export type FollowUpKind = z.infer<typeof FollowUpKind>;
@@ -100,7 +100,7 @@ export function createFollowUps(deps: {
 
   async function task(c: Case, dedupeKey: string, summary: string): Promise<void> {
     const now = deps.now();
-    const t: Task = { id: newId('t'), kind: 'order_follow_up', status: 'open', dedupeKey, summary, caseId: c.id, referrerOrgId: null, replyTo: null, createdAt: now, updatedAt: now };
+    const t: TaskInput = { id: newId('t'), kind: 'order_follow_up', status: 'open', dedupeKey, summary, caseId: c.id, referrerOrgId: null, replyTo: null, createdAt: now, updatedAt: now };
     await deps.tasks.insert(t); // false: this follow-up's task is open already
   }
 

@@ -4,7 +4,7 @@ import type { Case, Patient } from '../cases/case.schema';
 import type { ConversationRefRepository } from '../conversations/conversation-ref.schema';
 import type { ProactiveSender } from '../conversations/proactive.service';
 import type { ReferrerOrg } from '../referrers/referrer.schema';
-import type { Task, TaskRepository } from '../tasks/task.schema';
+import type { TaskInput, TaskRepository } from '../tasks/task.schema';
 import type { SiteConfig } from '../config/site.schema';
 import { phoneText } from '../messaging/templates';
 
@@ -90,7 +90,7 @@ export function createOrderRequests(deps: {
         if (reached(sent)) return { via: 'teams', orgId: org.id, orgName: org.name };
       }
       const now = deps.now();
-      const task: Task = {
+      const task: TaskInput = {
         id: newId('t'),
         kind: 'order_follow_up',
         status: 'open',

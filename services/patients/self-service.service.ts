@@ -17,7 +17,7 @@ import type { Appointment } from '../scheduling/appointment.schema';
 import type { Study } from '../scheduling/study';
 import { evaluateScreening, reviewFor, reviewOfQuestion, screeningQuestions, type Answer, type ReviewKind, type ScreeningOutcome } from '../screening/screening';
 import type { Disclosure } from '../screening/disclosures';
-import type { Task, TaskKind, TaskRepository } from '../tasks/task.schema';
+import type { TaskInput, TaskKind, TaskRepository } from '../tasks/task.schema';
 import type { OrderRequests, OrderRequestVia } from './order-request.service';
 import { actorOf, type Principal, type Role } from '../staff/staff.roles';
 
@@ -88,7 +88,7 @@ export function createSelfService(deps: {
     return d.value;
   };
 
-  function taskFor(kind: TaskKind, c: Case, summary: string): Task {
+  function taskFor(kind: TaskKind, c: Case, summary: string): TaskInput {
     const now = deps.now();
     return { id: newId('t'), kind, status: 'open', dedupeKey: `${kind}:${c.id}`, summary: summary.slice(0, 500), caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, createdAt: now, updatedAt: now };
   }

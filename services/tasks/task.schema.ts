@@ -21,17 +21,36 @@ export const Task = z.object({
   caseId: z.string().nullable(),
   referrerOrgId: z.string().nullable(),
   replyTo: ReplyTo.nullable().default(null),
+  /** A handoff's conversation (the SMS conversation id or the chat reference), for the live handoff. */
+  conversationKey: z.string().max(300).nullable().default(null),
+  /**
+   * A live handoff: staff replied, so the person's messages go to this task and the bot stays silent until staff
+   * close it or it idles; `backNoticeSent` once the person was told the bot is back.
+   */
+  live: z.object({ since: z.date(), lastAt: z.date(), by: z.string().max(100), unread: z.number().int().min(0), backNoticeSent: z.boolean() }).nullable().default(null),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
 export type Task = z.infer<typeof Task>;
+/** A new task as callers write it: the handoff fields may be left out. */
+export type TaskInput = z.input<typeof Task>;
 
 export interface TaskRepository {
   /** false when a task with this dedupe key exists already. */
-  insert(task: Task): Promise<boolean>;
+  insert(task: TaskInput): Promise<boolean>;
   findByKey(dedupeKey: string): Promise<Task | null>;
   /** Brings the open task with this key up to date (new answers for a review already open). */
   updateSummary(dedupeKey: string, summary: string, now: Date): Promise<void>;
+  /** The handoff of this conversation that is (or just was) live: not yet told the person the bot is back. */
+  findLive(conversationKey: string): Promise<Task | null>;
+  /** Staff replied: the handoff is live from now (again). */
+  setLive(id: string, by: string, now: Date): Promise<void>;
+  /** The person wrote during a live handoff: one more unread message for staff. */
+  touchLive(id: string, now: Date): Promise<void>;
+  /** The person was told the bot is back. */
+  endLive(id: string, now: Date): Promise<void>;
+  /** Marks the open task done by id; false when it was not open. */
+  closeById(id: string, now: Date): Promise<boolean>;
   /** Marks the open task with this key done; false when there is none open. */
   close(dedupeKey: string, now: Date): Promise<boolean>;
   findById(id: string): Promise<Task | null>;

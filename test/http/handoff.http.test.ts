@@ -55,7 +55,8 @@ test('Web Chat: the handoff task points at the conversation, and the staff reply
   const res = await api(t.base, 'POST', `/api/v1/tasks/${task!.id}/reply`, { token, body: { text: 'Dana here: what can I do for you?' } });
   expect(res.status).toBe(201);
   const transcript = await api(t.base, 'GET', `/v3/directline/conversations/${gen.conversationId}/activities`, { headers });
-  expect(transcript.body.activities.at(-1)).toMatchObject({ text: 'Dana here: what can I do for you?', from: { role: 'bot' } });
+  // Shown as the staff member's, not the bot's.
+  expect(transcript.body.activities.at(-1)).toMatchObject({ text: expect.stringMatching(/^\*\*scheduler \d+\*\* \(staff\): Dana here: what can I do for you\?$/), channelData: { staffName: expect.stringMatching(/^scheduler \d+$/) } });
 });
 
 test('Teams: "talk to a person" opens one task a day for the conversation, and the staff reply is posted to it', async () => {
@@ -79,5 +80,5 @@ test('Teams: "talk to a person" opens one task a day for the conversation, and t
   const res = await api(t.base, 'POST', `/api/v1/tasks/${tasks[0]!.id}/reply`, { token: await t.token('coordinator'), body: { text: 'Dana here: how can I help with the order?' } });
   expect(res.status).toBe(201);
   expect(teams.isDone()).toBe(true);
-  expect(posted[0]?.text).toBe('Dana here: how can I help with the order?');
+  expect(posted[0]?.text).toMatch(/^\*\*coordinator \d+\*\* \(staff\): Dana here: how can I help with the order\?$/);
 });

@@ -126,3 +126,27 @@ export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; na
   };
   return talker;
 }
+
+/** Web Chat on the built-in Direct Line (as the /chat page talks): replies read from the transcript after each post. */
+export async function directLineTalker(t: TestApp, phone = newPhone()): Promise<Talker & { conversationId: string }> {
+  const gen = (await api(t.base, 'POST', '/v3/directline/tokens/generate')).body as { token: string; conversationId: string };
+  const headers = { authorization: `Bearer ${gen.token}` };
+  const read = async () => {
+    const r = await api(t.base, 'GET', `/v3/directline/conversations/${gen.conversationId}/activities`, { headers });
+    return r.body.activities as Array<{ text?: string; from: { role?: string }; suggestedActions?: { actions: Array<{ title: string }> } }>;
+  };
+  return {
+    channel: 'webchat',
+    phone,
+    conversationId: gen.conversationId,
+    async say(text) {
+      // Only the replies to this message: anything that arrived before it (a staff message) is not one.
+      const watermark = (await read()).length;
+      const res = await api(t.base, 'POST', `/v3/directline/conversations/${gen.conversationId}/activities`, { headers, body: { type: 'message', text, from: { id: 'user', role: 'user' } } });
+      if (res.status !== 200) throw new Error(`Direct Line answered ${res.status}`);
+      const all = await read();
+      const mine = all.slice(watermark).filter((a) => a.from.role === 'bot');
+      return mine.map((a) => [a.text ?? '', ...(a.suggestedActions?.actions ?? []).map((x, i) => `${i + 1}. ${x.title}`)].filter(Boolean).join('\n')).join('\n');
+    },
+  };
+}
