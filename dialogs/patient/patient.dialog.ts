@@ -135,6 +135,8 @@ export interface PatientDialogDeps {
 }
 
 const MAX_FAILS = 3;
+/** Cases a patient can pick a time for themselves (pending authorization: held until approval). */
+const SCHEDULABLE_STATES: readonly string[] = ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'];
 /** Steps whose answer is any sentence: a side question there is not taken as the answer. */
 const FREE_TEXT: ReadonlySet<Step> = new Set(['reason', 'provider', 'timing', 'cancel_reason', 'marketing']);
 const FLOW_LIFETIME_MS = 24 * 3600_000;
@@ -247,6 +249,18 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         if (v) return afterVerified(conv, state, turn, v);
         if (!turn.phoneHash) state.step = 'verify_phone';
         return [{ text: `${t('verify_intro', turn.lang)} ${t(turn.phoneHash ? 'dob' : 'phone', turn.lang)}` }];
+      }
+      // Someone verified in the last half hour ("BOOK", "can I rebook my mri?"): no second identity check, and no
+      // second order request when the center already has their order for this exam.
+      if (v && state.answers.hasOrder !== false) {
+        const { cases } = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
+        const wanted = state.answers.modality;
+        const same = cases.filter((c) => wanted === null || c.order.code.modality === wanted);
+        if (state.answers.hasOrder === true || same.some((c) => SCHEDULABLE_STATES.includes(c.state))) {
+          state.lookedUp = true;
+          const booked = await bookFound(conv, state, turn, same);
+          if (booked) return booked;
+        }
       }
       return [{ text: t('start', turn.lang) }, ...(await advance(conv, state, turn))];
     },
@@ -400,8 +414,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
 
   function rebookChoices(lang: Language): Choice[] {
     return lang === 'es'
-      ? [{ value: 'rebook', title: 'Ver nuevos horarios' }, { value: 'cancel', title: 'Cancelar la cita' }]
-      : [{ value: 'rebook', title: 'See new times' }, { value: 'cancel', title: 'Cancel the appointment' }];
+      ? [{ value: 'rebook', title: 'Ver nuevos horarios' }, { value: 'cancel', title: 'Cancelar la cita' }, { value: 'withdraw', title: 'Ya no necesito el examen' }]
+      : [{ value: 'rebook', title: 'See new times' }, { value: 'cancel', title: 'Cancel the appointment' }, { value: 'withdraw', title: "I don't need the exam anymore" }];
   }
 
   function offerContent(s: PatientDialogState, lang: Language): OutboundContentInput {
@@ -452,9 +466,14 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     const found = await self.verify({ phoneHash, birthDate: a.birthDate!, name, language: turn.lang });
     if (found.patients.length === 0) return null;
     conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash, birthDate: a.birthDate!, name, at: deps.now().toISOString() };
-    const c = found.cases.find((x) => ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(x.state)) ?? found.cases[0];
+    return bookFound(conv, s, turn, found.cases);
+  }
+
+  /** The patient's order among their open cases: a schedulable one goes to screening and times; another is described. */
+  async function bookFound(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, cases: Case[]): Promise<OutboundContentInput[] | null> {
+    const c = cases.find((x) => SCHEDULABLE_STATES.includes(x.state)) ?? cases[0];
     if (!c) return null;
-    if (!['ready_to_schedule', 'reschedule_needed', 'pending_authorization'].includes(c.state)) {
+    if (!SCHEDULABLE_STATES.includes(c.state)) {
       await putOnCase(conv, c.id);
       delete conv.patient;
       const words = stateInWords(c.state, turn.lang);
@@ -608,6 +627,12 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     if (s.manage === 'waitlist') return joinWaitlist(conv, found.cases, lang);
     const c = found.cases.find((x) => x.appointment !== null && ['scheduled', 'pending_authorization'].includes(x.state));
     if (!c) {
+      // "can I rebook my mri?" after a cancelled appointment: the order is still here, so new times.
+      const open = s.manage === 'reschedule' ? found.cases.find((x) => x.appointment === null && SCHEDULABLE_STATES.includes(x.state)) : undefined;
+      if (open) {
+        s.caseId = open.id;
+        return schedule(conv, s, turn, open);
+      }
       delete conv.patient;
       return [{ text: t('no_appointment', lang) }];
     }
@@ -794,12 +819,19 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         if (!c) return null;
         if (i === 0 || yn === 'yes') return offer(conv, s, turn, c, []);
         if (i === 1 || yn === 'no') {
-          const r = await self.cancel(c.id, s.cancelReason ?? 'patient cancelled', turn.channel);
+          // The appointment goes; the order, the screening and the authorization stay for a new booking.
+          const r = await self.cancelAppointment(c.id, s.cancelReason ?? 'patient cancelled', turn.channel);
           delete conv.patient;
           return [{ text: r.ok ? t('cancelled', turn.lang) : t('busy', turn.lang) }];
         }
+        if (i === 2) {
+          const r = await self.cancel(c.id, s.cancelReason ?? 'patient no longer wants the exam', turn.channel);
+          delete conv.patient;
+          return [{ text: r.ok ? t('withdrawn', turn.lang) : t('busy', turn.lang) }];
+        }
         return null;
       }
+
     }
   }
 }

@@ -87,10 +87,17 @@ export const T = {
   cancel_reason: { en: "Sorry you can't make it. In a few words, what's the reason?", es: 'Lamentamos que no pueda venir. En pocas palabras, ¿cuál es el motivo?' },
   cancel_reason_help: { en: 'Any reason is fine, like "feeling better" or "work". It helps us plan.', es: 'Cualquier motivo sirve, como "ya me siento mejor" o "trabajo". Nos ayuda a planear.' },
   cancel_or_rebook: { en: 'Would you like a new time instead?', es: '¿Prefiere una nueva hora?' },
-  cancel_or_rebook_help: { en: 'Reply 1 to see new times, or 2 to cancel the appointment.', es: 'Responda 1 para ver nuevos horarios, o 2 para cancelar la cita.' },
+  cancel_or_rebook_help: {
+    en: 'Reply 1 to see new times, 2 to cancel the appointment (we keep your order to book later), or 3 if you no longer need the exam.',
+    es: 'Responda 1 para ver nuevos horarios, 2 para cancelar la cita (guardamos su orden para agendar después), o 3 si ya no necesita el examen.',
+  },
+  withdrawn: {
+    en: "Done: your appointment is cancelled and we've closed your request for this exam. If you need it later, just text us.",
+    es: 'Listo: su cita está cancelada y cerramos su solicitud para este examen. Si lo necesita más adelante, escríbanos.',
+  },
   cancelled: {
-    en: 'Your appointment is cancelled and the time is released. Whenever you are ready, say HI to request a new one.',
-    es: 'Su cita está cancelada y el horario quedó libre. Cuando quiera, escriba HOLA para pedir una nueva.',
+    en: 'Your appointment is cancelled and the time is released. We keep your order: whenever you are ready, reply BOOK to pick a new time.',
+    es: 'Su cita está cancelada y el horario quedó libre. Guardamos su orden: cuando quiera, responda AGENDAR para elegir otra hora.',
   },
   confirmed: { en: 'Thanks, you are confirmed for {when}. See you then!', es: 'Gracias, su cita del {when} está confirmada. ¡Lo esperamos!' },
   marketing_opt_in: {

@@ -323,6 +323,28 @@ export function createSelfService(deps: {
     },
 
     /** Cancels the case with the patient's reason, then frees the time so it can be offered again. */
+    /**
+     * The patient cancels the appointment but keeps the exam: the time is freed and the case waits to be booked
+     * again (scheduled → reschedule_needed), keeping its order, screening and authorization. A held time (pending
+     * authorization) is simply let go.
+     */
+    async cancelAppointment(caseId: string, reason: string, channel: CaseChannel): Promise<Result<Case, SelfServiceFailure>> {
+      return withCase(caseId, async (c) => {
+        if (!c.appointment) return err('NO_APPOINTMENT', 'there is no appointment to cancel');
+        const now = deps.now();
+        let saved: Case | null;
+        if (c.state === 'scheduled') {
+          const d = step(c, 'request_reschedule', channel, `patient cancelled the appointment and keeps the order: ${reason}`);
+          saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: d.state, entry: d.entry, now, set: { appointment: null } });
+        } else saved = await cases.patch(c.id, c.version, { appointment: null }, now);
+        if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile');
+        await deps.scheduling.cancel(c.appointment.id, reason);
+        await deps.onAppointmentGone?.(c.appointment.id);
+        return ok(saved);
+      });
+    },
+
+    /** The patient no longer wants the exam at all: the case is cancelled with the reason (a separate, explicit choice). */
     async cancel(caseId: string, reason: string, channel: CaseChannel): Promise<Result<Case, SelfServiceFailure>> {
       return withCase(caseId, async (c) => {
         const d = decide(c, 'cancel', 'bot', deps.now(), { channel, reason });

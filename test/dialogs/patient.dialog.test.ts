@@ -159,11 +159,11 @@ describe.each(CHANNELS)('order lookup, screening and booking on %s', (channel) =
       ['1', /^Done, your appointment is moved\. You're booked: Fri, Dec 4 at 7:00 AM/],
       ['X', "Sorry you can't make it. In a few words, what's the reason?"],
       ['work conflict', /^Would you like a new time instead\?\n1\. /],
-      ['Cancel the appointment', 'Your appointment is cancelled and the time is released. Whenever you are ready, say HI to request a new one.'],
+      ['Cancel the appointment', 'Your appointment is cancelled and the time is released. We keep your order: whenever you are ready, reply BOOK to pick a new time.'],
     ]);
     const c = (await t.app.repos.cases.findById(created.id))!;
-    expect(c.state).toBe('cancelled');
-    expect(c.history.map((h) => h.event)).toEqual(['create', 'mark_ready', 'book', 'request_reschedule', 'book', 'cancel']);
+    expect(c).toMatchObject({ state: 'reschedule_needed', appointment: null });
+    expect(c.history.map((h) => h.event)).toEqual(['create', 'mark_ready', 'book', 'request_reschedule', 'book', 'request_reschedule']);
   });
 
   test('a "yes" to a safety question: a review task and no times', async () => {

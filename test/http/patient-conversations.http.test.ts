@@ -134,9 +134,9 @@ test('(c) MRI with a pacemaker "yes" → a technologist review task, and no time
   const tasks = (await t.app.repos.tasks.list({ kind: 'technologist_review' }, 100)).filter((x) => x.caseId === c.id);
   expect(tasks).toHaveLength(1);
   expect(tasks[0]!.summary).toMatch(/pacemaker: yes/);
-  // Writing again does not get around the review: still no times.
-  const again = await script(p, ['I want to book my MRI, I have an order', 'Ana Lopez', '04/02/1980']);
-  expect(again.at(-1)).toBe('A staff member is still reviewing your safety answers and will call you. We can offer times once that is done.');
+  // Writing again does not get around the review: still no times (and, verified minutes ago, no second identity check).
+  const [again] = await script(p, ['I want to book my MRI, I have an order']);
+  expect(again).toBe('A staff member is still reviewing your safety answers and will call you. We can offer times once that is done.');
 });
 
 test('"not sure" to a safety question is a flag too', async () => {
@@ -163,17 +163,47 @@ test('(d) reminder reply "R" → new times → a new booking, and the old time i
   expect(await offeredStarts()).toContain('2026-11-30 13:00');
 });
 
-test('(e) reminder reply "X" → the reason → cancelled with it, and the time is free', async () => {
+test('(e) reminder reply "X" → the reason → the appointment is cancelled with it, the time is free, and the order stays to book again', async () => {
   const { p, booked } = await bookedPatient('1');
   const [ask, rebook, done] = await script(p, ['X', 'my back feels better', '2']);
   expect(ask).toBe("Sorry you can't make it. In a few words, what's the reason?");
-  expect(rebook).toBe('Would you like a new time instead?\n1. See new times\n2. Cancel the appointment');
-  expect(done).toBe('Your appointment is cancelled and the time is released. Whenever you are ready, say HI to request a new one.');
+  expect(rebook).toBe("Would you like a new time instead?\n1. See new times\n2. Cancel the appointment\n3. I don't need the exam anymore");
+  expect(done).toBe('Your appointment is cancelled and the time is released. We keep your order: whenever you are ready, reply BOOK to pick a new time.');
   const c = (await t.app.repos.cases.findById(booked.id))!;
-  expect(c).toMatchObject({ state: 'cancelled', appointment: null });
-  expect(c.history.at(-1)).toMatchObject({ event: 'cancel', from: 'scheduled', to: 'cancelled', reason: 'my back feels better' });
+  // The order, its screening and its history stay: the case waits to be booked again.
+  expect(c).toMatchObject({ state: 'reschedule_needed', appointment: null, screening: { status: 'no_flags' }, order: { code: { modality: 'mri' }, bodySite: { text: 'lumbar spine' } } });
+  expect(c.history.at(-1)).toMatchObject({ event: 'request_reschedule', from: 'scheduled', to: 'reschedule_needed', reason: 'patient cancelled the appointment and keeps the order: my back feels better' });
   expect((await t.app.repos.appointments.findById(booked.appointment.id))).toMatchObject({ status: 'cancelled', cancelReason: 'my back feels better' });
   expect(await offeredStarts()).toContain(local(new Date(booked.appointment.start)));
+
+  // BOOK in the same conversation (verified minutes ago): straight to times, no second identity check or screening.
+  const [times] = await script(p, ['BOOK']);
+  expect(times).toMatch(/^Here are the earliest times:\n1\. /);
+  expect(times).not.toMatch(/full name|date of birth|pacemaker/);
+  const [again] = await script(p, ['1']);
+  expect(again).toMatch(/^You're booked: /);
+  const after = (await t.app.repos.cases.findById(booked.id))!;
+  expect(after).toMatchObject({ state: 'scheduled', order: { intent: 'order' } });
+  expect(after.history.slice(-2).map((h) => h.event)).toEqual(['request_reschedule', 'book']);
+  // No second order request was made for the order the center already has.
+  expect((await casesOf(p.phone)).filter((x) => x.state !== 'cancelled')).toHaveLength(1);
+});
+
+test('"can I rebook my mri?" after cancelling the appointment offers times for the same order', async () => {
+  const { p, booked } = await bookedPatient('1');
+  await script(p, ['X', 'work', '2']);
+  const [r] = await script(p, ['can I rebook my mri?']);
+  expect(r).toMatch(/Here are the earliest times:\n1\. /);
+  expect((await casesOf(p.phone)).map((x) => x.id)).toEqual([booked.id]);
+});
+
+test('"X" → "3, I don\'t need the exam anymore" withdraws the request (cancelled, with the reason)', async () => {
+  const { p, booked } = await bookedPatient('1');
+  const [, , done] = await script(p, ['X', 'my doctor said I do not need it', '3']);
+  expect(done).toBe("Done: your appointment is cancelled and we've closed your request for this exam. If you need it later, just text us.");
+  const c = (await t.app.repos.cases.findById(booked.id))!;
+  expect(c).toMatchObject({ state: 'cancelled', appointment: null });
+  expect(c.history.at(-1)).toMatchObject({ event: 'cancel', from: 'scheduled', to: 'cancelled', reason: 'my doctor said I do not need it' });
 });
 
 test('"C" confirms the appointment; free text "I can\'t make it Tuesday" starts a reschedule', async () => {
