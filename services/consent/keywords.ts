@@ -7,6 +7,8 @@ import { foldAccents } from '../text';
 export const OPT_OUT_WORDS = ['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout'] as const;
 export const OPT_IN_WORDS = ['start', 'yes', 'unstop'] as const;
 export const HELP_WORDS = ['help', 'info'] as const;
+/** The same keywords as Spanish speakers send them (answered in Spanish); CANCELAR is left out: it means an appointment. */
+export const SPANISH_KEYWORDS: Readonly<Record<string, KeywordKind>> = { alto: 'opt_out', basta: 'opt_out', parar: 'opt_out', inicio: 'opt_in', comenzar: 'opt_in', reanudar: 'opt_in', ayuda: 'help' };
 
 export type KeywordKind = 'opt_out' | 'opt_in' | 'help';
 
@@ -22,7 +24,8 @@ export function exactKeyword(text: string): { kind: KeywordKind; word: string } 
   if ((OPT_OUT_WORDS as readonly string[]).includes(word)) return { kind: 'opt_out', word };
   if ((OPT_IN_WORDS as readonly string[]).includes(word)) return { kind: 'opt_in', word };
   if ((HELP_WORDS as readonly string[]).includes(word)) return { kind: 'help', word };
-  return null;
+  const es = SPANISH_KEYWORDS[word];
+  return es ? { kind: es, word } : null;
 }
 
 const MSG_EN = '(?:text(?:s|ing)?|messag(?:e|es|ing)|sms|msgs?|contact(?:ing)?|writ(?:e|ing)|send(?:ing)?|notifications?|reminders|spam)';
@@ -82,7 +85,8 @@ export function classifyInbound(text: string, careRevoked: boolean): InboundClas
   const kw = exactKeyword(text);
   if (kw?.kind === 'opt_out') return { kind: 'opt_out', via: 'keyword' };
   if (kw?.kind === 'help') return { kind: 'help' };
-  if (kw?.kind === 'opt_in' && (kw.word !== 'yes' || careRevoked)) return { kind: 'opt_in' };
+  // YES, INICIO, COMENZAR also answer questions and start flows: they re-subscribe only a number that opted out.
+  if (kw?.kind === 'opt_in' && (!['yes', 'inicio', 'comenzar', 'reanudar'].includes(kw.word) || careRevoked)) return { kind: 'opt_in' };
   if (isRevocation(text)) return { kind: 'opt_out', via: 'free_text' };
   return { kind: 'message' };
 }

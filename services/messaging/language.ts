@@ -8,7 +8,7 @@ const SPANISH = new Set(
     'tienen orden puedo puede pueden estoy esta estare usted ustedes dolor espalda rodilla cuello pecho rayos hoy manana semana lunes martes miercoles ' +
     'jueves viernes sabado domingo hora llamar llamen doctora mi mis la el los las del una un de con sin para pero ya voy ir hay algo mas pronto ' +
     'confirmo confirmado asisto perfecto estacionamiento direccion aceptan quien agente representante pasenme recibieron referido mando dura cuanto ' +
-    'informacion menu tarde temprano otra otro cambiar cancelar cancelen seguro favor estaba tambien aqui como porque')
+    'alto basta parar inicio comenzar reanudar informacion menu tarde temprano otra otro cambiar cancelar cancelen seguro favor estaba tambien aqui como porque')
     .split(' '),
 );
 const ENGLISH = new Set(

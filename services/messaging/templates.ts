@@ -50,7 +50,7 @@ export function consentText(kind: 'help' | 'opt_out_confirmation' | 'opt_in_conf
     },
     opt_out_confirmation: {
       en: `${c.name}: you are unsubscribed and will get no more texts from us. Reply START to resubscribe. Questions: ${phone}.`,
-      es: `${c.name}: ya no recibirá mensajes nuestros. Responda START para volver a suscribirse. Preguntas: ${phone}.`,
+      es: `${c.name}: ya no recibirá mensajes nuestros. Responda START o COMENZAR para volver a suscribirse. Preguntas: ${phone}.`,
     },
     opt_in_confirmation: {
       en: `${c.name}: you are subscribed again to appointment texts. Msg & data rates may apply. Reply HELP for help, STOP to opt out.`,

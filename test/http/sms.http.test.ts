@@ -128,6 +128,25 @@ describe('opt-out, opt-in and help', () => {
     expect(out.at(-1)).toMatchObject({ template: 'opt_in_confirmation', status: 'sent' });
   });
 
+  test.each(['ALTO', 'Basta', 'PARAR'])('%p in Spanish: every purpose revoked, one confirmation in Spanish; AYUDA answered in Spanish; COMENZAR re-subscribes in Spanish', async (word) => {
+    const phone = newPhone();
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hola'));
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, word));
+    expect(await t.app.services.consent.statuses(hash(phone))).toEqual({ care: 'revoked', marketing: 'revoked' });
+    let out = await outboundOf(phone);
+    expect(out.filter((m) => m.template === 'opt_out_confirmation').map((m) => m.body)).toEqual(['Bluebonnet Imaging: ya no recibirá mensajes nuestros. Responda START o COMENZAR para volver a suscribirse. Preguntas: (512) 555-0100.']);
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'AYUDA'));
+    out = await outboundOf(phone);
+    expect(out.at(-1)).toMatchObject({ template: 'help', body: expect.stringMatching(/^Bluebonnet Imaging: citas de imágenes, preparación y recordatorios\./) });
+    // While opted out an ordinary "hola" stays unanswered; COMENZAR brings consent back, confirmed in Spanish.
+    const before = out.length;
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hola'));
+    expect((await outboundOf(phone)).length).toBe(before);
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'COMENZAR'));
+    expect((await t.app.services.consent.statuses(hash(phone))).care).toBe('granted');
+    expect((await outboundOf(phone)).at(-1)).toMatchObject({ template: 'opt_in_confirmation', body: expect.stringMatching(/volvió a suscribirse/) });
+  });
+
   test('a free-text revocation in Spanish revokes like STOP; an ordinary sentence with "stop" does not', async () => {
     const a = newPhone();
     await postTwilio(t.base, '/api/sms/inbound', inbound(a, 'Can I stop by earlier?'));

@@ -12,6 +12,15 @@ describe('exact keywords', () => {
     expect(classifyInbound('yes', true)).toEqual({ kind: 'opt_in' });
     expect(classifyInbound('Yes', false)).toEqual({ kind: 'message' });
   });
+  test('Spanish keywords: ALTO, BASTA, PARAR stop; AYUDA helps; INICIO, COMENZAR re-subscribe a number that opted out', () => {
+    for (const w of ['ALTO', 'basta', 'Parar.']) expect(classifyInbound(w, false)).toEqual({ kind: 'opt_out', via: 'keyword' });
+    expect(classifyInbound('AYUDA', false)).toEqual({ kind: 'help' });
+    for (const w of ['INICIO', 'comenzar']) {
+      expect(classifyInbound(w, true)).toEqual({ kind: 'opt_in' });
+      expect(classifyInbound(w, false)).toEqual({ kind: 'message' });
+    }
+    expect(classifyInbound('cancelar', false)).toEqual({ kind: 'message' }); // an appointment word in Spanish
+  });
   test('a keyword inside a sentence is not an exact keyword', () => {
     expect(exactKeyword('stop it')).toBeNull();
     expect(exactKeyword('help me book')).toBeNull();
