@@ -23,6 +23,9 @@ import { findDisclosures, KIND_OF_QUESTION, type DisclosureKind } from '../../se
 import { parseBirthDate, parseCoverage, parseFullName, screeningAnswer } from './parse';
 import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
 import { faqTopic } from '../../services/faq/faq.topics';
+import { HORIZON_DAYS } from '../../services/scheduling/scheduling.service';
+import { mergeWish, parseTimeWish, type TimeWish } from '../../services/scheduling/time-wish';
+import { DateTime } from 'luxon';
 import { t, type TextId } from './patient.texts';
 
 type Step =
@@ -82,6 +85,8 @@ export interface PatientDialogState {
   verifyTries?: number;
   screening?: { index: number; answers: Record<string, Answer>; words?: Record<string, string> };
   offered?: Array<{ scannerId: string; start: string }>;
+  /** What the patient said about when they can come ("after 5", "not tuesday"): the times offered fit it. */
+  wish?: TimeWish;
   cancelReason?: string;
 }
 
@@ -316,6 +321,37 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     if (said.length === 0) return self.findCase(caseId);
     const r = await self.recordDisclosures(caseId, said.map((d) => ({ kind: d.kind, words: d.words, at: new Date(d.at), said: d.said })));
     return r.ok ? r.value : self.findCase(caseId);
+  }
+
+  /** The last day times are offered for (the scheduler's horizon), as yyyy-MM-dd in the center's zone. */
+  function horizonDate(): string {
+    return DateTime.fromJSDate(deps.now(), { zone: site.center.timeZone }).plus({ days: HORIZON_DAYS }).toFormat('yyyy-MM-dd');
+  }
+
+  function dayText(date: string, lang: Language): string {
+    return DateTime.fromISO(date, { zone: site.center.timeZone }).setLocale(lang === 'es' ? 'es' : 'en-US').toFormat(lang === 'es' ? "d 'de' LLLL" : 'LLLL d');
+  }
+
+  /** "the 2nd one", "la segunda", "the last one", "the 7:45 one", "1pm": which offered time. */
+  function pickOffered(text: string, offered: Array<{ start: string }>): number | null {
+    const f = fold(text);
+    const ordinals: Array<[RegExp, number]> = [
+      [/\b(1st|first|primer[oa]?|la uno|el uno)\b/, 0],
+      [/\b(2nd|second|segund[oa]|la dos|el dos)\b/, 1],
+      [/\b(3rd|third|tercer[oa]?|la tres|el tres)\b/, 2],
+      [/\b(last|ultim[oa])\b/, offered.length - 1],
+    ];
+    for (const [re, i] of ordinals) if (re.test(f) && i >= 0 && i < offered.length) return i;
+    const m = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/.exec(f);
+    if (!m || (!m[2] && !m[3])) return null;
+    const local = offered.map((o) => DateTime.fromISO(o.start, { zone: site.center.timeZone }));
+    const hit = local.findIndex((d) => {
+      const h12 = d.hour % 12 || 12;
+      if (Number(m[1]) !== h12 && Number(m[1]) !== d.hour) return false;
+      if ((m[2] ? Number(m[2]) : 0) !== d.minute) return false;
+      return !m[3] || (m[3] === 'pm') === d.hour >= 12;
+    });
+    return hit >= 0 ? hit : null;
   }
 
   /** The study a side question is about: the one named in the message, else this flow's case or answers. */
@@ -574,7 +610,13 @@ export function createPatientDialog(deps: PatientDialogDeps) {
   }
 
   async function offer(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn, c: Case, lead: OutboundContentInput[]): Promise<OutboundContentInput[]> {
-    const slots: Slot[] = await self.offer(c, s.answers.preferredDates);
+    let slots: Slot[] = await self.offer(c, s.answers.preferredDates, s.wish ?? null);
+    if (slots.length === 0 && s.wish) {
+      // Nothing fits what they asked for: said so, with the closest times there are.
+      delete s.wish;
+      slots = await self.offer(c, s.answers.preferredDates);
+      if (slots.length) lead = [...lead, { text: t('no_fit', turn.lang) }];
+    }
     if (slots.length === 0) {
       await self.staffTask('schedule_by_phone', c, `No open time fits case ${c.id} in the next 4 weeks; call the patient to schedule.`);
       delete conv.patient;
@@ -763,13 +805,19 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       case 'pick_slot': {
         const offered = s.offered ?? [];
-        const i = pickChoice(turn.text, offered.map((o, n) => ({ value: String(n + 1), title: slotText(new Date(o.start), site, turn.lang) })));
+        const i = pickChoice(turn.text, offered.map((o, n) => ({ value: String(n + 1), title: slotText(new Date(o.start), site, turn.lang) }))) ?? pickOffered(turn.text, offered);
         if (i !== null) return book(conv, s, turn, offered[i]!);
-        if (fields.preferredTimes.length > 0) {
-          a.preferredDates = fields.preferredTimes.map((x) => x.slice(0, 10));
-          const c = await self.findCase(s.caseId!);
-          return c ? offer(conv, s, turn, c, []) : null;
-        }
+        const c = await self.findCase(s.caseId!);
+        if (!c) return null;
+        // "none of those work, im at work til 5", "not tuesday", "thursday evening", "next week": times that fit.
+        const wish = parseTimeWish(turn.text, deps.now(), site.center.timeZone);
+        const dates = fields.preferredTimes.map((x) => x.slice(0, 10));
+        const beyond = dates.filter((d) => d > horizonDate());
+        if (beyond.length) return offer(conv, s, turn, c, [{ text: t('beyond_horizon', turn.lang, { until: dayText(horizonDate(), turn.lang) }) }]);
+        if (wish) s.wish = mergeWish(s.wish, wish);
+        if (dates.length) a.preferredDates = dates;
+        if (wish || dates.length) return offer(conv, s, turn, c, []);
+        if (/\b(none|neither|no good|(doesn'?t|don'?t|do not|won'?t) work|can'?t make|ninguno|ninguna|no me (sirve|sirven|queda|quedan))\b/.test(fold(turn.text))) return [{ text: t('ask_when', turn.lang) }];
         return null;
       }
       case 'verify_phone': {

@@ -15,6 +15,7 @@ import type { Locks } from '../locks';
 import type { SchedulingService, Slot } from '../scheduling/scheduling.service';
 import type { Appointment } from '../scheduling/appointment.schema';
 import type { Study } from '../scheduling/study';
+import type { TimeWish } from '../scheduling/time-wish';
 import { evaluateScreening, reviewFor, reviewOfQuestion, screeningQuestions, type Answer, type ReviewKind, type ScreeningOutcome } from '../screening/screening';
 import type { Disclosure } from '../screening/disclosures';
 import type { TaskInput, TaskKind, TaskRepository } from '../tasks/task.schema';
@@ -289,9 +290,10 @@ export function createSelfService(deps: {
       });
     },
 
-    async offer(c: Case, preferredDates: string[] = []): Promise<Slot[]> {
+    /** Free times for the case; never its own current time (a move offers somewhere else). */
+    async offer(c: Case, preferredDates: string[] = [], wish: TimeWish | null = null): Promise<Slot[]> {
       const study = studyOf(c);
-      return study ? deps.scheduling.offer(study, { preferredDates }) : [];
+      return study ? deps.scheduling.offer(study, { preferredDates, wish, exclude: c.appointment ? [c.appointment.start] : [] }) : [];
     },
 
     /**

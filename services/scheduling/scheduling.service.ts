@@ -4,6 +4,7 @@ import type { SiteConfig } from '../config/site.schema';
 import { err, ok, type Result } from '../result';
 import type { Appointment, AppointmentRepository } from './appointment.schema';
 import { fastingHours, slotMinutes, type Study } from './study';
+import { fitsWish, type TimeWish } from './time-wish';
 
 export interface Slot {
   scannerId: string;
@@ -16,12 +17,17 @@ export interface OfferOptions {
   /** Local dates (yyyy-MM-dd) the person asked for: slots on them come first when there are any. */
   preferredDates?: string[];
   count?: number;
+  /** What the person said about when they can come ("after 5", "not tuesday"): only times that fit. */
+  wish?: TimeWish | null;
+  /** Starts not to offer (the appointment being moved away from, on any scanner). */
+  exclude?: Date[];
 }
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 /** No slot sooner than this from now: the patient needs time to get there. */
 const LEAD_MINUTES = 120;
-const HORIZON_DAYS = 28;
+/** Times are offered this many days ahead at most. */
+export const HORIZON_DAYS = 28;
 /** Studies with at least this much fasting are offered morning starts only. */
 const FASTING_MORNING_HOURS = 4;
 
@@ -68,8 +74,12 @@ export function createScheduling(deps: { site: SiteConfig; appointments: Appoint
       const first = DateTime.fromJSDate(now, { zone }).startOf('day');
       const scanners = site.scanners.filter((s) => s.modality === study.modality).map((s) => s.id);
       const booked = await deps.appointments.bookedBetween(scanners, now, first.plus({ days: HORIZON_DAYS + 1 }).toJSDate());
+      const excluded = new Set((opts.exclude ?? []).map((d) => d.getTime()));
       const free = (s: Slot) =>
-        s.start.getTime() >= earliest && !booked.some((b) => b.scannerId === s.scannerId && b.start < s.end && b.end > s.start);
+        s.start.getTime() >= earliest &&
+        !excluded.has(s.start.getTime()) &&
+        (!opts.wish || fitsWish(opts.wish, s.start, minutes, zone)) &&
+        !booked.some((b) => b.scannerId === s.scannerId && b.start < s.end && b.end > s.start);
       const all: Slot[] = [];
       for (let d = 0; d <= HORIZON_DAYS; d++) {
         for (const s of candidatesOn(study, first.plus({ days: d }), minutes)) if (free(s)) all.push(s);

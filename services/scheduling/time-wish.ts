@@ -1,0 +1,115 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { foldAccents } from '../text';
+
+/**
+ * What a person said about when they can come, as constraints on the offered times: "after 5", "im at work til 5",
+ * "mornings", "not tuesday", "thursday evening", "next week", "la segunda semana"… Local times in the center's zone.
+ * Stored in conversation state (JSON), so dates are yyyy-MM-dd strings.
+ */
+export const TimeWish = z.object({
+  /** Weekdays allowed (1 = Monday … 7 = Sunday); empty: any. */
+  days: z.array(z.number().int().min(1).max(7)),
+  notDays: z.array(z.number().int().min(1).max(7)),
+  /** Minutes after local midnight: start at or after / end by. */
+  after: z.number().int().nullable(),
+  before: z.number().int().nullable(),
+  /** No time before this local date. */
+  from: z.string().nullable(),
+});
+export type TimeWish = z.infer<typeof TimeWish>;
+
+const DAY_WORDS: Array<[RegExp, number]> = [
+  [/\b(mon|monday|mondays|lunes)\b/, 1],
+  [/\b(tue|tues|tuesday|tuesdays|martes)\b/, 2],
+  [/\b(wed|weds|wednesday|wednesdays|miercoles)\b/, 3],
+  [/\b(thu|thur|thurs|thursday|thursdays|jueves)\b/, 4],
+  [/\b(fri|friday|fridays|viernes)\b/, 5],
+  [/\b(sat|saturday|saturdays|sabado|sabados)\b/, 6],
+  [/\b(sun|sunday|sundays|domingo|domingos)\b/, 7],
+];
+const NEGATION = /\b(not|no|can'?t( do| make( it)?)?|cannot|won'?t work|except|but not|anything but|busy|ni|menos|no puedo( el)?)\s+(on\s+|el\s+|los\s+)?$/;
+
+/** Hour words to minutes: "5" → 17:00 in a business day context (1–6 read as PM), "5pm", "17:30", "noon". */
+function clock(h: string, m: string | undefined, ampm: string | undefined): number {
+  let hour = Number(h);
+  const min = m ? Number(m) : 0;
+  const p = ampm?.replace(/\./g, '');
+  if (p === 'pm' && hour < 12) hour += 12;
+  else if (p === 'am' && hour === 12) hour = 0;
+  else if (!p && hour >= 1 && hour <= 6) hour += 12;
+  return hour * 60 + min;
+}
+
+/** The constraints in a message, or null when it says nothing about when. */
+export function parseTimeWish(text: string, now: Date, zone: string): TimeWish | null {
+  const t = foldAccents(text).toLowerCase().replace(/\s+/g, ' ');
+  const w: TimeWish = { days: [], notDays: [], after: null, before: null, from: null };
+  let said = false;
+  for (const [re, day] of DAY_WORDS) {
+    const m = re.exec(t);
+    if (!m) continue;
+    said = true;
+    if (NEGATION.test(t.slice(0, m.index))) w.notDays.push(day);
+    else w.days.push(day);
+  }
+  const time = '(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm|a\\.m\\.|p\\.m\\.)?';
+  // "after 5", "después de las 5"; and "at work til 5", "trabajo hasta las 5": busy until then, so after it.
+  const after = new RegExp(`\\b(?:after|past|later than|despues de las?|a partir de las?)\\s*${time}`).exec(t)
+    ?? (/\b(work|working|busy|trabajo|ocupad[oa])\b/.test(t) ? new RegExp(`\\b(?:til|till|until|hasta las?)\\s*${time}`).exec(t) : null);
+  if (after) {
+    w.after = clock(after[1]!, after[2], after[3]);
+    said = true;
+  }
+  const before = new RegExp(`\\b(before|by|no later than|antes de las?)\\s*${time}`).exec(t);
+  if (before) {
+    w.before = clock(before[2]!, before[3], before[4]);
+    said = true;
+  }
+  if (/\b(noon|mediodia)\b/.test(t) && /\b(before|antes)\b/.test(t)) {
+    w.before = 12 * 60;
+    said = true;
+  }
+  if (/\b(morning|mornings|manana temprano|en la manana|por la manana|temprano)\b/.test(t)) {
+    w.before ??= 12 * 60;
+    said = true;
+  }
+  if (/\b(afternoon|afternoons|en la tarde|por la tarde)\b/.test(t)) {
+    w.after ??= 12 * 60;
+    said = true;
+  }
+  if (/\b(evening|evenings|after work|night|en la noche|despues del trabajo)\b/.test(t)) {
+    w.after ??= 16 * 60;
+    said = true;
+  }
+  const local = DateTime.fromJSDate(now, { zone });
+  if (/\b(next week|la proxima semana|la semana que viene|la otra semana)\b/.test(t)) {
+    w.from = local.startOf('week').plus({ weeks: 1 }).toFormat('yyyy-MM-dd');
+    said = true;
+  }
+  return said ? w : null;
+}
+
+/** A new wish on top of an earlier one ("not tuesday", then "after 5"): what the new one says wins, days excluded add up. */
+export function mergeWish(old: TimeWish | undefined, w: TimeWish): TimeWish {
+  if (!old) return w;
+  return {
+    days: w.days.length ? w.days : old.days.filter((d) => !w.notDays.includes(d)),
+    notDays: [...new Set([...old.notDays, ...w.notDays])],
+    after: w.after ?? old.after,
+    before: w.before ?? old.before,
+    from: w.from ?? old.from,
+  };
+}
+
+/** Whether a slot start fits the wish (its local weekday and time; its length counted for "before"). */
+export function fitsWish(w: TimeWish, start: Date, minutes: number, zone: string): boolean {
+  const d = DateTime.fromJSDate(start, { zone });
+  const mins = d.hour * 60 + d.minute;
+  if (w.days.length && !w.days.includes(d.weekday)) return false;
+  if (w.notDays.includes(d.weekday)) return false;
+  if (w.after !== null && mins < w.after) return false;
+  if (w.before !== null && mins + minutes > w.before) return false;
+  if (w.from !== null && d.toFormat('yyyy-MM-dd') < w.from) return false;
+  return true;
+}
