@@ -3,6 +3,19 @@ import { DateTime } from 'luxon';
 import { foldAccents } from '../../services/text';
 import type { Insurance } from '../../services/orders/order.schema';
 
+/**
+ * A date of birth that may be read two ways: "05/11/1979" from someone writing in Spanish could be 5 November or
+ * May 11. Both readings (day-first first) when that is so and they differ; the caller asks, never guesses.
+ */
+export function birthDateReadings(text: string, now: Date, language: 'en' | 'es'): string[] {
+  const one = parseBirthDate(text, now);
+  if (!one) return [];
+  const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text.trim());
+  if (language !== 'es' || !us || Number(us[1]) > 12 || Number(us[2]) > 12 || us[1] === us[2]) return [one];
+  const swapped = parseBirthDate(`${us[2]}/${us[1]}/${us[3]}`, now);
+  return swapped && swapped !== one ? [swapped, one] : [one];
+}
+
 /** A date of birth as YYYY-MM-DD from "04/02/1980", "4-2-80", "1980-04-02" or "April 2 1980" / "2 de abril de 1980". */
 export function parseBirthDate(text: string, now: Date): string | null {
   const t = text.trim();
@@ -24,16 +37,39 @@ export function parseBirthDate(text: string, now: Date): string | null {
   return date.toFormat('yyyy-MM-dd');
 }
 
-/** "Ana María López" → given "Ana María", family "López"; null unless there are two words of letters. */
-export function parseFullName(text: string): { givenName: string; familyName: string } | null {
-  const t = text.trim().replace(/^(my name is|i am|i'm|soy|me llamo|mi nombre es)\s+/i, '').replace(/[.,!]+$/, '');
-  if (!/^[\p{L}'’ -]{3,100}$/u.test(t)) return null;
+const SUFFIX = /^(jr|sr|ii|iii|iv|v)\.?$/i;
+const PARTICLE = /^(de|del|la|las|los|y|van|von|da|di|der|den|le|st\.?)$/i;
+
+/**
+ * A full name as people type it: "Ana María López", "its john r. smith jr", "DELGADO-VILLANUEVA, ROSA",
+ * "Maria Guadalupe Hernandez Torres" (two surnames: in Spanish the last two words of three or more are the family
+ * name, so either surname verifies later), "de la Cruz", "O'Brien". null unless there is a given and a family name.
+ */
+export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { givenName: string; familyName: string } | null {
+  let t = text.trim().replace(/^(my name is|my name'?s|name is|it'?s|its|this is|i am|i'?m|soy|me llamo|mi nombre es|es)\s+/i, '').replace(/[.,!]+$/, '').trim();
+  if (!/^[\p{L}'’. ,-]{3,100}$/u.test(t)) return null;
+  // "MRI L-spine" is an exam, not a person.
+  if (/\b(mri|ct|cat scan|x-?ray|xr|us|ultrasound|mammo\w*|pet|dexa|scan|spine|l-spine|c-spine|knee|shoulder|abdomen|pelvis|resonancia|tomografia|ultrasonido|radiografia)\b/i.test(foldAccents(t))) return null;
+  // "LAST, FIRST MIDDLE"
+  const comma = /^([^,]+),\s*([^,]+)$/.exec(t);
+  if (comma) {
+    const family = comma[1]!.trim();
+    const given = comma[2]!.trim();
+    if (!/\p{L}{2,}/u.test(family) || !/\p{L}/u.test(given)) return null;
+    return { givenName: given, familyName: family };
+  }
+  t = t.replace(/,/g, ' ');
   const parts = t.split(/\s+/).filter(Boolean);
-  if (parts.length < 2) return null;
-  // Spanish family names often start with a particle: "de la Cruz", "del Valle".
+  const suffix = parts.length > 2 && SUFFIX.test(parts.at(-1)!) ? parts.pop()! : null;
+  if (parts.length < 2 || !parts.some((w) => /\p{L}{2,}/u.test(w))) return null;
+  // The family name starts at its particles ("de la Cruz"); in Spanish a second surname is common.
   let i = parts.length - 1;
-  while (i > 1 && /^(de|del|la|las|los|y|van|von|da|di)$/i.test(parts[i - 1]!)) i--;
-  return { givenName: parts.slice(0, i).join(' '), familyName: parts.slice(i).join(' ') };
+  if (language === 'es' && parts.length >= 3 && !PARTICLE.test(parts[i - 1]!)) i--;
+  while (i > 1 && PARTICLE.test(parts[i - 1]!)) i--;
+  const familyName = [...parts.slice(i), ...(suffix ? [suffix.replace(/\.$/, '')] : [])].join(' ');
+  const givenName = parts.slice(0, i).join(' ');
+  if (!/\p{L}{2,}/u.test(familyName.replace(SUFFIX, ''))) return null;
+  return { givenName, familyName };
 }
 
 /** "Aetna W123456789", "BCBS member id XYZ12345", "self pay", "no tengo seguro". */

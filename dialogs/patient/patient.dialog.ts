@@ -20,7 +20,7 @@ import { foldAccents } from '../../services/text';
 import { yesNoUnsure } from '../../services/understanding/rules.engine';
 import type { Understanding } from '../../services/understanding/understanding.schema';
 import { findDisclosures, KIND_OF_QUESTION, type DisclosureKind } from '../../services/screening/disclosures';
-import { parseBirthDate, parseCoverage, parseFullName, screeningAnswer } from './parse';
+import { birthDateReadings, parseCoverage, parseFullName, screeningAnswer } from './parse';
 import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
 import { faqTopic } from '../../services/faq/faq.topics';
 import { HORIZON_DAYS } from '../../services/scheduling/scheduling.service';
@@ -85,6 +85,8 @@ export interface PatientDialogState {
   verifyTries?: number;
   screening?: { index: number; answers: Record<string, Answer>; words?: Record<string, string> };
   offered?: Array<{ scannerId: string; start: string }>;
+  /** A date of birth that reads two ways (day and month), waiting for the patient to say which. */
+  dobChoices?: string[];
   /** What the patient said about when they can come ("after 5", "not tuesday"): the times offered fit it. */
   wish?: TimeWish;
   cancelReason?: string;
@@ -323,13 +325,37 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     return r.ok ? r.value : self.findCase(caseId);
   }
 
+  /**
+   * The date of birth in this message, or the question that settles one that reads two ways ("05/11/1979" in a
+   * Spanish conversation), or null when there is no date.
+   */
+  function readBirthDate(s: PatientDialogState, turn: PatientTurn): string | OutboundContentInput[] | null {
+    if (s.dobChoices) {
+      const choices = s.dobChoices.map((d) => ({ value: d, title: dayText(d, turn.lang, true) }));
+      const i = pickChoice(turn.text, choices);
+      if (i !== null) {
+        delete s.dobChoices;
+        return choices[i]!.value;
+      }
+    }
+    const readings = birthDateReadings(turn.text, deps.now(), turn.lang);
+    if (readings.length === 0) return null;
+    if (readings.length === 1) {
+      delete s.dobChoices;
+      return readings[0]!;
+    }
+    s.dobChoices = readings;
+    return [{ text: t('dob_which', turn.lang), choices: readings.map((d) => ({ value: d, title: dayText(d, turn.lang, true) })) }];
+  }
+
   /** The last day times are offered for (the scheduler's horizon), as yyyy-MM-dd in the center's zone. */
   function horizonDate(): string {
     return DateTime.fromJSDate(deps.now(), { zone: site.center.timeZone }).plus({ days: HORIZON_DAYS }).toFormat('yyyy-MM-dd');
   }
 
-  function dayText(date: string, lang: Language): string {
-    return DateTime.fromISO(date, { zone: site.center.timeZone }).setLocale(lang === 'es' ? 'es' : 'en-US').toFormat(lang === 'es' ? "d 'de' LLLL" : 'LLLL d');
+  function dayText(date: string, lang: Language, withYear = false): string {
+    const f = lang === 'es' ? `d 'de' LLLL${withYear ? " 'de' yyyy" : ''}` : `LLLL d${withYear ? ', yyyy' : ''}`;
+    return DateTime.fromISO(date, { zone: site.center.timeZone }).setLocale(lang === 'es' ? 'es' : 'en-US').toFormat(f);
   }
 
   /** "the 2nd one", "la segunda", "the last one", "the 7:45 one", "1pm": which offered time. */
@@ -738,14 +764,15 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return advance(conv, s, turn);
       }
       case 'name': {
-        const n = parseFullName(turn.text);
+        const n = parseFullName(turn.text, turn.lang);
         if (!n) return null;
         Object.assign(a, n);
         return advance(conv, s, turn);
       }
       case 'dob': {
-        const d = parseBirthDate(turn.text, deps.now());
-        if (!d) return null;
+        const d = readBirthDate(s, turn);
+        if (d === null) return null;
+        if (typeof d !== 'string') return d;
         a.birthDate = d;
         return advance(conv, s, turn);
       }
@@ -827,8 +854,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return setStep(s, 'verify_dob', turn);
       }
       case 'verify_dob': {
-        const d = parseBirthDate(turn.text, deps.now());
-        if (!d) return null;
+        const d = readBirthDate(s, turn);
+        if (d === null) return null;
+        if (typeof d !== 'string') return d;
         a.birthDate = d;
         return setStep(s, 'verify_name', turn);
       }

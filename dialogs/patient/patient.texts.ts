@@ -64,6 +64,7 @@ export const T = {
     en: 'A staff member is still reviewing your safety answers and will call you. We can offer times once that is done.',
     es: 'Nuestro personal todavía está revisando sus respuestas de seguridad y lo llamará. Podremos ofrecerle horarios cuando termine.',
   },
+  dob_which: { en: 'Just to be sure, which is your date of birth?', es: 'Para estar seguros, ¿cuál es su fecha de nacimiento?' },
   ask_when: { en: 'No problem. What day or time works better for you? (like "Thursday after 4" or "next week, mornings")', es: 'No hay problema. ¿Qué día u hora le funciona mejor? (como "jueves después de las 4" o "la próxima semana en la mañana")' },
   no_fit: { en: "Nothing open fits that in the next 4 weeks, sorry. These are the closest times:", es: 'Lo siento, no hay nada que se ajuste a eso en las próximas 4 semanas. Estos son los horarios más cercanos:' },
   beyond_horizon: { en: 'I can only book up to 4 weeks ahead (through {until}). Here are the earliest times, or tell me another day:', es: 'Solo puedo agendar hasta 4 semanas adelante (hasta el {until}). Dígame otro día, o elija uno de estos:' },

@@ -259,7 +259,9 @@ test('(f) (b) entirely in Spanish → screening in Spanish, "2" → scheduled, p
   const phone = newPhone();
   const created = await orderAtCenter(phone);
   const p = smsTalker(t, phone);
-  const [, , dob] = await script(p, ['Hola, necesito agendar mi resonancia, mi doctor ya mandó la orden', 'Ana López', '02/04/1980'.replace('02/04', '04/02')]);
+  const [, , which, dob] = await script(p, ['Hola, necesito agendar mi resonancia, mi doctor ya mandó la orden', 'Ana López', '04/02/1980', '2']);
+  // Day and month read two ways in a Spanish conversation: asked, never guessed.
+  expect(which).toBe('Para estar seguros, ¿cuál es su fecha de nacimiento?\n1. 4 de febrero de 1980\n2. 2 de abril de 1980');
   expect(dob).toMatch(/^Antes de elegir la hora, unas preguntas de seguridad\. Conteste cada una, por favor\.\n¿Tiene marcapasos, desfibrilador o cables de marcapasos\?\n1\. Sí\n2\. No\n3\. No sé/);
   const times = await nextTimes('es');
   expect(times[1]).toMatch(/^lun 30 de nov a las \d{1,2}:\d\d$/);

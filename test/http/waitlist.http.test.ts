@@ -188,7 +188,7 @@ test('in Spanish: joining, the offer and SÍ', async () => {
   await script(c.p, bookAs('Cano', [...MRI_SAFE, '1']));
   const freed = (await t.app.repos.cases.findById(c.caseId))!.appointment!;
   const m = await patientWithOrder('Moreno');
-  await script(m.p, ['Hola, necesito agendar mi resonancia, mi doctor ya mandó la orden', 'Ana Moreno', '04/02/1980', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'sí', 'no', '3']);
+  await script(m.p, ['Hola, necesito agendar mi resonancia, mi doctor ya mandó la orden', 'Ana Moreno', '04/02/1980', '2 de abril de 1980', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'sí', 'no', '3']);
   const mine = (await t.app.repos.cases.findById(m.caseId))!.appointment!;
   now = new Date(SUNDAY.getTime() + 60_000);
   expect(await m.p.say('¿hay algo más pronto? me pueden poner en lista de espera')).toBe(

@@ -1,3 +1,4 @@
+import { parseFullName } from '../../dialogs/patient/parse';
 import { namesPatient } from '../../services/cases/identity';
 import { matchReferrer } from '../../services/patients/order-request.service';
 import type { ReferrerOrg } from '../../services/referrers/referrer.schema';
@@ -41,4 +42,27 @@ describe('matchReferrer: the organization or a full provider name, never one sha
     ['my family doctor', null],
     ['Hill Country Family Medicine and Riverside Orthopedics', null], // two: ask a person
   ])('%p → %p', (said, id) => expect(matchReferrer(orgs, said)?.id ?? null).toBe(id));
+});
+
+describe('full names as people type them', () => {
+  test.each([
+    ['Ana María López', 'en', { givenName: 'Ana María', familyName: 'López' }],
+    ['its john r. smith jr', 'en', { givenName: 'john r.', familyName: 'smith jr' }],
+    ['DELGADO-VILLANUEVA, ROSA', 'en', { givenName: 'ROSA', familyName: 'DELGADO-VILLANUEVA' }],
+    ['Rosa M. Delgado-Villanueva', 'en', { givenName: 'Rosa M.', familyName: 'Delgado-Villanueva' }],
+    ['Maria Guadalupe Hernandez Torres', 'es', { givenName: 'Maria Guadalupe', familyName: 'Hernandez Torres' }],
+    ['Juan de la Cruz', 'es', { givenName: 'Juan', familyName: 'de la Cruz' }],
+    ["Sean O'Brien", 'en', { givenName: 'Sean', familyName: "O'Brien" }],
+    ['Mary Ann Smith', 'en', { givenName: 'Mary Ann', familyName: 'Smith' }],
+  ] as const)('%s (%s)', (text, lang, expected) => {
+    expect(parseFullName(text, lang)).toEqual(expected);
+  });
+  test.each([['MRI L-spine'], ['Ana'], ['12345'], ['yes']])('%s is not a name', (text) => {
+    expect(parseFullName(text)).toBeNull();
+  });
+  test('either surname of a two-surname name verifies', () => {
+    const p = parseFullName('Maria Guadalupe Hernandez Torres', 'es')!;
+    expect(namesPatient(p, 'Hernandez')).toBe(true);
+    expect(namesPatient(p, 'Torres')).toBe(true);
+  });
 });
