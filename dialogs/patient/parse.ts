@@ -2,6 +2,8 @@ import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { foldAccents } from '../../services/text';
 import type { Insurance } from '../../services/orders/order.schema';
+import type { SiteConfig } from '../../services/config/site.schema';
+import { normalizePhone } from '../../services/contact/phone';
 
 /**
  * A date of birth that may be read two ways: "05/11/1979" from someone writing in Spanish could be 5 November or
@@ -73,7 +75,7 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
 }
 
 /** "Aetna W123456789", "BCBS member id XYZ12345", "self pay", "no tengo seguro". */
-export function parseCoverage(text: string): { ok: true; value: Insurance } | { ok: false; missing: 'member_id' | 'payer' } {
+export function parseCoverage(text: string, site?: Pick<SiteConfig, 'payers'>): { ok: true; value: Insurance } | { ok: false; missing: 'member_id' | 'payer' } {
   const t = foldAccents(text).trim();
   if (/\b(self[- ]?pay|cash|pay myself|no insurance|uninsured|don'?t have insurance|no tengo seguro|sin seguro|pago propio|pago en efectivo|particular|efectivo)\b/.test(t)) {
     return { ok: true, value: { selfPay: true } };
@@ -85,8 +87,11 @@ export function parseCoverage(text: string): { ok: true; value: Insurance } | { 
     .filter((_, i) => i !== idIndex)
     .filter((w) => !/^(member|id|number|no\.?|numero|miembro|de|del|my|mi|is|es|insurance|seguro)$/i.test(w))
     .join(' ');
-  if (!/[a-z]{2,}/i.test(payer)) return { ok: false, missing: 'payer' };
-  return { ok: true, value: { payer: payer.slice(0, 100), memberId: words[idIndex]!.slice(0, 64) } };
+  // The payer as the site knows it ("blue cross" → Blue Cross Blue Shield of Texas), else the words given.
+  const known = site?.payers.find((p) => [p.name, ...p.aliases].some((n) => new RegExp(`\\b${foldAccents(n).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(t)));
+  const cleaned = payer.replace(/^(i have|i've got|i got|tengo|it'?s|its|my insurance is|mi seguro es)\s+/i, '').trim();
+  if (!known && !/[a-z]{2,}/i.test(cleaned)) return { ok: false, missing: 'payer' };
+  return { ok: true, value: { payer: (known?.name ?? cleaned).slice(0, 100), memberId: words[idIndex]!.slice(0, 64) } };
 }
 
 /**
@@ -100,4 +105,38 @@ export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
   if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|a bit|kind of|kinda|sort of|somewhat|sometimes|si|sip|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo)\b/.test(t)) return 'yes';
   if (/^(no|n|nope|nah|never|none|i don'?t|i do not|i haven'?t|not at all|not really|negative|nunca|ninguno|ninguna|para nada|jamas|no tengo)\b/.test(t)) return 'no';
   return null;
+}
+
+/**
+ * A patient's answer about their doctor: "dr patel at northside family, their number is 512-555-0188" → name
+ * "Dr. Patel", practice "Northside Family", phone "+15125550188". null when it names nobody.
+ */
+export function parseProvider(text: string): { name: string; practice: string | null; phone: string | null; display: string } | null {
+  // Typed all in lower case: capitalized for the record; otherwise kept as written.
+  const titled = (x: string) => (text === text.toLowerCase() ? titleCase(x) : x);
+  const digits = /(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}/.exec(text);
+  const phone = digits ? normalizePhone(digits[0]) : null;
+  let rest = (digits ? text.replace(digits[0], ' ') : text)
+    .replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|teléfono|numero|número)\s*(is|es)?\b/gi, ' ')
+    .replace(/\b(my doctor is|my doctor'?s name is|it'?s|its|mi doctor(a)? es|es el|es la)\b/gi, ' ')
+    .replace(/[,;:]+\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[,;.]+$/, '')
+    .trim();
+  const at = /^(.*?)\s*(?:,\s*)?\b(at|from|with|of|in|de|del|en)\b\s+(.+)$/i.exec(rest);
+  let practice: string | null = null;
+  let joiner = 'at';
+  if (at && /\p{L}{2,}/u.test(at[1]!) && /\p{L}{2,}/u.test(at[3]!)) {
+    rest = at[1]!.trim();
+    joiner = at[2]!.toLowerCase();
+    practice = titled(at[3]!.replace(/[,;.]+$/, '').trim()).slice(0, 100);
+  }
+  if (!/\p{L}{2,}/u.test(rest)) return null;
+  const name = titled(rest.replace(/^dr\.?\s+/i, 'Dr. ').replace(/^dra\.?\s+/i, 'Dra. ')).slice(0, 100);
+  return { name, practice, phone, display: (practice ? `${name} ${joiner} ${practice}` : name).slice(0, 200) };
+}
+
+function titleCase(s: string): string {
+  return s.replace(/\p{L}[\p{L}'’]*/gu, (w) => (w === w.toLowerCase() ? w[0]!.toUpperCase() + w.slice(1) : w));
 }

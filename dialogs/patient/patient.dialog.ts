@@ -20,7 +20,7 @@ import { foldAccents } from '../../services/text';
 import { yesNoUnsure } from '../../services/understanding/rules.engine';
 import type { Understanding } from '../../services/understanding/understanding.schema';
 import { findDisclosures, KIND_OF_QUESTION, type DisclosureKind } from '../../services/screening/disclosures';
-import { birthDateReadings, parseCoverage, parseFullName, screeningAnswer } from './parse';
+import { birthDateReadings, parseCoverage, parseFullName, parseProvider, screeningAnswer } from './parse';
 import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
 import { faqTopic } from '../../services/faq/faq.topics';
 import { HORIZON_DAYS } from '../../services/scheduling/scheduling.service';
@@ -62,6 +62,7 @@ interface Answers {
   phone?: string;
   reason?: string;
   provider?: string | null;
+  providerPhone?: string | null;
   timing?: string;
   preferredDates: string[];
   coverage?: Insurance;
@@ -572,6 +573,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       study: { modality: a.modality, bodyPart: a.bodyPart, laterality: a.laterality, contrast: a.contrast },
       reasonText: a.reason!,
       provider: a.provider ?? null,
+      providerPhone: a.providerPhone ?? null,
       hasOrder: a.hasOrder === true,
       timing: a.timing ?? null,
       coverage: a.coverage ?? null,
@@ -757,7 +759,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return advance(conv, s, turn);
       }
       case 'has_order': {
-        const yn = yesNo(turn.text, turn.lang) ?? (fields.hasOrder === null ? null : fields.hasOrder ? 'yes' : 'no');
+        // "no i dont have one yet, can you guys get it?", "yes please!", "si claro": the everyday forms too.
+        const yn = yesNo(turn.text, turn.lang) ?? (fields.hasOrder === null ? null : fields.hasOrder ? 'yes' : 'no') ?? screeningAnswer(turn.text);
         if (yn === null) return null;
         a.hasOrder = yn === 'yes';
         if (fields.providerName) a.provider = fields.providerName;
@@ -789,8 +792,13 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       case 'provider': {
         if (NONE.test(f)) a.provider = null;
-        else if (/[a-z]{2,}/.test(f)) a.provider = turn.text.trim().slice(0, 200);
-        else return null;
+        else {
+          // "dr patel at northside family, their number is 512-555-0188": the name, the practice and the phone apart.
+          const p = parseProvider(turn.text);
+          if (!p) return null;
+          a.provider = p.display;
+          a.providerPhone = p.phone;
+        }
         return advance(conv, s, turn);
       }
       case 'timing': {
@@ -800,7 +808,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return advance(conv, s, turn);
       }
       case 'coverage': {
-        const cov = parseCoverage(turn.text);
+        const cov = parseCoverage(turn.text, site);
         if (!cov.ok) return cov.missing === 'member_id' ? [{ text: t('coverage_member_id', turn.lang) }] : null;
         a.coverage = cov.value;
         return advance(conv, s, turn);

@@ -39,6 +39,8 @@ export interface SelfRequest {
   study: { modality: Study['modality'] | null; bodyPart: string | null; laterality: 'left' | 'right' | 'bilateral' | null; contrast: Study['contrast'] };
   reasonText: string;
   provider: string | null;
+  /** The provider's callback number, when the patient gave one. */
+  providerPhone?: string | null;
   hasOrder: boolean;
   timing: string | null;
   coverage: Insurance | null;
@@ -225,7 +227,7 @@ export function createSelfService(deps: {
             bodySite: { text: r.study.bodyPart, laterality: r.study.laterality },
             reasonCode: [],
             reasonText: r.reasonText,
-            requester: r.provider ? { name: r.provider, npi: null, phone: null } : null,
+            requester: r.provider ? { name: r.provider, npi: null, phone: r.providerPhone ?? null } : null,
             insurance: r.coverage,
             note: r.timing ? [{ text: `Preferred timing: ${r.timing}`, at: now, author: 'bot' }] : [],
           },

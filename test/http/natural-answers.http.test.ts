@@ -45,3 +45,27 @@ test('"Maria Guadalupe Hernandez Torres", "02/04/1980" asked as 2 April or 4 Feb
     clock = NOW;
   }
 });
+
+test('a self-request in everyday words: "no i dont have one yet…", the doctor with practice and number, "i have blue cross…"', async () => {
+  const p = smsTalker(t, newPhone());
+  const r: string[] = [];
+  for (const line of [
+    'I need an MRI of my lower back',
+    'no i dont have one yet, can you guys get it?',
+    'Maria Garcia',
+    '03/15/1985',
+    'back pain for 3 months',
+    'dr patel at northside family, their number is 512-555-0188',
+    'next week',
+    'i have blue cross, member id XZP8812345',
+  ])
+    r.push(await p.say(line));
+  expect(r[1]).toBe('What is your full name (first and last)?');
+  expect(r[7]).toMatch(/^Thank you, Maria\. Our team will contact Dr\. Patel at Northside Family for your order\./);
+  expect(r[7]).not.toMatch(/their number is|512-555-0188/);
+  const cases = (await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent(p.phone)}`, { token: await t.token('coordinator') })).body.items;
+  expect(cases[0]).toMatchObject({
+    state: 'order_requested',
+    order: { requester: { name: 'Dr. Patel at Northside Family', phone: '+15125550188' }, insurance: { payer: 'Blue Cross Blue Shield of Texas', memberId: 'XZP8812345' } },
+  });
+});
