@@ -256,7 +256,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       if (state.flow === 'manage') {
         if (v) return afterVerified(conv, state, turn, v);
         if (!turn.phoneHash) state.step = 'verify_phone';
-        return [{ text: `${t('verify_intro', turn.lang)} ${t(turn.phoneHash ? 'dob' : 'phone', turn.lang)}` }];
+        // Says what the check is for, so a C after an R left unanswered reads as its own question.
+        return [{ text: `${t(`verify_for_${state.manage ?? 'confirm'}`, turn.lang)} ${t('verify_intro', turn.lang)} ${t(turn.phoneHash ? 'dob' : 'phone', turn.lang)}` }];
       }
       // Someone verified in the last half hour ("BOOK", "can I rebook my mri?"): no second identity check, and no
       // second order request when the center already has their order for this exam.
@@ -310,6 +311,12 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       const r = await answer(conv, state, turn);
       if (r === null) {
+        // Not an answer to this step but something else the person wants (C, R or X, "sí, ahí estaré", "where is my
+        // order?"): this flow ends and the message goes to what it asks for, instead of the step swallowing it.
+        if (wantsSomethingElse(state, turn)) {
+          delete conv.patient;
+          return null;
+        }
         state.fails++;
         if (state.fails >= MAX_FAILS) return handOff(conv, turn, 'too_many_tries');
         return [{ text: `${t('not_understood', lang)} ${t(helpFor(state), lang)}` }, ...(await prompt(state, turn))];
@@ -347,6 +354,15 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     }
     s.dobChoices = readings;
     return [{ text: t('dob_which', turn.lang), choices: readings.map((d) => ({ value: d, title: dayText(d, turn.lang, true) })) }];
+  }
+
+  function wantsSomethingElse(s: PatientDialogState, turn: PatientTurn): boolean {
+    const letter = /^[crx]$/i.exec(turn.text.trim())?.[0]?.toLowerCase();
+    const asked = letter === 'c' ? 'confirm' : letter === 'r' ? 'reschedule' : letter === 'x' ? 'cancel' : null;
+    const intent = turn.understanding.intent;
+    const wanted = asked ?? (intent === 'confirm_appointment' ? 'confirm' : intent === 'reschedule' ? 'reschedule' : intent === 'cancel_appointment' ? 'cancel' : intent === 'waitlist' ? 'waitlist' : intent === 'order_status' ? 'status' : null);
+    if (wanted === null) return false;
+    return s.flow !== 'manage' || s.manage !== wanted;
   }
 
   /** The last day times are offered for (the scheduler's horizon), as yyyy-MM-dd in the center's zone. */

@@ -193,7 +193,7 @@ test('Web Chat: changing an appointment booked by SMS proves who it is with the 
   await run(sms, [['I need to book my MRI, my doctor sent the order', /full name/], ['Ana Lopez', /date of birth/], ['04/02/1980', /pacemaker/], ...SAFE, ['1', /^You're booked/]]);
   const chat = talker('webchat', phone);
   await run(chat, [
-    ['I need to reschedule my appointment', 'To protect your privacy, I need to check a couple of details first. What mobile number can we text you at?'],
+    ['I need to reschedule my appointment', 'To move your appointment: To protect your privacy, I need to check a couple of details first. What mobile number can we text you at?'],
     ['555', /^Sorry, I didn't catch that\. Send a US mobile number/],
     [phone, 'What is your date of birth? (MM/DD/YYYY)'],
     ['04/02/1980', 'What is your first or last name?'],

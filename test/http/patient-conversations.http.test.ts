@@ -221,7 +221,7 @@ test('C/R/X from a conversation that has not proved who it is asks for date of b
   await t.app.repos.botState.delete([`sms/conversations/sms_${booked.patient.phoneHash}/`]);
   const p = smsTalker(t, phone);
   const [ask, name, wrong] = await script(p, ['X', '01/01/1990', 'Smith']);
-  expect(ask).toBe('To protect your privacy, I need to check a couple of details first. What is your date of birth? (MM/DD/YYYY)');
+  expect(ask).toBe('To cancel your appointment: To protect your privacy, I need to check a couple of details first. What is your date of birth? (MM/DD/YYYY)');
   expect(name).toBe('What is your first or last name?');
   expect(wrong).toBe("Those details don't match our records, so I can't share anything. Let's try again.\nWhat is your date of birth? (MM/DD/YYYY)");
   expect(wrong).not.toMatch(/\d:\d\d/);
@@ -314,10 +314,20 @@ test('a study that needs authorization is held, not confirmed, and the patient i
   expect([...r, held].join('\n')).not.toMatch(/insurance|authoriz/i);
 });
 
+test('an identity check left unanswered does not swallow what comes next: "R", then "C" asks for its own check', async () => {
+  const { p } = await bookedPatient('1');
+  const asked = await later(40 * 60_000, () => script(p, ['R', 'C']));
+  expect(asked[0]).toMatch(/^To move your appointment: .*date of birth/);
+  // "C" is not a date of birth: the move is dropped and the check is asked for the confirmation instead.
+  expect(asked[1]).toMatch(/^To confirm your appointment: .*date of birth/);
+  const [confirmed] = await later(41 * 60_000, () => script(p, ['04/02/1980', 'Lopez']).then((r) => [r[1]!]));
+  expect(confirmed).toMatch(/^Thanks, you are confirmed for/);
+});
+
 test('a conversation that proved who it is more than 30 minutes ago proves it again before C, R or X', async () => {
   const { p, booked } = await bookedPatient('1');
   const asked = await later(31 * 60_000, () => script(p, ['C', '04/02/1980', 'Lopez']));
-  expect(asked[0]).toBe('To protect your privacy, I need to check a couple of details first. What is your date of birth? (MM/DD/YYYY)');
+  expect(asked[0]).toBe('To confirm your appointment: To protect your privacy, I need to check a couple of details first. What is your date of birth? (MM/DD/YYYY)');
   expect(asked[2]).toMatch(/^Thanks, you are confirmed for/);
   expect((await t.app.repos.cases.findById(booked.id))!.appointment!.confirmedAt).not.toBeNull();
 });
