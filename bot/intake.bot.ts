@@ -25,8 +25,6 @@ import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 import { openingHoursText } from '../dialogs/patient/side-questions';
 
-export { openingHoursText };
-
 interface ConversationData extends PatientConversation, OfficeConversation {
   menuShown?: boolean;
   /** Web chat: the office user this conversation signed in as with a one-time code (`awaiting` while asking for it). */
