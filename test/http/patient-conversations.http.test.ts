@@ -189,6 +189,12 @@ test('(e) reminder reply "X" → the reason → the appointment is cancelled wit
   expect((await casesOf(p.phone)).filter((x) => x.state !== 'cancelled')).toHaveLength(1);
 });
 
+test('"i have to cancel, im sick with the flu" from a booked patient starts the cancellation, not the menu', async () => {
+  const { p } = await bookedPatient('1');
+  const [r] = await script(p, ['i have to cancel, im sick with the flu']);
+  expect(r).toBe("Sorry you can't make it. In a few words, what's the reason?");
+});
+
 test('"can I rebook my mri?" after cancelling the appointment offers times for the same order', async () => {
   const { p, booked } = await bookedPatient('1');
   await script(p, ['X', 'work', '2']);

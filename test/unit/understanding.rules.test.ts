@@ -7,6 +7,10 @@ const understand = (text: string) => rulesEngine.understand(text, ctx);
 
 describe('intents, in English and Spanish', () => {
   test.each<[string, Intent]>([
+    // What the person wants to do with the exam, not the exam itself (issue 13's people).
+    ['i have to cancel, im sick with the flu', 'cancel_appointment'],
+    ['i need to push my ultrasound back a week', 'reschedule'],
+    ['yep ill be at my shoulder mri on thursday', 'confirm_appointment'],
     ['I need an MRI of my lower back', 'request_exam'],
     ['my doctor wants me to get a cat scan', 'request_exam'],
     ['Can I schedule a mammogram?', 'request_exam'],
