@@ -199,6 +199,16 @@ export class IntakeBot extends TeamsActivityHandler {
         }
         if (state.officeSignIn) officeUser = state.officeSignIn.principal;
       }
+      // A picture-only MMS: kept with the message; the patient is told pictures cannot be read here, and how to send documents.
+      const mediaCount = (context.activity.channelData as { mediaCount?: unknown } | undefined)?.mediaCount;
+      if (channel === 'sms' && text === '' && typeof mediaCount === 'number' && mediaCount > 0) {
+        await say({
+          text: es
+            ? `Gracias, recibimos su imagen, pero no podemos leer fotos ni archivos por mensaje de texto. Para enviarnos una orden u otro documento, pida a su médico que nos la mande o llame al ${phone}. Para todo lo demás, escríbanos con palabras.`
+            : `Thanks, we got your picture, but we can't read photos or files by text. To send us an order or another document, ask your doctor's office to send it to us, or call ${phone}. For anything else, just text us in words.`,
+        });
+        return next();
+      }
       // A safety fact said anywhere (in a flow, in a question, at the menu, to staff) is kept and put on the case.
       if (!officeUser) await deps.patientDialog.note(state, patientTurn());
       // Staff are talking with this person (they replied to the handoff): the message is theirs and the bot stays

@@ -11,7 +11,9 @@ const MessageSchema = new Schema(
     phone: { type: String, default: null },
     conversationRefId: { type: String, default: null, index: true },
     activityId: { type: String, default: null },
-    body: { type: String, required: true },
+    // An MMS may carry no text at all (a picture): an empty body is a stored message too.
+    body: { type: String, default: '' },
+    media: { type: Schema.Types.Mixed, default: undefined },
     purpose: { type: String, required: true },
     template: { type: String, required: true },
     idempotencyKey: { type: String, required: true, unique: true },

@@ -9,6 +9,8 @@ export interface SmsTurn {
   messageSid: string;
   language: Language;
   receivedAt: Date;
+  /** Pictures or files in an MMS (none in a plain SMS). */
+  mediaCount?: number;
 }
 
 const SMS_TURN = Symbol('smsTurn');
@@ -49,6 +51,7 @@ export class SmsAdapter extends BotAdapter {
       from: { id: smsConversationId(turn.phoneHash), name: 'patient', role: 'user' },
       recipient: { id: 'intake-bot', name: 'intake-bot', role: 'bot' },
       text: turn.text,
+      channelData: { mediaCount: turn.mediaCount ?? 0 },
       locale: turn.language === 'es' ? 'es-US' : 'en-US',
       timestamp: turn.receivedAt,
     };

@@ -27,7 +27,20 @@ const InboundParams = z.object({
   From: Phone,
   To: z.string().min(1).max(32),
   Body: z.string().max(1600).refine((s) => !s.includes('\u0000'), 'must not contain NUL').default(''),
+  NumMedia: z.coerce.number().int().min(0).max(10).default(0),
 });
+
+/** An MMS's media as Twilio sends them (MediaUrl0…, MediaContentType0…); values that are not URLs are left out. */
+function mediaOf(params: Record<string, string>, count: number): Array<{ url: string; contentType: string }> {
+  const out: Array<{ url: string; contentType: string }> = [];
+  for (let i = 0; i < count; i++) {
+    const url = params[`MediaUrl${i}`];
+    if (typeof url !== 'string' || !/^https:\/\/\S{1,990}$/.test(url)) continue;
+    const type = params[`MediaContentType${i}`];
+    out.push({ url, contentType: typeof type === 'string' && /^[\w.+-]{1,50}\/[\w.+-]{1,49}$/.test(type) ? type : 'application/octet-stream' });
+  }
+  return out;
+}
 
 const StatusParams = z.object({
   MessageSid: Sid,
@@ -69,10 +82,11 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
   server.post(
     '/api/sms/inbound',
     route(async (req) => {
-      const parsed = InboundParams.safeParse(verify(req));
+      const params = verify(req);
+      const parsed = InboundParams.safeParse(params);
       if (!parsed.success) throw fromZod(parsed.error, 'body');
       const p = parsed.data;
-      const outcome = await deps.turns.receive({ messageSid: p.MessageSid, from: p.From, body: p.Body });
+      const outcome = await deps.turns.receive({ messageSid: p.MessageSid, from: p.From, body: p.Body, media: mediaOf(params, p.NumMedia) });
       if (outcome === 'duplicate') logOf(req, deps.logger).info('duplicate MessageSid ignored');
       return { status: 200, body: null, raw: EMPTY_TWIML };
     }),

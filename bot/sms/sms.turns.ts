@@ -12,6 +12,8 @@ export interface InboundParams {
   messageSid: string;
   from: string;
   body: string;
+  /** An MMS's pictures or files (Twilio's URLs): stored, and the patient told they cannot be read here. */
+  media?: Array<{ url: string; contentType: string }>;
 }
 
 export interface SmsTurnsDeps {
@@ -42,7 +44,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
 
   async function runOne(m: Message): Promise<void> {
     if (!m.phone || !m.phoneHash) throw new Error(`message ${m.id} is not an SMS`);
-    const turn = { phone: m.phone, phoneHash: m.phoneHash, text: m.body, messageSid: m.idempotencyKey.slice(3), language: m.language, receivedAt: m.createdAt };
+    const turn = { phone: m.phone, phoneHash: m.phoneHash, text: m.body, messageSid: m.idempotencyKey.slice(3), language: m.language, receivedAt: m.createdAt, mediaCount: m.media?.length ?? 0 };
     if ((await deps.keywordLayer(turn)) === 'continue') {
       await deps.adapter.runTurn(turn, deps.turn);
     }
@@ -96,6 +98,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
         activityId: null,
         phone: p.from,
         body: p.body,
+        ...(p.media?.length ? { media: p.media } : {}),
         purpose: 'care',
         template: 'inbound',
         idempotencyKey: `in:${p.messageSid}`,

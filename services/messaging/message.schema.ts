@@ -52,6 +52,8 @@ export const Message = z.object({
   conversationRefId: z.string().nullable().default(null),
   activityId: z.string().nullable().default(null),
   body: z.string(),
+  /** Inbound MMS: the pictures or files Twilio holds for it (their URLs and types), kept with the message. */
+  media: z.array(z.object({ url: z.string().max(1000), contentType: z.string().max(100) })).max(10).optional(),
   purpose: Purpose,
   template: z.string(),
   /** Unique per message; inbound messages use `in:<MessageSid>`. */

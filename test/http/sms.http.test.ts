@@ -84,6 +84,22 @@ describe('one turn per message, in order', () => {
   });
 });
 
+describe('a picture-only MMS (Twilio sends Body empty with NumMedia=1)', () => {
+  test('is stored once with its media, answered with how to send documents, and a retry changes nothing', async () => {
+    const phone = newPhone();
+    const sid = `MM${'ab'.repeat(16)}`;
+    const mms = { ...inbound(phone, '', sid), NumMedia: '1', MediaUrl0: 'https://api.twilio.com/2010-04-01/Accounts/AC0/Messages/MM0/Media/ME0', MediaContentType0: 'image/jpeg' };
+    expect((await postTwilio(t.base, '/api/sms/inbound', mms)).status).toBe(200);
+    expect((await postTwilio(t.base, '/api/sms/inbound', mms)).status).toBe(200); // Twilio's retry
+    const all = await messagesOf(phone);
+    const stored = all.filter((m) => m.direction === 'inbound');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ body: '', media: [{ url: mms.MediaUrl0, contentType: 'image/jpeg' }], twilioSid: sid });
+    const replies = await outboundOf(phone);
+    expect(replies.map((m) => m.body)).toEqual([expect.stringMatching(/^Thanks, we got your picture, but we can't read photos or files by text\. To send us an order or another document, ask your doctor's office to send it to us, or call \(512\) 555-0100\./)]);
+  });
+});
+
 describe('opt-out, opt-in and help', () => {
   const decorated = OPT_OUT_WORDS.flatMap((w) => [w.toUpperCase(), ` ${w}. `]);
 
