@@ -48,6 +48,11 @@ function wantsExam(u: { intent: string; fields: { modality: string | null } }, t
   return (u.intent === 'request_exam' || u.fields.modality !== null) && /\b(i need|i want|need an?|want an?|book|schedule|necesito|quiero|agendar|reservar)\b/.test(foldAccents(text));
 }
 
+/** An id from an activity, if it is one: a short string of id characters (Azure AD tenants and objects are GUIDs). */
+function scalarId(v: unknown): string | null {
+  return typeof v === 'string' && /^[\w.:@-]{1,100}$/.test(v) ? v : null;
+}
+
 function choiceByKeyword(text: string): 0 | 1 | 2 | null {
   const t = foldAccents(text.trim());
   if (/^(one|uno|patient|paciente)\b/.test(t)) return 0;
@@ -118,10 +123,13 @@ export class IntakeBot extends TeamsActivityHandler {
       /** A Teams user of a referring organization: acts as `referrer:<user id>`, scoped to that organization. */
       let officeUser: Principal | null = null;
       if (channel === 'msteams') {
+        // Values from outside reach a query only as validated scalars: an object such as {"$gt":""} or a 5,000-character
+        // string is no tenant at all.
+        const rawTenant: unknown = context.activity.conversation.tenantId ?? (context.activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
         const who = await deps.teams.identify({
-          tenantId: context.activity.conversation.tenantId ?? (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? null,
-          aadObjectId: context.activity.from.aadObjectId ?? null,
-          name: context.activity.from.name ?? null,
+          tenantId: scalarId(rawTenant),
+          aadObjectId: scalarId(context.activity.from.aadObjectId),
+          name: typeof context.activity.from.name === 'string' ? context.activity.from.name.slice(0, 100) : null,
         });
         if (who.kind !== 'member') {
           await say({

@@ -29,7 +29,8 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
       await model.createIndexes();
     },
     insert(task) {
-      return insertUnique(model as never, toRow(Task.parse(task)));
+      // Bounded at write time as at read time: no stored task can break the list.
+      return insertUnique(model as never, toRow(Task.parse({ ...task, summary: task.summary.slice(0, 500) })));
     },
     async findById(id) {
       const row = await model.findById(id).lean<Row>();

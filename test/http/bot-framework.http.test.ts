@@ -118,6 +118,20 @@ describe('POST /api/messages (CloudAdapter)', () => {
     expect(mine[0]).toMatchObject({ kind: 'unknown_teams_tenant', status: 'open' });
   });
 
+  test('a query operator or a 5,000-character string as the tenant is no tenant: the unknown-tenant answer, and the task list still answers', async () => {
+    for (const tenant of [{ $gt: '' }, { $ne: null }, 'x'.repeat(5_000)] as unknown[]) {
+      const base = teams(`a:${hex()}`, 'status');
+      const res = await post({ ...base, conversation: { ...base.conversation, tenantId: tenant }, channelData: { tenant: { id: tenant } } });
+      expect(res.status).toBe(200);
+      expect(res.body.activities[0].text).toMatch(/isn't connected to us on Teams yet/);
+      expect(JSON.stringify(res.body)).not.toMatch(/open orders/);
+    }
+    // A task written with an oversized summary is bounded at write time, so no stored task can break the list.
+    await t.app.repos.tasks.insert({ id: `t_${hex()}`, kind: 'call_patient', status: 'open', dedupeKey: `big:${hex()}`, summary: 'y'.repeat(10_160), caseId: null, referrerOrgId: null, createdAt: new Date(), updatedAt: new Date() });
+    const list = await api(t.base, 'GET', '/api/v1/tasks', { token: await t.token('coordinator') });
+    expect(list.status).toBe(200);
+  });
+
   test('the Teams app being installed gets a welcome, and the conversation is kept for proactive messages', async () => {
     const conv = `a:${hex()}`;
     const res = await post({
