@@ -250,17 +250,19 @@ export class IntakeBot extends TeamsActivityHandler {
         }
       }
       if (!officeUser && !state.status) {
-        const clinical = await deps.patientDialog.clinical(state, patientTurn());
+        const turn = patientTurn();
+        const clinical = await deps.patientDialog.clinical(state, turn);
         if (clinical) {
           await sayAll(clinical);
           return next();
         }
         // A side question is answered; when the message also asks to do something ("I need an MRI, how much is
         // it?"), that goes on below.
-        const side = await deps.patientDialog.sideQuestion(state, patientTurn(), wantsAction(understanding, text));
+        const more = wantsAction(understanding, text);
+        const side = await deps.patientDialog.sideQuestion(state, turn, more);
         if (side) {
           await sayAll(side);
-          if (!wantsAction(understanding, text)) return next();
+          if (!more) return next();
         }
       }
       if (!state.status && understanding.intent === 'order_status') {

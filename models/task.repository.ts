@@ -48,9 +48,7 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
       const live = rows.map(fromRow).find((t) => t.live !== null && !t.live.backNoticeSent);
       return live ?? null;
     },
-    async setLive(id, by, now) {
-      const t = await this.findById(id);
-      const since = t?.live && !t.live.backNoticeSent ? t.live.since : now;
+    async setLive(id, by, since, now) {
       await model.updateOne({ _id: id }, { $set: { live: { since, lastAt: now, by: by.slice(0, 100), unread: 0, backNoticeSent: false }, updatedAt: now } });
     },
     async touchLive(id, now) {

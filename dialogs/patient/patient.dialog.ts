@@ -215,16 +215,18 @@ export function createPatientDialog(deps: PatientDialogDeps) {
      */
     async note(conv: PatientConversation, turn: PatientTurn): Promise<void> {
       const s = conv.patient;
-      const q = s?.step === 'screening' ? await currentQuestion(s) : null;
-      const found = findDisclosures(turn.text, q ? `screening:${q.id}` : (s?.step ?? 'conversation'), deps.now());
+      const found = findDisclosures(turn.text, 'conversation', deps.now());
       if (found.length === 0) return;
+      // Where it was said (a screening question, a step) is looked up only for a message that says something.
+      const q = s?.step === 'screening' ? await currentQuestion(s) : null;
+      const said = q ? `screening:${q.id}` : (s?.step ?? 'conversation');
       const kept = conv.disclosures ?? [];
-      for (const d of found) if (!kept.some((k) => k.kind === d.kind && k.words === d.words)) kept.push({ kind: d.kind, words: d.words, at: d.at.toISOString(), said: d.said });
+      for (const d of found) if (!kept.some((k) => k.kind === d.kind && k.words === d.words)) kept.push({ kind: d.kind, words: d.words, at: d.at.toISOString(), said });
       conv.disclosures = kept.slice(-20);
+      const v = verified(conv);
       if (s?.caseId) await putOnCase(conv, s.caseId);
-      else if (conv.verified && verified(conv)) {
+      else if (v) {
         // A patient we know (verified in the last half hour) with no flow running: on each of their open cases.
-        const v = conv.verified;
         const { cases } = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
         for (const c of cases) if (studyOf(c)) await putOnCase(conv, c.id);
       }
@@ -325,12 +327,15 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     },
   };
 
-  /** This conversation's safety facts onto the case (idempotent): the case is held for review; returns it as now stored. */
+  /**
+   * This conversation's safety facts onto the case (idempotent): the case is held for review. Returns the case as now
+   * stored, or null when there was nothing to put (or it could not be written: the caller keeps the case it has).
+   */
   async function putOnCase(conv: PatientConversation, caseId: string): Promise<Case | null> {
     const said = conv.disclosures ?? [];
-    if (said.length === 0) return self.findCase(caseId);
+    if (said.length === 0) return null;
     const r = await self.recordDisclosures(caseId, said.map((d) => ({ kind: d.kind, words: d.words, at: new Date(d.at), said: d.said })));
-    return r.ok ? r.value : self.findCase(caseId);
+    return r.ok ? r.value : null;
   }
 
   /**
@@ -839,7 +844,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         // "yes, a knee replacement and a stent" and "ive had a pacemaker since 2019" answer yes, in the patient's words.
         const kind = KIND_OF_QUESTION[q.id];
         const said = kind !== undefined && (conv.disclosures ?? []).some((d) => d.kind === kind && d.words === turn.text.trim().slice(0, 500));
-        const yn = screeningAnswer(turn.text) ?? (said ? 'yes' : null);
+        const yn = yesNo(turn.text, turn.lang) ?? screeningAnswer(turn.text) ?? (said ? 'yes' : null);
         if (yn === null) return null;
         s.screening.answers[q.id] = yn;
         if (!/^\W*(y|yes|no|n|si|sí|unsure|not sure|no se|no sé)\W*$/i.test(turn.text.trim())) (s.screening.words ??= {})[q.id] = turn.text.trim().slice(0, 500);

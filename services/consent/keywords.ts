@@ -11,6 +11,8 @@ export const HELP_WORDS = ['help', 'info'] as const;
 export const SPANISH_KEYWORDS: Readonly<Record<string, KeywordKind>> = { alto: 'opt_out', basta: 'opt_out', parar: 'opt_out', inicio: 'opt_in', comenzar: 'opt_in', reanudar: 'opt_in', ayuda: 'help' };
 
 export type KeywordKind = 'opt_out' | 'opt_in' | 'help';
+/** Opt-in words that also answer questions and start flows: they re-subscribe only a number that opted out. */
+const EVERYDAY_OPT_IN: ReadonlySet<string> = new Set(['yes', 'inicio', 'comenzar', 'reanudar']);
 
 /** Lower-case, accents folded, surrounding punctuation and spaces dropped. */
 export function normalizeForKeywords(text: string): string {
@@ -85,8 +87,7 @@ export function classifyInbound(text: string, careRevoked: boolean): InboundClas
   const kw = exactKeyword(text);
   if (kw?.kind === 'opt_out') return { kind: 'opt_out', via: 'keyword' };
   if (kw?.kind === 'help') return { kind: 'help' };
-  // YES, INICIO, COMENZAR also answer questions and start flows: they re-subscribe only a number that opted out.
-  if (kw?.kind === 'opt_in' && (!['yes', 'inicio', 'comenzar', 'reanudar'].includes(kw.word) || careRevoked)) return { kind: 'opt_in' };
+  if (kw?.kind === 'opt_in' && (!EVERYDAY_OPT_IN.has(kw.word) || careRevoked)) return { kind: 'opt_in' };
   if (isRevocation(text)) return { kind: 'opt_out', via: 'free_text' };
   return { kind: 'message' };
 }

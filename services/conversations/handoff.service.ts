@@ -81,7 +81,10 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
         return err('CHANNEL_FAILED', `the reply could not be delivered (${r.value.message.reason ?? r.value.message.status})`);
       }
       // A person is talking now: the person's next messages go to this task, not the bot.
-      if (task.conversationKey && task.status === 'open') await deps.tasks.setLive(task.id, principal.name, deps.now());
+      if (task.conversationKey && task.status === 'open') {
+        const now = deps.now();
+        await deps.tasks.setLive(task.id, principal.name, task.live && !task.live.backNoticeSent ? task.live.since : now, now);
+      }
       return ok(r.value);
     },
 
@@ -90,8 +93,9 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
       if (!REPLY.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not close handoffs`);
       const task = await deps.tasks.findById(taskId);
       if (!task) return err('TASK_NOT_FOUND', `no task '${taskId}'`);
-      await deps.tasks.closeById(task.id, deps.now());
-      return ok((await deps.tasks.findById(task.id)) ?? task);
+      const now = deps.now();
+      await deps.tasks.closeById(task.id, now);
+      return ok({ ...task, status: 'done' as const, updatedAt: now });
     },
 
     /**

@@ -93,7 +93,7 @@ export function createSelfService(deps: {
 
   function taskFor(kind: TaskKind, c: Case, summary: string): TaskInput {
     const now = deps.now();
-    return { id: newId('t'), kind, status: 'open', dedupeKey: `${kind}:${c.id}`, summary: summary.slice(0, 500), caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, createdAt: now, updatedAt: now };
+    return { id: newId('t'), kind, status: 'open', dedupeKey: `${kind}:${c.id}`, summary, caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, createdAt: now, updatedAt: now };
   }
 
   async function task(kind: TaskKind, c: Case, summary: string): Promise<void> {
@@ -326,7 +326,6 @@ export function createSelfService(deps: {
       return r;
     },
 
-    /** Cancels the case with the patient's reason, then frees the time so it can be offered again. */
     /**
      * The patient cancels the appointment but keeps the exam: the time is freed and the case waits to be booked
      * again (scheduled → reschedule_needed), keeping its order, screening and authorization. A held time (pending

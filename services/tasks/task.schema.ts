@@ -43,8 +43,8 @@ export interface TaskRepository {
   updateSummary(dedupeKey: string, summary: string, now: Date): Promise<void>;
   /** The handoff of this conversation that is (or just was) live: not yet told the person the bot is back. */
   findLive(conversationKey: string): Promise<Task | null>;
-  /** Staff replied: the handoff is live from now (again). */
-  setLive(id: string, by: string, now: Date): Promise<void>;
+  /** Staff replied at `now`: the handoff is live (since `since`, its start when it was live already). */
+  setLive(id: string, by: string, since: Date, now: Date): Promise<void>;
   /** The person wrote during a live handoff: one more unread message for staff. */
   touchLive(id: string, now: Date): Promise<void>;
   /** The person was told the bot is back. */

@@ -69,7 +69,9 @@ describe.each(['sms', 'webchat'] as const)('on %s', (channel) => {
     const p = talker(channel, phone);
     expect(await toScreening(p, 'I need to book my MRI, my doctor sent the order')).toMatch(/pacemaker/);
     expect(await p.say('yes, ive had a pacemaker since 2019')).toMatch(/cochlear/);
-    for (const a of ['no', 'no', 'nope', 'no never', 'no', 'no']) await p.say(a);
+    // The numbered choices still answer ("2" is No on SMS and the "No" button on Web Chat).
+    expect(await p.say(channel === 'sms' ? '2' : 'No')).toMatch(/neurostimulator/);
+    for (const a of ['no', 'nope', 'no never', 'no', 'no']) await p.say(a);
     expect(await p.say('yes, a left knee replacement in 2019 and a coronary stent')).toMatch(/small or closed spaces/);
     expect(await p.say('a little')).toMatch(/lie still/);
     expect(await p.say('yes please!')).toMatch(/pregnant/);
