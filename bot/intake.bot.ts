@@ -1,12 +1,10 @@
-import { parseBirthDate } from '../dialogs/patient/parse';
 import { TeamsActivityHandler, TurnContext, type ConversationState, type UserState } from 'botbuilder';
 import { OutboundContent, pickChoice, type Choice, type OutboundContentInput } from '../services/conversations/outbound-content';
 import type { TeamsIdentityService } from '../services/referrers/teams-identity.service';
 import type { HandoffService } from '../services/conversations/handoff.service';
-import type { OrderStatusService } from '../services/cases/order-status.service';
-import { normalizePhone } from '../services/contact/phone';
 import type { UnderstandingService } from '../services/understanding/understanding.service';
-import { newManageState, newRequestState, type PatientConversation, type PatientDialog } from '../dialogs/patient/patient.dialog';
+import { newManageState, newRequestState, newStatusState, type PatientConversation, type PatientDialog } from '../dialogs/patient/patient.dialog';
+import type { Intent, Understanding } from '../services/understanding/understanding.schema';
 import type { CaseChannel } from '../services/cases/case.schema';
 import type { Waitlist } from '../services/waitlist/waitlist.service';
 import type { AppointmentMessages } from '../services/appointments/appointment-messages';
@@ -29,11 +27,32 @@ interface ConversationData extends PatientConversation, OfficeConversation {
   menuShown?: boolean;
   /** Web chat: the office user this conversation signed in as with a one-time code (`awaiting` while asking for it). */
   officeSignIn?: { principal: Principal; orgName: string } | 'awaiting';
-  /** "Where is my order?": identity is checked (phone, date of birth, family name) before anything is said. */
-  status?: { step: 'phone' | 'dob' | 'name'; phoneHash?: string; birthDate?: string; tries: number };
 }
 
-const MAX_STATUS_TRIES = 3;
+/** One sentence in the conversation's language. */
+const t = (lang: Language, en: string, es: string) => (lang === 'es' ? es : en);
+
+/**
+ * What this message asks for: C, R and X (as reminders ask) and BOOK (as our texts ask once an order is ready) are
+ * the appointment intents; an exam named with a wish for it is a request; else what the understanding says.
+ */
+function intentOf(text: string, u: Understanding): Intent {
+  const letter = /^[crx]$/i.exec(text.trim())?.[0]?.toLowerCase();
+  if (letter) return letter === 'c' ? 'confirm_appointment' : letter === 'r' ? 'reschedule' : 'cancel_appointment';
+  if (wantsExam(u, text)) return 'request_exam';
+  return u.intent;
+}
+
+/** BOOK on its own: the patient has an order with us (our texts ask for it once one is ready). */
+function isBookWord(text: string): boolean {
+  return /^(book|schedule|agendar|reservar)$/i.test(foldAccents(text.trim()));
+}
+
+function readinessReply(answer: string, lang: Language, phone: string): string {
+  return answer === 'yes'
+    ? t(lang, 'Thank you! See you at your appointment.', '¡Gracias! Lo esperamos en su cita.')
+    : t(lang, `Thanks for letting us know. Someone from our team will call you before your appointment to help with your prep. If it's urgent, call ${phone}.`, `Gracias por avisarnos. Alguien de nuestro equipo lo llamará antes de su cita para ayudarle con la preparación. Si es urgente, llame al ${phone}.`);
+}
 /** Steps whose answers are free sentences, where the LLM (when configured) may help. */
 const FREE_TEXT_STEPS: ReadonlySet<string> = new Set(['exam', 'has_order', 'timing', 'pick_slot', 'cancel_or_rebook', 'marketing']);
 
@@ -80,7 +99,6 @@ export interface IntakeBotDeps {
   site: SiteConfig;
   teams: TeamsIdentityService;
   handoff: HandoffService;
-  orderStatus: OrderStatusService;
   understanding: UnderstandingService;
   patientDialog: PatientDialog;
   office: OfficeConversationHandler;
@@ -157,21 +175,11 @@ export class IntakeBot extends TeamsActivityHandler {
         });
       };
 
-      // "Where is my order?": at any point; then one question per message until identity is checked.
-      const askStatus = async (step: 'phone' | 'dob' | 'name', retry = false) => {
-        const q = {
-          phone: es ? '¿Cuál es el número de celular que nos dio?' : 'What mobile number did you give us?',
-          dob: es ? '¿Cuál es su fecha de nacimiento? (MM/DD/AAAA)' : "What's your date of birth? (MM/DD/YYYY)",
-          name: es ? '¿Y su apellido?' : 'And your last name?',
-        }[step];
-        const lead = retry ? (es ? 'No entendí eso. ' : "I didn't catch that. ") : '';
-        await say({ text: `${lead}${q}` });
-      };
       // Identity checks and structured answers are read by the rules alone: no names or birth dates go to the LLM.
       // A sign-in code is a secret: not sent to the LLM, not kept in the transcript.
       const signingIn = state.officeSignIn === 'awaiting' && channel !== 'msteams' && channel !== 'sms';
       if (signingIn) context.turnState.set(MASK_INBOUND, true);
-      const freeText = !signingIn && !state.status && (!state.patient || FREE_TEXT_STEPS.has(state.patient.step)) && (!state.office?.form || state.office.form.step === 'exam');
+      const freeText = !signingIn && (!state.patient || FREE_TEXT_STEPS.has(state.patient.step)) && (!state.office?.form || state.office.form.step === 'exam');
       const understanding = await deps.understanding.understand(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang }, { llm: freeText });
       const patientTurn = () => {
         const phoneNumber = smsPhoneOf(context);
@@ -249,7 +257,7 @@ export class IntakeBot extends TeamsActivityHandler {
           return next();
         }
       }
-      if (!officeUser && !state.status) {
+      if (!officeUser) {
         const turn = patientTurn();
         const clinical = await deps.patientDialog.clinical(state, turn);
         if (clinical) {
@@ -265,58 +273,6 @@ export class IntakeBot extends TeamsActivityHandler {
           if (!more) return next();
         }
       }
-      if (!state.status && understanding.intent === 'order_status') {
-        const smsHash = channel === 'sms' ? (phoneHashOfSmsConversation(context.activity.conversation.id) ?? undefined) : undefined;
-        state.status = { step: smsHash ? 'dob' : 'phone', tries: 0, ...(smsHash ? { phoneHash: smsHash } : {}) };
-        await say({ text: es ? 'Con gusto le digo cómo va su orden. Primero, para proteger su privacidad, necesito verificar unos datos.' : "I can check on your order. First, to protect your privacy, I need to verify a few details." });
-        await askStatus(state.status.step);
-        return next();
-      }
-      if (state.status) {
-        const st = state.status;
-        if (/^(menu|men[uú]|salir|exit|back)$/i.test(text)) {
-          delete state.status;
-        } else if (st.step === 'phone') {
-          const phoneNumber = normalizePhone(text);
-          if (!phoneNumber) return askStatus('phone', true).then(() => next());
-          st.phoneHash = deps.hashPhone(phoneNumber);
-          st.step = 'dob';
-          return askStatus('dob').then(() => next());
-        } else if (st.step === 'dob') {
-          const dob = parseBirthDate(text, deps.now());
-          if (!dob) return askStatus('dob', true).then(() => next());
-          st.birthDate = dob;
-          st.step = 'name';
-          return askStatus('name').then(() => next());
-        } else {
-          const r = await deps.orderStatus.describe({ phoneHash: st.phoneHash ?? '', birthDate: st.birthDate ?? '', familyName: text }, lang);
-          if (r.ok) {
-            delete state.status;
-            await say({
-              text: r.value.length
-                ? r.value.join('\n')
-                : es
-                  ? 'No encuentro órdenes abiertas a su nombre. Si su médico le dio una orden, puede enviárnosla o responder 3 para hablar con una persona.'
-                  : "I don't see any orders under your name yet. If your doctor gave you one, you can send it to us, or reply 3 to talk to a person.",
-            });
-            return next();
-          }
-          st.tries++;
-          if (st.tries >= MAX_STATUS_TRIES) {
-            delete state.status;
-            await requestHandoff('did not pass the identity check for an order status question');
-            await say({
-              text: es
-                ? `Esos datos no coinciden con nuestros registros, así que no puedo compartir nada. Le pedí a nuestro equipo que le responda por aquí; también puede llamar al ${phone}.`
-                : `Those details don't match our records, so I can't share anything. I've asked our team to reply to you here; you can also call ${phone}.`,
-            });
-            return next();
-          }
-          st.step = 'dob';
-          await say({ text: es ? 'Esos datos no coinciden con nuestros registros, así que no puedo compartir nada. Intentemos otra vez.' : "Those details don't match our records, so I can't share anything. Let's try again." });
-          return askStatus('dob').then(() => next());
-        }
-      }
 
       const yn = channel === 'sms' ? yesNoUnsure(text) : null;
       const smsHash = channel === 'sms' ? phoneHashOfSmsConversation(context.activity.conversation.id) : null;
@@ -330,20 +286,9 @@ export class IntakeBot extends TeamsActivityHandler {
       // YES / NO / NOT SURE to the day-before readiness check (no or unsure goes to staff).
       const readiness = yn && smsHash ? await deps.appointmentMessages.answerReadiness(smsHash, yn) : null;
       if (readiness) {
-        const esR = readiness.language === 'es';
-        await say({
-          text:
-            readiness.answer === 'yes'
-              ? esR
-                ? '¡Gracias! Lo esperamos en su cita.'
-                : 'Thank you! See you at your appointment.'
-              : esR
-                ? `Gracias por avisarnos. Alguien de nuestro equipo lo llamará antes de su cita para ayudarle con la preparación. Si es urgente, llame al ${phone}.`
-                : `Thanks for letting us know. Someone from our team will call you before your appointment to help with your prep. If it's urgent, call ${phone}.`,
-        });
+        await say({ text: readinessReply(readiness.answer, readiness.language === 'es' ? 'es' : 'en', phone) });
         return next();
       }
-
       // A YES after the hold ended (and no readiness question waiting): told kindly the time is gone.
       const lateReply = await offerAnswer('late');
       if (lateReply) {
@@ -351,72 +296,54 @@ export class IntakeBot extends TeamsActivityHandler {
         return next();
       }
 
-      // C, R and X answer an appointment reminder; the same in words ("I can't make it Tuesday") too.
-      const manage = /^c$/i.test(text) || understanding.intent === 'confirm_appointment'
-        ? 'confirm'
-        : /^r$/i.test(text) || understanding.intent === 'reschedule'
-          ? 'reschedule'
-          : /^x$/i.test(text) || understanding.intent === 'cancel_appointment'
-            ? 'cancel'
-            : understanding.intent === 'waitlist'
-              ? 'waitlist'
-              : null;
-      if (manage) {
-        await sayAll(await deps.patientDialog.begin(state, newManageState(manage), patientTurn()));
-        return next();
-      }
-      // "BOOK" (as our texts ask once an order is ready or a review is cleared): the patient has an order with us.
-      const book = /^(book|schedule|agendar|reservar)$/i.test(foldAccents(text));
-      if (understanding.intent === 'request_exam' || book || wantsExam(understanding, text)) {
-        await sayAll(await deps.patientDialog.begin(state, newRequestState({ ...understanding.fields, ...(book ? { hasOrder: true } : {}) }), patientTurn()));
-        return next();
-      }
-
       const menu = MENU[lang];
-      const choice = state.menuShown
-        ? (pickChoice(text, menu) ?? pickChoice(text, MENU[es ? 'en' : 'es']) ?? choiceByKeyword(text))
-        : understanding.intent === 'talk_to_human'
-          ? 2
-          : null;
-      if (choice === 0) {
-        await sayAll(await deps.patientDialog.begin(state, newRequestState(understanding.fields), patientTurn()));
-      } else if (choice === 1 && officeTurn) {
-        await sayAll((await deps.office.handle(state, officeTurn, true)) ?? []);
-      } else if (choice === 1 && channel !== 'sms') {
-        state.officeSignIn = 'awaiting';
-        await say({
-          text: es
-            ? `Consultorios: escriban el código de acceso que les dio ${site.center.name} (como ABCD-2345). ¿Sin código? Llamen al ${phone}.`
-            : `Doctor's offices: enter the sign-in code ${site.center.name} gave you (like ABCD-2345). No code? Call ${phone}.`,
-        });
-      } else if (choice === 1) {
-        await say({
-          text: es
-            ? `Consultorios: envíen órdenes y vean su estado por Microsoft Teams o nuestro chat web (pidan un código de acceso), o llamen al ${phone} (${hours}).`
-            : `Doctor's offices: send orders and see their status on Microsoft Teams or our web chat (ask us for a sign-in code), or call ${phone} (${hours}).`,
-        });
-      } else if (choice === 2) {
-        await requestHandoff();
-        await say({
-          text: es
-            ? `Le pedí a nuestro equipo que le responda por aquí; contestamos en horario de atención (${hours}). Si es urgente, llame al ${phone}. Si es una emergencia médica, llame al 911.`
-            : `I've asked our team to reply to you here; we answer during opening hours (${hours}). If it's urgent, call ${phone}. If this is a medical emergency, call 911.`,
-        });
-      } else {
-        const hello = greetingName
-          ? es
-            ? `Hola, le escribe ${site.center.name} (${greetingName}). ¿Cómo le ayudamos?`
-            : `Hi, this is ${site.center.name} (for ${greetingName}). How can we help?`
-          : es
-            ? `Hola, le escribe ${site.center.name}. ¿Cómo le ayudamos?`
-            : `Hi, this is ${site.center.name}. How can we help?`;
-        await say({
-          text: hello,
-          choices: menu,
-          smsFooter: es ? 'Responda con un número. HELP para ayuda, STOP para no recibir mensajes.' : 'Reply with a number. HELP for help, STOP to opt out.',
-        });
+      const showMenu = async () => {
+        const hello = greetingName ? t(lang, `Hi, this is ${site.center.name} (for ${greetingName}). How can we help?`, `Hola, le escribe ${site.center.name} (${greetingName}). ¿Cómo le ayudamos?`) : t(lang, `Hi, this is ${site.center.name}. How can we help?`, `Hola, le escribe ${site.center.name}. ¿Cómo le ayudamos?`);
+        await say({ text: hello, choices: menu, smsFooter: t(lang, 'Reply with a number. HELP for help, STOP to opt out.', 'Responda con un número. HELP para ayuda, STOP para no recibir mensajes.') });
         state.menuShown = true;
-      }
+      };
+      const human = async () => {
+        await requestHandoff();
+        await say({ text: t(lang, `I've asked our team to reply to you here; we answer during opening hours (${hours}). If it's urgent, call ${phone}. If this is a medical emergency, call 911.`, `Le pedí a nuestro equipo que le responda por aquí; contestamos en horario de atención (${hours}). Si es urgente, llame al ${phone}. Si es una emergencia médica, llame al 911.`) });
+      };
+      const manage = (action: 'confirm' | 'reschedule' | 'cancel' | 'waitlist') => async () => sayAll(await deps.patientDialog.begin(state, newManageState(action), patientTurn()));
+      const request = async (hasOrder?: true) => sayAll(await deps.patientDialog.begin(state, newRequestState({ ...understanding.fields, ...(hasOrder ? { hasOrder } : {}) }, text), patientTurn()));
+      /** The menu's choices by number, title or word; anything else gets the greeting and the menu. */
+      const menuOrChoice = async () => {
+        const choice = state.menuShown ? (pickChoice(text, menu) ?? pickChoice(text, MENU[es ? 'en' : 'es']) ?? choiceByKeyword(text)) : null;
+        if (choice === 0) return request();
+        if (choice === 2) return human();
+        if (choice !== 1) return showMenu();
+        if (officeTurn) return sayAll((await deps.office.handle(state, officeTurn, true)) ?? []);
+        if (channel !== 'sms') {
+          state.officeSignIn = 'awaiting';
+          return say({ text: t(lang, `Doctor's offices: enter the sign-in code ${site.center.name} gave you (like ABCD-2345). No code? Call ${phone}.`, `Consultorios: escriban el código de acceso que les dio ${site.center.name} (como ABCD-2345). ¿Sin código? Llamen al ${phone}.`) });
+        }
+        return say({ text: t(lang, `Doctor's offices: send orders and see their status on Microsoft Teams or our web chat (ask us for a sign-in code), or call ${phone} (${hours}).`, `Consultorios: envíen órdenes y vean su estado por Microsoft Teams o nuestro chat web (pidan un código de acceso), o llamen al ${phone} (${hours}).`) });
+      };
+      // Every intent has its route: a new intent does not compile until it is routed here.
+      const routes: Record<Intent, () => Promise<unknown>> = {
+        request_exam: () => request(),
+        reschedule: manage('reschedule'),
+        cancel_appointment: manage('cancel'),
+        confirm_appointment: manage('confirm'),
+        waitlist: manage('waitlist'),
+        order_status: async () => sayAll(await deps.patientDialog.begin(state, newStatusState(), patientTurn())),
+        // A prep question the FAQ did not answer above: the prep for the exam named, or how to ask.
+        prep_question: async () => sayAll((await deps.patientDialog.sideQuestion(state, patientTurn(), false)) ?? []),
+        talk_to_human: human,
+        help: async () => {
+          await say({ text: t(lang, `I can help you request an exam, book or change an appointment, check on an order, or answer questions about your visit. Say AGENT to talk to a person, or call ${phone} (${hours}).`, `Puedo ayudarle a pedir un examen, agendar o cambiar una cita, revisar una orden o contestar preguntas sobre su visita. Escriba AGENTE para hablar con una persona, o llame al ${phone} (${hours}).`) });
+          return showMenu();
+        },
+        // On SMS the keyword layer acts on STOP and START before the bot; elsewhere, how to do it.
+        opt_out: () => say({ text: t(lang, `To stop text messages from ${site.center.name}, text STOP to ${phone}. In this chat we only answer when you write.`, `Para dejar de recibir mensajes de texto de ${site.center.name}, envíe ALTO al ${phone}. En este chat solo respondemos cuando usted escribe.`) }),
+        opt_in: () => say({ text: t(lang, `To get text messages from ${site.center.name} again, text START to ${phone}.`, `Para volver a recibir mensajes de texto de ${site.center.name}, envíe COMENZAR al ${phone}.`) }),
+        greeting: menuOrChoice,
+        other: menuOrChoice,
+      };
+      if (isBookWord(text)) await request(true);
+      else await routes[intentOf(text, understanding)]();
       await next();
     });
 

@@ -129,10 +129,51 @@ export const T = {
     es: 'Nuestro equipo de citas agenda este examen directamente con usted; lo(a) llamará con la hora más próxima.',
   },
   busy: { en: 'Someone is updating your appointment right now. Please try again in a minute.', es: 'Alguien está actualizando su cita en este momento. Intente de nuevo en un minuto.' },
+  handoff_hours: { en: "We answer during opening hours; if it's urgent, call {phone}.", es: 'Respondemos en horario de atención; si es urgente, llame al {phone}.' },
+  status_intro: { en: 'I can check on your order. First, to protect your privacy, I need to verify a few details.', es: 'Con gusto le digo cómo va su orden. Primero, para proteger su privacidad, necesito verificar unos datos.' },
+  status_phone: { en: 'What mobile number did you give us?', es: '¿Cuál es el número de celular que nos dio?' },
+  status_dob: { en: "What's your date of birth? (MM/DD/YYYY)", es: '¿Cuál es su fecha de nacimiento? (MM/DD/AAAA)' },
+  status_name: { en: 'And your last name?', es: '¿Y su apellido?' },
+  status_none: {
+    en: "I don't see any orders under your name yet. If your doctor gave you one, you can send it to us, or say AGENT to talk to a person.",
+    es: 'No encuentro órdenes abiertas a su nombre. Si su médico le dio una orden, puede enviárnosla, o escriba AGENTE para hablar con una persona.',
+  },
+  request_sent_teams: { en: "We've sent your request to {who} and asked them for the order.", es: 'Enviamos su solicitud a {who} y les pedimos la orden.' },
+  request_contact_provider: { en: 'Our team will contact {who} for your order.', es: 'Nuestro equipo contactará a {who} para pedir su orden.' },
+  request_call_you: { en: 'Our team will call you within 1 business day to help you get an order.', es: 'Nuestro equipo lo llamará dentro de 1 día hábil para ayudarle a conseguir una orden.' },
+  request_number: { en: 'Your request number is {number}.', es: 'Su número de solicitud es {number}.' },
+  request_numbers: { en: 'Your requests: {list}.', es: 'Sus solicitudes: {list}.' },
+  request_asap: { en: 'You asked for it as soon as possible, so someone from our team will call you to speed it up.', es: 'Nos pidió que sea lo antes posible, así que alguien de nuestro equipo lo llamará para agilizarlo.' },
+  request_done: {
+    en: "Thank you, {name}. {next} When the order arrives (usually within 2 business days) we'll text you to pick a time and send your prep. {numbers}{asap} Questions: {phone}.",
+    es: 'Gracias, {name}. {next} Cuando llegue la orden (normalmente en 2 días hábiles) le escribiremos para elegir la hora y enviarle la preparación. {numbers}{asap} Preguntas: {phone}.',
+  },
+  order_found_state: { en: "I found your order: {state}. We'll text you when there's news.", es: 'Encontré su orden: {state}. Le escribiremos cuando haya novedades.' },
+  holding: { en: "I'm holding {when} for you at {where}.", es: 'Le estoy guardando el {when} en {where}.' },
+  holding_for_you: { en: "We're holding {when} for you.", es: 'Le estamos guardando el {when}.' },
+  current_appointment: { en: "Your current appointment is {when}. Pick a new time and we'll release the old one.", es: 'Su cita actual es el {when}. Elija una nueva hora y liberaremos la anterior.' },
+  booked: { en: "You're booked: {when} at {where}.", es: 'Su cita está agendada: {when} en {where}.' },
+  booked_moved: { en: "Done, your appointment is moved. You're booked: {when} at {where}. Your earlier time is released.", es: 'Listo, cambiamos su cita. Su cita está agendada: {when} en {where}. La hora anterior quedó libre.' },
+  prep_heading: { en: 'How to prepare', es: 'Preparación' },
+  booking_card_title: { en: 'Your appointment', es: 'Su cita' },
+  booking_when: { en: 'When', es: 'Cuándo' },
+  booking_where: { en: 'Where', es: 'Dónde' },
+  booking_exam: { en: 'Exam', es: 'Examen' },
 } satisfies Texts;
 
 export type TextId = keyof typeof T;
 
 export function t(id: TextId, lang: Language, vars: Record<string, string> = {}): string {
   return T[id][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+}
+
+const EXAM_WORDS: Record<Language, Record<string, string>> = {
+  en: { mri: 'MRI', ct: 'CT', ultrasound: 'ultrasound', mammography: 'mammogram', xray: 'X-ray', pet: 'PET scan' },
+  es: { mri: 'resonancia', ct: 'tomografía', ultrasound: 'ultrasonido', mammography: 'mamografía', xray: 'radiografía', pet: 'PET' },
+};
+
+/** An exam in plain words ("MRI knee"); "exam" when the patient did not know which. */
+export function examLabel(e: { modality: string | null; bodyPart?: string | null }, lang: Language): string {
+  const m = e.modality ? (EXAM_WORDS[lang][e.modality] ?? e.modality) : lang === 'es' ? 'examen' : 'exam';
+  return e.bodyPart ? `${m} ${lang === 'es' ? 'de ' : ''}${e.bodyPart}` : m;
 }

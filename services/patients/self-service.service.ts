@@ -44,6 +44,8 @@ export interface SelfRequest {
   hasOrder: boolean;
   timing: string | null;
   coverage: Insurance | null;
+  /** "asap": a person follows the request up at once (the human track, domain.md §3); else routine. */
+  priority?: 'routine' | 'asap';
 }
 
 /** States in which a patient can pick a time themselves (pending authorization: held, not confirmed). */
@@ -207,7 +209,8 @@ export function createSelfService(deps: {
       let c = existing;
       if (!c) {
         const now = deps.now();
-        const track = trackFor('routine');
+        const priority = r.priority ?? 'routine';
+        const track = trackFor(priority);
         const history: CaseHistoryEntry[] = [{ from: null, to: 'lead', event: 'create', actor: 'bot', channel: r.channel, at: now }];
         const q = step({ state: 'lead', track }, 'qualify', r.channel);
         const o = step({ state: q.state, track }, 'request_order', r.channel, r.provider ? `patient named ${r.hasOrder ? 'the provider with their order' : 'their provider'}` : 'patient named no provider');
@@ -222,7 +225,7 @@ export function createSelfService(deps: {
           referrerOrgId: null,
           order: {
             intent: 'proposal',
-            priority: null,
+            priority: priority === 'asap' ? 'asap' : null,
             code: { modality: r.study.modality, contrast: r.study.contrast },
             bodySite: { text: r.study.bodyPart, laterality: r.study.laterality },
             reasonCode: [],

@@ -150,13 +150,15 @@ describe.each(CHANNELS)('order lookup, screening and booking on %s', (channel) =
     const start: Line[] = channel === 'sms'
       ? [['I need to book my MRI, my doctor sent the order', /What is your full name/], ['Ana Lopez', /date of birth/], ['04/02/1980', /^Before we pick a time, a few safety questions\. Please answer each one\.\nDo you have a pacemaker/]]
       : [['I need to book my MRI, my doctor sent the order', /What is your full name/], ['Ana Lopez', /date of birth/], ['04/02/1980', /What mobile number/], [(x) => x.phone, /^Before we pick a time, a few safety questions\. Please answer each one\.\nDo you have a pacemaker/]];
-    await run(p, [...start, ...SAFE, ['2', /^You're booked: Mon, Nov 30 at .* at Bluebonnet Imaging[\s\S]*How to prepare: Bring a photo ID[\s\S]*Reply C to confirm, R to reschedule or X to cancel/]]);
+    // Chats show the booking as a card (when, where, the exam) above the text; SMS carries no study.
+    const card = channel === 'sms' ? '' : 'Your appointment\nWhen: Mon, Nov 30 at .*\nWhere: Bluebonnet Imaging.*\nExam: MRI lumbar spine\n';
+    await run(p, [...start, ...SAFE, ['2', new RegExp(`^${card}You're booked: Mon, Nov 30 at .* at Bluebonnet Imaging[\\s\\S]*How to prepare: Bring a photo ID[\\s\\S]*Reply C to confirm, R to reschedule or X to cancel`)]]);
     await run(p, [
       ['C', /^Thanks, you are confirmed for Mon, Nov 30 at/],
       ['R', /^Your current appointment is Mon, Nov 30 at .*\nHere are the earliest times:\n1\./],
       ['help', /Reply 1, 2 or 3 to pick a time/],
       ['friday', /^Here are the earliest times:\n1\. Fri, Dec 4 at 7:00 AM\n2\. Fri, Dec 4 at 7:45 AM\n3\. Fri, Dec 4 at 8:30 AM/],
-      ['1', /^Done, your appointment is moved\. You're booked: Fri, Dec 4 at 7:00 AM/],
+      ['1', new RegExp(`^${channel === 'sms' ? '' : 'Your appointment\nWhen: Fri, Dec 4 at 7:00 AM\n[\\s\\S]*'}Done, your appointment is moved\\. You're booked: Fri, Dec 4 at 7:00 AM`)],
       ['X', "Sorry you can't make it. In a few words, what's the reason?"],
       ['work conflict', /^Would you like a new time instead\?\n1\. /],
       ['Cancel the appointment', 'Your appointment is cancelled and the time is released. We keep your order: whenever you are ready, reply BOOK to pick a new time.'],

@@ -1,0 +1,35 @@
+import { foldAccents } from '../../services/text';
+
+/** What a message can mean at any step of any flow, before it is read as the step's answer. */
+export type Interruption = 'language' | 'help' | 'stop' | 'agent' | 'clinical';
+
+const HELP = /^(help|info|ayuda|\?+|what do i (say|answer|do)|que (digo|contesto|hago)|no entiendo|i don'?t understand|help me|ayudeme|ayudame)$/;
+const STOP_FLOW = /^(cancel|cancelar|menu|start over|restart|empezar de nuevo|volver a empezar|salir|exit|never ?mind|olvidalo|olvidelo|back|atras)$/;
+const AGENT = /\b(agent|agente|representative|representante|operator|operador|human|humano|real person|a person|una persona|someone|alguien|talk to (someone|a person|staff)|hablar con (alguien|una persona|personal))\b/;
+const LANGUAGE_ONLY = /^((in )?(english|spanish)|(en )?(espanol|ingles))( please| por favor)?$/;
+/** Questions only a clinician may answer: the bot never gives medical advice (domain.md §4). */
+const CLINICAL = /\b(is it safe|safe for me|should i (stop|take|keep|skip)|side effects?|dose|dosage|allergic reaction|what do(es)? (my|the) (results?|report|scan) (say|mean|show)|my (test |scan |mri |ct )?results?|results? (is|are|was|were|came back) (bad|good|ok|okay|normal|serious)|how much (contrast|radiation|dye)|(is|am) .{0,20}(cancer|serious|normal)|es seguro|debo (dejar|tomar|seguir)|efectos secundarios|dosis|mis resultados|que dice(n)? (mi|el|los) (resultados?|informe|reporte)|es grave|es cancer|amamantar|lactancia|breastfeed\w*)\b/;
+
+/** The message folded for matching: no accents, no case, no closing punctuation. */
+export function fold(s: string): string {
+  return foldAccents(s).trim().replace(/[.!?¡¿,]+$/g, '').replace(/^[¡¿]+/, '').trim();
+}
+
+/** A question for a clinician, wherever it is asked. */
+export function isClinical(text: string): boolean {
+  return CLINICAL.test(fold(text));
+}
+
+/**
+ * The interruption this message is, if any, in the order they win: a language switch, help, start over, a person, a
+ * clinical question. Written once for every flow and channel.
+ */
+export function interruption(text: string, wantsPerson: boolean): Interruption | null {
+  const f = fold(text);
+  if (LANGUAGE_ONLY.test(f)) return 'language';
+  if (HELP.test(f)) return 'help';
+  if (STOP_FLOW.test(f)) return 'stop';
+  if (wantsPerson || AGENT.test(f)) return 'agent';
+  if (CLINICAL.test(f)) return 'clinical';
+  return null;
+}

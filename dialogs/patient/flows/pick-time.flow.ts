@@ -1,0 +1,140 @@
+import { DateTime } from 'luxon';
+import type { Case } from '../../../services/cases/case.schema';
+import { pickChoice } from '../../../services/conversations/outbound-content';
+import type { Language } from '../../../services/messaging/templates';
+import { studyOf } from '../../../services/patients/self-service.service';
+import { prepMessage } from '../../../services/scheduling/prep';
+import type { Slot } from '../../../services/scheduling/scheduling.service';
+import { placeText, slotText } from '../../../services/scheduling/slot-text';
+import { mergeWish, parseTimeWish } from '../../../services/scheduling/time-wish';
+import { fold } from '../../engine/interruptions';
+import { Reply, step, type Out } from '../../engine/step';
+import type { Kit, Steps } from '../kit';
+import type { PatientCtx, PatientDialogState } from '../state';
+import { examLabel, t } from '../patient.texts';
+
+const REFUSAL = /\b(none|neither|no good|(doesn'?t|don'?t|do not|won'?t) work|can'?t make|ninguno|ninguna|no me (sirve|sirven|queda|quedan))\b/;
+
+/**
+ * Picking a time: the offered times by number, ordinal, clock time or button; a refusal with a wish ("none of those
+ * work, im at work til 5", "not tuesday") offers times that fit; dates past the horizon are said so; then the booking.
+ */
+export function createPickTimeFlow(kit: Kit) {
+  const { self, site, deps } = kit;
+
+  /** "the 2nd one", "la segunda", "the last one", "the 7:45 one", "1pm": which offered time. */
+  function pickOffered(text: string, offered: Array<{ start: string }>): number | null {
+    const f = fold(text);
+    const ordinals: Array<[RegExp, number]> = [
+      [/\b(1st|first|primer[oa]?|la uno|el uno)\b/, 0],
+      [/\b(2nd|second|segund[oa]|la dos|el dos)\b/, 1],
+      [/\b(3rd|third|tercer[oa]?|la tres|el tres)\b/, 2],
+      [/\b(last|ultim[oa])\b/, offered.length - 1],
+    ];
+    for (const [re, i] of ordinals) if (re.test(f) && i >= 0 && i < offered.length) return i;
+    const m = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/.exec(f);
+    if (!m || (!m[2] && !m[3])) return null;
+    const local = offered.map((o) => DateTime.fromISO(o.start, { zone: site.center.timeZone }));
+    const hit = local.findIndex((d) => {
+      const h12 = d.hour % 12 || 12;
+      if (Number(m[1]) !== h12 && Number(m[1]) !== d.hour) return false;
+      if ((m[2] ? Number(m[2]) : 0) !== d.minute) return false;
+      return !m[3] || (m[3] === 'pm') === d.hour >= 12;
+    });
+    return hit >= 0 ? hit : null;
+  }
+
+  function offerContent(s: PatientDialogState, lang: Language): Out {
+    return {
+      text: t('slots', lang),
+      choices: (s.offered ?? []).map((o, i) => ({ value: String(i + 1), title: slotText(new Date(o.start), site, lang) })),
+      smsFooter: t('slots_help', lang),
+    };
+  }
+
+  type Pick = { pick: number } | { wish: true } | { beyond: true };
+  const steps: Steps<'pick_slot'> = {
+    pick_slot: step<PatientCtx, Pick>({
+      prompt: ({ s, turn }) => [offerContent(s, turn.lang)],
+      help: ({ turn }) => t('slots_help', turn.lang),
+      read: ({ s, turn }) => {
+        const offered = s.offered ?? [];
+        const i = pickChoice(turn.text, offered.map((o, n) => ({ value: String(n + 1), title: slotText(new Date(o.start), site, turn.lang) }))) ?? pickOffered(turn.text, offered);
+        if (i !== null) return { pick: i };
+        // "none of those work, im at work til 5", "not tuesday", "thursday evening", "next week": times that fit.
+        const dates = turn.understanding.fields.preferredTimes.map((x) => x.slice(0, 10));
+        const wish = parseTimeWish(turn.text, deps.now(), site.center.timeZone);
+        if (dates.some((d) => d > kit.horizonDate())) return { beyond: true };
+        if (wish) s.wish = mergeWish(s.wish, wish);
+        if (dates.length) s.answers.preferredDates = dates;
+        if (wish || dates.length) return { wish: true };
+        if (REFUSAL.test(fold(turn.text))) return new Reply([{ text: t('ask_when', turn.lang) }]);
+        return null;
+      },
+      next: async (ctx, v) => {
+        if ('pick' in v) return book(ctx, ctx.s.offered![v.pick]!);
+        const c = await self.findCase(ctx.s.caseId!);
+        if (!c) return [{ text: t('busy', ctx.turn.lang) }];
+        const lead = 'beyond' in v ? [{ text: t('beyond_horizon', ctx.turn.lang, { until: kit.dayText(kit.horizonDate(), ctx.turn.lang) }) }] : [];
+        return offer(ctx, c, lead);
+      },
+    }),
+  };
+
+  /** Open times that fit what the patient said; none at all goes to a person who calls them. */
+  async function offer(ctx: PatientCtx, c: Case, lead: Out[]): Promise<Out[]> {
+    const { conv, s, turn } = ctx;
+    let slots: Slot[] = await self.offer(c, s.answers.preferredDates, s.wish ?? null);
+    if (slots.length === 0 && s.wish) {
+      // Nothing fits what they asked for: said so, with the closest times there are.
+      delete s.wish;
+      slots = await self.offer(c, s.answers.preferredDates);
+      if (slots.length) lead = [...lead, { text: t('no_fit', turn.lang) }];
+    }
+    if (slots.length === 0) {
+      await self.staffTask('schedule_by_phone', c, `No open time fits case ${c.id} in the next 4 weeks; call the patient to schedule.`);
+      if (conv.patient === s) delete conv.patient;
+      return [...lead, { text: t('no_slots', turn.lang) }];
+    }
+    s.offered = slots.map((x) => ({ scannerId: x.scannerId, start: x.start.toISOString() }));
+    s.step = 'pick_slot';
+    s.fails = 0;
+    return [...lead, offerContent(s, turn.lang)];
+  }
+
+  async function book(ctx: PatientCtx, pick: { scannerId: string; start: string }): Promise<Out[]> {
+    const { conv, s, turn } = ctx;
+    const { lang } = turn;
+    const r = await self.book(s.caseId!, { scannerId: pick.scannerId, start: new Date(pick.start) }, turn.channel, s.cancelReason ? `patient asked for a new time: ${s.cancelReason}` : undefined);
+    if (!r.ok) {
+      const c = await self.findCase(s.caseId!);
+      if (c && (r.error.code === 'SLOT_TAKEN' || r.error.code === 'SLOT_INVALID')) return offer(ctx, c, [{ text: t('slot_taken', lang) }]);
+      if (c && r.error.code === 'HUMAN_TRACK_ONLY') return kit.links.schedule(ctx, c);
+      return [{ text: t('busy', lang) }];
+    }
+    delete conv.patient;
+    const when = slotText(r.value.appointment.start, site, lang);
+    const where = placeText(site);
+    if (r.value.held) return [{ text: `${t('holding', lang, { when, where })} ${t('held', lang)}` }];
+    const study = studyOf(r.value.case)!;
+    const rescheduled = s.flow === 'manage';
+    return [
+      {
+        text: t(rescheduled ? 'booked_moved' : 'booked', lang, { when, where }),
+        // Chats show the booking as a card; SMS carries no study (domain.md §6, minimum content).
+        summary: turn.channel === 'sms' ? null : {
+          title: t('booking_card_title', lang),
+          facts: [
+            { label: t('booking_when', lang), value: when },
+            { label: t('booking_where', lang), value: where },
+            { label: t('booking_exam', lang), value: examLabel({ modality: study.modality, bodyPart: study.bodyPart }, lang) },
+          ],
+        },
+      },
+      { text: `${t('prep_heading', lang)}: ${prepMessage(site, study, lang)}` },
+      { text: t('manage_choices', lang) },
+    ];
+  }
+
+  return { steps, offer };
+}

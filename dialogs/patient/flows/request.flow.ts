@@ -1,0 +1,245 @@
+import { normalizePhone } from '../../../services/contact/phone';
+import { requestNumber } from '../../../services/patients/order-request.service';
+import type { Case } from '../../../services/cases/case.schema';
+import { fold } from '../../engine/interruptions';
+import { Reply, step, type Out } from '../../engine/step';
+import type { Kit, Steps } from '../kit';
+import { YES_NO, yesNo } from '../kit';
+import { parseCoverage, parseFullName, parseProvider, screeningAnswer } from '../parse';
+import type { PatientCtx, StepId, WantedExam } from '../state';
+import { examLabel, t } from '../patient.texts';
+import { readBirthDate } from './identity.flow';
+
+const NOT_SURE = /^(not sure|unsure|i don'?t know|no se|no estoy segur[oa]|no lo se|idk)$/;
+const NONE = /^(none|no|nobody|no one|i don'?t have (one|a doctor)|ninguno|ninguna|nadie|no tengo( medico)?)$/;
+/** "asap", "as soon as possible", "lo antes posible": the request is followed up by a person at once. */
+export const ASAP = /\b(asap|as soon as (possible|you can)|urgent(ly)?|right away|lo antes posible|lo mas pronto( posible)?|cuanto antes|urgente)\b/;
+
+/** The exams named in a message (several become several requests), as far as the understanding can tell. */
+export type ExamsIn = (text: string) => WantedExam[];
+
+/**
+ * Requesting an exam: the qualification questions (only those not yet answered), then the order we already have, or
+ * the request case and the order request to the doctor; several exams in one message become one request each.
+ */
+export function createRequestFlow(kit: Kit, examsIn: ExamsIn) {
+  const { self, deps, site } = kit;
+
+  /** The exams in this message beyond the first (kept for their own requests). */
+  function noteMoreExams(ctx: PatientCtx, first: WantedExam): void {
+    const all = examsIn(ctx.turn.text).filter((e) => e.modality !== null);
+    const more = all.filter((e) => !(e.modality === first.modality && e.bodyPart === first.bodyPart));
+    if (more.length) ctx.s.answers.moreExams = more.slice(0, 3);
+  }
+
+  const steps: Steps<'exam' | 'has_order' | 'name' | 'dob' | 'phone' | 'reason' | 'provider' | 'timing' | 'coverage'> = {
+    exam: step<PatientCtx, 'not_sure' | 'named'>({
+      prompt: ({ turn }) => [{ text: t('exam', turn.lang) }],
+      help: ({ turn }) => t('exam_help', turn.lang),
+      read: ({ turn }) => (NOT_SURE.test(fold(turn.text)) ? 'not_sure' : turn.understanding.fields.modality ? 'named' : null),
+      next: async (ctx, v) => {
+        const a = ctx.s.answers;
+        a.examAsked = true;
+        if (v === 'named') {
+          const f = ctx.turn.understanding.fields;
+          Object.assign(a, { modality: f.modality, bodyPart: f.bodyPart, laterality: f.laterality, contrast: f.contrast ?? a.contrast });
+          if (f.hasOrder !== null) a.hasOrder = f.hasOrder;
+          if (f.providerName) a.provider = f.providerName;
+          noteMoreExams(ctx, a);
+        }
+        return advance(ctx);
+      },
+    }),
+    has_order: step<PatientCtx, boolean>({
+      prompt: ({ turn }) => [{ text: t('has_order', turn.lang), choices: YES_NO(turn.lang) }],
+      help: ({ turn }) => t('has_order_help', turn.lang),
+      // "no i dont have one yet, can you guys get it?", "yes please!", "si claro": the everyday forms too.
+      read: ({ turn }) => {
+        const f = turn.understanding.fields;
+        const yn = yesNo(turn.text, turn.lang) ?? (f.hasOrder === null ? null : f.hasOrder ? 'yes' : 'no') ?? screeningAnswer(turn.text);
+        return yn === null ? null : yn === 'yes';
+      },
+      next: async (ctx, has) => {
+        ctx.s.answers.hasOrder = has;
+        if (ctx.turn.understanding.fields.providerName) ctx.s.answers.provider = ctx.turn.understanding.fields.providerName;
+        return advance(ctx);
+      },
+    }),
+    name: step<PatientCtx, { givenName: string; familyName: string }>({
+      prompt: ({ turn }) => [{ text: t('name', turn.lang) }],
+      help: ({ turn }) => t('name_help', turn.lang),
+      read: ({ turn }) => parseFullName(turn.text, turn.lang),
+      next: async (ctx, n) => {
+        Object.assign(ctx.s.answers, n);
+        return advance(ctx);
+      },
+    }),
+    dob: step<PatientCtx, string>({
+      prompt: ({ turn }) => [{ text: t('dob', turn.lang) }],
+      help: ({ turn }) => t('dob_help', turn.lang),
+      read: (ctx) => readBirthDate(kit, ctx),
+      next: async (ctx, d) => {
+        ctx.s.answers.birthDate = d;
+        return advance(ctx);
+      },
+    }),
+    phone: step<PatientCtx, string>({
+      prompt: ({ turn }) => [{ text: t('phone', turn.lang) }],
+      help: ({ turn }) => t('phone_help', turn.lang),
+      read: ({ turn }) => normalizePhone(turn.text),
+      next: async (ctx, p) => {
+        ctx.s.answers.phone = p;
+        return advance(ctx);
+      },
+    }),
+    reason: step<PatientCtx, string>({
+      prompt: ({ turn }) => [{ text: t('reason', turn.lang) }],
+      help: ({ turn }) => t('reason_help', turn.lang),
+      freeText: true,
+      read: ({ turn }) => (turn.text.trim().length < 3 ? null : turn.text.trim().slice(0, 1000)),
+      next: async (ctx, r) => {
+        ctx.s.answers.reason = r;
+        return advance(ctx);
+      },
+    }),
+    provider: step<PatientCtx, { display: string | null; phone: string | null }>({
+      prompt: ({ s, turn }) => [{ text: t(s.answers.hasOrder ? 'provider_with_order' : 'provider_no_order', turn.lang) }],
+      help: ({ turn }) => t('provider_help', turn.lang),
+      freeText: true,
+      // "dr patel at northside family, their number is 512-555-0188": the name, the practice and the phone apart.
+      read: ({ turn }) => (NONE.test(fold(turn.text)) ? { display: null, phone: null } : parseProvider(turn.text)),
+      next: async (ctx, p) => {
+        ctx.s.answers.provider = p.display;
+        ctx.s.answers.providerPhone = p.phone;
+        return advance(ctx);
+      },
+    }),
+    timing: step<PatientCtx, string>({
+      prompt: ({ turn }) => [{ text: t('timing', turn.lang) }],
+      help: ({ turn }) => t('timing_help', turn.lang),
+      freeText: true,
+      read: ({ turn }) => (turn.text.trim().length < 2 ? null : turn.text.trim().slice(0, 200)),
+      next: async (ctx, timing) => {
+        const a = ctx.s.answers;
+        a.timing = timing;
+        if (ASAP.test(fold(timing))) a.asap = true;
+        a.preferredDates = ctx.turn.understanding.fields.preferredTimes.map((x) => x.slice(0, 10));
+        return advance(ctx);
+      },
+    }),
+    coverage: step<PatientCtx, NonNullable<PatientCtx['s']['answers']['coverage']>>({
+      prompt: ({ turn }) => [{ text: t('coverage', turn.lang) }],
+      help: ({ turn }) => t('coverage_help', turn.lang),
+      read: ({ turn }) => {
+        const cov = parseCoverage(turn.text, site);
+        if (cov.ok) return cov.value;
+        return cov.missing === 'member_id' ? new Reply([{ text: t('coverage_member_id', turn.lang) }]) : null;
+      },
+      next: async (ctx, cov) => {
+        ctx.s.answers.coverage = cov;
+        return advance(ctx);
+      },
+    }),
+  };
+
+  /** The next unanswered qualification question, or the end of qualification. */
+  async function advance(ctx: PatientCtx): Promise<Out[]> {
+    const { s, turn } = ctx;
+    const a = s.answers;
+    s.fails = 0;
+    let next: StepId | null = null;
+    // With an order at the center the exam is on the order: asked only if we cannot find it.
+    if (a.modality === null && !a.examAsked && a.hasOrder !== true) next = 'exam';
+    else if (a.hasOrder === null) next = 'has_order';
+    else if (!a.givenName) next = 'name';
+    else if (!a.birthDate) next = 'dob';
+    else if (!turn.phone && !a.phone) next = 'phone';
+    if (next === null && a.hasOrder && !s.lookedUp) {
+      s.lookedUp = true;
+      const found = await lookUpOrder(ctx);
+      if (found) return found;
+      return [{ text: t('order_not_found', turn.lang) }, ...(await advance(ctx))];
+    }
+    if (next === null) {
+      if (a.modality === null && !a.examAsked) next = 'exam';
+      else if (!a.reason) next = 'reason';
+      else if (a.provider === undefined) next = 'provider';
+      else if (a.timing === undefined) next = 'timing';
+      else if (!a.coverage) next = 'coverage';
+    }
+    if (next) return kit.goTo(ctx, next);
+    return submit(ctx);
+  }
+
+  /** "I have an order": found by phone, date of birth and name; a schedulable one goes on to screening. null: not found. */
+  async function lookUpOrder(ctx: PatientCtx): Promise<Out[] | null> {
+    const { conv, s, turn } = ctx;
+    const a = s.answers;
+    const phoneHash = kit.phoneHashOf(ctx);
+    if (!phoneHash) return null;
+    const name = `${a.givenName} ${a.familyName}`;
+    const found = await self.verify({ phoneHash, birthDate: a.birthDate!, name, language: turn.lang });
+    if (found.patients.length === 0) return null;
+    conv.verified = { patientIds: found.patients.map((p) => p.id), phoneHash, birthDate: a.birthDate!, name, at: deps.now().toISOString() };
+    return kit.links.bookFound(ctx, found.cases);
+  }
+
+  /** Qualification done: one request case per exam (lead → qualified → order_requested) and the order request to the provider. */
+  async function submit(ctx: PatientCtx): Promise<Out[]> {
+    const { conv, s, turn } = ctx;
+    const a = s.answers;
+    const phone = turn.phone ?? a.phone ?? null;
+    const phoneHash = turn.phoneHash ?? (phone ? deps.hashPhone(phone) : null);
+    // On chat, the number given for appointment texts is the patient's prior express consent to care texts.
+    if (turn.channel !== 'sms' && phoneHash && (await deps.consent.statuses(phoneHash)).care === 'unknown') {
+      await deps.consent.set(phoneHash, 'care', 'granted', 'chat_reply', `Q: ${t('phone', turn.lang)}\nA: (this number)`, deps.now());
+    }
+    const exams: WantedExam[] = [{ modality: a.modality, bodyPart: a.bodyPart, laterality: a.laterality, contrast: a.contrast }, ...(a.moreExams ?? [])];
+    const made: Array<{ case: Case; via: { via: string; orgName?: string | null } }> = [];
+    for (const [i, exam] of exams.entries()) {
+      // The same key for a retried message: each exam's request is made once however often this runs.
+      const r = await self.submitRequest({
+        requestKey: i === 0 ? s.requestKey : `${s.requestKey}:${i}`,
+        channel: turn.channel,
+        phone,
+        phoneHash,
+        language: turn.lang,
+        givenName: a.givenName!,
+        familyName: a.familyName!,
+        birthDate: a.birthDate!,
+        study: exam,
+        reasonText: a.reason!,
+        provider: a.provider ?? null,
+        providerPhone: a.providerPhone ?? null,
+        hasOrder: a.hasOrder === true,
+        timing: a.timing ?? null,
+        coverage: a.coverage ?? null,
+        priority: a.asap ? 'asap' : 'routine',
+      });
+      await kit.putOnCase(conv, r.case.id);
+      if (a.asap) await self.staffTask('schedule_by_phone', r.case, `The patient asked for this exam as soon as possible (case ${r.case.id}); follow the order request up and call them to schedule.`);
+      made.push(r);
+    }
+    const first = made[0]!;
+    const who = first.via.orgName ?? a.provider ?? null;
+    const nextStep = first.via.via === 'teams' ? t('request_sent_teams', turn.lang, { who: who ?? '' }) : who ? t('request_contact_provider', turn.lang, { who }) : t('request_call_you', turn.lang);
+    const numbers =
+      made.length === 1
+        ? t('request_number', turn.lang, { number: requestNumber(first.case.id) })
+        : t('request_numbers', turn.lang, {
+            list: made.map((m, i) => `${examLabel(exams[i]!, turn.lang)} (${requestNumber(m.case.id)})`).join(turn.lang === 'es' ? ' y ' : ' and '),
+          });
+    // The optional marketing opt-in, only to a number that has never answered it.
+    const askMarketing = phoneHash !== null && (await deps.consent.statuses(phoneHash)).marketing === 'unknown';
+    if (askMarketing) {
+      s.step = 'marketing';
+      s.fails = 0;
+    } else delete conv.patient;
+    return [
+      { text: t('request_done', turn.lang, { name: a.givenName!, next: nextStep, numbers, asap: a.asap ? ` ${t('request_asap', turn.lang)}` : '', phone: kit.centerPhone }) },
+      ...(askMarketing ? await kit.links.prompt(ctx) : []),
+    ];
+  }
+
+  return { steps, advance, noteMoreExams };
+}
