@@ -26,7 +26,7 @@ const poll = (c: { id: string; token: string }, watermark?: string) =>
   api(t.base, 'GET', `/v3/directline/conversations/${c.id}/activities${watermark ? `?watermark=${watermark}` : ''}`, { headers: { authorization: `Bearer ${c.token}` } });
 
 describe('built-in Direct Line (local Web Chat)', () => {
-  test('post an activity, then poll: the user echo and the menu with suggested actions, and a watermark that moves on', async () => {
+  test('post an activity, then poll: the user echo and the menu (numbered in the text, and as suggested actions), and a watermark that moves on', async () => {
     const c = await start();
     const posted = await say(c, 'hi');
     expect(posted.status).toBe(200);
@@ -36,7 +36,7 @@ describe('built-in Direct Line (local Web Chat)', () => {
     expect(first.status).toBe(200);
     const [echo, reply] = first.body.activities;
     expect(echo).toMatchObject({ type: 'message', text: 'hi', from: { id: c.userId, role: 'user' } }); // the client's id is not trusted
-    expect(reply).toMatchObject({ type: 'message', text: 'Hi, this is Bluebonnet Imaging. How can we help?', from: { role: 'bot' }, replyToId: echo.id });
+    expect(reply).toMatchObject({ type: 'message', text: "Hi, this is Bluebonnet Imaging. How can we help?\n1. I'm a patient\n2. I'm with a doctor's office\n3. Talk to a person", from: { role: 'bot' }, replyToId: echo.id });
     expect(reply.suggestedActions.actions.map((a: { title: string }) => a.title)).toContain('Talk to a person');
     expect(first.body.watermark).toBe('2');
 
