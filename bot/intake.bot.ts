@@ -22,6 +22,7 @@ import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 import { openingHoursText } from '../dialogs/patient/side-questions';
+import { createGreeter } from './greeting';
 
 interface ConversationData extends PatientConversation, OfficeConversation {
   menuShown?: boolean;
@@ -357,6 +358,13 @@ export class IntakeBot extends TeamsActivityHandler {
           }),
         ),
       );
+      await next();
+    });
+
+    // Web Chat: the greeting and the menu when the chat opens (the page's join event), once per conversation.
+    const greet = createGreeter({ conversationState: deps.conversationState, intake: conversation, site, menu: MENU, now: deps.now });
+    this.onEvent(async (context, next) => {
+      await greet(context);
       await next();
     });
   }

@@ -1,39 +1,95 @@
+import type { Language } from '../../services/messaging/templates';
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** JSON inside a script element: no "</script>" or "<!--" can end or change it. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
+
+/** The page's own words (Web Chat's placeholder and send button come from its own locale strings). */
+function pageWords(centerName: string): Record<Language, Record<'tagline' | 'starting' | 'failed' | 'label', string>> {
+  return {
+    en: {
+      tagline: 'Imaging requests, prep and appointments · “español” para español · Not for emergencies: call 911',
+      starting: 'Starting the chat…',
+      failed: 'The chat could not start ({why}). Is the service running? Reload to try again.',
+      label: `Chat with ${centerName}`,
+    },
+    es: {
+      tagline: 'Solicitudes de estudios de imagen, preparación y citas · “english” for English · No es para emergencias: llame al 911',
+      starting: 'Iniciando el chat…',
+      failed: 'No se pudo iniciar el chat ({why}). ¿Está funcionando el servicio? Recargue la página para intentar otra vez.',
+      label: `Chat con ${centerName}`,
+    },
+  };
+}
 
 /**
  * The local chat page: Microsoft's Web Chat against this server's Direct Line, polling (no WebSocket). The page asks
- * for a conversation token, then renders Web Chat in the browser's language (English or Spanish).
+ * for a conversation token, posts the join event once it is connected (the bot greets with the menu), and speaks the
+ * browser's language at first, then the language of the bot's latest message (its locale): header, Web Chat's
+ * placeholder and buttons.
  */
 export function chatPage(centerName: string, hasBundle: boolean): string {
   const name = escapeHtml(centerName);
+  const words = pageWords(centerName);
   const body = hasBundle
-    ? `<div id="webchat" role="main" aria-label="Chat with ${name}"></div>
+    ? `<div id="webchat" role="main" aria-label="${escapeHtml(words.en.label)}"></div>
 <script src="/chat/webchat.js"></script>
 <script>
 (async function () {
+  const WORDS = ${scriptJson(words)};
+  const LOCALES = { en: 'en-US', es: 'es-US' };
   const status = document.getElementById('status');
+  const langOf = (locale) => (String(locale || '').toLowerCase().startsWith('es') ? 'es' : 'en');
+  let lang = langOf(navigator.language);
+  let started = false;
+  let joined = false;
+  let render = null;
+  function speak(next) {
+    const changed = next !== lang;
+    lang = next;
+    document.documentElement.lang = lang;
+    document.getElementById('tagline').textContent = WORDS[lang].tagline;
+    document.getElementById('webchat').setAttribute('aria-label', WORDS[lang].label);
+    if (!started) status.textContent = WORDS[lang].starting;
+    // Outside the store's dispatch: Web Chat re-renders with its strings in the new locale.
+    if (changed && render) setTimeout(render, 0);
+  }
+  speak(lang);
   try {
     const res = await fetch('/v3/directline/tokens/generate', { method: 'POST' });
     if (!res.ok) throw new Error('HTTP ' + res.status);
     const conv = await res.json();
-    const locale = (navigator.language || 'en-US').toLowerCase().startsWith('es') ? 'es-US' : 'en-US';
     const directLine = window.WebChat.createDirectLine({
       token: conv.token,
       domain: location.origin + '/v3/directline',
       webSocket: false,
       pollingInterval: 500
     });
-    window.WebChat.renderWebChat({
+    const store = window.WebChat.createStore({}, ({ dispatch }) => (next) => (action) => {
+      // Once per page, on the first connection (not a reconnect): the bot greets; it also greets a conversation once.
+      if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && !joined) {
+        joined = true;
+        dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { locale: LOCALES[lang] } } });
+      }
+      const a = action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' ? action.payload.activity : null;
+      if (a && a.from && a.from.role === 'bot' && a.type === 'message' && a.locale) speak(langOf(a.locale));
+      return next(action);
+    });
+    render = () => window.WebChat.renderWebChat({
       directLine: directLine,
+      store: store,
       userID: conv.userId,
       username: 'you',
-      locale: locale,
+      locale: LOCALES[lang],
       styleOptions: { hideUploadButton: true, bubbleBorderRadius: 8, bubbleFromUserBorderRadius: 8, suggestedActionLayout: 'flow' }
     }, document.getElementById('webchat'));
+    render();
+    started = true;
     status.textContent = '';
     document.querySelector('#webchat input, #webchat textarea')?.focus();
   } catch (e) {
-    status.textContent = 'The chat could not start (' + e.message + '). Is the service running? Reload to try again.';
+    started = true;
+    status.textContent = WORDS[lang].failed.replace('{why}', e.message);
   }
 })();
 </script>`
@@ -55,8 +111,8 @@ export function chatPage(centerName: string, hasBundle: boolean): string {
 </style>
 </head>
 <body>
-<header><h1>${name}</h1><p>Imaging requests, prep and appointments · Type “hi” to start, “español” for Spanish · Not for emergencies: call 911</p></header>
-<p id="status" role="status">Starting the chat…</p>
+<header><h1>${name}</h1><p id="tagline">${escapeHtml(words.en.tagline)}</p></header>
+<p id="status" role="status">${escapeHtml(words.en.starting)}</p>
 ${body}
 </body>
 </html>`;

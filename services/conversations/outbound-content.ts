@@ -8,6 +8,11 @@ export type Choice = z.infer<typeof Choice>;
 export const Summary = z.object({
   title: z.string().trim().min(1).max(200),
   facts: z.array(z.object({ label: z.string().trim().min(1).max(60), value: z.string().trim().min(1).max(500) })).max(20),
+  /**
+   * Buttons on the card (Teams, Web Chat) that send their `value` as the message text, such as C, R and X for an
+   * appointment; on SMS one line, "C = Confirm, R = Reschedule, X = Cancel". Values are what a person could type.
+   */
+  actions: z.array(Choice).max(5).optional(),
 });
 export type Summary = z.infer<typeof Summary>;
 
@@ -36,11 +41,19 @@ export const OutboundContent = z.object({
 export type OutboundContent = z.infer<typeof OutboundContent>;
 export type OutboundContentInput = z.input<typeof OutboundContent>;
 
+/** Choices as SMS shows them, one numbered line each; chats show the same lines so past turns stay readable. */
+export const choiceLines = (choices: readonly Choice[]): string[] => choices.map((ch, i) => `${i + 1}. ${ch.title}`);
+
+/** A summary as lines of text: its title, its facts, and its actions as what to type ("C = Confirm, ..."). */
+export function summaryLines(s: Summary): string[] {
+  const actions = s.actions?.length ? [s.actions.map((a) => `${a.value} = ${a.title}`).join(', ')] : [];
+  return [s.title, ...s.facts.map((f) => `${f.label}: ${f.value}`), ...actions];
+}
+
 /** The whole content as plain text: summary facts as lines, choices numbered (SMS, and the fallback elsewhere). */
 export function plainText(c: OutboundContent): string {
-  const summary = c.summary ? [c.summary.title, ...c.summary.facts.map((f) => `${f.label}: ${f.value}`)] : [];
-  const choices = c.choices.map((ch, i) => `${i + 1}. ${ch.title}`);
-  return [c.text, ...summary, ...choices, ...(c.smsFooter ? [c.smsFooter] : [])].join('\n');
+  const summary = c.summary ? summaryLines(c.summary) : [];
+  return [c.text, ...summary, ...choiceLines(c.choices), ...(c.smsFooter ? [c.smsFooter] : [])].join('\n');
 }
 
 const fold = (s: string) => foldAccents(s.trim()).replace(/[.!?\s]+$/, '');

@@ -88,7 +88,7 @@ describe('a running service', () => {
     const url = `http://127.0.0.1:${port}/v3/directline/conversations/${conversationId}/activities`;
     expect((await fetch(url, { method: 'POST', headers, body: JSON.stringify({ type: 'message', text: 'hola' }) })).status).toBe(200);
     const got = (await (await fetch(url, { headers })).json()) as { activities: Array<{ text: string }> };
-    expect(got.activities.map((a) => a.text)).toEqual(['hola', 'Hola, le escribe Bluebonnet Imaging. ¿Cómo le ayudamos?']);
+    expect(got.activities.map((a) => a.text)).toEqual(['hola', 'Hola, le escribe Bluebonnet Imaging. ¿Cómo le ayudamos?\n1. Soy paciente\n2. Llamo de un consultorio médico\n3. Hablar con una persona']);
   });
 
   test('with no Twilio keys, a text posted to the webhook gets the menu, printed by the log transport', async () => {

@@ -54,12 +54,12 @@ function teams(conversationId: string, text: string, opts: { tenant?: string; aa
 const post = (body: unknown, headers: Record<string, string> = {}) => api(t.base, 'POST', '/api/messages', { body, headers });
 
 describe('POST /api/messages (CloudAdapter)', () => {
-  test('a webchat activity with expectReplies gets the menu as text with suggested actions; the state is stored', async () => {
+  test('a webchat activity with expectReplies gets the menu as text with numbered choices and suggested actions; the state is stored', async () => {
     const conv = `wc-${hex()}`;
     const res = await post(webchat(conv, 'hi'));
     expect(res.status).toBe(200);
     const [reply] = res.body.activities;
-    expect(reply.text).toBe('Hi, this is Bluebonnet Imaging. How can we help?');
+    expect(reply.text).toBe("Hi, this is Bluebonnet Imaging. How can we help?\n1. I'm a patient\n2. I'm with a doctor's office\n3. Talk to a person");
     expect(reply.suggestedActions.actions.map((a: { title: string }) => a.title)).toEqual(["I'm a patient", "I'm with a doctor's office", 'Talk to a person']);
     expect(reply.suggestedActions.actions[0]).toMatchObject({ type: 'imBack', value: "I'm a patient" });
     const key = `webchat/conversations/${conv}/`; // botbuilder's ConversationState key: no phone number, no PHI
@@ -152,7 +152,7 @@ describe('POST /api/messages (CloudAdapter)', () => {
     await new Promise((r) => setTimeout(r, 15)); // "hi" arrives first, "1" while it is still being answered
     const second = post(webchat(conv, '1'));
     const [a, b] = await Promise.all([first, second]);
-    expect(a.body.activities[0].text).toBe('Hi, this is Bluebonnet Imaging. How can we help?');
+    expect(a.body.activities[0].text).toMatch(/^Hi, this is Bluebonnet Imaging\. How can we help\?\n1\. I'm a patient\n/);
     // Had the turns overlapped, "1" would have found no menu in the state and got the menu again.
     expect(b.body.activities.map((x: { text: string }) => x.text)).toEqual(['I can help you request an exam.', expect.stringMatching(/^What exam do you need\?/)]);
   });

@@ -26,7 +26,7 @@ const poll = (c: { id: string; token: string }, watermark?: string) =>
   api(t.base, 'GET', `/v3/directline/conversations/${c.id}/activities${watermark ? `?watermark=${watermark}` : ''}`, { headers: { authorization: `Bearer ${c.token}` } });
 
 describe('built-in Direct Line (local Web Chat)', () => {
-  test('post an activity, then poll: the user echo and the menu with suggested actions, and a watermark that moves on', async () => {
+  test('post an activity, then poll: the user echo and the menu (numbered in the text, and as suggested actions), and a watermark that moves on', async () => {
     const c = await start();
     const posted = await say(c, 'hi');
     expect(posted.status).toBe(200);
@@ -36,7 +36,7 @@ describe('built-in Direct Line (local Web Chat)', () => {
     expect(first.status).toBe(200);
     const [echo, reply] = first.body.activities;
     expect(echo).toMatchObject({ type: 'message', text: 'hi', from: { id: c.userId, role: 'user' } }); // the client's id is not trusted
-    expect(reply).toMatchObject({ type: 'message', text: 'Hi, this is Bluebonnet Imaging. How can we help?', from: { role: 'bot' }, replyToId: echo.id });
+    expect(reply).toMatchObject({ type: 'message', text: "Hi, this is Bluebonnet Imaging. How can we help?\n1. I'm a patient\n2. I'm with a doctor's office\n3. Talk to a person", from: { role: 'bot' }, replyToId: echo.id });
     expect(reply.suggestedActions.actions.map((a: { title: string }) => a.title)).toContain('Talk to a person');
     expect(first.body.watermark).toBe('2');
 
@@ -86,6 +86,85 @@ describe('built-in Direct Line (local Web Chat)', () => {
     const js = await fetch(`${t.base}/chat/webchat.js`);
     expect(js.status).toBe(200);
     expect((await js.text()).length).toBeGreaterThan(1_000_000);
+  });
+});
+
+const join = (c: { id: string; token: string }, locale: string) =>
+  api(t.base, 'POST', `/v3/directline/conversations/${c.id}/activities`, {
+    headers: { authorization: `Bearer ${c.token}` },
+    body: { type: 'event', name: 'webchat/join', value: { locale }, locale, from: { id: 'x', name: 'you' } },
+  });
+
+const botMessages = (activities: any[]): any[] => activities.filter((a) => a.type === 'message' && a.from.role === 'bot');
+
+describe('the greeting when the chat opens (the page posts webchat/join once it is connected)', () => {
+  test('English: one greeting with what the bot can do and the menu (numbered and as buttons), no SMS wording; a click on it is read as the choice', async () => {
+    const c = await start();
+    expect((await join(c, 'en-US')).status).toBe(200);
+    const first = await poll(c);
+    const [greeting, ...more] = botMessages(first.body.activities);
+    expect(more).toEqual([]);
+    expect(greeting).toMatchObject({ locale: 'en-US', from: { role: 'bot' } });
+    expect(greeting.text).toBe(
+      "Hi, this is Bluebonnet Imaging. I can help you request an imaging exam, get ready for it, and confirm, move or cancel your appointment. Doctor's offices can send us orders. How can we help?\n1. I'm a patient\n2. I'm with a doctor's office\n3. Talk to a person",
+    );
+    expect(greeting.text).not.toMatch(/reply|STOP/i);
+    expect(greeting.suggestedActions.actions.map((a: { title: string }) => a.title)).toEqual(["I'm a patient", "I'm with a doctor's office", 'Talk to a person']);
+    const key = `webchat/conversations/${c.id}/`;
+    expect((await t.app.repos.botState.read([key]))[key]).toMatchObject({ intake: { menuShown: true }, greeting: { at: expect.any(String) } });
+
+    // A second join (a reconnect, a page that posts it again) is not a new conversation: no second greeting.
+    expect((await join(c, 'en-US')).status).toBe(200);
+    const again = await poll(c, first.body.watermark);
+    expect(botMessages(again.body.activities)).toEqual([]);
+
+    await say(c, "I'm a patient");
+    const next = await poll(c, again.body.watermark);
+    expect(botMessages(next.body.activities).map((a: any) => a.text)).toEqual(['I can help you request an exam.', expect.stringMatching(/^What exam do you need\?/)]);
+  });
+
+  test('Spanish page: the greeting and the menu in Spanish, with the Spanish locale; the Spanish button is understood', async () => {
+    const c = await start();
+    await join(c, 'es-US');
+    const first = await poll(c);
+    const [greeting] = botMessages(first.body.activities);
+    expect(greeting.locale).toBe('es-US');
+    expect(greeting.text).toMatch(/^Hola, le escribe Bluebonnet Imaging\. Puedo ayudarle a pedir un estudio de imagen.*¿Cómo le ayudamos\?\n1\. Soy paciente\n2\. Llamo de un consultorio médico\n3\. Hablar con una persona$/s);
+    await say(c, 'Hablar con una persona', { locale: 'es-US' });
+    const next = await poll(c, first.body.watermark);
+    expect(botMessages(next.body.activities).map((a: any) => a.text)).toEqual([expect.stringMatching(/^Le pedí a nuestro equipo que le responda por aquí/)]);
+  });
+
+  test('a conversation that has already begun is not greeted when the join event comes late', async () => {
+    const c = await start();
+    await say(c, 'hi');
+    const first = await poll(c);
+    await join(c, 'en-US');
+    expect(botMessages((await poll(c, first.body.watermark)).body.activities)).toEqual([]);
+  });
+
+  test('over /api/messages (Azure Direct Line in production): a webchat join is greeted, a Teams or SMS-shaped event is not', async () => {
+    const event = (channelId: string, conversationId: string) => ({
+      type: 'event',
+      name: 'webchat/join',
+      value: { locale: 'en-US' },
+      id: `ev-${conversationId}`,
+      channelId,
+      serviceUrl: 'https://webchat.botframework.com/',
+      deliveryMode: 'expectReplies',
+      conversation: { id: conversationId },
+      from: { id: `user-${conversationId}`, role: 'user' },
+      recipient: { id: 'intake-bot', name: 'Intake' },
+    });
+    const suffix = Date.now().toString(36);
+    const web = await api(t.base, 'POST', '/api/messages', { body: event('webchat', `wc-join-${suffix}`) });
+    expect(web.status).toBe(200);
+    expect(web.body.activities.map((a: any) => a.text)).toEqual([expect.stringMatching(/^Hi, this is Bluebonnet Imaging\. I can help/)]);
+    for (const channelId of ['msteams', 'sms']) {
+      const other = await api(t.base, 'POST', '/api/messages', { body: event(channelId, `${channelId}-join-${suffix}`) });
+      expect(other.status).toBe(200);
+      expect(other.body?.activities ?? []).toEqual([]);
+    }
   });
 });
 

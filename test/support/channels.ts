@@ -48,7 +48,18 @@ export function webchatActivity(conversationId: string, text: string) {
   };
 }
 
-/** Web Chat through the Bot Framework endpoint with expectReplies: suggested actions read as numbered lines. */
+/**
+ * A Web Chat message as a person reads it: the text, which carries the choices as numbered lines. Its suggested
+ * actions must be those same choices (the buttons), else the rendering is wrong and the test fails here.
+ */
+function webchatText(a: { text?: string; suggestedActions?: { actions: Array<{ title: string }> } }): string {
+  const text = a.text ?? '';
+  const buttons = (a.suggestedActions?.actions ?? []).map((x, i) => `${i + 1}. ${x.title}`);
+  if (buttons.length && !text.endsWith(`\n${buttons.join('\n')}`)) throw new Error(`suggested actions ${JSON.stringify(buttons)} are not the numbered lines of ${JSON.stringify(text)}`);
+  return text;
+}
+
+/** Web Chat through the Bot Framework endpoint with expectReplies: the text with its numbered choices. */
 export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
   const conversationId = `wc-${randomBytes(6).toString('hex')}`;
   return {
@@ -64,8 +75,7 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
         .map((a) =>
           [
             ...(a.attachments ?? []).flatMap((c) => (c.content.body ?? []).flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((x) => `${x.title}: ${x.value}`)])),
-            a.text ?? '',
-            ...(a.suggestedActions?.actions ?? []).map((x, i) => `${i + 1}. ${x.title}`),
+            webchatText(a),
           ]
             .filter(Boolean)
             .join('\n'),
@@ -146,7 +156,7 @@ export async function directLineTalker(t: TestApp, phone = newPhone()): Promise<
       if (res.status !== 200) throw new Error(`Direct Line answered ${res.status}`);
       const all = await read();
       const mine = all.slice(watermark).filter((a) => a.from.role === 'bot');
-      return mine.map((a) => [a.text ?? '', ...(a.suggestedActions?.actions ?? []).map((x, i) => `${i + 1}. ${x.title}`)].filter(Boolean).join('\n')).join('\n');
+      return mine.map(webchatText).filter(Boolean).join('\n');
     },
   };
 }

@@ -29,14 +29,28 @@ describe('one prompt, rendered per channel', () => {
     });
   });
 
-  test('Web Chat: the text with suggested actions that send their titles; no SMS footer', () => {
+  test('Web Chat: the choices as numbered lines in the text (readable after a pick) and as suggested actions that send their titles; no SMS footer', () => {
     const a = renderContent('webchat', menu);
-    expect(a.text).toBe('How can we help?');
+    expect(a.text).toBe("How can we help?\n1. I'm a patient\n2. Talk to a person");
+    expect(a.text).not.toMatch(/reply|number|STOP/i);
     expect(a.suggestedActions?.actions).toEqual([
       { type: 'imBack', title: "I'm a patient", value: "I'm a patient" },
       { type: 'imBack', title: 'Talk to a person', value: 'Talk to a person' },
     ]);
     expect(a.attachments).toEqual([]);
+    expect(a).not.toHaveProperty('locale');
+  });
+
+  test('Web Chat without choices: the text alone, no suggested actions', () => {
+    const a = renderContent('webchat', OutboundContent.parse({ text: 'Thank you.' }));
+    expect(a.text).toBe('Thank you.');
+    expect(a).not.toHaveProperty('suggestedActions');
+  });
+
+  test('a staff member writing on Web Chat: their name in bold before the text, then the numbered choices', () => {
+    const a = renderContent('webchat', OutboundContent.parse({ ...menu, staffName: 'Rosa *M*' }));
+    expect(a.text).toBe("**Rosa M** (staff): How can we help?\n1. I'm a patient\n2. Talk to a person");
+    expect(a.channelData).toEqual({ staffName: 'Rosa *M*' });
   });
 
   test('Teams: a hero card with a button per choice', () => {
@@ -77,6 +91,91 @@ describe('one prompt, rendered per channel', () => {
     expect(plainText(appointment)).toBe(
       'Your appointment is booked.\nMRI lumbar spine without contrast\nWhen: Tue Dec 1, 9:00 AM\nWhere: Bluebonnet Imaging, 1200 Congress Ave',
     );
+  });
+});
+
+const booked = OutboundContent.parse({
+  text: "You're booked.",
+  summary: {
+    title: 'Your appointment',
+    facts: [
+      { label: 'When', value: 'Tue Dec 1, 9:00 AM' },
+      { label: 'Where', value: 'Bluebonnet Imaging, 1200 Congress Ave' },
+      { label: 'Exam', value: 'MRI lumbar spine without contrast' },
+    ],
+    actions: [
+      { value: 'C', title: 'Confirm' },
+      { value: 'R', title: 'Reschedule' },
+      { value: 'X', title: 'Cancel' },
+    ],
+  },
+});
+
+describe('a summary with actions (the booking: Confirm, Reschedule, Cancel)', () => {
+  test('actions are optional: a summary without them parses as before and its card has no actions', () => {
+    expect(appointment.summary).not.toHaveProperty('actions');
+    expect(renderContent('webchat', appointment).attachments![0]!.content).not.toHaveProperty('actions');
+  });
+
+  test('Web Chat: buttons inside the summary card whose string data Web Chat sends as the message text (C, R, X)', () => {
+    const a = renderContent('webchat', booked);
+    expect(a.text).toBe("You're booked.");
+    expect(a.attachments).toHaveLength(1);
+    expect(a.attachments![0]!.content).toMatchObject({
+      body: [{ type: 'TextBlock', text: 'Your appointment' }, { type: 'FactSet', facts: [{ title: 'When' }, { title: 'Where' }, { title: 'Exam' }] }],
+      actions: [
+        { type: 'Action.Submit', title: 'Confirm', data: 'C' },
+        { type: 'Action.Submit', title: 'Reschedule', data: 'R' },
+        { type: 'Action.Submit', title: 'Cancel', data: 'X' },
+      ],
+      fallbackText: expect.stringMatching(/\nC = Confirm, R = Reschedule, X = Cancel$/),
+    });
+    expect(a).not.toHaveProperty('suggestedActions');
+  });
+
+  test('Teams: the same buttons as Teams imBack submits, which arrive as the text C, R or X', () => {
+    const a = renderContent('msteams', booked);
+    expect(a.text).toBe("You're booked.");
+    expect(a.attachments![0]!.content.actions).toEqual([
+      { type: 'Action.Submit', title: 'Confirm', data: { msteams: { type: 'imBack', value: 'C' } } },
+      { type: 'Action.Submit', title: 'Reschedule', data: { msteams: { type: 'imBack', value: 'R' } } },
+      { type: 'Action.Submit', title: 'Cancel', data: { msteams: { type: 'imBack', value: 'X' } } },
+    ]);
+  });
+
+  test('SMS: the summary as lines and the actions as one line of what to type', () => {
+    expect(renderContent('sms', booked)).toEqual({
+      type: 'message',
+      text: "You're booked.\nYour appointment\nWhen: Tue Dec 1, 9:00 AM\nWhere: Bluebonnet Imaging, 1200 Congress Ave\nExam: MRI lumbar spine without contrast\nC = Confirm, R = Reschedule, X = Cancel",
+    });
+  });
+
+  test('an action needs a value and a title; at most five', () => {
+    const summary = (actions: unknown[]) => OutboundContent.safeParse({ text: 'x', summary: { title: 't', facts: [], actions } }).success;
+    expect(summary([{ value: 'C', title: 'Confirm' }])).toBe(true);
+    expect(summary([{ value: '', title: 'Confirm' }])).toBe(false);
+    expect(summary([{ value: 'C' }])).toBe(false);
+    expect(summary(Array.from({ length: 6 }, (_, i) => ({ value: String(i), title: `t${i}` })))).toBe(false);
+  });
+});
+
+describe('the conversation language: renderContent(channel, content, lang) sets the locale of the activity', () => {
+  test.each([
+    ['webchat', 'es', 'es-US'],
+    ['webchat', 'en', 'en-US'],
+    ['msteams', 'es', 'es-US'],
+    ['sms', 'es', 'es-US'],
+  ] as const)('%s in %s → %s, the rest unchanged', (channel, lang, locale) => {
+    for (const c of [menu, appointment, booked]) {
+      const a = renderContent(channel, c, lang);
+      expect(a.locale).toBe(locale);
+      expect(a).toEqual({ ...renderContent(channel, c), locale });
+    }
+  });
+
+  test('without a language no locale is set (the SMS text is exactly as before)', () => {
+    for (const channel of ['sms', 'webchat', 'msteams']) expect(renderContent(channel, menu)).not.toHaveProperty('locale');
+    expect(renderContent('sms', menu).text).toBe(plainText(menu));
   });
 });
 
