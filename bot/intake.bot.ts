@@ -136,7 +136,7 @@ export class IntakeBot extends TeamsActivityHandler {
       person.language = lang;
       const es = lang === 'es';
       const hours = openingHoursText(site, lang);
-      const say = (content: OutboundContentInput) => context.sendActivity(renderContent(channel, OutboundContent.parse(content)));
+      const say = (content: OutboundContentInput) => context.sendActivity(renderContent(channel, OutboundContent.parse(content), lang));
 
       let greetingName = '';
       /** A Teams user of a referring organization: acts as `referrer:<user id>`, scoped to that organization. */

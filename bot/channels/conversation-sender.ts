@@ -13,7 +13,7 @@ import type { IntakeCloudAdapter } from './cloud-adapter';
 export function createConversationSender(deps: { cloud: IntakeCloudAdapter; local: DirectLineAdapter | null }): ConversationSender {
   return {
     async send(ref: ConversationRef, content: OutboundContent) {
-      const activity = renderContent(ref.channel, content);
+      const activity = renderContent(ref.channel, content, ref.language ?? undefined);
       // The stored shape is a validated subset of botbuilder's (optional fields left out rather than undefined).
       const reference = ref.reference as unknown as ConversationReference;
       let activityId: string | null = null;

@@ -159,6 +159,9 @@ export const T = {
   booking_when: { en: 'When', es: 'Cuándo' },
   booking_where: { en: 'Where', es: 'Dónde' },
   booking_exam: { en: 'Exam', es: 'Examen' },
+  action_confirm: { en: 'Confirm', es: 'Confirmar' },
+  action_reschedule: { en: 'Reschedule', es: 'Cambiar' },
+  action_cancel: { en: 'Cancel', es: 'Cancelar' },
 } satisfies Texts;
 
 export type TextId = keyof typeof T;

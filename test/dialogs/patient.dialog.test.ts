@@ -151,8 +151,13 @@ describe.each(CHANNELS)('order lookup, screening and booking on %s', (channel) =
       ? [['I need to book my MRI, my doctor sent the order', /What is your full name/], ['Ana Lopez', /date of birth/], ['04/02/1980', /^Before we pick a time, a few safety questions\. Please answer each one\.\nDo you have a pacemaker/]]
       : [['I need to book my MRI, my doctor sent the order', /What is your full name/], ['Ana Lopez', /date of birth/], ['04/02/1980', /What mobile number/], [(x) => x.phone, /^Before we pick a time, a few safety questions\. Please answer each one\.\nDo you have a pacemaker/]];
     // Chats show the booking as a card (when, where, the exam) above the text; SMS carries no study.
-    const card = channel === 'sms' ? '' : 'Your appointment\nWhen: Mon, Nov 30 at .*\nWhere: Bluebonnet Imaging.*\nExam: MRI lumbar spine\n';
-    await run(p, [...start, ...SAFE, ['2', new RegExp(`^${card}You're booked: Mon, Nov 30 at .* at Bluebonnet Imaging[\\s\\S]*How to prepare: Bring a photo ID[\\s\\S]*Reply C to confirm, R to reschedule or X to cancel`)]]);
+    // Chats show the booking as a card (when, where, the exam) with Confirm / Reschedule / Cancel buttons; SMS says
+    // the letters, and carries no study.
+    const card = 'Your appointment\nWhen: Mon, Nov 30 at .*\nWhere: Bluebonnet Imaging.*\nExam: MRI lumbar spine\n\\[Confirm\\] \\[Reschedule\\] \\[Cancel\\]\n';
+    const booked = channel === 'sms'
+      ? /^You're booked: Mon, Nov 30 at .* at Bluebonnet Imaging[\s\S]*How to prepare: Bring a photo ID[\s\S]*Reply C to confirm, R to reschedule or X to cancel/
+      : new RegExp(`^(?![^]*Reply C)${card}You're booked: Mon, Nov 30 at .* at Bluebonnet Imaging[^]*How to prepare: Bring a photo ID[^]*$`);
+    await run(p, [...start, ...SAFE, ['2', booked]]);
     await run(p, [
       ['C', /^Thanks, you are confirmed for Mon, Nov 30 at/],
       ['R', /^Your current appointment is Mon, Nov 30 at .*\nHere are the earliest times:\n1\./],

@@ -69,12 +69,15 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
     async say(text) {
       const res = await api(t.base, 'POST', '/api/messages', { body: webchatActivity(conversationId, text) });
       if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
-      type Card = { content: { body?: Array<{ text?: string; facts?: Array<{ title: string; value: string }> }> } };
-      // Cards first (as Teams shows a summary above its question), then the text and its suggested actions.
+      type Card = { content: { body?: Array<{ text?: string; facts?: Array<{ title: string; value: string }> }>; actions?: Array<{ title: string }> } };
+      // Cards first (as Teams shows a summary above its question), their buttons as [Title], then the text.
       return (res.body.activities as Array<{ text?: string; attachments?: Card[]; suggestedActions?: { actions: Array<{ title: string }> } }>)
         .map((a) =>
           [
-            ...(a.attachments ?? []).flatMap((c) => (c.content.body ?? []).flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((x) => `${x.title}: ${x.value}`)])),
+            ...(a.attachments ?? []).flatMap((c) => [
+              ...(c.content.body ?? []).flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((x) => `${x.title}: ${x.value}`)]),
+              (c.content.actions ?? []).map((x) => `[${x.title}]`).join(' '),
+            ]),
             webchatText(a),
           ]
             .filter(Boolean)

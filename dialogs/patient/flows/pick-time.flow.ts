@@ -129,10 +129,17 @@ export function createPickTimeFlow(kit: Kit) {
             { label: t('booking_where', lang), value: where },
             { label: t('booking_exam', lang), value: examLabel({ modality: study.modality, bodyPart: study.bodyPart }, lang) },
           ],
+          // The card's buttons send C, R or X, which every channel understands for an appointment.
+          actions: [
+            { value: 'C', title: t('action_confirm', lang) },
+            { value: 'R', title: t('action_reschedule', lang) },
+            { value: 'X', title: t('action_cancel', lang) },
+          ],
         },
       },
       { text: `${t('prep_heading', lang)}: ${prepMessage(site, study, lang)}` },
-      { text: t('manage_choices', lang) },
+      // On SMS the letters are the way to answer; chats have the card's buttons.
+      ...(turn.channel === 'sms' ? [{ text: t('manage_choices', lang) }] : []),
     ];
   }
 
