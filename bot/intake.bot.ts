@@ -30,6 +30,8 @@ interface ConversationData extends PatientConversation, OfficeConversation {
   officeSignIn?: { principal: Principal; orgName: string } | 'awaiting';
 }
 
+const EXAM_OR_NOTHING: ReadonlySet<Intent> = new Set(['request_exam', 'prep_question', 'greeting', 'help', 'other']);
+
 /** One sentence in the conversation's language. */
 const t = (lang: Language, en: string, es: string) => (lang === 'es' ? es : en);
 
@@ -40,7 +42,8 @@ const t = (lang: Language, en: string, es: string) => (lang === 'es' ? es : en);
 function intentOf(text: string, u: Understanding): Intent {
   const letter = /^[crx]$/i.exec(text.trim())?.[0]?.toLowerCase();
   if (letter) return letter === 'c' ? 'confirm_appointment' : letter === 'r' ? 'reschedule' : 'cancel_appointment';
-  if (wantsExam(u, text)) return 'request_exam';
+  // Only where nothing else was asked for: "need to cancel my mri, ill call to reschedule" is not a new request.
+  if (EXAM_OR_NOTHING.has(u.intent) && wantsExam(u, text)) return 'request_exam';
   return u.intent;
 }
 
