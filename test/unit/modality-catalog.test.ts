@@ -1,3 +1,4 @@
+import { sideAnswer } from '../../dialogs/patient/side-questions';
 import {
   CATALOG,
   MODALITIES,
@@ -12,10 +13,13 @@ import {
 } from '../../services/exams/modality.catalog';
 import { missingItems } from '../../services/orders/order.completeness';
 import { Modality as OrderModality, OrderInput, PatientInput } from '../../services/orders/order.schema';
+import { prepMessage } from '../../services/scheduling/prep';
+import { slotMinutes } from '../../services/scheduling/study';
 import { screeningQuestions } from '../../services/screening/screening';
 import { findExams } from '../../services/understanding/find-exams';
 import { extractFields } from '../../services/understanding/rules.engine';
 import { ExamMention, Modality as UnderstandingModality } from '../../services/understanding/understanding.schema';
+import { exampleSite } from '../support/test-app';
 
 const ctx = { now: new Date('2026-11-30T15:00:00Z'), timeZone: 'America/Chicago' };
 const fields = (text: string) => extractFields(text, ctx);
@@ -204,3 +208,16 @@ describe('screening and contrast come from the catalogue', () => {
   });
 });
 
+describe('DEXA in the example site config', () => {
+  const site = exampleSite();
+  const dexa = { modality: 'dexa' as const, bodyPart: 'hip and spine', contrast: null };
+
+  test('a scanner, a slot length, prep in English and Spanish and a how-long answer', () => {
+    expect(site.scanners.find((s) => s.id === 'dexa-1')?.modality).toBe('dexa');
+    expect(slotMinutes(site, dexa)).toBe(15);
+    expect(prepMessage(site, dexa, 'en')).toMatch(/calcium supplements/);
+    expect(prepMessage(site, dexa, 'es')).toMatch(/suplementos de calcio/);
+    expect(sideAnswer(site, 'how_long', 'en', { modality: 'dexa' })).toMatch(/^A bone density scan takes/);
+    expect(sideAnswer(site, 'eating_and_medicines', 'es', { modality: 'dexa' })).toMatch(/calcio/);
+  });
+});
