@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
+import { modalityPromptList } from '../../services/exams/modality.catalog';
 import { Understanding, type UnderstandContext, type UnderstandingEngine } from '../../services/understanding/understanding.schema';
 
 /** Used when OPENAI_MODEL is not set. */
@@ -11,7 +12,7 @@ Never answer the patient and never give medical advice.
 intent: request_exam (wants an imaging exam), reschedule, cancel_appointment, confirm_appointment, order_status
 (where is my order/report), prep_question (how to prepare), waitlist (wants an earlier slot), talk_to_human, help,
 opt_out (no more texts), opt_in, greeting, other.
-modality: mri, ct, ultrasound, mammography, xray or pet. bodyPart: the canonical English name (e.g. "lower back" ->
+modality: ${modalityPromptList()}. bodyPart: the canonical English name (e.g. "lower back" ->
 "lumbar spine", "cuello" -> "cervical spine"). providerName: the doctor named, as "Dr. Lastname".
 preferredTimes: ISO 8601 local date-times (YYYY-MM-DDTHH:mm) or dates, read relative to the current time given.
 language: the language of the message (en or es).`;

@@ -1,4 +1,5 @@
 import type { SiteConfig } from '../../services/config/site.schema';
+import { modalityLabel } from '../../services/exams/modality.catalog';
 import { faqTopic, looksLikeQuestion, type FaqTopic } from '../../services/faq/faq.topics';
 import type { Language } from '../../services/messaging/templates';
 import { phoneText } from '../../services/messaging/templates';
@@ -24,11 +25,6 @@ export function openingHoursText(site: SiteConfig, lang: Language): string {
   }
   return parts.join(', ');
 }
-
-const EXAM: Record<Language, Record<Study['modality'], string>> = {
-  en: { mri: 'MRI', ct: 'CT', ultrasound: 'ultrasound', mammography: 'mammogram', xray: 'X-ray', pet: 'PET scan' },
-  es: { mri: 'resonancia', ct: 'tomografía', ultrasound: 'ultrasonido', mammography: 'mamografía', xray: 'radiografía', pet: 'PET' },
-};
 
 /** A study as far as it is known: the modality, maybe the body part and contrast. */
 export type KnownStudy = Pick<Study, 'modality'> & Partial<Pick<Study, 'bodyPart' | 'contrast'>>;
@@ -83,7 +79,7 @@ function eatingAnswer(site: SiteConfig, lang: Language, study: KnownStudy | null
       ? 'Depende del examen. Dígame cuál es (por ejemplo "¿puedo comer antes de mi tomografía?") y le digo la preparación.'
       : 'It depends on the exam. Tell me which one (like "can I eat before my CT?") and I\'ll tell you the prep.';
   }
-  const exam = EXAM[lang][study.modality];
+  const exam = modalityLabel(study.modality, lang);
   const rules = (s: Study) => prepFor(site, s).filter((p) => p.modality).map((p) => p.text[lang]).join(' ');
   const base: Study = { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null };
   const known = rules(base);

@@ -3,6 +3,7 @@ import { SuppliedItems, type CaseService, type CaseView } from '../../services/c
 import type { CaseChannel } from '../../services/cases/case.schema';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
+import { orderName } from '../../services/exams/modality.catalog';
 import { OrderInput, PatientInput } from '../../services/orders/order.schema';
 import type { CaseState } from '../../services/pipeline/pipeline.states';
 import { requestNumber } from '../../services/patients/order-request.service';
@@ -56,7 +57,6 @@ const OFFICE_WORDS: Partial<Record<CaseState, string>> = {
   delivered: 'report delivered',
 };
 const PRIORITY_RANK: Record<string, number> = { stat: 0, asap: 1, urgent: 2, routine: 3 };
-const modalityName: Record<string, string> = { mri: 'MRI', ct: 'CT', ultrasound: 'Ultrasound', mammography: 'Mammography', xray: 'X-ray', pet: 'PET' };
 
 /**
  * Referring offices on Teams (issue 6): send an order with the step-by-step form, answer exactly what is missing,
@@ -96,7 +96,7 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
 
   function line(c: CaseView): string {
     const who = [c.patient?.givenName, c.patient?.familyName].filter(Boolean).join(' ') || 'patient';
-    const study = [c.order.code.modality ? modalityName[c.order.code.modality] : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
+    const study = [c.order.code.modality ? orderName(c.order.code.modality) : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
     const when = c.appointment && c.state === 'scheduled' ? ` ${DateTime.fromJSDate(c.appointment.start, { zone: deps.site.center.timeZone }).toFormat("ccc LLL d 'at' h:mm a")}` : '';
     const words = c.state === 'awaiting_documentation' ? `missing: ${c.missing.join(', ')} (reply COMPLETE ${requestNumber(c.id)})` : `${OFFICE_WORDS[c.state] ?? c.state.replace(/_/g, ' ')}${when}`;
     return `${requestNumber(c.id)} · ${who} · ${study}${c.order.priority && c.order.priority !== 'routine' ? ` · ${c.order.priority.toUpperCase()}` : ''} · ${words}`;

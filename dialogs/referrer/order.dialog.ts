@@ -3,6 +3,7 @@ import type { CaseView } from '../../services/cases/case.service';
 import type { CaseChannel } from '../../services/cases/case.schema';
 import { normalizePhone } from '../../services/contact/phone';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
+import { orderName, orderNames, usesContrast } from '../../services/exams/modality.catalog';
 import { isValidNpi, normalizeIcd10 } from '../../services/orders/order.codes';
 import { needsLaterality } from '../../services/orders/order.completeness';
 import type { Insurance, OrderInput } from '../../services/orders/order.schema';
@@ -121,8 +122,6 @@ const PROMPTS: Record<Exclude<Step, 'confirm'>, string> = {
 const SKIP = /^(skip|none|n\/a|na|no|unknown|omitir|ninguno|ninguna)$/;
 const STOP = /^(cancel|cancelar|stop here|start over|menu|never ?mind)$/;
 
-const modalityName: Record<string, string> = { mri: 'MRI', ct: 'CT', ultrasound: 'Ultrasound', mammography: 'Mammography', xray: 'X-ray', pet: 'PET' };
-
 /** The order in the shape the case service takes (skipped items left out, so the checklist names them). */
 export function orderInputFrom(a: OrderAnswers): { patient: { givenName?: string; familyName?: string; birthDate?: string; phone?: string; language: 'en' | 'es' }; order: Record<string, unknown> } {
   const requester = { ...(a.providerName ? { name: a.providerName } : {}), ...(a.npi ? { npi: a.npi } : {}), ...(a.callback ? { phone: a.callback } : {}) };
@@ -182,7 +181,7 @@ export function createOrderForm(port: OrderFormPort) {
       case 'laterality':
         return a.laterality === undefined && (s.mode === 'documentation' || (!!a.bodyPart && needsLaterality(a.bodyPart)));
       case 'contrast':
-        return a.contrast === undefined && (s.mode === 'documentation' || a.modality === 'ct' || a.modality === 'mri');
+        return a.contrast === undefined && (s.mode === 'documentation' || (a.modality !== undefined && usesContrast(a.modality)));
       case 'codes':
         return a.reasonCodes === undefined;
       case 'reason':
@@ -218,7 +217,7 @@ export function createOrderForm(port: OrderFormPort) {
             { label: 'Date of birth', value: v(a.birthDate) },
             { label: 'Mobile', value: a.phone ? `${a.phone} (texts in ${a.language === 'es' ? 'Spanish' : 'English'})` : 'missing' },
           ]),
-          { label: 'Study', value: [a.modality ? modalityName[a.modality] : 'missing', a.bodyPart, a.laterality, a.contrast ? a.contrast.replace(/_/g, ' ') + ' contrast' : null].filter(Boolean).join(', ') },
+          { label: 'Study', value: [a.modality ? orderName(a.modality) : 'missing', a.bodyPart, a.laterality, a.contrast ? a.contrast.replace(/_/g, ' ') + ' contrast' : null].filter(Boolean).join(', ') },
           { label: 'Diagnosis', value: [...(a.reasonCodes ?? []), a.reasonText].filter(Boolean).join('; ') || 'missing' },
           { label: 'Priority', value: v(a.priority) },
           { label: 'Ordering provider', value: [o.requester?.name ?? 'missing', o.requester?.npi ? `NPI ${o.requester.npi}` : 'NPI missing', o.requester?.phone ?? 'callback missing'].join(', ') },
@@ -291,7 +290,7 @@ export function createOrderForm(port: OrderFormPort) {
       }
       case 'exam': {
         const u = turn.understanding.fields;
-        if (!u.modality) return 'Please name the modality (MRI, CT, ultrasound, mammography, X-ray, PET) and the body part.';
+        if (!u.modality) return `Please name the modality (${orderNames()}) and the body part.`;
         a.modality = u.modality;
         a.bodyPart = u.bodyPart ?? a.bodyPart ?? null;
         if (u.laterality) a.laterality = u.laterality;

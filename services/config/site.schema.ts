@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Contrast, Modality } from '../orders/order.schema';
+import { Contrast, Modality } from '../exams/modality.catalog';
 import { FaqTopic } from '../faq/faq.topics';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24 h)');

@@ -1,7 +1,8 @@
+import { usesContrast } from '../exams/modality.catalog';
 import type { OrderInput, PatientInput } from './order.schema';
 
 /** Body parts that come in pairs, so the order must say which side (domain.md §3). */
-const PAIRED = /\b(knee|shoulder|hip|ankle|wrist|elbow|hand|foot|feet|finger|thumb|toe|heel|leg|arm|femur|tibia|fibula|humerus|forearm|thigh|calf|clavicle|orbit|eye|ear|breast|kidney)s?\b/i;
+const PAIRED = /\b(knee|shoulder|hip|ankle|wrist|elbow|hand|foot|feet|finger|thumb|toe|heel|leg|arm|femur|tibia|fibula|humerus|forearm|thigh|calf|clavicle|orbit|eye|ear|breast|kidney|extremity|extremities)s?\b/i;
 
 export function needsLaterality(bodyPart: string): boolean {
   return PAIRED.test(bodyPart);
@@ -19,7 +20,7 @@ export function missingItems(patient: PatientInput, order: OrderInput): string[]
   if (!order.modality) missing.push('modality');
   if (!order.bodyPart) missing.push('body part');
   else if (needsLaterality(order.bodyPart) && !order.laterality) missing.push('laterality');
-  if ((order.modality === 'ct' || order.modality === 'mri') && !order.contrast) missing.push('contrast');
+  if (order.modality && usesContrast(order.modality) && !order.contrast) missing.push('contrast');
   if (order.reasonCodes.length === 0 && !order.reasonText) missing.push('diagnosis code or reason');
   if (!order.requester?.name) missing.push('ordering provider name');
   if (!order.requester?.npi) missing.push('ordering provider NPI');

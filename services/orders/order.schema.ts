@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { normalizePhone } from '../contact/phone';
+import { Contrast, Laterality, Modality } from '../exams/modality.catalog';
 import { Priority } from '../pipeline/pipeline.states';
 import { isValidNpi, normalizeIcd10 } from './order.codes';
 
-export const Modality = z.enum(['mri', 'ct', 'ultrasound', 'mammography', 'xray', 'pet']);
-export type Modality = z.infer<typeof Modality>;
-export const Laterality = z.enum(['left', 'right', 'bilateral']);
-export const Contrast = z.enum(['with', 'without', 'with_and_without']);
+// The study's vocabulary is the modality catalogue's; these names stay importable from here.
+export { Contrast, Laterality, Modality };
 export const Language = z.enum(['en', 'es']);
 
 /** Trimmed, bounded, and free of NUL (MongoDB-compatible servers refuse it). */

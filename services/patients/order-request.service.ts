@@ -1,6 +1,7 @@
 import { foldAccents } from '../text';
 import { newId } from '../ids';
 import type { Case, Patient } from '../cases/case.schema';
+import { modalityLabel } from '../exams/modality.catalog';
 import type { ConversationRefRepository } from '../conversations/conversation-ref.schema';
 import type { ProactiveSender } from '../conversations/proactive.service';
 import type { ReferrerOrg } from '../referrers/referrer.schema';
@@ -31,8 +32,6 @@ export function matchReferrer(orgs: ReferrerOrg[], said: string): ReferrerOrg | 
 /** The short number a request goes by (the patient is told it too): the case id's last six characters. */
 export const requestNumber = (caseId: string) => caseId.slice(-6).toUpperCase();
 
-const modalityWords: Record<string, string> = { mri: 'MRI', ct: 'CT', ultrasound: 'ultrasound', mammography: 'mammogram', xray: 'X-ray', pet: 'PET' };
-
 export type OrderRequestVia = { via: 'teams'; orgId: string; orgName: string } | { via: 'task'; orgId: string | null; orgName: string | null };
 
 /**
@@ -49,7 +48,7 @@ export function createOrderRequests(deps: {
   now: () => Date;
 }) {
   const center = deps.site.center;
-  const studyText = (c: Case) => [c.order.code.modality ? modalityWords[c.order.code.modality] : 'imaging exam (type not known yet)', c.order.bodySite.text].filter(Boolean).join(', ');
+  const studyText = (c: Case) => [c.order.code.modality ? modalityLabel(c.order.code.modality, 'en') : 'imaging exam (type not known yet)', c.order.bodySite.text].filter(Boolean).join(', ');
   const who = (patient: Patient) => [
     { label: 'Patient', value: [patient.givenName, patient.familyName].filter(Boolean).join(' ') || 'not given' },
     { label: 'Date of birth', value: patient.birthDate ?? 'not given' },

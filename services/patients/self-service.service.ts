@@ -6,6 +6,7 @@ import { needsPriorAuthorization } from '../config/site.schema';
 import type { CaseRepository, PatientRepository } from '../cases/case.ports';
 import type { Case, CaseAppointment, CaseChannel, CaseHistoryEntry, Patient } from '../cases/case.schema';
 import { verifiedPatients } from '../cases/identity';
+import { orderName } from '../exams/modality.catalog';
 import type { Insurance } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
 import type { CaseState, PipelineEvent } from '../pipeline/pipeline.states';
@@ -110,7 +111,7 @@ export function createSelfService(deps: {
     const p = await deps.patients.findById(c.patientId);
     const study = studyOf(c);
     const who = [p?.givenName, p?.familyName].filter(Boolean).join(' ') || 'the patient';
-    const what = study ? [study.modality.toUpperCase(), study.bodyPart, study.contrast ? `contrast ${study.contrast}` : null].filter(Boolean).join(', ') : 'exam not known yet';
+    const what = study ? [orderName(study.modality), study.bodyPart, study.contrast ? `contrast ${study.contrast}` : null].filter(Boolean).join(', ') : 'exam not known yet';
     const s = c.screening;
     const answers = (s?.flags ?? []).filter((f) => reviewOfQuestion(f.id) === kind).map((f) => `${f.id}: ${f.answer}${f.words ? ` ("${f.words}")` : ''}`);
     const said = (s?.disclosures ?? []).filter((d) => !d.reviewed && reviewFor(d.kind) === kind).map((d) => `${d.kind} ("${d.words}")`);

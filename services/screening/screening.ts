@@ -1,3 +1,4 @@
+import { screeningSets, type ScreeningSet } from '../exams/modality.catalog';
 import type { Study } from '../scheduling/study';
 import type { DisclosureKind } from './disclosures';
 
@@ -40,6 +41,9 @@ const CONTRAST: ScreeningQuestion[] = [
   q('blood_pressure', 'Do you take medicine for high blood pressure?', '¿Toma medicina para la presión alta?', 'contrast_review'),
 ];
 
+/** The questions of each screening group the modality catalogue names. */
+const SETS: Record<ScreeningSet, ScreeningQuestion[]> = { mri_safety: MRI, pregnancy: [PREGNANCY], contrast: CONTRAST };
+
 const ALL = [...MRI, PREGNANCY, ...CONTRAST];
 /** Which review a question's flag goes to (age over 60 is a contrast matter). */
 export function reviewOfQuestion(id: string): ReviewKind {
@@ -53,11 +57,7 @@ export function reviewFor(kind: DisclosureKind): ReviewKind {
 /** The questions a study needs before any slot is offered, in the order they are asked. */
 export function screeningQuestions(study: Study): ScreeningQuestion[] {
   const contrast = study.contrast === 'with' || study.contrast === 'with_and_without';
-  const out: ScreeningQuestion[] = [];
-  if (study.modality === 'mri') out.push(...MRI);
-  if (['mri', 'ct', 'xray', 'pet'].includes(study.modality)) out.push(PREGNANCY);
-  if (contrast && (study.modality === 'ct' || study.modality === 'mri')) out.push(...CONTRAST);
-  return out;
+  return screeningSets(study.modality, contrast).flatMap((set) => SETS[set]);
 }
 
 export interface ScreeningOutcome {

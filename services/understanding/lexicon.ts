@@ -1,23 +1,15 @@
-import type { Modality } from './understanding.schema';
+import { MODALITIES, modalityWords, type Modality } from '../exams/modality.catalog';
 
 export { foldAccents as fold } from '../text';
 
-/** Words people use for each modality, in English and Spanish, lay and clinical, with common misspellings. */
-export const MODALITY_WORDS: Record<Modality, string[]> = {
-  // Short words that are also ordinary words ("us", "mr", "cat", "pet", "rm") are left out on purpose.
-  mri: ['mri', 'm.r.i', 'mris', 'mri scan', 'magnetic resonance', 'resonancia', 'resonancia magnetica', 'resonacia', 'rmn', 'mir', 'mrl', 'emm ar eye'],
-  ct: ['ct', 'c.t', 'ct scan', 'cat scan', 'cat-scan', 'catscan', 'computed tomography', 'tomografia', 'tomografia computarizada', 'tomografia axial', 'tac'],
-  ultrasound: ['ultrasound', 'ultra sound', 'ultra-sound', 'ultrsound', 'ultrasond', 'ultrasounds', 'ultrasonido', 'ultrasonografia', 'sonogram', 'sonograma', 'sono', 'echo', 'ecografia', 'eco', 'doppler'],
-  mammography: ['mammogram', 'mamogram', 'mammagram', 'mammo', 'mammography', 'mamografia', 'mamograma', 'mamo', 'breast screening'],
-  xray: ['x-ray', 'xray', 'x ray', 'x-rays', 'xrays', 'xrey', 'exray', 'ex-ray', 'radiograph', 'radiografia', 'rayos x', 'rayos-x', 'placa', 'placas'],
-  pet: ['pet scan', 'pet-ct', 'pet/ct', 'pet ct', 'tomografia por emision de positrones'],
-};
+/** Words people use for each modality, in English and Spanish, lay and clinical, with common misspellings (from the catalogue). */
+export const MODALITY_WORDS: Record<Modality, string[]> = Object.fromEntries(MODALITIES.map((m) => [m, modalityWords(m)])) as Record<Modality, string[]>;
 
 /** Lay and Spanish words for body parts, mapped to the canonical English name used in orders. Longest first wins. */
 export const BODY_PART_WORDS: Array<[string, string[]]> = [
-  ['lumbar spine', ['lower back', 'low back', 'lumbar', 'lumbar spine', 'l-spine', 'lspine', 'espalda baja', 'parte baja de la espalda', 'columna lumbar', 'zona lumbar', 'lumbares', 'my back', 'back pain', 'espalda']],
-  ['cervical spine', ['neck', 'cervical', 'cervical spine', 'c-spine', 'cuello', 'columna cervical', 'cervicales']],
-  ['thoracic spine', ['mid back', 'middle back', 'upper back', 'thoracic', 't-spine', 'espalda media', 'espalda alta', 'columna toracica', 'columna dorsal', 'dorsal']],
+  ['lumbar spine', ['lower back', 'low back', 'lumbar', 'lumbar spine', 'l-spine', 'lspine', 'l spine', 'ls spine', 'ls-spine', 'espalda baja', 'parte baja de la espalda', 'columna lumbar', 'zona lumbar', 'lumbares', 'my back', 'back pain', 'espalda']],
+  ['cervical spine', ['neck', 'cervical', 'cervical spine', 'c-spine', 'c spine', 'cspine', 'cuello', 'columna cervical', 'cervicales']],
+  ['thoracic spine', ['mid back', 'middle back', 'upper back', 'thoracic', 't-spine', 't spine', 'tspine', 'espalda media', 'espalda alta', 'columna toracica', 'columna dorsal', 'dorsal']],
   ['brain', ['brain', 'head', 'cerebro', 'cabeza', 'cerebral']],
   ['knee', ['knee', 'knees', 'rodilla', 'rodillas']],
   ['shoulder', ['shoulder', 'shoulders', 'hombro', 'hombros']],
@@ -29,7 +21,7 @@ export const BODY_PART_WORDS: Array<[string, string[]]> = [
   ['elbow', ['elbow', 'elbows', 'codo', 'codos']],
   ['chest', ['chest', 'lungs', 'lung', 'pecho', 'torax', 'pulmones', 'pulmon']],
   ['abdomen', ['abdomen', 'abdominal', 'belly', 'stomach', 'tummy', 'barriga', 'panza', 'estomago', 'vientre']],
-  ['abdomen and pelvis', ['abdomen and pelvis', 'abdomen pelvis', 'abd/pelvis', 'abdomen y pelvis']],
+  ['abdomen and pelvis', ['abdomen and pelvis', 'abdomen pelvis', 'abd/pelvis', 'abd pelvis', 'abdomen/pelvis', 'abdomen y pelvis']],
   ['pelvis', ['pelvis', 'pelvic', 'pelvica', 'pelvico']],
   // "mama" alone is also "mom": only in phrases that are about the breast.
   ['breast', ['breast', 'breasts', 'seno', 'senos', 'de mama', 'de mamas', 'mama derecha', 'mama izquierda', 'ambas mamas']],
@@ -42,7 +34,19 @@ export const BODY_PART_WORDS: Array<[string, string[]]> = [
   ['carotid arteries', ['carotid', 'carotids', 'carotida', 'carotidas']],
   ['leg veins', ['leg veins', 'veins in my leg', 'venas de la pierna', 'venas de las piernas']],
   ['whole body', ['whole body', 'full body', 'cuerpo entero', 'cuerpo completo']],
+  // Order shorthand: LLE is the left lower extremity; the side is read from the letter (SIDE_OF_WORD).
+  ['lower extremity', ['lower extremity', 'lower extremities', 'lle', 'rle', 'ble']],
+  ['upper extremity', ['upper extremity', 'upper extremities', 'lue', 'rue', 'bue']],
 ];
 
-/** Studies that are usually called by a name that implies the body part. */
-export const IMPLIED_BODY_PART: Partial<Record<Modality, string>> = { mammography: 'breast' };
+/** Body-part words that carry their side. */
+export const SIDE_OF_WORD: Record<string, 'left' | 'right' | 'bilateral'> = { lle: 'left', rle: 'right', ble: 'bilateral', lue: 'left', rue: 'right', bue: 'bilateral' };
+
+/** Side words; "right" is no side in "right now", "right away". */
+export const LATERAL: Array<['left' | 'right' | 'bilateral', RegExp]> = [
+  ['bilateral', /\b(both|bilateral|ambos|ambas|las dos|los dos)\b/],
+  ['left', /\b(left|izquierd[ao])\b/],
+  ['right', /\b(right|derech[ao])\b(?! (now|away|after|there|here|ahora))/],
+];
+/** "That's right", "all right", "derecho a": agreement or a right, not a side. */
+export const NOT_LATERAL = /\b(that'?s right|all right|alright|is that right|derecho a)\b|^right\b|\bright\s*\?/;

@@ -1,19 +1,21 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { isRevocation, exactKeyword } from '../consent/keywords';
+import { CONTRAST_ORDER, contrastPhrases, impliedBodyPart } from '../exams/modality.catalog';
 import { detectLanguage } from '../messaging/language';
-import { BODY_PART_WORDS, fold, IMPLIED_BODY_PART, MODALITY_WORDS } from './lexicon';
+import { findExams } from './find-exams';
+import { BODY_PART_WORDS, fold, LATERAL, MODALITY_WORDS, NOT_LATERAL } from './lexicon';
+import { phrases } from './phrases';
 import type { Fields, Intent, Modality, UnderstandContext, Understanding, UnderstandingEngine } from './understanding.schema';
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-/** A whole-word (or whole-phrase) matcher over folded text. */
-const words = (list: readonly string[]) => new RegExp(`(?:^|[^a-z0-9])(?:${[...list].sort((a, b) => b.length - a.length).map(esc).join('|')})(?=$|[^a-z0-9])`);
-
-const MODALITY_RE = Object.entries(MODALITY_WORDS).map(([m, list]) => [m as Modality, words(list)] as const);
+// In catalogue order: when a message names several modalities, the first listed is the one read.
+const MODALITY_RE = Object.entries(MODALITY_WORDS).map(([m, list]) => [m as Modality, phrases(list)] as const);
 // Longest phrase first ("abdomen and pelvis" before "abdomen"), each compiled once.
 const BODY_PART_RE = BODY_PART_WORDS.flatMap(([part, list]) => list.map((w) => [part, w] as const))
   .sort((a, b) => b[1].length - a[1].length)
-  .map(([part, w]) => [part, words([w])] as const);
+  .map(([part, w]) => [part, phrases([w])] as const);
+// Both first, then without, then with: "with and without contrast" is not "without contrast".
+const CONTRAST_RE = CONTRAST_ORDER.map((c) => [c, phrases(contrastPhrases(c))] as const);
 
 /** Intent rules, first match wins: commands before topics, specific topics before the general "request an exam". */
 const INTENT_RULES: Array<[Intent, RegExp]> = [
@@ -33,13 +35,6 @@ const WANTS_EXAM = /\b(need|needs|want|would like|get|getting|schedule|book|make
 
 const HAS_ORDER_YES = /\b((i )?(have|got|has) (an?|the|my) (order|referral|prescription|script)|referred (me|by)|ordered (it|one|this|an?|the)|order (is )?attached|the order is from|(sent|faxed) (over )?(an?|the|my)? ?(order|referral)|me ordeno|(mando|envio|mandaron|enviaron) (la orden|el referido|una orden)|sent (an?|the|my|over the|over an?) (order|referral)|(doctor|dr\.?|physician|provider|office) (sent|ordered|faxed|gave me|wrote)|orden medica|tengo (una |la )?orden|tengo (un |el )?(referido|pase)|me (mando|envio|dio|dieron|mandaron) (una |la )?orden|ya (mando|envio|mandaron|enviaron) la orden)\b/;
 const HAS_ORDER_NO = /\b(no (doctor'?s? |medical )?(order|referral)|(don'?t|do not|dont) have (an?|the|my) (order|referral)|without (an? )?(order|referral)|no tengo (orden|la orden|una orden|referido)|sin orden|self[- ]?refer\w*|no order yet)\b/;
-
-const LATERAL: Array<[Fields['laterality'] & string, RegExp]> = [
-  ['bilateral', /\b(both|bilateral|ambos|ambas|las dos|los dos)\b/],
-  ['left', /\b(left|izquierd[ao])\b/],
-  ['right', /\b(right|derech[ao])\b(?! (now|away|after|there|here|ahora))/],
-];
-const NOT_LATERAL = /\b(that'?s right|all right|alright|is that right|derecho a)\b|^right\b|\bright\s*\?/;
 
 const PROVIDER = /\b(?:dr|dra|doctor|doctora|doc)\.?\s+([A-Za-zÁÉÍÓÚÑáéíóúñ'’-]{2,})(?:\s+([A-ZÁÉÍÓÚÑ][a-záéíóúñ'’-]+))?/gi;
 // Words that follow "doctor" without being a name ("my doctor sent", "mi doctor dice").
@@ -81,17 +76,12 @@ function preferredTimes(text: string, ctx: UnderstandContext, language: 'en' | '
 export function extractFields(text: string, ctx: UnderstandContext): Fields {
   const t = fold(text);
   const language = detectLanguage(text, ctx.language ?? 'en');
-  const modality = MODALITY_RE.find(([, re]) => re.test(t))?.[0] ?? null;
+  // An abbreviation that is also an everyday word ("US") is read only as findExams reads it, beside a body part.
+  const modality = MODALITY_RE.find(([, re]) => re.test(t))?.[0] ?? findExams(text).find((e) => e.modality)?.modality ?? null;
   let bodyPart = BODY_PART_RE.find(([, re]) => re.test(t))?.[0] ?? null;
-  if (!bodyPart && modality) bodyPart = IMPLIED_BODY_PART[modality] ?? null;
+  if (!bodyPart && modality) bodyPart = impliedBodyPart(modality);
   const laterality = bodyPart && !NOT_LATERAL.test(t) ? (LATERAL.find(([, re]) => re.test(t))?.[0] ?? null) : null;
-  const contrast = /\b(with and without|w\/ ?and w\/o|w and w\/o|con y sin) (iv )?(contrast|contraste|dye)\b/.test(t)
-    ? 'with_and_without'
-    : /\b(without|w\/o|no|sin) (iv )?(contrast|contraste|dye|tinte)\b/.test(t)
-      ? 'without'
-      : /\b(with|w\/|con) (iv )?(contrast|contraste|dye|tinte)\b/.test(t)
-        ? 'with'
-        : null;
+  const contrast = CONTRAST_RE.find(([, re]) => re.test(t))?.[0] ?? null;
   const hasOrder = HAS_ORDER_NO.test(t) ? false : HAS_ORDER_YES.test(t) ? true : null;
   return { modality, bodyPart, laterality, contrast, hasOrder, providerName: providerName(text), preferredTimes: preferredTimes(text, ctx, language), language };
 }

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { Contrast, Laterality, Modality } from '../exams/modality.catalog';
+
+export { Modality };
 
 export const Intent = z.enum([
   'request_exam',
@@ -17,16 +20,13 @@ export const Intent = z.enum([
 ]);
 export type Intent = z.infer<typeof Intent>;
 
-export const Modality = z.enum(['mri', 'ct', 'ultrasound', 'mammography', 'xray', 'pet']);
-export type Modality = z.infer<typeof Modality>;
-
 /** What the bot took from one message; a field is null when the message does not say. */
 export const Fields = z.object({
   modality: Modality.nullable(),
   /** Canonical body part in English (e.g. "lumbar spine"), from lay words in either language. */
   bodyPart: z.string().max(60).nullable(),
-  laterality: z.enum(['left', 'right', 'bilateral']).nullable(),
-  contrast: z.enum(['with', 'without', 'with_and_without']).nullable(),
+  laterality: Laterality.nullable(),
+  contrast: Contrast.nullable(),
   hasOrder: z.boolean().nullable(),
   providerName: z.string().max(100).nullable(),
   /** Times the person named, as ISO 8601 local date-times (no zone) or dates. */
@@ -34,6 +34,15 @@ export const Fields = z.object({
   language: z.enum(['en', 'es']),
 });
 export type Fields = z.infer<typeof Fields>;
+
+/** One exam a message names (findExams): a field is null when the message does not say. */
+export const ExamMention = z.object({
+  modality: Modality.nullable(),
+  bodyPart: z.string().max(60).nullable(),
+  laterality: Laterality.nullable(),
+  contrast: Contrast.nullable(),
+});
+export type ExamMention = z.infer<typeof ExamMention>;
 
 export const Understanding = z.object({ intent: Intent, fields: Fields });
 export type Understanding = z.infer<typeof Understanding>;

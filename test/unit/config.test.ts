@@ -69,7 +69,7 @@ describe('site configuration', () => {
 
   test('the shipped example is valid and covers every modality the issue names', () => {
     const site = exampleSite();
-    expect(new Set(site.scanners.map((s) => s.modality))).toEqual(new Set(['mri', 'ct', 'ultrasound', 'mammography', 'xray']));
+    expect(new Set(site.scanners.map((s) => s.modality))).toEqual(new Set(['mri', 'ct', 'ultrasound', 'mammography', 'xray', 'dexa']));
     expect(site.center.timeZone).toBe('America/Chicago');
   });
 
