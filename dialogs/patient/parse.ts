@@ -19,8 +19,16 @@ export function birthDateReadings(text: string, now: Date, language: 'en' | 'es'
 }
 
 /** A date of birth as YYYY-MM-DD from "04/02/1980", "4-2-80", "1980-04-02" or "April 2 1980" / "2 de abril de 1980". */
+const MONTH_WORD = /\b(jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b/i;
+
 export function parseBirthDate(text: string, now: Date): string | null {
-  const t = text.trim();
+  let t = text.trim().replace(/^(it'?s|its|i was born( on)?|born( on)?|nac[ií] el|naci el|es el|el)\s+/i, '').replace(/[.!]+$/, '');
+  // "march 3 75", "21 de enero del 77": a two-digit year after a month in words.
+  const short = MONTH_WORD.test(t) ? /^(.*\D)(?:'|de |del )?(\d{2})$/i.exec(t) : null;
+  if (short && !/\d{4}/.test(t)) {
+    const yy = Number(short[2]);
+    t = `${short[1]!.replace(/['’]\s*$/, '').replace(/\s*(de|del)\s*$/i, ' de').trimEnd()} ${yy > now.getFullYear() % 100 ? 1900 + yy : 2000 + yy}`;
+  }
   let y: number, m: number, d: number;
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
   const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(t);
@@ -40,6 +48,22 @@ export function parseBirthDate(text: string, now: Date): string | null {
 }
 
 const SUFFIX = /^(jr|sr|ii|iii|iv|v)\.?$/i;
+/** Second given names common in Spanish compound names (José Luis, María Guadalupe, Francisco Javier). */
+const SECOND_GIVEN = new Set(
+  'javier luis carlos jose maria guadalupe antonio pablo angel manuel elena isabel fernanda alejandro eduardo andres alberto enrique ignacio miguel ramon fernando daniel david alejandra teresa cristina luisa carmen del'.split(' '),
+);
+/** Words that are in sentences, never in names (English and Spanish). */
+const NON_NAME = new Set(
+  ('i me my you your we our he she her his they them their is are am was be can could do does did will would should need want have has had ' +
+    'for or and but the an to of in on at with about what when where why how yes no not just also please pls thanks thank appt appointment ' +
+    'yo mi mis su sus es soy son esta estoy tengo necesito quiero para por con que como cuando donde porque pero si hija hijo esposa esposo mama papa madre padre')
+    .split(' '),
+);
+function hasNonNameWord(text: string): boolean {
+  return foldAccents(text)
+    .split(/[^a-z']+/)
+    .some((w) => NON_NAME.has(w));
+}
 const PARTICLE = /^(de|del|la|las|los|y|van|von|da|di|der|den|le|st\.?)$/i;
 
 /**
@@ -48,8 +72,17 @@ const PARTICLE = /^(de|del|la|las|los|y|van|von|da|di|der|den|le|st\.?)$/i;
  * name, so either surname verifies later), "de la Cruz", "O'Brien". null unless there is a given and a family name.
  */
 export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { givenName: string; familyName: string } | null {
-  let t = text.trim().replace(/^(my name is|my name'?s|name is|it'?s|its|this is|i am|i'?m|soy|me llamo|mi nombre es|es)\s+/i, '').replace(/[.,!]+$/, '').trim();
+  let t = text
+    .trim()
+    .replace(/^(my name is|my name'?s|name is|her name is|his name is|their name is|it'?s|its|this is|i am|i'?m|soy|me llamo|se llama|mi nombre es|su nombre es|el nombre es|es)\s+/i, '')
+    .replace(/[.,!]+$/, '')
+    .trim();
+  // "rosa elena vargas mendoza, yo soy su hija": the name, without what follows it.
+  const [head, ...tail] = t.split(',');
+  if (tail.length && tail.some((x) => hasNonNameWord(x))) t = head!.trim();
   if (!/^[\p{L}'’. ,-]{3,100}$/u.test(t)) return null;
+  // "also can i just walk in for xrays or do i need an appt" is a question, not a name.
+  if (t.split(/[\s,]+/).length > 7 || hasNonNameWord(t)) return null;
   // "MRI L-spine" is an exam, not a person.
   if (/\b(mri|ct|cat scan|x-?ray|xr|us|ultrasound|mammo\w*|pet|dexa|scan|spine|l-spine|c-spine|knee|shoulder|abdomen|pelvis|resonancia|tomografia|ultrasonido|radiografia)\b/i.test(foldAccents(t))) return null;
   // "LAST, FIRST MIDDLE"
@@ -66,7 +99,9 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
   if (parts.length < 2 || !parts.some((w) => /\p{L}{2,}/u.test(w))) return null;
   // The family name starts at its particles ("de la Cruz"); in Spanish a second surname is common.
   let i = parts.length - 1;
-  if (language === 'es' && parts.length >= 3 && !PARTICLE.test(parts[i - 1]!)) i--;
+  // "Francisco Javier Ortiz": a compound given name and one surname; "Leticia Morales Treviño": two surnames.
+  const compoundGiven = parts.length === 3 && SECOND_GIVEN.has(foldAccents(parts[1]!));
+  if (language === 'es' && parts.length >= 3 && !compoundGiven && !PARTICLE.test(parts[i - 1]!)) i--;
   while (i > 1 && PARTICLE.test(parts[i - 1]!)) i--;
   const familyName = [...parts.slice(i), ...(suffix ? [suffix.replace(/\.$/, '')] : [])].join(' ');
   const givenName = parts.slice(0, i).join(' ');

@@ -13,7 +13,7 @@ import { createIdentityFlow } from './flows/identity.flow';
 import { createManageFlow } from './flows/manage.flow';
 import { createMarketingFlow, optInAnswer } from './flows/marketing.flow';
 import { createPickTimeFlow } from './flows/pick-time.flow';
-import { ASAP, createRequestFlow, type ExamsIn } from './flows/request.flow';
+import { ASAP, createRequestFlow } from './flows/request.flow';
 import { createScreeningFlow } from './flows/screening.flow';
 import { createStatusFlow } from './flows/status.flow';
 import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
@@ -63,11 +63,11 @@ export function newStatusState(): PatientDialogState {
  * over, a person, a clinical question, a side question), the three-misses handoff, and the handover between flows
  * (identity check → appointment or status; request → found order → screening → times).
  */
-export function createPatientDialog(deps: PatientDialogDeps & { examsIn?: ExamsIn }) {
+export function createPatientDialog(deps: PatientDialogDeps) {
   const kit = createKit(deps);
   const { site, self } = kit;
   const identity = createIdentityFlow(kit);
-  const request = createRequestFlow(kit, deps.examsIn ?? (() => []));
+  const request = createRequestFlow(kit);
   const screening = createScreeningFlow(kit);
   const pickTime = createPickTimeFlow(kit);
   const manage = createManageFlow(kit);
@@ -176,7 +176,7 @@ export function createPatientDialog(deps: PatientDialogDeps & { examsIn?: ExamsI
         const [first, ...rest] = await identity.start(ctx);
         return [{ ...first!, text: `${t(`verify_for_${s.manage ?? 'confirm'}`, turn.lang)} ${t('verify_intro', turn.lang)} ${first!.text}` }, ...rest];
       }
-      if (s.answers.modality) request.noteMoreExams(ctx, s.answers);
+      const several = s.answers.modality ? request.noteMoreExams(ctx, s.answers) : [];
       // Someone verified in the last half hour ("BOOK", "can I rebook my mri?"): no second identity check, and no
       // second order request when the center already has their order for this exam.
       if (v && s.answers.hasOrder !== false) {
@@ -189,7 +189,7 @@ export function createPatientDialog(deps: PatientDialogDeps & { examsIn?: ExamsI
           if (booked) return booked;
         }
       }
-      return [{ text: t('start', turn.lang) }, ...(await request.advance(ctx))];
+      return [{ text: t('start', turn.lang) }, ...several, ...(await request.advance(ctx))];
     },
 
     /** The flow's answer to this message; null when the flow is over (idle a day, or the marketing question was not answered) and the message is for the menu. */

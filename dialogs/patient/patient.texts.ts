@@ -1,3 +1,5 @@
+import { impliedBodyPart, modalityLabel, type Modality } from '../../services/exams/modality.catalog';
+import { BODY_PART_ES } from '../../services/understanding/lexicon';
 import type { Language } from '../../services/messaging/templates';
 
 type Texts = Record<string, Record<Language, string>>;
@@ -159,6 +161,7 @@ export const T = {
   booking_when: { en: 'When', es: 'Cuándo' },
   booking_where: { en: 'Where', es: 'Dónde' },
   booking_exam: { en: 'Exam', es: 'Examen' },
+  several_exams: { en: "I'll make a request for each exam: {list}.", es: 'Haré una solicitud para cada examen: {list}.' },
   action_confirm: { en: 'Confirm', es: 'Confirmar' },
   action_reschedule: { en: 'Reschedule', es: 'Cambiar' },
   action_cancel: { en: 'Cancel', es: 'Cancelar' },
@@ -170,13 +173,10 @@ export function t(id: TextId, lang: Language, vars: Record<string, string> = {})
   return T[id][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
 }
 
-const EXAM_WORDS: Record<Language, Record<string, string>> = {
-  en: { mri: 'MRI', ct: 'CT', ultrasound: 'ultrasound', mammography: 'mammogram', xray: 'X-ray', pet: 'PET scan' },
-  es: { mri: 'resonancia', ct: 'tomografía', ultrasound: 'ultrasonido', mammography: 'mamografía', xray: 'radiografía', pet: 'PET' },
-};
-
-/** An exam in plain words ("MRI knee"); "exam" when the patient did not know which. */
-export function examLabel(e: { modality: string | null; bodyPart?: string | null }, lang: Language): string {
-  const m = e.modality ? (EXAM_WORDS[lang][e.modality] ?? e.modality) : lang === 'es' ? 'examen' : 'exam';
-  return e.bodyPart ? `${m} ${lang === 'es' ? 'de ' : ''}${e.bodyPart}` : m;
+/** An exam in plain words ("MRI knee", "resonancia de la rodilla"); "exam" when the patient did not know which. */
+export function examLabel(e: { modality: Modality | null; bodyPart?: string | null }, lang: Language): string {
+  const m = e.modality ? modalityLabel(e.modality, lang) : lang === 'es' ? 'examen' : 'exam';
+  // "mammogram", not "mammogram breast".
+  if (!e.bodyPart || (e.modality && impliedBodyPart(e.modality) === e.bodyPart)) return m;
+  return lang === 'es' ? `${m} de ${BODY_PART_ES[e.bodyPart] ?? e.bodyPart}` : `${m} ${e.bodyPart}`;
 }

@@ -71,6 +71,8 @@ export interface PatientDialogState {
   caseId?: string;
   /** "I have an order": looked for it already (found or not). */
   lookedUp?: boolean;
+  /** This number has an order we could book: identity and lookup come before the order question. */
+  probe?: boolean;
   /** Identity checks that did not match. */
   verifyTries?: number;
   screening?: { index: number; answers: Record<string, Answer>; words?: Record<string, string> };

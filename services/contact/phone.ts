@@ -10,6 +10,17 @@ export function normalizePhone(raw: string): string | null {
   return null;
 }
 
+/** The first phone number written anywhere in a sentence ("mi cel es 512 555 2402", "call me at (512) 555-0142 pls"). */
+export function findPhone(text: string): string | null {
+  const whole = normalizePhone(text);
+  if (whole) return whole;
+  for (const m of text.matchAll(/(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b/g)) {
+    const p = normalizePhone(m[0]);
+    if (p) return p;
+  }
+  return null;
+}
+
 /** Phone numbers are PHI: storage keys, job ids and lookups use this keyed hash, never the number. */
 export function createPhoneHasher(key: string): (e164: string) => string {
   return (e164) => createHmac('sha256', key).update(e164).digest('base64url').slice(0, 32);

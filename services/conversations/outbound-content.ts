@@ -59,9 +59,17 @@ export function plainText(c: OutboundContent): string {
 const fold = (s: string) => foldAccents(s.trim()).replace(/[.!?\s]+$/, '');
 
 /** Which choice an answer picks: its number (as SMS shows it) or its title (what a button sends); else null. */
+const ORDINALS: Array<[RegExp, number]> = [
+  [/^(the )?(1st|first)( one)?$|^(el |la )?(primer[oa]?)( opcion)?$/, 1],
+  [/^(the )?(2nd|second)( one)?$|^(el |la )?(segund[oa])( opcion)?$/, 2],
+  [/^(the )?(3rd|third)( one)?$|^(el |la )?(tercer[oa]?)( opcion)?$/, 3],
+];
+
 export function pickChoice(text: string, choices: readonly Choice[]): number | null {
-  const t = fold(text);
-  const n = /^\d{1,2}$/.test(t) ? Number(t) : NaN;
+  // "#2", "number 2", "option 2", "opción 2", "the second one": the same as "2".
+  const t = fold(text).replace(/^(#|no\.?\s*|number\s+|option\s+|opcion\s+|numero\s+|el\s+|la\s+)(?=\d)/, '');
+  const ordinal = ORDINALS.find(([re]) => re.test(t))?.[1];
+  const n = /^\d{1,2}$/.test(t) ? Number(t) : (ordinal ?? NaN);
   if (n >= 1 && n <= choices.length) return n - 1;
   const i = choices.findIndex((c) => fold(c.title) === t || fold(c.value) === t);
   return i >= 0 ? i : null;

@@ -191,6 +191,14 @@ export function createSelfService(deps: {
       return { patients, cases: items.filter((c) => OPEN.has(c.state)) };
     },
 
+    /** Whether this number has an order we could book or move (nothing is said to the person before they verify). */
+    async hasBookableOrder(phoneHash: string): Promise<boolean> {
+      const patientIds = await deps.patients.findIdsByPhoneHash(phoneHash);
+      if (patientIds.length === 0) return false;
+      const { items } = await cases.list({ patientIds }, { limit: 20 });
+      return items.some((c) => SCHEDULABLE.has(c.state) || c.state === 'scheduled');
+    },
+
     async findCase(id: string): Promise<Case | null> {
       return cases.findById(id);
     },

@@ -50,3 +50,36 @@ export const LATERAL: Array<['left' | 'right' | 'bilateral', RegExp]> = [
 ];
 /** "That's right", "all right", "derecho a": agreement or a right, not a side. */
 export const NOT_LATERAL = /\b(that'?s right|all right|alright|is that right|derecho a)\b|^right\b|\bright\s*\?/;
+
+/** Each canonical body part as a Spanish speaker reads it (the stored name stays English). */
+export const BODY_PART_ES: Readonly<Record<string, string>> = {
+  'lumbar spine': 'la espalda baja (columna lumbar)',
+  'cervical spine': 'el cuello (columna cervical)',
+  'thoracic spine': 'la espalda media (columna dorsal)',
+  brain: 'la cabeza (cerebro)',
+  knee: 'la rodilla',
+  shoulder: 'el hombro',
+  hip: 'la cadera',
+  ankle: 'el tobillo',
+  foot: 'el pie',
+  wrist: 'la muñeca',
+  hand: 'la mano',
+  elbow: 'el codo',
+  chest: 'el pecho',
+  abdomen: 'el abdomen',
+  'abdomen and pelvis': 'el abdomen y la pelvis',
+  pelvis: 'la pelvis',
+  breast: 'los senos',
+  thyroid: 'la tiroides',
+  kidneys: 'los riñones',
+  liver: 'el hígado',
+  gallbladder: 'la vesícula',
+  sinuses: 'los senos nasales',
+  heart: 'el corazón',
+  'carotid arteries': 'las carótidas',
+  'leg veins': 'las venas de las piernas',
+  'whole body': 'todo el cuerpo',
+  'lower extremity': 'la pierna',
+  'upper extremity': 'el brazo',
+  'hip and spine': 'la cadera y la columna',
+};

@@ -1,5 +1,5 @@
 import { pickChoice } from '../../../services/conversations/outbound-content';
-import { normalizePhone } from '../../../services/contact/phone';
+import { findPhone } from '../../../services/contact/phone';
 import { Reply, step, type Out } from '../../engine/step';
 import { fold } from '../../engine/interruptions';
 import type { Kit, Steps } from '../kit';
@@ -21,7 +21,10 @@ const ASK: Record<Flow, { phone: TextId; dob: TextId; name: TextId }> = {
  */
 export function readBirthDate(kit: Kit, { s, turn }: PatientCtx): string | Reply | null {
   const choices = (s.dobChoices ?? []).map((d) => ({ value: d, title: kit.dayText(d, turn.lang, true) }));
-  const i = choices.length ? pickChoice(turn.text, choices) : null;
+  // "1", "the first", or the day and month in words ("el 8 de marzo", "march 8th").
+  const said = fold(turn.text);
+  const byWords = choices.findIndex((c) => [kit.dayText(c.value, 'es'), kit.dayText(c.value, 'en')].some((w) => said.includes(fold(w).toLowerCase())));
+  const i = choices.length ? (pickChoice(turn.text, choices) ?? (byWords >= 0 ? byWords : null)) : null;
   if (i !== null) {
     delete s.dobChoices;
     return choices[i]!.value;
@@ -46,7 +49,7 @@ export function createIdentityFlow(kit: Kit) {
     verify_phone: step<PatientCtx, string>({
       prompt: ({ s, turn }) => [{ text: t(ASK[s.flow].phone, turn.lang) }],
       help: ({ turn }) => t('phone_help', turn.lang),
-      read: ({ turn }) => normalizePhone(turn.text),
+      read: ({ turn }) => findPhone(turn.text),
       next: async (ctx, phone) => {
         ctx.s.answers.phone = phone;
         return kit.goTo(ctx, 'verify_dob');

@@ -4,6 +4,7 @@ import type { Language } from '../../../services/messaging/templates';
 import { slotText } from '../../../services/scheduling/slot-text';
 import { yesNoUnsure } from '../../../services/understanding/rules.engine';
 import { step, type Out } from '../../engine/step';
+import { fold } from '../../engine/interruptions';
 import type { Kit, Steps } from '../kit';
 import { SCHEDULABLE_STATES } from '../kit';
 import type { PatientCtx, Verified } from '../state';
@@ -16,7 +17,11 @@ function rebookChoices(lang: Language): Choice[] {
 }
 
 /** "i dont need it anymore", "ya no lo necesito": the exam itself is withdrawn, not just the time. */
-const WITHDRAW = /\b(don'?t need (it|the exam|this)|no longer need|not needed|ya no (lo |la )?necesito|no (lo |la )?necesito)\b/i;
+const WITHDRAW = /\b((do ?n'?t|do not|no longer) need (it|the exam|this|the (mri|ct|scan|test))( \w+)? ?(anymore|any more)?|not needed|ya no (lo |la )?necesito|no (lo |la )?necesito|ya no (me )?(lo |la )?(voy a )?hacer)\b/;
+/** "yes another day", "show me times", "otro dia": new times. */
+const REBOOK = /\b(new times?|other times?|another (day|time)|different (day|time)|see (the )?times|rebook|reschedul\w*|otr[oa] (dia|hora|fecha)|nuevos horarios|ver (los )?horarios|cambiar(la)? de (dia|hora))\b/;
+/** "just cancel it for now, i still need it tho", "solo cancelela": the time goes, the order stays. */
+const CANCEL_ONLY = /\b(just )?cancel+(ar|ela|enla|ala)?\b|\b(solo|nada mas) (cancel\w*)\b/;
 
 /**
  * An appointment, once the identity check has passed: C confirms, R offers new times, X asks why and whether to rebook,
@@ -42,7 +47,10 @@ export function createManageFlow(kit: Kit) {
       read: ({ turn }) => {
         const i = pickChoice(turn.text, rebookChoices(turn.lang));
         if (i !== null) return (['rebook', 'cancel', 'withdraw'] as const)[i]!;
-        if (WITHDRAW.test(turn.text)) return 'withdraw';
+        const f = fold(turn.text);
+        if (WITHDRAW.test(f)) return 'withdraw';
+        if (REBOOK.test(f)) return 'rebook';
+        if (CANCEL_ONLY.test(f)) return 'cancel';
         const yn = yesNoUnsure(turn.text);
         return yn === 'yes' ? 'rebook' : yn === 'no' ? 'cancel' : null;
       },

@@ -1,4 +1,5 @@
-import { normalizePhone } from '../../../services/contact/phone';
+import { findPhone } from '../../../services/contact/phone';
+import { findExams } from '../../../services/understanding/find-exams';
 import { requestNumber } from '../../../services/patients/order-request.service';
 import type { Case } from '../../../services/cases/case.schema';
 import { fold } from '../../engine/interruptions';
@@ -15,21 +16,21 @@ const NONE = /^(none|no|nobody|no one|i don'?t have (one|a doctor)|ninguno|ningu
 /** "asap", "as soon as possible", "lo antes posible": the request is followed up by a person at once. */
 export const ASAP = /\b(asap|as soon as (possible|you can)|urgent(ly)?|right away|lo antes posible|lo mas pronto( posible)?|cuanto antes|urgente)\b/;
 
-/** The exams named in a message (several become several requests), as far as the understanding can tell. */
-export type ExamsIn = (text: string) => WantedExam[];
-
 /**
  * Requesting an exam: the qualification questions (only those not yet answered), then the order we already have, or
  * the request case and the order request to the doctor; several exams in one message become one request each.
  */
-export function createRequestFlow(kit: Kit, examsIn: ExamsIn) {
+export function createRequestFlow(kit: Kit) {
   const { self, deps, site } = kit;
 
-  /** The exams in this message beyond the first (kept for their own requests). */
-  function noteMoreExams(ctx: PatientCtx, first: WantedExam): void {
-    const all = examsIn(ctx.turn.text).filter((e) => e.modality !== null);
-    const more = all.filter((e) => !(e.modality === first.modality && e.bodyPart === first.bodyPart));
-    if (more.length) ctx.s.answers.moreExams = more.slice(0, 3);
+  /** The exams in this message beyond the first, kept for their own requests, and the line that says so. */
+  function noteMoreExams(ctx: PatientCtx, first: WantedExam): Out[] {
+    const all = findExams(ctx.turn.text).filter((e) => e.modality !== null);
+    const more = all.filter((e) => !(e.modality === first.modality && e.bodyPart === first.bodyPart)).slice(0, 3);
+    if (more.length === 0) return [];
+    ctx.s.answers.moreExams = more;
+    const and = ctx.turn.lang === 'es' ? ' y ' : ' and ';
+    return [{ text: t('several_exams', ctx.turn.lang, { list: [first, ...more].map((e) => examLabel(e, ctx.turn.lang)).join(and) }) }];
   }
 
   const steps: Steps<'exam' | 'has_order' | 'name' | 'dob' | 'phone' | 'reason' | 'provider' | 'timing' | 'coverage'> = {
@@ -45,7 +46,7 @@ export function createRequestFlow(kit: Kit, examsIn: ExamsIn) {
           Object.assign(a, { modality: f.modality, bodyPart: f.bodyPart, laterality: f.laterality, contrast: f.contrast ?? a.contrast });
           if (f.hasOrder !== null) a.hasOrder = f.hasOrder;
           if (f.providerName) a.provider = f.providerName;
-          noteMoreExams(ctx, a);
+          return [...noteMoreExams(ctx, a), ...(await advance(ctx))];
         }
         return advance(ctx);
       },
@@ -86,7 +87,7 @@ export function createRequestFlow(kit: Kit, examsIn: ExamsIn) {
     phone: step<PatientCtx, string>({
       prompt: ({ turn }) => [{ text: t('phone', turn.lang) }],
       help: ({ turn }) => t('phone_help', turn.lang),
-      read: ({ turn }) => normalizePhone(turn.text),
+      read: ({ turn }) => findPhone(turn.text),
       next: async (ctx, p) => {
         ctx.s.answers.phone = p;
         return advance(ctx);
@@ -149,16 +150,23 @@ export function createRequestFlow(kit: Kit, examsIn: ExamsIn) {
     s.fails = 0;
     let next: StepId | null = null;
     // With an order at the center the exam is on the order: asked only if we cannot find it.
-    if (a.modality === null && !a.examAsked && a.hasOrder !== true) next = 'exam';
-    else if (a.hasOrder === null) next = 'has_order';
+    // A number with an order we could book: who they are first, and the order looked up, before asking about one.
+    if (a.hasOrder === null && s.probe === undefined) {
+      const hash = kit.phoneHashOf(ctx);
+      s.probe = hash !== null && (await self.hasBookableOrder(hash));
+    }
+    const orderFirst = a.hasOrder === true || (a.hasOrder === null && s.probe === true && !s.lookedUp);
+    if (a.modality === null && !a.examAsked && !orderFirst) next = 'exam';
+    else if (a.hasOrder === null && !orderFirst) next = 'has_order';
     else if (!a.givenName) next = 'name';
     else if (!a.birthDate) next = 'dob';
     else if (!turn.phone && !a.phone) next = 'phone';
-    if (next === null && a.hasOrder && !s.lookedUp) {
+    if (next === null && orderFirst && !s.lookedUp) {
       s.lookedUp = true;
       const found = await lookUpOrder(ctx);
       if (found) return found;
-      return [{ text: t('order_not_found', turn.lang) }, ...(await advance(ctx))];
+      // Only someone who said they have an order is told it is not here yet; the others are asked.
+      return a.hasOrder ? [{ text: t('order_not_found', turn.lang) }, ...(await advance(ctx))] : advance(ctx);
     }
     if (next === null) {
       if (a.modality === null && !a.examAsked) next = 'exam';
