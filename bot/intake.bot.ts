@@ -174,7 +174,8 @@ export class IntakeBot extends TeamsActivityHandler {
           conversationKey,
           channel,
           ...(why ? { why } : {}),
-          caseId: caseId ?? null,
+          // Staff see the number's one open case with the task; nothing about it is said to the person.
+          caseId: caseId ?? (officeUser ? null : await deps.patientDialog.caseForHandoff(patientTurn())),
           replyTo: channel === 'sms' ? { kind: 'sms', inboundMessageKey: `in:${a.id}` } : { kind: 'chat', conversationRefId: chatRef },
         });
       };

@@ -44,6 +44,15 @@ const VERIFIED_LIFETIME_MS = 30 * 60_000;
 export const YES_NO = (lang: Language): Choice[] => (lang === 'es' ? [{ value: 'yes', title: 'Sí' }, { value: 'no', title: 'No' }] : [{ value: 'yes', title: 'Yes' }, { value: 'no', title: 'No' }]);
 export const YES_NO_UNSURE = (lang: Language): Choice[] => [...YES_NO(lang), { value: 'unsure', title: lang === 'es' ? 'No sé' : 'Not sure' }];
 
+/** Confirm / Reschedule / Cancel as a card's buttons on chats; each sends the letter every channel understands. */
+export function manageActions(lang: Language): Choice[] {
+  return [
+    { value: 'C', title: t('action_confirm', lang) },
+    { value: 'R', title: t('action_reschedule', lang) },
+    { value: 'X', title: t('action_cancel', lang) },
+  ];
+}
+
 export function yesNo(text: string, lang: Language): Answer | null {
   const picked = pickChoice(text, YES_NO_UNSURE(lang));
   if (picked !== null) return (['yes', 'no', 'unsure'] as const)[picked]!;

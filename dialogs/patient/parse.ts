@@ -19,10 +19,16 @@ export function birthDateReadings(text: string, now: Date, language: 'en' | 'es'
 }
 
 /** A date of birth as YYYY-MM-DD from "04/02/1980", "4-2-80", "1980-04-02" or "April 2 1980" / "2 de abril de 1980". */
+const ES_MONTHS: Record<string, string> = { ene: 'enero', feb: 'febrero', mar: 'marzo', abr: 'abril', may: 'mayo', jun: 'junio', jul: 'julio', ago: 'agosto', sep: 'septiembre', sept: 'septiembre', set: 'septiembre', oct: 'octubre', nov: 'noviembre', dic: 'diciembre' };
 const MONTH_WORD = /\b(jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*|nov\w*|dec\w*|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\b/i;
 
 export function parseBirthDate(text: string, now: Date): string | null {
-  let t = text.trim().replace(/^(it'?s|its|i was born( on)?|born( on)?|nac[ií] el|naci el|es el|el)\s+/i, '').replace(/[.!]+$/, '');
+  let t = text
+    .trim()
+    .replace(/^(it'?s|its|i was born( on)?|born( on)?|nac[ií] el|naci el|es el|el)\s+/i, '')
+    .replace(/[.!]+$/, '')
+    // "3 de sept 1966": Spanish month abbreviations written out, which the Spanish date reader needs.
+    .replace(/\b(de )(ene|feb|mar|abr|may|jun|jul|ago|sep|sept|set|oct|nov|dic)\.?(?=\s|$)/i, (_m, de: string, mo: string) => `${de}${ES_MONTHS[mo.toLowerCase()] ?? mo}`);
   // "march 3 75", "21 de enero del 77": a two-digit year after a month in words.
   const short = MONTH_WORD.test(t) ? /^(.*\D)(?:'|de |del )?(\d{2})$/i.exec(t) : null;
   if (short && !/\d{4}/.test(t)) {
@@ -151,7 +157,9 @@ export function parseProvider(text: string): { name: string; practice: string | 
   const titled = (x: string) => (text === text.toLowerCase() ? titleCase(x) : x);
   const digits = /(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}/.exec(text);
   const phone = digits ? normalizePhone(digits[0]) : null;
-  let rest = (digits ? text.replace(digits[0], ' ') : text)
+  // "dr kim at texas medcare, dont have their number sorry": the clauses after a comma that are not a name go.
+  const kept = text.split(/[,;]/).filter((part, i) => i === 0 || (!hasNonNameWord(part.replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|numero)\s*(is|es)?\b/gi, '')) && !/\b(dont|don'?t|no tengo|sorry|perdon|not sure|idk)\b/i.test(part)) || /\d{3}/.test(part));
+  let rest = (digits ? kept.join(',').replace(digits[0], ' ') : kept.join(','))
     .replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|teléfono|numero|número)\s*(is|es)?\b/gi, ' ')
     .replace(/\b(my doctor is|my doctor'?s name is|it'?s|its|mi doctor(a)? es|es el|es la)\b/gi, ' ')
     .replace(/[,;:]+\s*$/, '')

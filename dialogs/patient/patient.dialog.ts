@@ -4,11 +4,12 @@ import type { Case } from '../../services/cases/case.schema';
 import { faqTopic } from '../../services/faq/faq.topics';
 import { studyOf } from '../../services/patients/self-service.service';
 import { prepMessage } from '../../services/scheduling/prep';
+import { slotText } from '../../services/scheduling/slot-text';
 import { findDisclosures } from '../../services/screening/disclosures';
 import type { Understanding } from '../../services/understanding/understanding.schema';
 import { interruption, isClinical } from '../engine/interruptions';
 import { answerStep, type Out } from '../engine/step';
-import { createKit, MAX_FAILS, SCHEDULABLE_STATES, type PatientDialogDeps, type PatientStep } from './kit';
+import { createKit, manageActions, MAX_FAILS, SCHEDULABLE_STATES, type PatientDialogDeps, type PatientStep } from './kit';
 import { createIdentityFlow } from './flows/identity.flow';
 import { createManageFlow } from './flows/manage.flow';
 import { createMarketingFlow, optInAnswer } from './flows/marketing.flow';
@@ -25,6 +26,7 @@ export type { PatientConversation, PatientDialogState, PatientTurn, SaidDisclosu
 export type { PatientDialogDeps } from './kit';
 
 const FLOW_LIFETIME_MS = 24 * 3600_000;
+
 
 export function newRequestState(fields: Understanding['fields'], text = ''): PatientDialogState {
   return {
@@ -91,6 +93,13 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     if (!SCHEDULABLE_STATES.includes(c.state)) {
       await kit.putOnCase(ctx.conv, c.id);
       delete ctx.conv.patient;
+      // Already booked: the time, and how to confirm, move or cancel it (the identity check just passed).
+      if (c.state === 'scheduled' && c.appointment) {
+        const when = slotText(c.appointment.start, site, ctx.turn.lang);
+        const { lang, channel } = ctx.turn;
+        if (channel === 'sms') return [{ text: `${t('already_booked', lang, { when })} ${t('manage_choices', lang)}` }];
+        return [{ text: t('already_booked', lang, { when }), summary: { title: t('booking_card_title', lang), facts: [{ label: t('booking_when', lang), value: when }], actions: manageActions(lang) } }];
+      }
       return [{ text: t('order_found_state', ctx.turn.lang, { state: stateInWords(c.state, ctx.turn.lang) }) }];
     }
     ctx.s.caseId = c.id;
@@ -153,6 +162,11 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       const study = await studyFor(conv.patient, turn);
       const text = topic ? sideAnswer(site, topic, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
       return [{ text: more ? text : `${text} ${t('anything_else', turn.lang)}` }];
+    },
+
+    /** The case a handoff from this number is about, when the number has exactly one open case. */
+    async caseForHandoff(turn: PatientTurn): Promise<string | null> {
+      return turn.phoneHash ? self.soleOpenCase(turn.phoneHash) : null;
     },
 
     /** A clinical question outside any flow ("is my result bad?", "is it safe for me?"): a person answers it, never the bot. */

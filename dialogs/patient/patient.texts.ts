@@ -161,6 +161,7 @@ export const T = {
   booking_when: { en: 'When', es: 'Cuándo' },
   booking_where: { en: 'Where', es: 'Dónde' },
   booking_exam: { en: 'Exam', es: 'Examen' },
+  already_booked: { en: 'I found your appointment: {when}.', es: 'Encontré su cita: {when}.' },
   several_exams: { en: "I'll make a request for each exam: {list}.", es: 'Haré una solicitud para cada examen: {list}.' },
   action_confirm: { en: 'Confirm', es: 'Confirmar' },
   action_reschedule: { en: 'Reschedule', es: 'Cambiar' },

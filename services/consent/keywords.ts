@@ -70,6 +70,8 @@ const REVOCATION_PATTERNS: RegExp[] = [
 export function isRevocation(text: string): boolean {
   if (exactKeyword(text)?.kind === 'opt_out') return true;
   const t = normalizeForKeywords(text).replace(/[¿¡!?.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+  // "I don't want to stop the texts, i just need to reschedule" says the opposite.
+  if (/\b(don'?t|do not|dont) want (you )?to stop\b|\bno quiero (que )?(dejar de recibir|dejen de (mandar|enviar))\b/.test(t)) return false;
   return REVOCATION_PATTERNS.some((p) => p.test(t));
 }
 

@@ -199,6 +199,15 @@ export function createSelfService(deps: {
       return items.some((c) => SCHEDULABLE.has(c.state) || c.state === 'scheduled');
     },
 
+    /** The one open case of this number, for a staff task to show (staff see it; the person is told nothing). */
+    async soleOpenCase(phoneHash: string): Promise<string | null> {
+      const patientIds = await deps.patients.findIdsByPhoneHash(phoneHash);
+      if (patientIds.length === 0) return null;
+      const { items } = await cases.list({ patientIds }, { limit: 20 });
+      const open = items.filter((c) => OPEN.has(c.state));
+      return open.length === 1 ? open[0]!.id : null;
+    },
+
     async findCase(id: string): Promise<Case | null> {
       return cases.findById(id);
     },

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { createPhoneHasher, normalizePhone } from '../../services/contact/phone';
 import { T } from '../../dialogs/patient/patient.texts';
+import { BODY_PART_WORDS } from '../../services/understanding/lexicon';
 import { screeningQuestions } from '../../services/screening/screening';
 import type { Case } from '../../services/cases/case.schema';
 import { smsTalker, webchatTalker, type Talker } from '../support/channels';
@@ -265,7 +266,11 @@ async function checkEnd(t: TestApp, s: Script, world: Case | null, before: Case 
   if (r && e.outcome === 'request_submitted') {
     const patient = await t.app.repos.patients.findById(r.patientId);
     if (e.modality) need(requests.some((c) => c.order.code.modality === e.modality), `modality ${e.modality} not requested (got ${requests.map((c) => c.order.code.modality).join(', ')})`);
-    if (e.bodyPartIncludes) need(requests.some((c) => norm(c.order.bodySite.text ?? '').includes(norm(e.bodyPartIncludes!))), `body part "${e.bodyPartIncludes}" not stored (got ${requests.map((c) => c.order.bodySite.text).join(', ')})`);
+    if (e.bodyPartIncludes) {
+      // The script names the part in lay words ("head"); the record keeps the canonical name ("brain").
+      const wanted = [norm(e.bodyPartIncludes), ...BODY_PART_WORDS.filter(([, w]) => w.includes(norm(e.bodyPartIncludes!))).map(([part]) => part)];
+      need(requests.some((c) => wanted.some((w) => norm(c.order.bodySite.text ?? '').includes(w))), `body part "${e.bodyPartIncludes}" not stored (got ${requests.map((c) => c.order.bodySite.text).join(', ')})`);
+    }
     if (e.familyName) need(norm(patient?.familyName ?? '') === norm(e.familyName), `family name stored as "${patient?.familyName}"`);
     if (e.givenName) need(norm(patient?.givenName ?? '').startsWith(norm(e.givenName)), `given name stored as "${patient?.givenName}"`);
     if (e.birthDate) need(patient?.birthDate === e.birthDate, `birth date stored as ${patient?.birthDate}`);

@@ -49,8 +49,9 @@ export function createManageFlow(kit: Kit) {
         if (i !== null) return (['rebook', 'cancel', 'withdraw'] as const)[i]!;
         const f = fold(turn.text);
         if (WITHDRAW.test(f)) return 'withdraw';
-        if (REBOOK.test(f)) return 'rebook';
+        // "cancel for now, i'll reschedule after i get out": the cancel is what they ask for now.
         if (CANCEL_ONLY.test(f)) return 'cancel';
+        if (REBOOK.test(f)) return 'rebook';
         const yn = yesNoUnsure(turn.text);
         return yn === 'yes' ? 'rebook' : yn === 'no' ? 'cancel' : null;
       },

@@ -10,6 +10,7 @@ import { mergeWish, parseTimeWish } from '../../../services/scheduling/time-wish
 import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
+import { manageActions } from '../kit';
 import type { PatientCtx, PatientDialogState } from '../state';
 import { examLabel, t } from '../patient.texts';
 
@@ -26,10 +27,10 @@ export function createPickTimeFlow(kit: Kit) {
   function pickOffered(text: string, offered: Array<{ start: string }>): number | null {
     const f = fold(text);
     const ordinals: Array<[RegExp, number]> = [
-      [/\b(1st|first|primer[oa]?|la uno|el uno)\b/, 0],
+      [/\b(1st|first|primer[oa]?|la uno|el uno|earliest|soonest|mas temprano|mas pronto)\b/, 0],
       [/\b(2nd|second|segund[oa]|la dos|el dos)\b/, 1],
       [/\b(3rd|third|tercer[oa]?|la tres|el tres)\b/, 2],
-      [/\b(last|ultim[oa])\b/, offered.length - 1],
+      [/\b(last|latest|ultim[oa]|mas tarde)\b/, offered.length - 1],
     ];
     for (const [re, i] of ordinals) if (re.test(f) && i >= 0 && i < offered.length) return i;
     const m = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/.exec(f);
@@ -129,12 +130,7 @@ export function createPickTimeFlow(kit: Kit) {
             { label: t('booking_where', lang), value: where },
             { label: t('booking_exam', lang), value: examLabel({ modality: study.modality, bodyPart: study.bodyPart }, lang) },
           ],
-          // The card's buttons send C, R or X, which every channel understands for an appointment.
-          actions: [
-            { value: 'C', title: t('action_confirm', lang) },
-            { value: 'R', title: t('action_reschedule', lang) },
-            { value: 'X', title: t('action_cancel', lang) },
-          ],
+          actions: manageActions(lang),
         },
       },
       { text: `${t('prep_heading', lang)}: ${prepMessage(site, study, lang)}` },

@@ -25,9 +25,12 @@ export function createRequestFlow(kit: Kit) {
 
   /** The exams in this message beyond the first, kept for their own requests, and the line that says so. */
   function noteMoreExams(ctx: PatientCtx, first: WantedExam): Out[] {
-    const all = findExams(ctx.turn.text).filter((e) => e.modality !== null);
-    const more = all.filter((e) => !(e.modality === first.modality && e.bodyPart === first.bodyPart)).slice(0, 3);
-    if (more.length === 0) return [];
+    const named = findExams(ctx.turn.text).filter((e) => e.modality !== null);
+    // One entry per exam: "a mammogram and an ultrasound" of the same breast is two; "the ultrasound" again is not.
+    const all = named.filter((e, i) => !named.some((o, j) => o.modality === e.modality && (j < i ? o.bodyPart === e.bodyPart : e.bodyPart === null && o.bodyPart !== null)));
+    if (all.length < 2) return [];
+    Object.assign(first, { modality: all[0]!.modality, bodyPart: all[0]!.bodyPart, laterality: all[0]!.laterality ?? first.laterality, contrast: all[0]!.contrast ?? first.contrast });
+    const more = all.slice(1, 4);
     ctx.s.answers.moreExams = more;
     const and = ctx.turn.lang === 'es' ? ' y ' : ' and ';
     return [{ text: t('several_exams', ctx.turn.lang, { list: [first, ...more].map((e) => examLabel(e, ctx.turn.lang)).join(and) }) }];
