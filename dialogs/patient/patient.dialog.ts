@@ -4,6 +4,7 @@ import type { Case } from '../../services/cases/case.schema';
 import { faqTopic } from '../../services/faq/faq.topics';
 import { studyOf } from '../../services/patients/self-service.service';
 import { prepMessage } from '../../services/scheduling/prep';
+import { parseTimeWish } from '../../services/scheduling/time-wish';
 import { slotText } from '../../services/scheduling/slot-text';
 import { findDisclosures } from '../../services/screening/disclosures';
 import type { Understanding } from '../../services/understanding/understanding.schema';
@@ -191,6 +192,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return [{ ...first!, text: `${t(`verify_for_${s.manage ?? 'confirm'}`, turn.lang)} ${t('verify_intro', turn.lang)} ${first!.text}` }, ...rest];
       }
       const several = s.answers.modality ? request.noteMoreExams(ctx, s.answers) : [];
+      // "any evenings?", "not tuesday" in the first message: the times offered later fit it.
+      const wish = parseTimeWish(turn.text, deps.now(), site.center.timeZone);
+      if (wish) s.wish = wish;
       // Someone verified in the last half hour ("BOOK", "can I rebook my mri?"): no second identity check, and no
       // second order request when the center already has their order for this exam.
       if (v && s.answers.hasOrder !== false) {

@@ -38,7 +38,7 @@ async function caseByNumber(n: string) {
 function orderLines(o: { phone: string; lang?: '1' | '2'; exam: string; contrast?: string; codes: string; reason: string; npi?: string; insurance: string }): Line[] {
   return [
     // The form card (Teams shows its text first, Web Chat its card first) and the first step-by-step question.
-    ['new order', /^Let's send an order\. Say CANCEL at any time to stop; nothing is sent until you submit\.\n(Fill in the order form, or answer the questions one at a time below\.\nImaging order|Imaging order\nFill in the order form, or answer the questions one at a time below\.)\nPatient's full name/],
+    ['new order', /^Let's send an order\. Say CANCEL at any time to stop; nothing is sent until you submit\.\n(Fill in the order form, or answer the questions one at a time below\.\nImaging order(\n\[[^\n]*\])?|Imaging order(\n\[[^\n]*\])?\nFill in the order form, or answer the questions one at a time below\.)\nPatient's full name/],
     ['Ana Lopez', /date of birth/],
     ['04/02/1980', /mobile number/],
     [o.phone, /^Language for the patient’s texts\?\n1\. English\n2\. Spanish$/],
@@ -155,9 +155,9 @@ test("organization A asking about organization B's order gets 'not found'; nothi
 
 test("a patient's order request: the office accepts with the form prefilled (order_requested → received), or declines and the patient is told", async () => {
   await teamsTalker(t, { tenant: TENANT_A }).say('hi'); // keeps a Teams conversation for the office
-  const patient = smsTalker(t);
+  // Each request from its own patient: a second request from a number whose order is already here would find it.
   const request = async () => {
-    const r = await run(patient, [
+    const r = await run(smsTalker(t), [
       ['I need an MRI of my lower back', /order/],
       ['no', /full name/],
       ['Maria Garcia', /date of birth/],

@@ -1,5 +1,6 @@
 import { findPhone } from '../../../services/contact/phone';
 import { findExams } from '../../../services/understanding/find-exams';
+import { mergeWish, parseTimeWish } from '../../../services/scheduling/time-wish';
 import { requestNumber } from '../../../services/patients/order-request.service';
 import type { Case } from '../../../services/cases/case.schema';
 import { fold } from '../../engine/interruptions';
@@ -127,6 +128,8 @@ export function createRequestFlow(kit: Kit) {
         const a = ctx.s.answers;
         a.timing = timing;
         if (ASAP.test(fold(timing))) a.asap = true;
+        const wish = parseTimeWish(timing, deps.now(), site.center.timeZone);
+        if (wish) ctx.s.wish = mergeWish(ctx.s.wish, wish);
         a.preferredDates = ctx.turn.understanding.fields.preferredTimes.map((x) => x.slice(0, 10));
         return advance(ctx);
       },

@@ -1,0 +1,148 @@
+/**
+ * The patient conversations on the one engine (issue 13), as data on SMS and Web Chat against the real app: a message
+ * that names an exam but asks to cancel is no new request, several exams in one message become several requests,
+ * "asap" sets the priority and a call task at once, a number with a bookable order is identified before the order
+ * question, an already booked appointment is shown with its buttons, the booking card's buttons work, and people's
+ * own words ("#2", "mi cel es …", "21 de enero del 77", "se llama …, yo soy su hija") are understood.
+ */
+import { smsTalker, webchatTalker, type Talker } from '../support/channels';
+import { newPhone } from '../support/sms';
+import { api, completeOrder, startTestApp, type TestApp } from '../support/test-app';
+
+const NOW = new Date('2026-11-30T16:00:00Z'); // Monday 10:00 in Austin
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ name: 'engine', now: () => NOW });
+});
+afterAll(() => t.close());
+
+type Channel = 'sms' | 'webchat';
+const talker = (channel: Channel, phone = newPhone()): Talker => (channel === 'sms' ? smsTalker(t, phone) : webchatTalker(t, phone));
+type Line = [say: string | ((p: Talker) => string), expect: RegExp];
+
+async function run(p: Talker, lines: Line[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const [say, want] of lines) {
+    const text = typeof say === 'function' ? say(p) : say;
+    const got = await p.say(text);
+    expect({ said: text, got }).toEqual({ said: text, got: expect.stringMatching(want) });
+    out.push(got);
+  }
+  return out;
+}
+
+async function casesOf(phone: string) {
+  const token = await t.token('coordinator');
+  return (await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent(phone)}`, { token })).body.items as Array<Record<string, any>>;
+}
+
+async function orderAtCenter(phone: string, patient: Record<string, unknown> = {}) {
+  const o = completeOrder();
+  const res = await api(t.base, 'POST', '/api/v1/cases', { token: await t.token('coordinator'), body: { ...o, patient: { ...o.patient, phone, language: 'en', ...patient }, order: { ...o.order, insurance: { selfPay: true } } } });
+  expect(res.status).toBe(201);
+  return res.body.id as string;
+}
+
+const SAFE_MRI = ['no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'yes', 'no'];
+
+describe.each(['sms', 'webchat'] as const)('on %s', (channel) => {
+  test('"MRI of my lower back, my knee too", asap: two requests, each with the priority, and a call task for each at once', async () => {
+    const p = talker(channel);
+    const lines: Line[] = [
+      ['hi i need an mri of my lower back and my knee too, asap please', /I'll make a request for each exam: MRI lumbar spine and MRI knee\.[\s\S]*Do you have an order/],
+      ['no i dont have one yet, can you guys get it?', /full name/],
+      ['Maria Garcia', /date of birth/],
+      ['03/15/1985', channel === 'sms' ? /why/ : /mobile number/],
+      ...(channel === 'sms' ? [] : ([[(x: Talker) => `my cell is ${x.phone.slice(2, 5)} ${x.phone.slice(5, 8)} ${x.phone.slice(8)}`, /why/]] as Line[])),
+      ['back pain and my knee gives out', /Which doctor/],
+      ['dr patel at northside family, their number is 512-555-0188', /When/],
+      ['whenever, sooner is better', /pay/],
+      ['self pay', /Your requests: MRI lumbar spine \([A-F0-9]{6}\) and MRI knee \([A-F0-9]{6}\)\. You asked for it as soon as possible, so someone from our team will call you/],
+    ];
+    await run(p, lines);
+    const cases = await casesOf(p.phone);
+    expect(cases.map((c) => c.order.bodySite.text).sort()).toEqual(['knee', 'lumbar spine']);
+    for (const c of cases) expect(c).toMatchObject({ state: 'order_requested', track: 'human', order: { priority: 'asap', requester: { phone: '+15125550188' } } });
+    const tasks = await t.app.repos.tasks.list({ kind: 'schedule_by_phone' }, 500);
+    for (const c of cases) expect(tasks.some((x) => x.caseId === c.id && /as soon as possible/.test(x.summary))).toBe(true);
+  });
+
+  test('"need to cancel my mri, ill call back to reschedule": the appointment is cancelled, the order kept, no new request', async () => {
+    const p = talker(channel);
+    const caseId = await orderAtCenter(p.phone);
+    await run(p, [
+      ['I need to book my MRI, my doctor sent the order', /full name/],
+      ['Ana Lopez', /date of birth/],
+      ['04/02/1980', channel === 'sms' ? /safety questions/ : /mobile number/],
+      ...(channel === 'sms' ? [] : ([[(x: Talker) => x.phone, /safety questions/]] as Line[])),
+      ...SAFE_MRI.map((a): Line => [a, /./]),
+      ['#2', /You're booked/],
+    ]);
+    await run(p, [
+      ['need to cancel my mri, ill call back to reschedule when i know my schedule', /^To cancel your appointment: /],
+      ['cancel for now, i still need it', /^Sorry you can't make it/],
+      ['work', /Would you like a new time instead\?/],
+      ['just cancel it for now, i still need it tho', /^Your appointment is cancelled and the time is released\. We keep your order/],
+    ]);
+    const c = (await t.app.repos.cases.findById(caseId))!;
+    expect(c).toMatchObject({ state: 'reschedule_needed', appointment: null });
+    expect(await casesOf(p.phone)).toHaveLength(1);
+  });
+});
+
+test('SMS: a number with an order here is identified first, without the order question, and the order is found', async () => {
+  const p = smsTalker(t);
+  await orderAtCenter(p.phone);
+  await run(p, [
+    ['hey want to book my mri', /^I can help you request an exam\.\nWhat is your full name/],
+    ['Ana Lopez', /date of birth/],
+    ['April 2, 1980', /^Before we pick a time, a few safety questions/],
+  ]);
+});
+
+test('SMS: an appointment already booked is shown with C, R and X instead of a new request', async () => {
+  const p = smsTalker(t);
+  await orderAtCenter(p.phone);
+  await run(p, [['I need to book my MRI, my doctor sent the order', /full name/], ['Ana Lopez', /date of birth/], ['04/02/1980', /safety/], ...SAFE_MRI.map((a): Line => [a, /./]), ['1', /You're booked/]]);
+  const [r] = await run(p, [['can i book my mri', /^I found your appointment: Mon, Nov 30 at .*\. Reply C to confirm, R to reschedule or X to cancel/]]);
+  expect(r).not.toMatch(/order \(referral\)/);
+});
+
+test('Web Chat: the booking card has Confirm / Reschedule / Cancel buttons, and the Confirm button (it sends C) confirms', async () => {
+  const phone = newPhone();
+  const caseId = await orderAtCenter(phone);
+  const conversationId = `wc-card-${Date.now()}`;
+  const post = async (text: string) =>
+    (
+      await api(t.base, 'POST', '/api/messages', {
+        body: { type: 'message', id: `${Math.random()}`, channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', deliveryMode: 'expectReplies', conversation: { id: conversationId }, from: { id: 'u1', role: 'user' }, recipient: { id: 'bot' }, locale: 'en-US', text },
+      })
+    ).body.activities as Array<{ text?: string; attachments?: Array<{ content: { actions?: Array<{ title: string; data?: unknown; value?: unknown }> } }> }>;
+  for (const say of ['I need to book my MRI, my doctor sent the order', 'Ana Lopez', '04/02/1980', phone, ...SAFE_MRI]) await post(say);
+  const booked = await post('1');
+  const actions = booked.flatMap((a) => a.attachments ?? []).flatMap((c) => c.content.actions ?? []);
+  expect(actions.map((a) => a.title)).toEqual(['Confirm', 'Reschedule', 'Cancel']);
+  expect(JSON.stringify(actions[0])).toContain('"C"');
+  expect(booked.map((a) => a.text ?? '').join('\n')).not.toMatch(/Reply C/);
+  const confirmed = await post('C');
+  expect(confirmed.map((a) => a.text).join('\n')).toMatch(/^Thanks, you are confirmed for Mon, Nov 30 at/);
+  expect((await t.app.repos.cases.findById(caseId))!.appointment!.confirmedAt).not.toBeNull();
+});
+
+test('Spanish: "se llama …, yo soy su hija", "21 de enero del 77", "mi cel es …" on chat', async () => {
+  const p = webchatTalker(t);
+  await run(p, [
+    ['hola necesito una tomografia de la cabeza para mi mama, no tiene orden todavia', /nombre completo/],
+    ['se llama rosa elena vargas mendoza, yo soy su hija', /fecha de nacimiento/],
+    ['21 de enero del 77', /número de celular/],
+    [(x) => `mi cel es ${x.phone.slice(2, 5)} ${x.phone.slice(5, 8)} ${x.phone.slice(8)}`, /por qué necesita/],
+    ['se cayo ayer y le duele la cabeza', /A qué médico/],
+    ['ninguno', /Cuándo/],
+    ['cualquier dia', /pagará/],
+    ['no tengo seguro, pago yo', /^Gracias, rosa elena\./],
+  ]);
+  const [c] = await casesOf(p.phone);
+  const patient = await t.app.repos.patients.findById(c!.patientId as string);
+  expect(patient).toMatchObject({ givenName: 'rosa elena', familyName: 'vargas mendoza', birthDate: '1977-01-21' });
+  expect(c!.order).toMatchObject({ code: { modality: 'ct' }, bodySite: { text: 'brain' } });
+});
