@@ -201,7 +201,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         const { cases } = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
         const wanted = s.answers.modality;
         const same = cases.filter((c) => wanted === null || c.order.code.modality === wanted);
-        if (s.answers.hasOrder === true || same.some((c) => SCHEDULABLE_STATES.includes(c.state))) {
+        if (s.answers.hasOrder === true || same.some((c) => SCHEDULABLE_STATES.includes(c.state) || c.state === 'scheduled')) {
           s.lookedUp = true;
           const booked = await bookFound(ctx, same);
           if (booked) return booked;
