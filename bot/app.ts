@@ -341,6 +341,12 @@ export async function createApp(opts: AppOptions) {
     keywordLayer: createKeywordLayer({ consent, gateway, site: opts.site, hashPhone, onInbound: (h, what, at) => noteCampaign(what)(h, at) }),
     adapter: new SmsAdapter(gateway),
     turn: runner.turn,
+    // A bare STOP or HELP says nothing of its language: the number's patients' language answers it.
+    knownLanguage: async (phoneHash) => {
+      const patients = await repos.patients.findByIds(await repos.patients.findIdsByPhoneHash(phoneHash));
+      const first = patients[0]?.language;
+      return first && patients.every((p) => p.language === first) ? first : null;
+    },
     hashPhone,
     now,
     logger: opts.logger,

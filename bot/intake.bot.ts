@@ -22,6 +22,7 @@ import type { SiteConfig } from '../services/config/site.schema';
 import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 import { openingHoursText } from '../dialogs/patient/side-questions';
+import { intakeText } from '../dialogs/intake.texts';
 import { createGreeter } from './greeting';
 
 interface ConversationData extends PatientConversation, OfficeConversation {
@@ -32,8 +33,6 @@ interface ConversationData extends PatientConversation, OfficeConversation {
 
 const EXAM_OR_NOTHING: ReadonlySet<Intent> = new Set(['request_exam', 'prep_question', 'greeting', 'help', 'other']);
 
-/** One sentence in the conversation's language. */
-const t = (lang: Language, en: string, es: string) => (lang === 'es' ? es : en);
 
 /**
  * What this message asks for: C, R and X (as reminders ask) and BOOK (as our texts ask once an order is ready) are
@@ -52,11 +51,6 @@ function isBookWord(text: string): boolean {
   return /^(book|schedule|agendar|reservar)$/i.test(foldAccents(text.trim()));
 }
 
-function readinessReply(answer: string, lang: Language, phone: string): string {
-  return answer === 'yes'
-    ? t(lang, 'Thank you! See you at your appointment.', '¡Gracias! Lo esperamos en su cita.')
-    : t(lang, `Thanks for letting us know. Someone from our team will call you before your appointment to help with your prep. If it's urgent, call ${phone}.`, `Gracias por avisarnos. Alguien de nuestro equipo lo llamará antes de su cita para ayudarle con la preparación. Si es urgente, llame al ${phone}.`);
-}
 /** Steps whose answers are free sentences, where the LLM (when configured) may help. */
 const FREE_TEXT_STEPS: ReadonlySet<string> = new Set(['exam', 'has_order', 'timing', 'pick_slot', 'cancel_or_rebook', 'marketing']);
 
@@ -84,18 +78,12 @@ function choiceByKeyword(text: string): 0 | 1 | 2 | null {
   return null;
 }
 
-const MENU: Record<Language, Choice[]> = {
-  en: [
-    { value: 'patient', title: "I'm a patient" },
-    { value: 'office', title: "I'm with a doctor's office" },
-    { value: 'human', title: 'Talk to a person' },
-  ],
-  es: [
-    { value: 'patient', title: 'Soy paciente' },
-    { value: 'office', title: 'Llamo de un consultorio médico' },
-    { value: 'human', title: 'Hablar con una persona' },
-  ],
-};
+const menuOf = (lang: Language): Choice[] => [
+  { value: 'patient', title: intakeText('menu_patient', lang) },
+  { value: 'office', title: intakeText('menu_office', lang) },
+  { value: 'human', title: intakeText('menu_human', lang) },
+];
+const MENU: Record<Language, Choice[]> = { en: menuOf('en'), es: menuOf('es') };
 
 export interface IntakeBotDeps {
   conversationState: ConversationState;
@@ -139,6 +127,8 @@ export class IntakeBot extends TeamsActivityHandler {
       person.language = lang;
       const es = lang === 'es';
       const hours = openingHoursText(site, lang);
+      /** What the intake texts fill in: the center, its phone and its hours in this language. */
+      const words = { center: site.center.name, phone, hours };
       const say = (content: OutboundContentInput) => context.sendActivity(renderContent(channel, OutboundContent.parse(content), lang));
 
       let greetingName = '';
@@ -154,11 +144,7 @@ export class IntakeBot extends TeamsActivityHandler {
           name: typeof context.activity.from.name === 'string' ? context.activity.from.name.slice(0, 100) : null,
         });
         if (who.kind !== 'member') {
-          await say({
-            text: es
-              ? `Gracias por escribir a ${site.center.name}. Su organización todavía no está conectada con nosotros por Teams; avisamos a nuestro equipo y lo contactarán. Mientras tanto, llame al ${phone} (${hours}).`
-              : `Thanks for reaching ${site.center.name}. Your organization isn't connected to us on Teams yet; we've let our team know and they'll be in touch. In the meantime, call ${phone} (${hours}).`,
-          });
+          await say({ text: intakeText('teams_unknown_org', lang, words) });
           return next();
         }
         greetingName = who.org.name;
@@ -206,16 +192,16 @@ export class IntakeBot extends TeamsActivityHandler {
         if (state.officeSignIn === 'awaiting') {
           if (/^(cancel|menu|back|salir)$/i.test(text)) {
             delete state.officeSignIn;
-            await say({ text: 'OK. Say HI for the menu.' });
+            await say({ text: intakeText('office_code_cancelled', lang) });
             return next();
           }
           const signedIn = await deps.invites.redeem(text);
           if (!signedIn) {
-            await say({ text: `That code did not work (wrong, used or expired). Ask ${site.center.name} for a new one at ${phone}, or say CANCEL.` });
+            await say({ text: intakeText('office_code_failed', lang, words) });
             return next();
           }
           state.officeSignIn = { principal: signedIn.principal, orgName: signedIn.org.name };
-          await sayAll([{ text: `Signed in for ${signedIn.org.name} as ${signedIn.principal.name}.` }, ...((await deps.office.handle(state, { text: '', channel: 'webchat', principal: signedIn.principal, understanding, now: deps.now(), handoff: requestHandoff }, true)) ?? [])]);
+          await sayAll([{ text: intakeText('office_signed_in', lang, { org: signedIn.org.name, name: signedIn.principal.name }) }, ...((await deps.office.handle(state, { text: '', channel: 'webchat', principal: signedIn.principal, understanding, now: deps.now(), handoff: requestHandoff }, true)) ?? [])]);
           return next();
         }
         if (state.officeSignIn) officeUser = state.officeSignIn.principal;
@@ -223,11 +209,7 @@ export class IntakeBot extends TeamsActivityHandler {
       // A picture-only MMS: kept with the message; the patient is told pictures cannot be read here, and how to send documents.
       const mediaCount = (context.activity.channelData as { mediaCount?: unknown } | undefined)?.mediaCount;
       if (channel === 'sms' && text === '' && typeof mediaCount === 'number' && mediaCount > 0) {
-        await say({
-          text: es
-            ? `Gracias, recibimos su imagen, pero no podemos leer fotos ni archivos por mensaje de texto. Para enviarnos una orden u otro documento, pida a su médico que nos la mande o llame al ${phone}. Para todo lo demás, escríbanos con palabras.`
-            : `Thanks, we got your picture, but we can't read photos or files by text. To send us an order or another document, ask your doctor's office to send it to us, or call ${phone}. For anything else, just text us in words.`,
-        });
+        await say({ text: intakeText('picture', lang, words) });
         return next();
       }
       // A safety fact said anywhere (in a flow, in a question, at the menu, to staff) is kept and put on the case.
@@ -237,7 +219,7 @@ export class IntakeBot extends TeamsActivityHandler {
       const live = await deps.handoff.route(conversationKey, site.handoff.idleMinutes * 60_000);
       if (live?.state === 'live') return next();
       if (live?.state === 'back') {
-        await say({ text: es ? 'Ahora le responde otra vez nuestro asistente automático. Para hablar otra vez con una persona, escriba "agente" cuando quiera.' : 'You\'re back with our automated assistant. To reach a person again, just say "agent".' });
+        await say({ text: intakeText('bot_is_back', lang) });
       }
       // An office (Teams, or signed-in web chat): orders, missing items, order requests and status.
       const files = (context.activity.attachments ?? []).map((a) => {
@@ -291,7 +273,7 @@ export class IntakeBot extends TeamsActivityHandler {
       // YES / NO / NOT SURE to the day-before readiness check (no or unsure goes to staff).
       const readiness = yn && smsHash ? await deps.appointmentMessages.answerReadiness(smsHash, yn) : null;
       if (readiness) {
-        await say({ text: readinessReply(readiness.answer, readiness.language === 'es' ? 'es' : 'en', phone) });
+        await say({ text: intakeText(readiness.answer === 'yes' ? 'ready_yes' : 'ready_no', readiness.language === 'es' ? 'es' : 'en', words) });
         return next();
       }
       // A YES after the hold ended (and no readiness question waiting): told kindly the time is gone.
@@ -303,13 +285,12 @@ export class IntakeBot extends TeamsActivityHandler {
 
       const menu = MENU[lang];
       const showMenu = async () => {
-        const hello = greetingName ? t(lang, `Hi, this is ${site.center.name} (for ${greetingName}). How can we help?`, `Hola, le escribe ${site.center.name} (${greetingName}). ¿Cómo le ayudamos?`) : t(lang, `Hi, this is ${site.center.name}. How can we help?`, `Hola, le escribe ${site.center.name}. ¿Cómo le ayudamos?`);
-        await say({ text: hello, choices: menu, smsFooter: t(lang, 'Reply with a number. HELP for help, STOP to opt out.', 'Responda con un número. HELP para ayuda, STOP para no recibir mensajes.') });
+        await say({ text: greetingName ? intakeText('hello_org', lang, { ...words, org: greetingName }) : intakeText('hello', lang, words), choices: menu, smsFooter: intakeText('menu_footer', lang) });
         state.menuShown = true;
       };
       const human = async () => {
         await requestHandoff();
-        await say({ text: t(lang, `I've asked our team to reply to you here; we answer during opening hours (${hours}). If it's urgent, call ${phone}. If this is a medical emergency, call 911.`, `Le pedí a nuestro equipo que le responda por aquí; contestamos en horario de atención (${hours}). Si es urgente, llame al ${phone}. Si es una emergencia médica, llame al 911.`) });
+        await say({ text: intakeText('human', lang, words) });
       };
       const manage = (action: 'confirm' | 'reschedule' | 'cancel' | 'waitlist') => async () => sayAll(await deps.patientDialog.begin(state, newManageState(action), patientTurn()));
       const request = async (hasOrder?: true) => sayAll(await deps.patientDialog.begin(state, newRequestState({ ...understanding.fields, ...(hasOrder ? { hasOrder } : {}) }, text), patientTurn()));
@@ -322,9 +303,9 @@ export class IntakeBot extends TeamsActivityHandler {
         if (officeTurn) return sayAll((await deps.office.handle(state, officeTurn, true)) ?? []);
         if (channel !== 'sms') {
           state.officeSignIn = 'awaiting';
-          return say({ text: t(lang, `Doctor's offices: enter the sign-in code ${site.center.name} gave you (like ABCD-2345). No code? Call ${phone}.`, `Consultorios: escriban el código de acceso que les dio ${site.center.name} (como ABCD-2345). ¿Sin código? Llamen al ${phone}.`) });
+          return say({ text: intakeText('office_code', lang, words) });
         }
-        return say({ text: t(lang, `Doctor's offices: send orders and see their status on Microsoft Teams or our web chat (ask us for a sign-in code), or call ${phone} (${hours}).`, `Consultorios: envíen órdenes y vean su estado por Microsoft Teams o nuestro chat web (pidan un código de acceso), o llamen al ${phone} (${hours}).`) });
+        return say({ text: intakeText('office_sms', lang, words) });
       };
       // Every intent has its route: a new intent does not compile until it is routed here.
       const routes: Record<Intent, () => Promise<unknown>> = {
@@ -338,12 +319,12 @@ export class IntakeBot extends TeamsActivityHandler {
         prep_question: async () => sayAll((await deps.patientDialog.sideQuestion(state, patientTurn(), false)) ?? []),
         talk_to_human: human,
         help: async () => {
-          await say({ text: t(lang, `I can help you request an exam, book or change an appointment, check on an order, or answer questions about your visit. Say AGENT to talk to a person, or call ${phone} (${hours}).`, `Puedo ayudarle a pedir un examen, agendar o cambiar una cita, revisar una orden o contestar preguntas sobre su visita. Escriba AGENTE para hablar con una persona, o llame al ${phone} (${hours}).`) });
+          await say({ text: intakeText('help', lang, words) });
           return showMenu();
         },
         // On SMS the keyword layer acts on STOP and START before the bot; elsewhere, how to do it.
-        opt_out: () => say({ text: t(lang, `To stop text messages from ${site.center.name}, text STOP to ${phone}. In this chat we only answer when you write.`, `Para dejar de recibir mensajes de texto de ${site.center.name}, envíe ALTO al ${phone}. En este chat solo respondemos cuando usted escribe.`) }),
-        opt_in: () => say({ text: t(lang, `To get text messages from ${site.center.name} again, text START to ${phone}.`, `Para volver a recibir mensajes de texto de ${site.center.name}, envíe COMENZAR al ${phone}.`) }),
+        opt_out: () => say({ text: intakeText('opt_out_chat', lang, words) }),
+        opt_in: () => say({ text: intakeText('opt_in_chat', lang, words) }),
         greeting: menuOrChoice,
         other: menuOrChoice,
       };
@@ -358,7 +339,7 @@ export class IntakeBot extends TeamsActivityHandler {
         renderContent(
           context.activity.channelId,
           OutboundContent.parse({
-            text: `Hi, this is ${site.center.name}'s intake assistant. Doctor's offices can send orders and see where they stand here: say NEW ORDER or STATUS, or "hi" for the menu. Questions: ${phone} (${openingHoursText(site, 'en')}).`,
+            text: intakeText('teams_welcome', 'en', { center: site.center.name, phone, hours: openingHoursText(site, 'en') }),
           }),
         ),
       );

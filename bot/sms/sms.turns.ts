@@ -6,6 +6,7 @@ import type { KeywordLayer } from '../../services/consent/keyword-layer';
 import type { Locks } from '../../services/locks';
 import { STATUS_RANK, type Message, type MessageRepository } from '../../services/messaging/message.schema';
 import { detectLanguage } from '../../services/messaging/language';
+import { exactKeyword, SPANISH_KEYWORDS } from '../../services/consent/keywords';
 import type { SmsAdapter } from './sms.adapter';
 
 export interface InboundParams {
@@ -25,6 +26,8 @@ export interface SmsTurnsDeps {
   adapter: SmsAdapter;
   /** Runs the bot and saves its state (already one turn at a time per number here). */
   turn: (context: TurnContext) => Promise<void>;
+  /** The language we know this number in (its patients'), for a message that is only a keyword. */
+  knownLanguage?: (phoneHash: string) => Promise<'en' | 'es' | null>;
   hashPhone: (e164: string) => string;
   now: () => Date;
   logger: Logger;
@@ -44,7 +47,10 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
 
   async function runOne(m: Message): Promise<void> {
     if (!m.phone || !m.phoneHash) throw new Error(`message ${m.id} is not an SMS`);
-    const turn = { phone: m.phone, phoneHash: m.phoneHash, text: m.body, messageSid: m.idempotencyKey.slice(3), language: m.language, receivedAt: m.createdAt, mediaCount: m.media?.length ?? 0 };
+    // STOP from someone we know in Spanish is confirmed in Spanish (the Spanish keywords carry their own language).
+    const bare = exactKeyword(m.body);
+    const known = bare && !SPANISH_KEYWORDS[bare.word] ? await deps.knownLanguage?.(m.phoneHash) : null;
+    const turn = { phone: m.phone, phoneHash: m.phoneHash, text: m.body, messageSid: m.idempotencyKey.slice(3), language: known ?? m.language, receivedAt: m.createdAt, mediaCount: m.media?.length ?? 0 };
     if ((await deps.keywordLayer(turn)) === 'continue') {
       await deps.adapter.runTurn(turn, deps.turn);
     }

@@ -1,7 +1,7 @@
 import { createPhoneHasher } from '../../services/contact/phone';
 import { OPT_OUT_WORDS } from '../../services/consent/keywords';
 import { inbound, newPhone, newSid, postTwilio } from '../support/sms';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { api, completeOrder, startTestApp, type TestApp } from '../support/test-app';
 
 let t: TestApp;
 const hash = createPhoneHasher('test-hash-key');
@@ -161,6 +161,20 @@ describe('opt-out, opt-in and help', () => {
     await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'COMENZAR'));
     expect((await t.app.services.consent.statuses(hash(phone))).care).toBe('granted');
     expect((await outboundOf(phone)).at(-1)).toMatchObject({ template: 'opt_in_confirmation', body: expect.stringMatching(/volvió a suscribirse/) });
+  });
+
+  test('STOP from a patient we know in Spanish is confirmed in Spanish; from one we know in English, in English', async () => {
+    const es = newPhone();
+    const en = newPhone();
+    const o = completeOrder();
+    const token = await t.token('coordinator');
+    for (const [phone, language] of [[es, 'es'], [en, 'en']] as const) {
+      expect((await api(t.base, 'POST', '/api/v1/cases', { token, body: { ...o, patient: { ...o.patient, phone, language } } })).status).toBe(201);
+      await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'STOP'));
+      expect(await t.app.services.consent.statuses(hash(phone))).toEqual({ care: 'revoked', marketing: 'revoked' });
+    }
+    expect((await outboundOf(es)).filter((m) => m.template === 'opt_out_confirmation').map((m) => m.body)).toEqual(['Bluebonnet Imaging: ya no recibirá mensajes nuestros. Responda START o COMENZAR para volver a suscribirse. Preguntas: (512) 555-0100.']);
+    expect((await outboundOf(en)).filter((m) => m.template === 'opt_out_confirmation').map((m) => m.body)).toEqual([expect.stringMatching(/^Bluebonnet Imaging: you are unsubscribed/)]);
   });
 
   test('a free-text revocation in Spanish revokes like STOP; an ordinary sentence with "stop" does not', async () => {
