@@ -304,7 +304,7 @@ export async function createApp(opts: AppOptions) {
       self: selfService,
       consent,
       waitlist,
-      orderStatus: createOrderStatus({ cases: repos.cases, patients: repos.patients, timeZone: opts.site.center.timeZone }),
+      orderStatus: createOrderStatus({ cases: repos.cases, patients: repos.patients }),
       holdMinutes: opts.site.waitlist.holdMinutes,
       site: opts.site,
       hashPhone,

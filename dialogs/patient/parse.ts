@@ -60,7 +60,7 @@ const SECOND_GIVEN = new Set(
 );
 /** Words that are in sentences, never in names (English and Spanish). */
 const NON_NAME = new Set(
-  ('i me my you your we our he she her his they them their is are am was be can could do does did will would should need want have has had ' +
+  ('i me my you your we our he she her his they them their is are am was be can could do does did would should need want have has had ' +
     'for or and but the an to of in on at with about what when where why how yes no not just also please pls thanks thank appt appointment ' +
     'yo mi mis su sus es soy son esta estoy tengo necesito quiero para por con que como cuando donde porque pero si hija hijo esposa esposo mama papa madre padre')
     .split(' '),

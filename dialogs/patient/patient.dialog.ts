@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { stateInWords } from '../../services/cases/order-status.service';
 import type { Case } from '../../services/cases/case.schema';
 import { faqTopic } from '../../services/faq/faq.topics';
 import { studyOf } from '../../services/patients/self-service.service';
@@ -21,6 +20,7 @@ import { createStatusFlow } from './flows/status.flow';
 import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
 import type { ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId } from './state';
 import { t } from './patient.texts';
+import { stateInWords } from './status.texts';
 import { fold } from '../engine/interruptions';
 
 export type { PatientConversation, PatientDialogState, PatientTurn, SaidDisclosure, Verified } from './state';

@@ -1,4 +1,6 @@
-import { parseCoverage, parseProvider } from '../../dialogs/patient/parse';
+import { parseBirthDate, parseCoverage, parseFullName, parseProvider } from '../../dialogs/patient/parse';
+import { findPhone } from '../../services/contact/phone';
+import { pickChoice } from '../../services/conversations/outbound-content';
 import { exampleSite } from '../support/test-app';
 
 describe('a doctor named in the patient’s words', () => {
@@ -21,5 +23,42 @@ describe('insurance in the patient’s words', () => {
     ['Cigna 55512345', { payer: 'Cigna', memberId: '55512345' }],
   ])('%s', (text, expected) => {
     expect(parseCoverage(text, site)).toEqual({ ok: true, value: expected });
+  });
+});
+
+describe('answers in more of people\'s own words (issue 13, point 5)', () => {
+  const NOW2 = new Date('2026-11-30T16:00:00Z');
+  test.each([
+    ['21 de enero del 77', '1977-01-21'],
+    ['march 3 75', '1975-03-03'],
+    ["april 2 '80", '1980-04-02'],
+    ['3 de sept 1966', '1966-09-03'],
+    ['nací el 2 de abril de 1980', '1980-04-02'],
+  ])('birth date %p → %p', (text, want) => expect(parseBirthDate(text, NOW2)).toBe(want));
+
+  test.each([
+    ['se llama rosa elena vargas mendoza, yo soy su hija', 'es', { givenName: 'rosa elena', familyName: 'vargas mendoza' }],
+    ['francisco javier ortiz', 'es', { givenName: 'francisco javier', familyName: 'ortiz' }],
+    ['leticia morales treviño', 'es', { givenName: 'leticia', familyName: 'morales treviño' }],
+    ['Will Smith', 'en', { givenName: 'Will', familyName: 'Smith' }],
+  ] as const)('name %p', (text, lang, want) => expect(parseFullName(text, lang)).toEqual(want));
+
+  test('a question is not a name', () => {
+    expect(parseFullName('also can i just walk in for xrays or do i need an appt')).toBeNull();
+  });
+
+  test('a phone number inside a sentence', () => {
+    expect(findPhone('mi cel es 512 555 2402')).toBe('+15125552402');
+    expect(findPhone('call me at (512) 555-0142 pls')).toBe('+15125550142');
+    expect(findPhone('my number changed')).toBeNull();
+  });
+
+  test('"#2", "number 2", "option 2", "the second one", "la segunda" pick the second choice', () => {
+    const choices = [{ value: 'a', title: 'A' }, { value: 'b', title: 'B' }, { value: 'c', title: 'C' }];
+    for (const x of ['#2', 'number 2', 'option 2', 'opción 2', 'the second one', 'la segunda', '2']) expect(pickChoice(x, choices)).toBe(1);
+  });
+
+  test('the provider without the clause that is not a name', () => {
+    expect(parseProvider('dr kim at texas medcare urgent care, dont have their number sorry')).toMatchObject({ name: 'Dr. Kim', practice: 'Texas Medcare Urgent Care', phone: null });
   });
 });

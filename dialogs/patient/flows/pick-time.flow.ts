@@ -14,6 +14,7 @@ import { manageActions } from '../kit';
 import type { PatientCtx, PatientDialogState } from '../state';
 import { examLabel, t } from '../patient.texts';
 
+const WEEKDAY_WORDS = [/\b(monday|mon|lunes)\b/, /\b(tuesday|tues?|martes)\b/, /\b(wednesday|wed|miercoles)\b/, /\b(thursday|thur?s?|jueves)\b/, /\b(friday|fri|viernes)\b/, /\b(saturday|sat|sabado)\b/, /\b(sunday|sun|domingo)\b/];
 const REFUSAL = /\b(none|neither|no good|(doesn'?t|don'?t|do not|won'?t) work|can'?t make|ninguno|ninguna|no me (sirve|sirven|queda|quedan))\b/;
 
 /**
@@ -33,9 +34,15 @@ export function createPickTimeFlow(kit: Kit) {
       [/\b(last|latest|ultim[oa]|mas tarde)\b/, offered.length - 1],
     ];
     for (const [re, i] of ordinals) if (re.test(f) && i >= 0 && i < offered.length) return i;
+    const local = offered.map((o) => DateTime.fromISO(o.start, { zone: site.center.timeZone }));
+    // "the tuesday one", "el del jueves": the one time offered on that day.
+    const day = WEEKDAY_WORDS.findIndex((re) => re.test(f));
+    if (day >= 0 && /\b(one|that|el del|la del|ese|esa)\b/.test(f)) {
+      const onDay = local.flatMap((d, n) => (d.weekday === day + 1 ? [n] : []));
+      if (onDay.length === 1) return onDay[0]!;
+    }
     const m = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/.exec(f);
     if (!m || (!m[2] && !m[3])) return null;
-    const local = offered.map((o) => DateTime.fromISO(o.start, { zone: site.center.timeZone }));
     const hit = local.findIndex((d) => {
       const h12 = d.hour % 12 || 12;
       if (Number(m[1]) !== h12 && Number(m[1]) !== d.hour) return false;

@@ -1,5 +1,6 @@
 import { findPhone } from '../../../services/contact/phone';
 import { findExams } from '../../../services/understanding/find-exams';
+import { looksLikeQuestion } from '../../../services/faq/faq.topics';
 import { mergeWish, parseTimeWish } from '../../../services/scheduling/time-wish';
 import { requestNumber } from '../../../services/patients/order-request.service';
 import type { Case } from '../../../services/cases/case.schema';
@@ -11,6 +12,15 @@ import { parseCoverage, parseFullName, parseProvider, screeningAnswer } from '..
 import type { PatientCtx, StepId, WantedExam } from '../state';
 import { examLabel, t } from '../patient.texts';
 import { readBirthDate } from './identity.flow';
+
+/** An answer about the order in other words: the doctor and paper or sending named, said or denied. */
+function orderWords(text: string): 'yes' | 'no' | null {
+  const f = fold(text);
+  // "do i need an order from my doctor?" asks; it does not answer.
+  if (looksLikeQuestion(text)) return null;
+  if (!/\b(order|referral|paper|script|prescription|fax\w*|sen[dt]\w*|orden|referencia|papel|receta|mand\w*|envi\w*|doctor|dr|doc|medic[oa])\b/.test(f)) return null;
+  return /\b(no|not|dont|don'?t|didn'?t|haven'?t|hasn'?t|never|todavia no|aun no|nunca|ni)\b/.test(f) ? 'no' : 'yes';
+}
 
 const NOT_SURE = /^(not sure|unsure|i don'?t know|no se|no estoy segur[oa]|no lo se|idk)$/;
 const NONE = /^(none|no|nobody|no one|i don'?t have (one|a doctor)|ninguno|ninguna|nadie|no tengo( medico)?)$/;
@@ -61,7 +71,7 @@ export function createRequestFlow(kit: Kit) {
       // "no i dont have one yet, can you guys get it?", "yes please!", "si claro": the everyday forms too.
       read: ({ turn }) => {
         const f = turn.understanding.fields;
-        const yn = yesNo(turn.text, turn.lang) ?? (f.hasOrder === null ? null : f.hasOrder ? 'yes' : 'no') ?? screeningAnswer(turn.text);
+        const yn = yesNo(turn.text, turn.lang) ?? (f.hasOrder === null ? null : f.hasOrder ? 'yes' : 'no') ?? screeningAnswer(turn.text) ?? orderWords(turn.text);
         return yn === null ? null : yn === 'yes';
       },
       next: async (ctx, has) => {
