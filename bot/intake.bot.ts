@@ -27,6 +27,8 @@ import { createGreeter } from './greeting';
 
 interface ConversationData extends PatientConversation, OfficeConversation {
   menuShown?: boolean;
+  /** The conversation has had a turn past the intake router (its first message gets the greeting). */
+  started?: boolean;
   /** Web chat: the office user this conversation signed in as with a one-time code (`awaiting` while asking for it). */
   officeSignIn?: { principal: Principal; orgName: string } | 'awaiting';
 }
@@ -326,10 +328,16 @@ export class IntakeBot extends TeamsActivityHandler {
         opt_out: () => say({ text: intakeText('opt_out_chat', lang, words) }),
         opt_in: () => say({ text: intakeText('opt_in_chat', lang, words) }),
         greeting: menuOrChoice,
-        other: menuOrChoice,
+        // A question nothing here answers ("can my husband come in with me?") is told who can; anything else, the menu.
+        other: async () => {
+          // The first message of a conversation ("is this bluebonnet?") gets the greeting and the menu.
+          const unanswered = !state.started || (state.menuShown && pickChoice(text, menu) !== null) ? null : deps.patientDialog.unanswered(patientTurn());
+          return unanswered ? sayAll(unanswered) : menuOrChoice();
+        },
       };
-      if (isBookWord(text)) await request(true);
-      else await routes[intentOf(text, understanding)]();
+      const route = isBookWord(text) ? () => request(true) : routes[intentOf(text, understanding)];
+      await route();
+      state.started = true;
       await next();
     });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Case } from '../../services/cases/case.schema';
-import { faqTopic } from '../../services/faq/faq.topics';
+import { faqTopic, looksLikeQuestion } from '../../services/faq/faq.topics';
 import { studyOf } from '../../services/patients/self-service.service';
 import { prepMessage } from '../../services/scheduling/prep';
 import { parseTimeWish } from '../../services/scheduling/time-wish';
@@ -170,6 +170,12 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       return turn.phoneHash ? self.soleOpenCase(turn.phoneHash) : null;
     },
 
+    /** A question outside any flow that nothing here answers: said so, with who can; never the menu. */
+    unanswered(turn: PatientTurn): Out[] | null {
+      if (!looksLikeQuestion(turn.text) || turn.understanding.intent !== 'other') return null;
+      return [{ text: `${t('cannot_answer_here', turn.lang, { phone: kit.centerPhone })} ${t('anything_else', turn.lang)}` }];
+    },
+
     /** A clinical question outside any flow ("is my result bad?", "is it safe for me?"): a person answers it, never the bot. */
     async clinical(conv: PatientConversation, turn: PatientTurn): Promise<Out[] | null> {
       return isClinical(turn.text) ? kit.handOff(conv, turn, 'clinical') : null;
@@ -252,6 +258,11 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         if (taken) return [said, ...taken];
         const [first, ...rest] = await kit.links.prompt(ctx);
         return [said, ...(first ? [{ ...first, text: `${t('back_to_step', lang)} ${first.text}` }, ...rest] : [])];
+      }
+      // A question with no FAQ answer at a free-text step is not its answer: said we cannot answer it here, then the step.
+      if (current.freeText && /\?\s*$/.test(turn.text.trim())) {
+        const [first, ...rest] = await kit.links.prompt(ctx);
+        return [{ text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) }, ...(first ? [{ ...first, text: `${t('back_to_step', lang)} ${first.text}` }, ...rest] : [])];
       }
       const r = await answerStep(current, ctx);
       if (r !== null) return r;

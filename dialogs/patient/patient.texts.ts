@@ -162,6 +162,10 @@ export const T = {
   booking_where: { en: 'Where', es: 'Dónde' },
   booking_exam: { en: 'Exam', es: 'Examen' },
   already_booked: { en: 'I found your appointment: {when}.', es: 'Encontré su cita: {when}.' },
+  cannot_answer_here: {
+    en: "I can't answer that one here. Our team can: call {phone}, or say AGENT and someone will reply to you here.",
+    es: 'Esa pregunta no la puedo contestar aquí. Nuestro equipo sí: llame al {phone}, o escriba AGENTE y alguien le responderá por aquí.',
+  },
   several_exams: { en: "I'll make a request for each exam: {list}.", es: 'Haré una solicitud para cada examen: {list}.' },
   action_confirm: { en: 'Confirm', es: 'Confirmar' },
   action_reschedule: { en: 'Reschedule', es: 'Cambiar' },

@@ -188,6 +188,12 @@ export async function runScript(t: TestApp, s: Script): Promise<ScriptResult> {
       reply = r;
       continue;
     }
+    // Shown times before anyone asked when suits them, a person says it first ("mornings are better").
+    if (topic === 'pick_time' && s.answers.timing !== undefined && !used.has('timing')) {
+      used.set('timing', 1);
+      reply = await say(Array.isArray(s.answers.timing) ? s.answers.timing[0]! : s.answers.timing);
+      continue;
+    }
     const words = answerFor(topic);
     // The optional marketing question left unanswered ends the conversation, as people do.
     if (words === null && topic === 'marketing') break;

@@ -1,5 +1,6 @@
 import { pickChoice } from '../../../services/conversations/outbound-content';
 import { findPhone } from '../../../services/contact/phone';
+import { looksLikeQuestion } from '../../../services/faq/faq.topics';
 import { Reply, step, type Out } from '../../engine/step';
 import { fold } from '../../engine/interruptions';
 import type { Kit, Steps } from '../kit';
@@ -67,7 +68,9 @@ export function createIdentityFlow(kit: Kit) {
     verify_name: step<PatientCtx, string>({
       prompt: ({ s, turn }) => [{ text: t(ASK[s.flow].name, turn.lang) }],
       help: ({ turn }) => t('name_help', turn.lang),
-      read: ({ turn }) => (/[a-z]{2,}/.test(fold(turn.text)) ? turn.text.trim() : null),
+      // Any words can be a name, so a question here is never taken for one (nor counted as a failed check).
+      freeText: true,
+      read: ({ turn }) => (/[a-z]{2,}/.test(fold(turn.text)) && !looksLikeQuestion(turn.text) ? turn.text.trim() : null),
       next: async (ctx, name) => {
         const { conv, s, turn } = ctx;
         const phoneHash = kit.phoneHashOf(ctx);

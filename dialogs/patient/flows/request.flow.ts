@@ -23,7 +23,7 @@ function orderWords(text: string): 'yes' | 'no' | null {
 }
 
 const NOT_SURE = /^(not sure|unsure|i don'?t know|no se|no estoy segur[oa]|no lo se|idk)$/;
-const NONE = /^(none|no|nobody|no one|i don'?t have (one|a doctor)|ninguno|ninguna|nadie|no tengo( medico)?)$/;
+const NONE = /^(none|no|nope|nobody|no one|ninguno|ninguna|nadie|no tengo( medico| doctor)?)$|\b(do ?n'?t|do not|dont) (really |currently )?have (a|one|any|my own) (doctor|dr|pcp|primary|physician|regular doctor)|\bno (doctor|pcp|primary care)\b|\bno (tengo|tiene) (doctor|medico|doctora)\b/;
 /** "asap", "as soon as possible", "lo antes posible": the request is followed up by a person at once. */
 export const ASAP = /\b(asap|as soon as (possible|you can)|urgent(ly)?|right away|lo antes posible|lo mas pronto( posible)?|cuanto antes|urgente)\b/;
 
