@@ -256,7 +256,8 @@ export class IntakeBot extends TeamsActivityHandler {
         // A side question is answered; when the message also asks to do something ("I need an MRI, how much is
         // it?"), that goes on below.
         const more = wantsAction(understanding, text);
-        const side = await deps.patientDialog.sideQuestion(state, turn, more);
+        // Asking for a person comes before any FAQ the same message touches.
+        const side = understanding.intent === 'talk_to_human' ? null : await deps.patientDialog.sideQuestion(state, turn, more);
         if (side) {
           await sayAll(side);
           if (!more) return next();

@@ -166,6 +166,7 @@ export const T = {
     en: "I can't answer that one here. Our team can: call {phone}, or say AGENT and someone will reply to you here.",
     es: 'Esa pregunta no la puedo contestar aquí. Nuestro equipo sí: llame al {phone}, o escriba AGENTE y alguien le responderá por aquí.',
   },
+  any_time: { en: 'These are the earliest times we have; pick the one you like.', es: 'Estos son los horarios más próximos; elija el que prefiera.' },
   several_exams: { en: "I'll make a request for each exam: {list}.", es: 'Haré una solicitud para cada examen: {list}.' },
   action_confirm: { en: 'Confirm', es: 'Confirmar' },
   action_reschedule: { en: 'Reschedule', es: 'Cambiar' },

@@ -15,6 +15,7 @@ import type { PatientCtx, PatientDialogState } from '../state';
 import { examLabel, t } from '../patient.texts';
 
 const WEEKDAY_WORDS = [/\b(monday|mon|lunes)\b/, /\b(tuesday|tues?|martes)\b/, /\b(wednesday|wed|miercoles)\b/, /\b(thursday|thur?s?|jueves)\b/, /\b(friday|fri|viernes)\b/, /\b(saturday|sat|sabado)\b/, /\b(sunday|sun|domingo)\b/];
+const ANY_TIME = /\b(any ?time|whenever|no preference|doesn'?t matter|does not matter|any day|either|cualquier (dia|hora|momento)|cuando sea|no importa|me da igual|lo que sea)\b/;
 const REFUSAL = /\b(none|neither|no good|(doesn'?t|don'?t|do not|won'?t) work|can'?t make|ninguno|ninguna|no me (sirve|sirven|queda|quedan))\b/;
 
 /**
@@ -77,6 +78,8 @@ export function createPickTimeFlow(kit: Kit) {
         if (dates.length) s.answers.preferredDates = dates;
         if (wish || dates.length) return { wish: true };
         if (REFUSAL.test(fold(turn.text))) return new Reply([{ text: t('ask_when', turn.lang) }]);
+        // "whenever honestly", "cualquier día": the earliest times are the ones shown.
+        if (ANY_TIME.test(fold(turn.text))) return new Reply([{ text: t('any_time', turn.lang) }, offerContent(s, turn.lang)]);
         return null;
       },
       next: async (ctx, v) => {
