@@ -23,6 +23,7 @@ import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 import { openingHoursText } from '../dialogs/patient/side-questions';
 import { intakeText } from '../dialogs/intake.texts';
+import { waitlistReply } from '../dialogs/patient/waitlist.texts';
 import { createGreeter } from './greeting';
 
 interface ConversationData extends PatientConversation, OfficeConversation {
@@ -270,7 +271,7 @@ export class IntakeBot extends TeamsActivityHandler {
       const offerAnswer = (which: 'open' | 'late') => (smsHash && (yn === 'yes' || yn === 'no') ? deps.waitlist.answer(smsHash, yn === 'yes', which) : null);
       const offerReply = await offerAnswer('open');
       if (offerReply) {
-        await say({ text: offerReply });
+        await say({ text: waitlistReply(offerReply, site) });
         return next();
       }
       // YES / NO / NOT SURE to the day-before readiness check (no or unsure goes to staff).
@@ -282,7 +283,7 @@ export class IntakeBot extends TeamsActivityHandler {
       // A YES after the hold ended (and no readiness question waiting): told kindly the time is gone.
       const lateReply = await offerAnswer('late');
       if (lateReply) {
-        await say({ text: lateReply });
+        await say({ text: waitlistReply(lateReply, site) });
         return next();
       }
 

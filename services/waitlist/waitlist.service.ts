@@ -6,7 +6,7 @@ import { timeZoneForPhone } from '../contact/area-codes';
 import type { Locks } from '../locks';
 import type { Gateway, SendOutcome } from '../messaging/gateway';
 import { nextSendTime } from '../messaging/quiet-hours';
-import { phoneText, type Language } from '../messaging/templates';
+import type { Language } from '../messaging/templates';
 import { studyOf, type SelfService } from '../patients/self-service.service';
 import type { AppointmentRepository } from '../scheduling/appointment.schema';
 import type { SchedulingService } from '../scheduling/scheduling.service';
@@ -45,7 +45,6 @@ export function createWaitlist(deps: {
   const { site, waitlist } = deps;
   const zone = site.center.timeZone;
   const holdMs = (deps.holdMinutes ?? 30) * 60_000;
-  const centerPhone = phoneText(site.center.phone);
 
   /** Whether this case may be offered a time at `start`: cleared screening, authorized, and earlier than what it has. */
   function fits(c: Case, start: Date): 'yes' | 'not_now' | 'never' {
@@ -224,7 +223,7 @@ export function createWaitlist(deps: {
      * check, which may also be waiting for a yes or no); `late`: a YES after the hold is told kindly the time is gone.
      * YES within the hold books it (their earlier time is released), NO passes it on. null: nothing to answer.
      */
-    async answer(phoneHash: string, yes: boolean, which: 'open' | 'late'): Promise<string | null> {
+    async answer(phoneHash: string, yes: boolean, which: 'open' | 'late'): Promise<WaitlistAnswer | null> {
       const now = deps.now();
       const recent = await waitlist.latestOfferTo(phoneHash, new Date(now.getTime() - holdMs - LATE_ANSWER_MS));
       if (!recent) return null;
@@ -232,37 +231,38 @@ export function createWaitlist(deps: {
       if ((which === 'open') !== isOpen(recent) || (which === 'late' && !yes)) return null;
       const c = await deps.cases.findById(recent.caseId);
       const patient = c ? await deps.patients.findById(c.patientId) : null;
-      const lang: Language = patient?.language ?? 'en';
-      const es = lang === 'es';
-      const when = slotText(recent.start, site, lang);
-      const booked = c?.state === 'scheduled' && c.appointment?.status === 'booked';
-      return inLock(recent.id, async (): Promise<string | null> => {
+      const facts = { language: patient?.language ?? 'en', start: recent.start, booked: c?.state === 'scheduled' && c.appointment?.status === 'booked', hadAppointment: !!c?.appointment };
+      return inLock(recent.id, async (): Promise<WaitlistAnswer | null> => {
         const offer = (await waitlist.findOffer(recent.id)) ?? recent;
         if (!isOpen(offer)) {
-          if (offer.status === 'taken') return es ? `Ya tiene su cita el ${when}. ¡Lo(a) esperamos!` : `You already have ${when}. See you then!`;
+          if (offer.status === 'taken') return { outcome: 'already_yours', ...facts };
           if (offer.status === 'open') await pass(offer, 'expired'); // the hold ended before its job ran
-          if (!yes) return null;
-          return es
-            ? `Lo sentimos, la hora del ${when} ya no está disponible. ${booked ? 'Su cita no cambió, y usted sigue' : 'Usted sigue'} en la lista de espera: le avisaremos si se abre otra. Preguntas: ${centerPhone}.`
-            : `Sorry, the ${when} time is no longer available. ${booked ? "Your appointment hasn't changed, and you're" : "You're"} still on the waitlist: we'll text you if another opens. Questions: ${centerPhone}.`;
+          return yes ? { outcome: 'gone', ...facts } : null;
         }
         if (!yes) {
           await pass(offer, 'declined');
-          return es
-            ? `Entendido, ${booked ? 'conserva su hora actual. Sigue' : 'no tomamos esa hora. Sigue'} en la lista de espera.`
-            : `OK, ${booked ? "you keep your current time. You're" : "we've let that time go. You're"} still on the waitlist.`;
+          return { outcome: 'passed', ...facts };
         }
         const taken = await takeOffer(offer);
         if (!taken) {
           await offerNext({ scannerId: offer.scannerId, start: offer.start }, offer.tried);
-          return es ? `Lo sentimos, no pudimos cambiar su cita. Llámenos al ${centerPhone}.` : `Sorry, we couldn't move your appointment. Please call us at ${centerPhone}.`;
+          return { outcome: 'not_moved', ...facts };
         }
         await waitlist.finish(offer.caseId, now);
-        return es
-          ? `¡Listo! Su cita es el ${when} en ${placeText(site)}. ${c?.appointment ? 'Su hora anterior quedó libre. ' : ''}Le enviaremos la preparación y un recordatorio.`
-          : `Done! Your appointment is ${when} at ${placeText(site)}. ${c?.appointment ? 'Your previous time is released. ' : ''}We'll send your prep and a reminder.`;
+        return { outcome: 'moved', ...facts };
       });
     },
   };
 }
 export type Waitlist = ReturnType<typeof createWaitlist>;
+
+/** What a YES or NO to a held time did; the dialogs say it (the time, and whether the patient had a booking). */
+export interface WaitlistAnswer {
+  outcome: 'already_yours' | 'gone' | 'passed' | 'not_moved' | 'moved';
+  language: Language;
+  start: Date;
+  /** The patient's own booking stays (they were waiting for an earlier time). */
+  booked: boolean;
+  /** The case had an appointment that the move released. */
+  hadAppointment: boolean;
+}
