@@ -176,7 +176,9 @@ export function parseProvider(text: string): { name: string; practice: string | 
     practice = titled(at[3]!.replace(/[,;.]+$/, '').trim()).slice(0, 100);
   }
   if (!/\p{L}{2,}/u.test(rest)) return null;
-  const name = titled(rest.replace(/^dr\.?\s+/i, 'Dr. ').replace(/^dra\.?\s+/i, 'Dra. ')).slice(0, 100);
+  // "el dr. ramirez", "la dra. ramirez": the article is not part of the name.
+  const bare = rest.replace(/^(el|la)\s+(?=dra?\.?\s)/i, '');
+  const name = titled(bare.replace(/^dr\.?\s+/i, 'Dr. ').replace(/^dra\.?\s+/i, 'Dra. ')).slice(0, 100);
   return { name, practice, phone, display: (practice ? `${name} ${joiner} ${practice}` : name).slice(0, 200) };
 }
 

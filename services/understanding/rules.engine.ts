@@ -115,5 +115,11 @@ export function yesNoUnsure(text: string): 'yes' | 'no' | 'unsure' | null {
   if (/^(not sure|unsure|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|no se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser)$/.test(t)) return 'unsure';
   if (/^(y|yes|yeah|yep|yup|ya|sure|correct|i do|i have|si|sip|claro|asi es|correcto|afirmativo|si tengo|ok|okay|sure why not|why not|yes please|yes pls|sounds good|of course|definitely|absolutely|si por favor|claro que si|por supuesto|esta bien|me parece bien|dale|ok sure)$/.test(t)) return 'yes';
   if (/^(n|no|nope|nah|never|none|i don'?t|i do not|not at all|nunca|ninguno|ninguna|para nada|no tengo)$/.test(t)) return 'no';
+  // A short answer that opens with yes or no and says nothing against it: "si claro", "yes definitely", "no thanks".
+  const words = t.split(/[\s,]+/);
+  if (words.length <= 4 && !/\b(but|pero|not sure|no se)\b/.test(t)) {
+    if (/^(yes|yeah|yep|yup|sure|si|ok|okay|claro|of course|absolutely|definitely)\b/.test(t) && !/\b(no|not|nope)\b/.test(t)) return 'yes';
+    if (/^(no|nope|nah|never|nunca)\b/.test(t) && !/\b(yes|si)\b/.test(t)) return 'no';
+  }
   return null;
 }

@@ -8,7 +8,8 @@ describe('a doctor named in the patient’s words', () => {
     ['dr patel at northside family, their number is 512-555-0188', { name: 'Dr. Patel', practice: 'Northside Family', phone: '+15125550188', display: 'Dr. Patel at Northside Family' }],
     ['Dr. Okafor at Riverside Spine', { name: 'Dr. Okafor', practice: 'Riverside Spine', phone: null, display: 'Dr. Okafor at Riverside Spine' }],
     ['Dr. Okafor', { name: 'Dr. Okafor', practice: null, phone: null, display: 'Dr. Okafor' }],
-    ['la dra. ramirez de clinica del sol 512 555 0199', { name: 'La Dra. Ramirez', practice: 'Clinica Del Sol', phone: '+15125550199', display: 'La Dra. Ramirez de Clinica Del Sol' }],
+    ['la dra. ramirez de clinica del sol 512 555 0199', { name: 'Dra. Ramirez', practice: 'Clinica Del Sol', phone: '+15125550199', display: 'Dra. Ramirez de Clinica Del Sol' }],
+    ['el dr. ramirez de la clinica lone star, el telefono es 512 555 0181', { name: 'Dr. Ramirez', practice: 'La Clinica Lone Star', phone: '+15125550181', display: 'Dr. Ramirez de La Clinica Lone Star' }],
   ])('%s', (text, expected) => {
     expect(parseProvider(text)).toEqual(expected);
   });

@@ -54,6 +54,8 @@ describe('yes, no or unsure', () => {
     ['yes', 'yes'], ['Y', 'yes'], ['yeah!', 'yes'], ['sí', 'yes'], ['Si', 'yes'], ['claro', 'yes'],
     ['no', 'no'], ['NO.', 'no'], ['nope', 'no'], ['nunca', 'no'], ['no tengo', 'no'],
     ['not sure', 'unsure'], ['I don’t know', 'unsure'], ['no sé', 'unsure'], ['tal vez', 'unsure'], ['maybe?', 'unsure'],
+    ['si claro', 'yes'], ['sure why not', 'yes'], ['ok sure', 'yes'], ['yes definitely', 'yes'], ['no thanks', 'no'], ['no gracias', 'no'],
+    ['yes but not today', null], ['no se', 'unsure'],
     ['tomorrow', null], ['2', null],
   ])('%j → %p', (text, expected) => {
     expect(yesNoUnsure(text)).toBe(expected);
