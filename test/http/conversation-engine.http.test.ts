@@ -3,8 +3,10 @@
  * that names an exam but asks to cancel is no new request, several exams in one message become several requests,
  * "asap" sets the priority and a call task at once, a number with a bookable order is identified before the order
  * question, an already booked appointment is shown with its buttons, the booking card's buttons work, and people's
- * own words ("#2", "mi cel es …", "21 de enero del 77", "se llama …, yo soy su hija") are understood.
+ * own words ("#2", "mi cel es …", "21 de enero del 77", "se llama …, yo soy su hija") are understood, and a first
+ * booking asks the optional reminders question once.
  */
+import { createPhoneHasher } from '../../services/contact/phone';
 import { smsTalker, webchatTalker, type Talker } from '../support/channels';
 import { newPhone } from '../support/sms';
 import { api, completeOrder, startTestApp, type TestApp } from '../support/test-app';
@@ -145,4 +147,22 @@ test('Spanish: "se llama …, yo soy su hija", "21 de enero del 77", "mi cel es 
   const patient = await t.app.repos.patients.findById(c!.patientId as string);
   expect(patient).toMatchObject({ givenName: 'rosa elena', familyName: 'vargas mendoza', birthDate: '1977-01-21' });
   expect(c!.order).toMatchObject({ code: { modality: 'ct' }, bodySite: { text: 'brain' } });
+});
+
+test('SMS: a first booking asks the optional reminders question once; "si claro" joins, and a C after it still confirms', async () => {
+  const p = smsTalker(t);
+  await orderAtCenter(p.phone, { language: 'es' });
+  const hash = createPhoneHasher('test-hash-key')(p.phone);
+  const [, , , ...rest] = await run(p, [
+    ['necesito agendar mi resonancia, mi doctor mandó la orden', /nombre completo/],
+    ['Ana Lopez', /fecha de nacimiento/],
+    ['2 de abril de 1980', /preguntas de seguridad/],
+    ...SAFE_MRI.map((a): Line => [a.replace('yes', 'sí'), /./]),
+    ['1', /^Su cita está agendada: [\s\S]*Recordatorios de Salud de Bluebonnet Imaging/],
+  ]);
+  expect(rest.at(-1)).toMatch(/Responda C para confirmar/);
+  expect((await t.app.services.consent.statuses(hash)).marketing).toBe('unknown');
+  await run(p, [['si claro', /^Listo, quedó inscrito/]]);
+  expect((await t.app.services.consent.statuses(hash)).marketing).toBe('granted');
+  await run(p, [['C', /^Gracias, su cita del .* está confirmada/]]);
 });
