@@ -23,6 +23,7 @@ import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 import { openingHoursText } from '../dialogs/patient/side-questions';
 import { intakeText } from '../dialogs/intake.texts';
+import { appointmentLetter } from '../dialogs/engine/interruptions';
 import { waitlistReply } from '../dialogs/patient/waitlist.texts';
 import { createGreeter } from './greeting';
 
@@ -42,8 +43,8 @@ const EXAM_OR_NOTHING: ReadonlySet<Intent> = new Set(['request_exam', 'prep_ques
  * the appointment intents; an exam named with a wish for it is a request; else what the understanding says.
  */
 function intentOf(text: string, u: Understanding): Intent {
-  const letter = /^[crx]$/i.exec(text.trim())?.[0]?.toLowerCase();
-  if (letter) return letter === 'c' ? 'confirm_appointment' : letter === 'r' ? 'reschedule' : 'cancel_appointment';
+  const letter = appointmentLetter(text);
+  if (letter) return letter;
   // Only where nothing else was asked for: "need to cancel my mri, ill call to reschedule" is not a new request.
   if (EXAM_OR_NOTHING.has(u.intent) && wantsExam(u, text)) return 'request_exam';
   return u.intent;

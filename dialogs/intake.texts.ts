@@ -1,4 +1,5 @@
 import type { Language } from '../services/messaging/templates';
+import { fillIn } from '../services/text';
 
 /** The first conversation's words (menu, handoff, office sign-in, Teams, pictures), in English and Spanish; {vars} filled in. */
 const T = {
@@ -61,5 +62,5 @@ const T = {
 export type IntakeTextId = keyof typeof T;
 
 export function intakeText(id: IntakeTextId, lang: Language, vars: Record<string, string> = {}): string {
-  return T[id][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+  return fillIn(T[id][lang], vars);
 }

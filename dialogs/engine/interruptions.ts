@@ -10,6 +10,12 @@ const LANGUAGE_ONLY = /^((in )?(english|spanish)|(en )?(espanol|ingles))( please
 /** Questions only a clinician may answer: the bot never gives medical advice (domain.md §4). */
 const CLINICAL = /\b(is it safe|safe for me|should i (stop|take|keep|skip)|side effects?|dose|dosage|allergic reaction|what do(es)? (my|the) (results?|report|scan) (say|mean|show)|my (test |scan |mri |ct )?results?|results? (is|are|was|were|came back) (bad|good|ok|okay|normal|serious)|how much (contrast|radiation|dye)|(is|am) .{0,20}(cancer|serious|normal)|es seguro|debo (dejar|tomar|seguir)|efectos secundarios|dosis|mis resultados|que dice(n)? (mi|el|los) (resultados?|informe|reporte)|es grave|es cancer|amamantar|lactancia|breastfeed\w*|is it (ms|cancer|serious|bad|a tumor|dangerous)|(report|results?|scan|mri|ct|informe|resultados?).{0,80}what does (that|this|it) mean|hurt the baby|danar al bebe|peligroso para (el|mi) bebe|malo para (el|mi) bebe|es malo tanta radiacion|too much radiation|(is|es) (it |the )?(radiation|radiacion) (safe|bad|dangerous|peligros\w*|mala?)|(duda|dudas|pregunta|miedo|preocupa\w*|worried|scared|afraid|concern\w*) .{0,25}(radiacion|radiation))\b/;
 
+/** C, R and X as reminders ask for them: the appointment intent they stand for, else null. */
+export function appointmentLetter(text: string): 'confirm_appointment' | 'reschedule' | 'cancel_appointment' | null {
+  const letter = /^[crx]$/i.exec(text.trim())?.[0]?.toLowerCase();
+  return letter === 'c' ? 'confirm_appointment' : letter === 'r' ? 'reschedule' : letter === 'x' ? 'cancel_appointment' : null;
+}
+
 /** The message folded for matching: no accents, no case, no closing punctuation. */
 export function fold(s: string): string {
   return foldAccents(s).trim().replace(/[.!?¡¿,]+$/g, '').replace(/^[¡¿]+/, '').trim();

@@ -6,8 +6,8 @@ import { prepMessage } from '../../services/scheduling/prep';
 import { parseTimeWish } from '../../services/scheduling/time-wish';
 import { slotText } from '../../services/scheduling/slot-text';
 import { findDisclosures } from '../../services/screening/disclosures';
-import type { Understanding } from '../../services/understanding/understanding.schema';
-import { interruption, isClinical } from '../engine/interruptions';
+import type { Intent, Understanding } from '../../services/understanding/understanding.schema';
+import { appointmentLetter, fold, interruption, isClinical } from '../engine/interruptions';
 import { answerStep, type Out } from '../engine/step';
 import { createKit, manageActions, MAX_FAILS, SCHEDULABLE_STATES, type PatientDialogDeps, type PatientStep } from './kit';
 import { createIdentityFlow } from './flows/identity.flow';
@@ -21,12 +21,19 @@ import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
 import type { ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId } from './state';
 import { t } from './patient.texts';
 import { stateInWords } from './status.texts';
-import { fold } from '../engine/interruptions';
 
 export type { PatientConversation, PatientDialogState, PatientTurn, SaidDisclosure, Verified } from './state';
 export type { PatientDialogDeps } from './kit';
 
 const FLOW_LIFETIME_MS = 24 * 3600_000;
+/** The intents that take a person out of a flow, and where they lead. */
+const ELSEWHERE: Partial<Record<Intent, ManageAction | 'status'>> = {
+  confirm_appointment: 'confirm',
+  reschedule: 'reschedule',
+  cancel_appointment: 'cancel',
+  waitlist: 'waitlist',
+  order_status: 'status',
+};
 
 
 export function newRequestState(fields: Understanding['fields'], text = ''): PatientDialogState {
@@ -119,11 +126,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
 
   /** Not an answer to this step but something else the person wants (C, R, X, "sí, ahí estaré", "where is my order?"). */
   function wantsSomethingElse(s: PatientDialogState, turn: PatientTurn): boolean {
-    const letter = /^[crx]$/i.exec(turn.text.trim())?.[0]?.toLowerCase();
-    const asked = letter === 'c' ? 'confirm' : letter === 'r' ? 'reschedule' : letter === 'x' ? 'cancel' : null;
-    const intent = turn.understanding.intent;
-    const wanted = asked ?? (intent === 'confirm_appointment' ? 'confirm' : intent === 'reschedule' ? 'reschedule' : intent === 'cancel_appointment' ? 'cancel' : intent === 'waitlist' ? 'waitlist' : intent === 'order_status' ? 'status' : null);
-    if (wanted === null) return false;
+    const wanted = ELSEWHERE[appointmentLetter(turn.text) ?? turn.understanding.intent];
+    if (wanted === undefined) return false;
     if (wanted === 'status') return s.flow !== 'status';
     return s.flow !== 'manage' || s.manage !== wanted;
   }

@@ -1,5 +1,6 @@
 import { impliedBodyPart, modalityLabel, type Modality } from '../../services/exams/modality.catalog';
 import { BODY_PART_ES } from '../../services/understanding/lexicon';
+import { fillIn } from '../../services/text';
 import type { Language } from '../../services/messaging/templates';
 
 type Texts = Record<string, Record<Language, string>>;
@@ -176,7 +177,7 @@ export const T = {
 export type TextId = keyof typeof T;
 
 export function t(id: TextId, lang: Language, vars: Record<string, string> = {}): string {
-  return T[id][lang].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+  return fillIn(T[id][lang], vars);
 }
 
 /** An exam in plain words ("MRI knee", "resonancia de la rodilla"); "exam" when the patient did not know which. */

@@ -123,6 +123,12 @@ export function createSelfService(deps: {
   }
 
   /** One writer per case at a time (the staff API takes the same lock). */
+  /** The latest cases of every patient with this number (none when the number is unknown). */
+  async function casesOfNumber(phoneHash: string): Promise<Case[]> {
+    const patientIds = await deps.patients.findIdsByPhoneHash(phoneHash);
+    return patientIds.length ? (await cases.list({ patientIds }, { limit: 20 })).items : [];
+  }
+
   async function withCase<T>(caseId: string, fn: (c: Case) => Promise<Result<T, SelfServiceFailure>>): Promise<Result<T, SelfServiceFailure>> {
     const locked = await deps.locks.withLock(`case:${caseId}`, async () => {
       const c = await cases.findById(caseId);
@@ -193,18 +199,12 @@ export function createSelfService(deps: {
 
     /** Whether this number has an order we could book or move (nothing is said to the person before they verify). */
     async hasBookableOrder(phoneHash: string): Promise<boolean> {
-      const patientIds = await deps.patients.findIdsByPhoneHash(phoneHash);
-      if (patientIds.length === 0) return false;
-      const { items } = await cases.list({ patientIds }, { limit: 20 });
-      return items.some((c) => SCHEDULABLE.has(c.state) || c.state === 'scheduled');
+      return (await casesOfNumber(phoneHash)).some((c) => SCHEDULABLE.has(c.state) || c.state === 'scheduled');
     },
 
     /** The one open case of this number, for a staff task to show (staff see it; the person is told nothing). */
     async soleOpenCase(phoneHash: string): Promise<string | null> {
-      const patientIds = await deps.patients.findIdsByPhoneHash(phoneHash);
-      if (patientIds.length === 0) return null;
-      const { items } = await cases.list({ patientIds }, { limit: 20 });
-      const open = items.filter((c) => OPEN.has(c.state));
+      const open = (await casesOfNumber(phoneHash)).filter((c) => OPEN.has(c.state));
       return open.length === 1 ? open[0]!.id : null;
     },
 

@@ -28,6 +28,10 @@ const DAY_WORDS: Array<[RegExp, number]> = [
   [/\b(sat|saturday|saturdays|sabado|sabados)\b/, 6],
   [/\b(sun|sunday|sundays|domingo|domingos)\b/, 7],
 ];
+/** The weekday a message names (Luxon's 1 = Monday … 7 = Sunday), or null; folded text. */
+export function weekdayNamed(folded: string): number | null {
+  return DAY_WORDS.find(([re]) => re.test(folded))?.[1] ?? null;
+}
 const NEGATION = /\b(not|no|can'?t( do| make( it)?)?|cannot|won'?t work|except|but not|anything but|busy|ni|menos|no puedo( el)?)\s+(on\s+|el\s+|los\s+)?$/;
 
 /** Hour words to minutes: "5" → 17:00 in a business day context (1–6 read as PM), "5pm", "17:30", "noon". */

@@ -6,7 +6,7 @@ import { studyOf } from '../../../services/patients/self-service.service';
 import { prepMessage } from '../../../services/scheduling/prep';
 import type { Slot } from '../../../services/scheduling/scheduling.service';
 import { placeText, slotText } from '../../../services/scheduling/slot-text';
-import { mergeWish, parseTimeWish } from '../../../services/scheduling/time-wish';
+import { mergeWish, parseTimeWish, weekdayNamed } from '../../../services/scheduling/time-wish';
 import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
@@ -14,7 +14,6 @@ import { manageActions } from '../kit';
 import type { PatientCtx, PatientDialogState } from '../state';
 import { examLabel, t } from '../patient.texts';
 
-const WEEKDAY_WORDS = [/\b(monday|mon|lunes)\b/, /\b(tuesday|tues?|martes)\b/, /\b(wednesday|wed|miercoles)\b/, /\b(thursday|thur?s?|jueves)\b/, /\b(friday|fri|viernes)\b/, /\b(saturday|sat|sabado)\b/, /\b(sunday|sun|domingo)\b/];
 const ANY_TIME = /\b(any ?time|whenever|no preference|doesn'?t matter|does not matter|any day|either|cualquier (dia|hora|momento)|cuando sea|no importa|me da igual|lo que sea)\b/;
 const REFUSAL = /\b(none|neither|no good|(doesn'?t|don'?t|do not|won'?t) work|can'?t make|ninguno|ninguna|no me (sirve|sirven|queda|quedan))\b/;
 
@@ -37,9 +36,9 @@ export function createPickTimeFlow(kit: Kit) {
     for (const [re, i] of ordinals) if (re.test(f) && i >= 0 && i < offered.length) return i;
     const local = offered.map((o) => DateTime.fromISO(o.start, { zone: site.center.timeZone }));
     // "the tuesday one", "el del jueves": the one time offered on that day.
-    const day = WEEKDAY_WORDS.findIndex((re) => re.test(f));
-    if (day >= 0 && /\b(one|that|el del|la del|ese|esa)\b/.test(f)) {
-      const onDay = local.flatMap((d, n) => (d.weekday === day + 1 ? [n] : []));
+    const day = weekdayNamed(f);
+    if (day !== null && /\b(one|that|el del|la del|ese|esa)\b/.test(f)) {
+      const onDay = local.flatMap((d, n) => (d.weekday === day ? [n] : []));
       if (onDay.length === 1) return onDay[0]!;
     }
     const m = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/.exec(f);

@@ -1,6 +1,6 @@
 import type { Case } from '../../../services/cases/case.schema';
 import { studyOf } from '../../../services/patients/self-service.service';
-import type { Answer } from '../../../services/screening/screening';
+import type { Answer, ScreeningQuestion } from '../../../services/screening/screening';
 import { KIND_OF_QUESTION } from '../../../services/screening/disclosures';
 import { step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
@@ -22,33 +22,36 @@ export function createScreeningFlow(kit: Kit) {
     return { c, questions: study ? self.screeningQuestions(study) : [] };
   }
 
+  /** A screening question with its yes / no / not sure choices. */
+  const ask = (q: ScreeningQuestion, lang: PatientCtx['turn']['lang']): Out => ({ text: q[lang], choices: YES_NO_UNSURE(lang) });
+
+  // The case is read once per answer: read hands it and its questions on to next.
+  type Answered = { answer: Answer; c: Case; questions: ScreeningQuestion[]; q: ScreeningQuestion };
   const steps: Steps<'screening'> = {
-    screening: step<PatientCtx, Answer>({
+    screening: step<PatientCtx, Answered>({
       prompt: async ({ s, turn }) => {
-        const { questions } = await questionsFor(s.caseId);
-        const q = questions[s.screening?.index ?? 0];
-        return q ? [{ text: q[turn.lang], choices: YES_NO_UNSURE(turn.lang) }] : [];
+        const q = (await questionsFor(s.caseId)).questions[s.screening?.index ?? 0];
+        return q ? [ask(q, turn.lang)] : [];
       },
       help: ({ turn }) => t('screening_help', turn.lang),
       read: async ({ conv, s, turn }) => {
-        const { questions } = await questionsFor(s.caseId);
+        const { c, questions } = await questionsFor(s.caseId);
         const q = questions[s.screening?.index ?? 0];
-        if (!q) return null;
+        if (!c || !q) return null;
         // "yes, a knee replacement and a stent" and "ive had a pacemaker since 2019" answer yes, in the patient's words.
         const kind = KIND_OF_QUESTION[q.id];
         const said = kind !== undefined && (conv.disclosures ?? []).some((d) => d.kind === kind && d.words === turn.text.trim().slice(0, 500));
-        return yesNo(turn.text, turn.lang) ?? screeningAnswer(turn.text) ?? (said ? 'yes' : null);
+        const answer = yesNo(turn.text, turn.lang) ?? screeningAnswer(turn.text) ?? (said ? 'yes' : null);
+        return answer === null ? null : { answer, c, questions, q };
       },
-      next: async (ctx, answer) => {
+      next: async (ctx, { answer, c, questions, q }) => {
         const { conv, s, turn } = ctx;
-        const { c, questions } = await questionsFor(s.caseId);
-        const q = questions[s.screening!.index];
-        if (!c || !q) return [{ text: t('busy', turn.lang) }];
         s.screening!.answers[q.id] = answer;
         if (!/^\W*(y|yes|no|n|si|sí|unsure|not sure|no se|no sé)\W*$/i.test(turn.text.trim())) (s.screening!.words ??= {})[q.id] = turn.text.trim().slice(0, 500);
         s.screening!.index++;
         s.fails = 0;
-        if (s.screening!.index < questions.length) return kit.links.prompt(ctx);
+        const nextQ = questions[s.screening!.index];
+        if (nextQ) return [ask(nextQ, turn.lang)];
         const r = await self.recordScreening(c.id, s.screening!.answers, kit.verified(conv)?.birthDate ?? s.answers.birthDate ?? null, s.screening!.words ?? {});
         if (!r.ok) return [{ text: t('busy', turn.lang) }];
         if (!r.value.noFlags) {
