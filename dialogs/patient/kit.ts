@@ -74,6 +74,8 @@ export interface FlowLinks {
   bookFound(ctx: PatientCtx, cases: Case[]): Promise<Out[] | null>;
   /** The question of the step the flow is at. */
   prompt(ctx: PatientCtx): Promise<Out[]>;
+  /** The safety questions of the cases a request just made, asked once for all of them; null when none applies. */
+  screenRequest(ctx: PatientCtx, caseIds: string[]): Promise<Out[] | null>;
 }
 
 /** What the flows share: the services, the site, and the few rules every flow keeps the same way. */
@@ -81,6 +83,8 @@ export function createKit(deps: PatientDialogDeps) {
   const { site, self } = deps;
   const centerPhone = phoneText(site.center.phone);
   const links = {} as FlowLinks;
+  /** The phone hash of this patient: the SMS number, or the number they gave on chat. */
+  const phoneHashOf = (ctx: PatientCtx): string | null => ctx.turn.phoneHash ?? (ctx.s.answers.phone ? deps.hashPhone(ctx.s.answers.phone) : null);
   return {
     deps,
     site,
@@ -113,6 +117,22 @@ export function createKit(deps: PatientDialogDeps) {
       return [{ text: `${t(why, turn.lang)} ${t('handoff_hours', turn.lang, { phone: centerPhone })}` }];
     },
 
+    /**
+     * The optional reminders question, asked once per number after a request or a first booking (screening recalls
+     * need marketing consent, domain.md §6); otherwise the flow ends.
+     */
+    async marketingOrEnd(ctx: PatientCtx): Promise<Out[]> {
+      const phoneHash = phoneHashOf(ctx);
+      if (phoneHash === null || (await deps.consent.statuses(phoneHash)).marketing !== 'unknown') {
+        delete ctx.conv.patient;
+        return [];
+      }
+      ctx.conv.patient = ctx.s;
+      ctx.s.step = 'marketing';
+      ctx.s.fails = 0;
+      return links.prompt(ctx);
+    },
+
     /** Moves the flow to a step and asks its question. */
     async goTo(ctx: PatientCtx, step: StepId): Promise<Out[]> {
       ctx.s.step = step;
@@ -120,10 +140,7 @@ export function createKit(deps: PatientDialogDeps) {
       return links.prompt(ctx);
     },
 
-    /** The phone hash of this patient: the SMS number, or the number they gave on chat. */
-    phoneHashOf(ctx: PatientCtx): string | null {
-      return ctx.turn.phoneHash ?? (ctx.s.answers.phone ? deps.hashPhone(ctx.s.answers.phone) : null);
-    },
+    phoneHashOf,
 
     /** The last day times are offered for (the scheduler's horizon), as yyyy-MM-dd in the center's zone. */
     horizonDate(): string {

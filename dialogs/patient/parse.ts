@@ -140,7 +140,8 @@ export function parseCoverage(text: string, site?: Pick<SiteConfig, 'payers'>): 
  * "a little", "si claro", "creo que no" (unsure: any doubt goes to a person). null when it answers nothing.
  */
 export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
-  const t = foldAccents(text).toLowerCase().trim().replace(/^[¡¿\s]+/, '').replace(/[\s!.?,]+$/g, '');
+  // "actually yes im about 8 weeks", "well no", "pues si": the filler in front does not change the answer.
+  const t = foldAccents(text).toLowerCase().trim().replace(/^[¡¿\s]+/, '').replace(/^((actually|well|um+|uh+|oh|ok(ay)?|so|hmm+|honestly|pues|bueno|mmm+|la verdad|ah)[\s,.!]+)+/, '').replace(/[\s!.?,]+$/g, '');
   if (!t) return null;
   if (/^(not sure|unsure|i have no idea|no idea|ni idea|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|possibly|i think so|i don'?t think so|not that i know( of)?|i don'?t remember|can'?t remember|no se|no lo se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser|creo que (si|no)|no recuerdo|no me acuerdo)\b/.test(t)) return 'unsure';
   if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|a bit|kind of|kinda|sort of|somewhat|sometimes|si|sip|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo)\b/.test(t)) return 'yes';

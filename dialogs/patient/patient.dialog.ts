@@ -88,6 +88,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
 
   Object.assign(kit.links, {
     schedule: screening.schedule,
+    screenRequest: screening.screenRequest,
     offer: pickTime.offer,
     prompt: async (ctx: PatientCtx) => STEPS[ctx.s.step].prompt(ctx),
     identified: (ctx: PatientCtx, v: Parameters<typeof status.identified>[1]) => (ctx.s.flow === 'status' ? status.identified(ctx, v) : manage.afterVerified(ctx, v)),
@@ -142,7 +143,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       const found = findDisclosures(turn.text, 'conversation', deps.now());
       if (found.length === 0) return;
       // Where it was said (a screening question, a step) is looked up only for a message that says something.
-      const q = s?.step === 'screening' ? ((await screening.questionsFor(s.caseId)).questions[s.screening?.index ?? 0] ?? null) : null;
+      const q = s?.step === 'screening' ? ((await screening.questionsFor(s)).questions[s.screening?.index ?? 0] ?? null) : null;
       const said = q ? `screening:${q.id}` : (s?.step ?? 'conversation');
       const kept = conv.disclosures ?? [];
       for (const d of found) if (!kept.some((k) => k.kind === d.kind && k.words === d.words)) kept.push({ kind: d.kind, words: d.words, at: d.at.toISOString(), said });

@@ -55,6 +55,18 @@ export const T = {
     es: 'Todavía no veo esa orden. Unas preguntas más para pedírsela a su médico.',
   },
   screening_intro: { en: 'Before we pick a time, a few safety questions. Please answer each one.', es: 'Antes de elegir la hora, unas preguntas de seguridad. Conteste cada una, por favor.' },
+  screening_intro_request: {
+    en: 'Before the order arrives, a few safety questions, so we can book you as soon as it does. Please answer each one.',
+    es: 'Antes de que llegue la orden, unas preguntas de seguridad, para poder agendarle en cuanto llegue. Conteste cada una, por favor.',
+  },
+  screening_follow_up: {
+    en: 'Thank you. A staff member will call you about some of your answers before your visit.',
+    es: 'Gracias. Alguien de nuestro personal lo llamará antes de su cita por algunas de sus respuestas.',
+  },
+  screening_done_request: {
+    en: "That's all for now. We'll text you when the order arrives.",
+    es: 'Es todo por ahora. Le escribiremos cuando llegue la orden.',
+  },
   screening_help: {
     en: 'Answer YES, NO or NOT SURE. If you are not sure, say so: a technologist will check with you. Nothing you answer cancels your exam.',
     es: 'Responda SÍ, NO o NO SÉ. Si no está seguro(a), dígalo: un técnico lo revisará con usted. Nada de lo que conteste cancela su examen.',

@@ -75,7 +75,8 @@ export interface PatientDialogState {
   probe?: boolean;
   /** Identity checks that did not match. */
   verifyTries?: number;
-  screening?: { index: number; answers: Record<string, Answer>; words?: Record<string, string> };
+  /** Safety questions being asked: of `caseId`, or of every case a request just made (`caseIds`, one set of answers). */
+  screening?: { index: number; answers: Record<string, Answer>; words?: Record<string, string>; caseIds?: string[] };
   offered?: Array<{ scannerId: string; start: string }>;
   /** A date of birth that reads two ways (day and month), waiting for the patient to say which. */
   dobChoices?: string[];

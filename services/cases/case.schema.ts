@@ -33,11 +33,14 @@ export const CaseAppointment = z.object({
 export type CaseAppointment = z.infer<typeof CaseAppointment>;
 
 export const CaseScreening = z.object({
-  status: z.enum(['no_flags', 'review', 'cleared']),
+  /** review: booking waits for staff; noted: a task before the visit (claustrophobia, a kidney-function check), booking goes on. */
+  status: z.enum(['no_flags', 'noted', 'review', 'cleared']),
   /** Question ids answered other than the safe way, with the patient's words when they said more than yes or no. */
   flags: z.array(z.object({ id: z.string(), answer: z.enum(['yes', 'no', 'unsure']), words: z.string().max(500).optional() })),
   /** Whether the screening questions were answered (false: a disclosure put the case in review before they were asked). */
   answered: z.boolean().default(true),
+  /** The question ids answered so far: an order that arrives for another study asks only the questions it adds. */
+  asked: z.array(z.string().max(40)).max(60).optional(),
   /** Safety facts said anywhere in the conversation, verbatim; `reviewed` once staff cleared the review after them. */
   disclosures: z.array(Disclosure.extend({ reviewed: z.boolean().default(false) })).default([]),
   at: z.date(),

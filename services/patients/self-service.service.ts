@@ -17,7 +17,7 @@ import type { SchedulingService, Slot } from '../scheduling/scheduling.service';
 import type { Appointment } from '../scheduling/appointment.schema';
 import type { Study } from '../scheduling/study';
 import type { TimeWish } from '../scheduling/time-wish';
-import { evaluateScreening, reviewFor, reviewOfQuestion, screeningQuestions, type Answer, type ReviewKind, type ScreeningOutcome } from '../screening/screening';
+import { evaluateScreening, flagHolds, reviewFor, reviewOfQuestion, screeningQuestions, type Answer, type ReviewKind, type ScreeningOutcome, type ScreeningQuestion } from '../screening/screening';
 import type { Disclosure } from '../screening/disclosures';
 import type { TaskInput, TaskKind, TaskRepository } from '../tasks/task.schema';
 import type { OrderRequests, OrderRequestVia } from './order-request.service';
@@ -57,6 +57,16 @@ export type SelfServiceFailure = 'SCREENING_NOT_IN_REVIEW' | 'CASE_NOT_FOUND' | 
 
 export function studyOf(c: Case): Study | null {
   return c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text, contrast: c.order.code.contrast } : null;
+}
+
+/** The screening questions the case still needs: all before any screening; after one, those a changed order added. */
+export function questionsToAsk(c: Case): ScreeningQuestion[] {
+  const study = studyOf(c);
+  if (!study) return [];
+  const all = screeningQuestions(study);
+  if (!c.screening?.answered) return all;
+  const asked = c.screening.asked;
+  return asked ? all.filter((q) => !asked.includes(q.id)) : [];
 }
 
 function ageOn(birthDate: string | null, now: Date, zone: string): number | null {
@@ -116,7 +126,8 @@ export function createSelfService(deps: {
     const answers = (s?.flags ?? []).filter((f) => reviewOfQuestion(f.id) === kind).map((f) => `${f.id}: ${f.answer}${f.words ? ` ("${f.words}")` : ''}`);
     const said = (s?.disclosures ?? []).filter((d) => !d.reviewed && reviewFor(d.kind) === kind).map((d) => `${d.kind} ("${d.words}")`);
     const head = `${kind === 'technologist_review' ? 'Technologist' : 'Nurse/radiologist'} review before scheduling: ${who}, ${what} (case ${c.id}).`;
-    const tail = ' Call the patient; the bot offers no times until this task is done.';
+    const holds = (s?.status === 'review' && (s.flags.some((f) => reviewOfQuestion(f.id) === kind && flagHolds(f.id)) || said.length > 0));
+    const tail = holds ? ' Call the patient; the bot offers no times until this task is done.' : ' The patient may book; follow up before the visit.';
     const body = ` ${[...answers, ...said].join('; ') || 'see the case'}.`;
     const summary = `${head}${body.length + head.length + tail.length > 500 ? `${body.slice(0, 500 - head.length - tail.length - 1)}…` : body}${tail}`;
     if (!(await deps.tasks.insert(taskFor(kind, c, summary)))) await deps.tasks.updateSummary(`${kind}:${c.id}`, summary, deps.now());
@@ -275,17 +286,29 @@ export function createSelfService(deps: {
       return withCase(caseId, async (c) => {
         const study = studyOf(c);
         if (!study) return err('NOT_SCHEDULABLE', 'the exam is not known yet');
-        const outcome = evaluateScreening(screeningQuestions(study), answers, ageOn(birthDate, deps.now(), zone));
+        const questions = screeningQuestions(study);
+        // Answers given before (a request screened before its order came) still count: only what was added is new.
+        const before = c.screening?.answered ? c.screening : null;
+        const prior: Record<string, Answer> = {};
+        for (const q of before ? questions : []) if (before!.asked?.includes(q.id) ?? true) prior[q.id] = before!.flags.find((f) => f.id === q.id)?.answer ?? q.safe;
+        const outcome = evaluateScreening(questions, { ...prior, ...answers }, ageOn(birthDate, deps.now(), zone));
         const disclosures = c.screening?.disclosures ?? [];
         const open = disclosures.filter((d) => !d.reviewed);
         const now = deps.now();
-        const flags = outcome.flags.map((f) => ({ id: f.id, answer: f.answer, ...(words[f.id] ? { words: words[f.id]!.slice(0, 500) } : {}) }));
-        const review = !outcome.noFlags || open.length > 0;
-        const saved = await cases.patch(c.id, c.version, { screening: { status: review ? 'review' : 'no_flags', flags, answered: true, disclosures, at: now } }, now);
+        const flags = outcome.flags.map((f) => {
+          const said = words[f.id] ?? before?.flags.find((b) => b.id === f.id)?.words;
+          return { id: f.id, answer: f.answer, ...(said ? { words: said.slice(0, 500) } : {}) };
+        });
+        // A review staff cleared stays cleared unless an answer added since raises something new.
+        const counted = before?.status === 'cleared' ? outcome.flags.filter((f) => !before.flags.some((b) => b.id === f.id)) : outcome.flags;
+        const held = counted.some((f) => flagHolds(f.id)) || open.length > 0;
+        const status = held ? 'review' : before?.status === 'cleared' ? 'cleared' : counted.length > 0 ? 'noted' : 'no_flags';
+        const asked = [...new Set([...Object.keys(prior), ...Object.keys(answers)])];
+        const saved = await cases.patch(c.id, c.version, { screening: { ...(status === 'cleared' ? before : {}), status, flags, answered: true, asked, disclosures, at: now } }, now);
         if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile; answer again');
-        const kinds = new Set([...outcome.reviews, ...open.map((d) => reviewFor(d.kind))]);
+        const kinds = new Set([...counted.map((f) => f.review), ...open.map((d) => reviewFor(d.kind))]);
         for (const kind of kinds) await reviewTask(kind, saved);
-        return ok({ ...outcome, noFlags: !review });
+        return ok({ ...outcome, held, noFlags: counted.length === 0 && !held });
       });
     },
 

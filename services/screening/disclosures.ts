@@ -26,7 +26,7 @@ const RULES: Array<{ kind: DisclosureKind; re: RegExp }> = [
     kind: 'implant_device',
     re: /\b(pacemaker|defibrillator|icd|pacing wires?|cochlear|neurostimulator|spinal cord stimulator|stimulator|insulin pump|pain pump|implanted pump|aneurysm clip|clip|stent|shrapnel|bullet|metal (plate|rod|screw|pin)s?|plates? and screws|screws? in my|surgical clips?|knee replacement|hip replacement|shoulder replacement|joint replacement|replaced (knee|hip|shoulder)|implant\w*|prosthe\w*|metal in my (eye|body)|marcapasos|desfibrilador|implante\w*|estimulador|neuroestimulador|bomba de insulina|clip de aneurisma|metralla|bala|tornillos?|protesis|reemplazo de (rodilla|cadera|hombro)|metal en (el|los|mi|mis) (ojo|ojos|cuerpo))\b/,
   },
-  { kind: 'pregnancy', re: /\b(i'?m pregnant|i am pregnant|might be pregnant|could be pregnant|may be pregnant|pregnant|expecting a baby|weeks along|embarazada|estoy esperando (un )?bebe)\b/ },
+  { kind: 'pregnancy', re: /\b(i'?m pregnant|i am pregnant|might be pregnant|could be pregnant|may be pregnant|pregnant|expecting a baby|weeks along|\d{1,2} weeks pregnant|embarazada|\d{1,2} semanas de embarazo|estoy esperando (un )?bebe)\b/ },
   {
     kind: 'kidney',
     re: /\b(kidney (disease|failure|problems?|transplant|issues?)|renal (failure|disease|insufficiency)|dialysis|one kidney|ckd|enfermedad (de los|del) rinon(es)?|insuficiencia renal|dialisis|trasplante de rinon|problemas? (de|en) (los|el) rinon(es)?)\b/,

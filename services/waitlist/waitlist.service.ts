@@ -56,7 +56,7 @@ export function createWaitlist(deps: {
       // Pending authorization (or paperwork) waits; a case that moved on for good leaves the list.
       return ['pending_authorization', 'awaiting_documentation', 'received'].includes(c.state) ? 'not_now' : 'never';
     }
-    if (c.screening?.status !== 'no_flags' && c.screening?.status !== 'cleared') return 'not_now'; // a review pending
+    if (!c.screening || c.screening.status === 'review') return 'not_now'; // a review pending
     return 'yes';
   }
 

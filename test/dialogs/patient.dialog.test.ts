@@ -69,9 +69,13 @@ describe.each(CHANNELS)('request an exam on %s', (channel) => {
     // Care texts to the number: consent by texting in (SMS) or by giving the number for them (chat).
     const consent = await api(t.base, 'GET', `/api/v1/consents/${encodeURIComponent(p.phone)}`, { token: await t.token('admin') });
     expect(consent.body.purposes.care).toMatchObject({ status: 'granted', history: [{ source: channel === 'sms' ? 'sms_inbound' : 'chat_reply' }] });
-    expect(reply).toMatch(/Reply YES to join or NO\./);
+    // The MRI safety questions while the order is on its way, then the optional reminders question.
+    expect(reply).toMatch(/\nBefore the order arrives, a few safety questions, so we can book you as soon as it does\. Please answer each one\.\nDo you have a pacemaker/);
+    for (const a of ['no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'yes', 'no']) reply = await p.say(a);
+    expect(reply).toMatch(/^That's all for now\. We'll text you when the order arrives\.\n[\s\S]*Reply YES to join or NO\./);
     expect(await p.say('no thanks')).toBe('No problem: you will only get texts about your exam.');
     expect(consent.body.purposes.marketing.status).toBe('unknown');
+    expect((await casesOf(p.phone))[0]).toMatchObject({ screening: { status: 'no_flags', answered: true } });
   });
 
   test.each(stepsFor(channel).map((s, i) => [s.step, i] as const))('"help" at %s explains the step, asks again, and the answer still counts', async (_name, i) => {

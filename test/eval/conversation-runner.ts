@@ -3,6 +3,7 @@ import { createPhoneHasher, normalizePhone } from '../../services/contact/phone'
 import { T } from '../../dialogs/patient/patient.texts';
 import { BODY_PART_WORDS } from '../../services/understanding/lexicon';
 import { screeningQuestions } from '../../services/screening/screening';
+import { KIND_OF_QUESTION } from '../../services/screening/disclosures';
 import type { Case } from '../../services/cases/case.schema';
 import { smsTalker, webchatTalker, type Talker } from '../support/channels';
 import { api, completeOrder, type TestApp } from '../support/test-app';
@@ -289,7 +290,9 @@ async function checkEnd(t: TestApp, s: Script, world: Case | null, before: Case 
   }
   if (e.disclosures?.length) {
     const all = [...requests, ...(mine ? [mine] : [])];
-    const kinds = new Set(all.flatMap((c) => (c.screening?.disclosures ?? []).map((d) => d.kind)));
+    // On the screening record: said anywhere (a disclosure) or answered to the screening question about it (a flag).
+    const flagged = (c: Case) => (c.screening?.flags ?? []).map((f) => KIND_OF_QUESTION[f.id]).filter((k) => k !== undefined);
+    const kinds = new Set(all.flatMap((c) => [...(c.screening?.disclosures ?? []).map((d) => d.kind), ...flagged(c)]));
     for (const k of e.disclosures) need(kinds.has(k), `disclosure ${k} not on the case (has ${[...kinds].join(', ') || 'none'})`);
   }
   if (e.slot && mine?.appointment) {

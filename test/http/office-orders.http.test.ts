@@ -165,7 +165,10 @@ test("a patient's order request: the office accepts with the form prefilled (ord
       ['back pain for 3 months', /Which doctor/],
       ['Dr. Lee at Hill Country Family Medicine', /When/],
       ['next week', /pay/],
-      ['Aetna W987654321', /We've sent your request to Hill Country Family Medicine and asked them for the order\..*Your request number is ([A-F0-9]{6})/],
+      ['Aetna W987654321', /We've sent your request to Hill Country Family Medicine and asked them for the order\..*Your request number is ([A-F0-9]{6})[\s\S]*Before the order arrives, a few safety questions/],
+      // The MRI safety questions while the order is on its way: all clear (lying still: yes).
+      ...['no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'yes'].map((a): Line => [a, /\)?\n1\. Yes/]),
+      ['no', /^That's all for now\.[\s\S]*Reply YES to join or NO/],
       ['no', /only get texts/],
     ]);
     return /Your request number is ([A-F0-9]{6})/.exec(r[7]!)![1]!;

@@ -54,7 +54,7 @@ const MRI_SAFE_ANSWERS = ['no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 
 
 test('(a) self-request with no order → order_requested, and an order request for the named provider', async () => {
   const p = smsTalker(t);
-  const r = await script(p, ['I need an MRI of my lower back', 'no', 'Maria Garcia', '03/15/1985', 'back pain for 3 months', 'Dr. Okafor at Riverside Spine', 'next week', 'Aetna W987654321', 'YES']);
+  const r = await script(p, ['I need an MRI of my lower back', 'no', 'Maria Garcia', '03/15/1985', 'back pain for 3 months', 'Dr. Okafor at Riverside Spine', 'next week', 'Aetna W987654321', ...MRI_SAFE_ANSWERS, 'YES']);
   expect(r[0]).toMatch(/I can help you request an exam\.\nDo you have an order \(referral\) from a doctor for this exam\?\n1\. Yes\n2\. No/);
   expect(r[1]).toBe('What is your full name (first and last)?');
   expect(r[2]).toBe('What is your date of birth? (MM/DD/YYYY)');
@@ -63,21 +63,27 @@ test('(a) self-request with no order → order_requested, and an order request f
   expect(r[5]).toMatch(/^When would you like to come in\?/);
   expect(r[6]).toMatch(/^How will you pay\?/);
   expect(r[7]).toMatch(/^Thank you, Maria\. Our team will contact Dr\. Okafor at Riverside Spine for your order\. When the order arrives .* we'll text you to pick a time/);
+  // The safety questions while waiting for the order, so the patient can book the day it arrives.
+  expect(r[7]).toMatch(/\nBefore the order arrives, a few safety questions, so we can book you as soon as it does\. Please answer each one\.\nDo you have a pacemaker, defibrillator or pacing wires\?\n1\. Yes\n2\. No\n3\. Not sure$/);
+  const done = r.at(-2)!;
+  expect(done).toMatch(/^That's all for now\. We'll text you when the order arrives\.\n/);
   // Marketing consent only by an explicit yes to an opt-in naming the program, frequency, rates, STOP and HELP.
-  expect(r[7]).toMatch(/\nOne more thing, and it is optional: would you like Bluebonnet Imaging Health Reminders \(screening reminders and health tips\), up to 2 texts a month\? Msg & data rates may apply\. Reply HELP for help, STOP to opt out\. Reply YES to join or NO\./);
-  expect(r[8]).toBe("You're in. You can reply STOP at any time to stop these texts.");
+  expect(done).toMatch(/\nOne more thing, and it is optional: would you like Bluebonnet Imaging Health Reminders \(screening reminders and health tips\), up to 2 texts a month\? Msg & data rates may apply\. Reply HELP for help, STOP to opt out\. Reply YES to join or NO\./);
+  expect(r.at(-1)).toBe("You're in. You can reply STOP at any time to stop these texts.");
 
   const [c] = await casesOf(p.phone);
   expect(c).toMatchObject({ state: 'order_requested', source: 'sms', order: { intent: 'proposal', code: { modality: 'mri' }, bodySite: { text: 'lumbar spine' }, reasonText: 'back pain for 3 months', requester: { name: 'Dr. Okafor at Riverside Spine' }, insurance: { payer: 'Aetna', memberId: 'W987654321' } } });
   expect(c!.history.map((h: { event: string; to: string }) => `${h.event}→${h.to}`)).toEqual(['create→lead', 'qualify→qualified', 'request_order→order_requested']);
   expect(c!.patient).toMatchObject({ givenName: 'Maria', familyName: 'Garcia', birthDate: '1985-03-15' });
+  expect(c!.screening).toMatchObject({ status: 'no_flags', flags: [], answered: true, asked: expect.arrayContaining(['pacemaker', 'lie_still', 'pregnancy']) });
   const tasks = await t.app.repos.tasks.list({ kind: 'order_follow_up' }, 100);
   expect(tasks.filter((x) => x.caseId === c!.id).map((x) => x.summary)).toEqual([expect.stringMatching(/^Call or fax Dr\. Okafor at Riverside Spine for an order for case c_/)]);
   const stored = await t.app.repos.messages.list({ phoneHash: c!.patient.phoneHash }, 100);
-  expect(stored.filter((m) => m.direction === 'inbound')).toHaveLength(9);
+  expect(stored.filter((m) => m.direction === 'inbound')).toHaveLength(9 + MRI_SAFE_ANSWERS.length);
   const out = stored.filter((m) => m.direction === 'outbound');
   expect(out.every((m) => m.status === 'sent' && m.purpose === 'care')).toBe(true);
-  expect(out.map((m) => m.body)).toEqual(expect.arrayContaining(r[7]!.split('\n')));
+  // Each message is stored as sent: the thanks, the screening intro, the question with its choices.
+  expect(out.map((m) => m.body)).toEqual(expect.arrayContaining([...r[7]!.split('\n').slice(0, 2), r[7]!.split('\n').slice(2).join('\n')]));
   const consent = await api(t.base, 'GET', `/api/v1/consents/${encodeURIComponent(p.phone)}`, { token: await t.token('admin') });
   expect(consent.body.purposes.care.status).toBe('granted');
   expect(consent.body.purposes.marketing).toMatchObject({ status: 'granted', history: [{ status: 'granted', source: 'sms_reply', evidence: expect.stringMatching(/^Q: One more thing.*Msg & data rates may apply.*\nA: YES$/s) }] });
@@ -248,7 +254,7 @@ test('three failed identity checks before an appointment change go to a person, 
 
 test('(f) (a) entirely in Spanish → order_requested, replies in Spanish', async () => {
   const p = smsTalker(t);
-  const r = await script(p, ['Necesito una resonancia de la espalda baja', 'no', 'María García', '15/03/1985', 'dolor de espalda desde hace 3 meses', 'la doctora Okafor de Riverside Spine', 'la próxima semana', 'pago propio', 'no']);
+  const r = await script(p, ['Necesito una resonancia de la espalda baja', 'no', 'María García', '15/03/1985', 'dolor de espalda desde hace 3 meses', 'la doctora Okafor de Riverside Spine', 'la próxima semana', 'pago propio', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'no', 'sí', 'no', 'no']);
   expect(r[0]).toMatch(/^Con gusto le ayudo a pedir un examen\.\n¿Tiene una orden \(referencia\) de un médico para este examen\?\n1\. Sí\n2\. No/);
   expect(r[1]).toBe('¿Cuál es su nombre completo (nombre y apellido)?');
   expect(r[2]).toBe('¿Cuál es su fecha de nacimiento? (MM/DD/AAAA)');
@@ -256,8 +262,9 @@ test('(f) (a) entirely in Spanish → order_requested, replies in Spanish', asyn
   expect(r[4]).toMatch(/^¿A qué médico le pedimos la orden\?/);
   expect(r[5]).toMatch(/^¿Cuándo le gustaría venir\?/);
   expect(r[6]).toMatch(/^¿Cómo pagará\?/);
-  expect(r[7]).toMatch(/^Gracias, María\. Nuestro equipo contactará a la doctora Okafor de Riverside Spine para pedir su orden\.[\s\S]*\nUna cosa más, y es opcional: .*Pueden aplicarse tarifas de mensajes y datos\. Responda HELP para ayuda, STOP para cancelar\./);
-  expect(r[8]).toBe('Está bien: solo recibirá mensajes sobre su examen.');
+  expect(r[7]).toMatch(/^Gracias, María\. Nuestro equipo contactará a la doctora Okafor de Riverside Spine para pedir su orden\.[\s\S]*\nAntes de que llegue la orden, unas preguntas de seguridad, para poder agendarle en cuanto llegue\. Conteste cada una, por favor\.\n¿Tiene marcapasos/);
+  expect(r.at(-2)).toMatch(/^Es todo por ahora\. Le escribiremos cuando llegue la orden\.\nUna cosa más, y es opcional: .*Pueden aplicarse tarifas de mensajes y datos\. Responda HELP para ayuda, STOP para cancelar\./);
+  expect(r.at(-1)).toBe('Está bien: solo recibirá mensajes sobre su examen.');
   expect((await t.app.services.consent.statuses((await casesOf(p.phone))[0]!.patient.phoneHash)).marketing).toBe('unknown');
   const [c] = await casesOf(p.phone);
   expect(c).toMatchObject({ state: 'order_requested', order: { intent: 'proposal', code: { modality: 'mri' }, bodySite: { text: 'lumbar spine' }, insurance: { selfPay: true } }, patient: { language: 'es', birthDate: '1985-03-15', familyName: 'García' } });
@@ -350,9 +357,9 @@ test('a flow left alone for a day is over: the next message is read afresh, not 
 
 test('the optional marketing question takes only yes or no: another message leaves it unanswered and is handled as itself', async () => {
   const p = smsTalker(t);
-  const r = await script(p, ['I need an MRI of my lower back', 'no', 'Maria Garcia', '03/15/1985', 'back pain', 'none', 'next week', 'self pay', 'where is my order?']);
-  expect(r[7]).toMatch(/Reply YES to join or NO\. Your answer does not change your care\.$/);
-  expect(r[8]).toMatch(/^I can check on your order\. First, to protect your privacy/);
+  const r = await script(p, ['I need an MRI of my lower back', 'no', 'Maria Garcia', '03/15/1985', 'back pain', 'none', 'next week', 'self pay', ...MRI_SAFE_ANSWERS, 'where is my order?']);
+  expect(r.at(-2)).toMatch(/Reply YES to join or NO\. Your answer does not change your care\.$/);
+  expect(r.at(-1)).toMatch(/^I can check on your order\. First, to protect your privacy/);
   const consent = await api(t.base, 'GET', `/api/v1/consents/${encodeURIComponent(p.phone)}`, { token: await t.token('admin') });
   expect(consent.body.purposes.marketing.status).toBe('unknown');
 });

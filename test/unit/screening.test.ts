@@ -27,11 +27,19 @@ describe('which questions a study needs', () => {
 
 describe('evaluating answers', () => {
   test('all safe answers: no flags (slots may be offered; this is not an MRI clearance)', () => {
-    expect(evaluateScreening(screeningQuestions(MRI), allSafe(MRI), 45)).toEqual({ noFlags: true, flags: [], reviews: [] });
+    expect(evaluateScreening(screeningQuestions(MRI), allSafe(MRI), 45)).toEqual({ noFlags: true, held: false, flags: [], reviews: [] });
   });
   test('pacemaker yes → technologist review', () => {
     const r = evaluateScreening(screeningQuestions(MRI), { ...allSafe(MRI), pacemaker: 'yes' }, 45);
-    expect(r).toEqual({ noFlags: false, flags: [{ id: 'pacemaker', answer: 'yes', review: 'technologist_review' }], reviews: ['technologist_review'] });
+    expect(r).toEqual({ noFlags: false, held: true, flags: [{ id: 'pacemaker', answer: 'yes', review: 'technologist_review' }], reviews: ['technologist_review'] });
+  });
+  test('claustrophobia, diabetes, metformin, blood-pressure medicine and age over 60 are a task before the visit, not a hold; a device, pregnancy, a reaction or kidney disease holds booking', () => {
+    const mri = { modality: 'mri' as const, bodyPart: 'brain', contrast: 'with' as const };
+    const safe = allSafe(mri);
+    for (const id of ['claustrophobia', 'diabetes', 'metformin', 'blood_pressure']) expect([id, evaluateScreening(screeningQuestions(mri), { ...safe, [id]: 'yes' }, 40)]).toMatchObject([id, { noFlags: false, held: false }]);
+    expect(evaluateScreening(screeningQuestions(mri), safe, 75)).toMatchObject({ noFlags: false, held: false });
+    for (const id of ['pacemaker', 'implants', 'pregnancy', 'contrast_reaction', 'kidney']) expect([id, evaluateScreening(screeningQuestions(mri), { ...safe, [id]: 'yes' }, 40).held]).toEqual([id, true]);
+    expect(evaluateScreening(screeningQuestions(mri), { ...safe, lie_still: 'no' }, 40).held).toBe(true);
   });
   test('unsure counts as a flag; so does "no" to lying still, and a missing answer', () => {
     const qs = screeningQuestions(MRI);

@@ -128,14 +128,6 @@ export function createPickTimeFlow(kit: Kit) {
     if (r.value.held) return [{ text: `${t('holding', lang, { when, where })} ${t('held', lang)}` }];
     const study = studyOf(r.value.case)!;
     const rescheduled = s.flow === 'manage';
-    // A first booking asks the optional reminders question once, as a request does (screening recalls need it).
-    const phoneHash = kit.phoneHashOf(ctx);
-    const askMarketing = !rescheduled && phoneHash !== null && (await deps.consent.statuses(phoneHash)).marketing === 'unknown';
-    if (askMarketing) {
-      conv.patient = s;
-      s.step = 'marketing';
-      s.fails = 0;
-    }
     return [
       {
         text: t(rescheduled ? 'booked_moved' : 'booked', lang, { when, where }),
@@ -153,7 +145,8 @@ export function createPickTimeFlow(kit: Kit) {
       { text: `${t('prep_heading', lang)}: ${prepMessage(site, study, lang)}` },
       // On SMS the letters are the way to answer; chats have the card's buttons.
       ...(turn.channel === 'sms' ? [{ text: t('manage_choices', lang) }] : []),
-      ...(askMarketing ? await kit.links.prompt(ctx) : []),
+      // A first booking asks the optional reminders question once, as a request does.
+      ...(rescheduled ? [] : await kit.marketingOrEnd(ctx)),
     ];
   }
 

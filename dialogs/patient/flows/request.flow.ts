@@ -253,16 +253,10 @@ export function createRequestFlow(kit: Kit) {
         : t('request_numbers', turn.lang, {
             list: made.map((m, i) => `${examLabel(exams[i]!, turn.lang)} (${requestNumber(m.case.id)})`).join(turn.lang === 'es' ? ' y ' : ' and '),
           });
-    // The optional marketing opt-in, only to a number that has never answered it.
-    const askMarketing = phoneHash !== null && (await deps.consent.statuses(phoneHash)).marketing === 'unknown';
-    if (askMarketing) {
-      s.step = 'marketing';
-      s.fails = 0;
-    } else delete conv.patient;
-    return [
-      { text: t('request_done', turn.lang, { name: a.givenName!, next: nextStep, numbers, asap: a.asap ? ` ${t('request_asap', turn.lang)}` : '', phone: kit.centerPhone }) },
-      ...(askMarketing ? await kit.links.prompt(ctx) : []),
-    ];
+    const done = { text: t('request_done', turn.lang, { name: a.givenName!, next: nextStep, numbers, asap: a.asap ? ` ${t('request_asap', turn.lang)}` : '', phone: kit.centerPhone }) };
+    // The safety questions now, so the exam can be booked the day the order arrives; then the optional reminders question.
+    const screening = await kit.links.screenRequest(ctx, made.map((m) => m.case.id));
+    return [done, ...(screening ?? (await kit.marketingOrEnd(ctx)))];
   }
 
   return { steps, advance, noteMoreExams };

@@ -1,5 +1,5 @@
 import type { Case } from '../../../services/cases/case.schema';
-import { studyOf } from '../../../services/patients/self-service.service';
+import { questionsToAsk } from '../../../services/patients/self-service.service';
 import type { Answer, ScreeningQuestion } from '../../../services/screening/screening';
 import { KIND_OF_QUESTION } from '../../../services/screening/disclosures';
 import { step, type Out } from '../../engine/step';
@@ -16,52 +16,79 @@ import { t } from '../patient.texts';
 export function createScreeningFlow(kit: Kit) {
   const { self } = kit;
 
-  async function questionsFor(caseId: string | undefined) {
-    const c = caseId ? await self.findCase(caseId) : null;
-    const study = c && studyOf(c);
-    return { c, questions: study ? self.screeningQuestions(study) : [] };
+  /** The questions being asked: the case's still unanswered ones, or those of every case a request just made (once each). */
+  async function questionsFor(s: PatientCtx['s'] | undefined) {
+    const ids = s?.screening?.caseIds ?? (s?.caseId ? [s.caseId] : []);
+    const found = await Promise.all(ids.map((id) => self.findCase(id)));
+    const cases = found.filter((c): c is Case => c !== null);
+    const questions: ScreeningQuestion[] = [];
+    for (const q of cases.flatMap(questionsToAsk)) if (!questions.some((x) => x.id === q.id)) questions.push(q);
+    return { c: cases[0] ?? null, cases, questions };
   }
 
   /** A screening question with its yes / no / not sure choices. */
   const ask = (q: ScreeningQuestion, lang: PatientCtx['turn']['lang']): Out => ({ text: q[lang], choices: YES_NO_UNSURE(lang) });
 
   // The case is read once per answer: read hands it and its questions on to next.
-  type Answered = { answer: Answer; c: Case; questions: ScreeningQuestion[]; q: ScreeningQuestion };
+  type Answered = { answer: Answer; cases: Case[]; questions: ScreeningQuestion[]; q: ScreeningQuestion };
   const steps: Steps<'screening'> = {
     screening: step<PatientCtx, Answered>({
       prompt: async ({ s, turn }) => {
-        const q = (await questionsFor(s.caseId)).questions[s.screening?.index ?? 0];
+        const q = (await questionsFor(s)).questions[s.screening?.index ?? 0];
         return q ? [ask(q, turn.lang)] : [];
       },
       help: ({ turn }) => t('screening_help', turn.lang),
       read: async ({ conv, s, turn }) => {
-        const { c, questions } = await questionsFor(s.caseId);
+        const { cases, questions } = await questionsFor(s);
         const q = questions[s.screening?.index ?? 0];
-        if (!c || !q) return null;
+        if (!q) return null;
         // "yes, a knee replacement and a stent" and "ive had a pacemaker since 2019" answer yes, in the patient's words.
         const kind = KIND_OF_QUESTION[q.id];
         const said = kind !== undefined && (conv.disclosures ?? []).some((d) => d.kind === kind && d.words === turn.text.trim().slice(0, 500));
         const answer = yesNo(turn.text, turn.lang) ?? screeningAnswer(turn.text) ?? (said ? 'yes' : null);
-        return answer === null ? null : { answer, c, questions, q };
+        return answer === null ? null : { answer, cases, questions, q };
       },
-      next: async (ctx, { answer, c, questions, q }) => {
+      next: async (ctx, { answer, cases, questions, q }) => {
         const { conv, s, turn } = ctx;
-        s.screening!.answers[q.id] = answer;
-        if (!/^\W*(y|yes|no|n|si|sí|unsure|not sure|no se|no sé)\W*$/i.test(turn.text.trim())) (s.screening!.words ??= {})[q.id] = turn.text.trim().slice(0, 500);
-        s.screening!.index++;
+        const sc = s.screening!;
+        sc.answers[q.id] = answer;
+        if (!/^\W*(y|yes|no|n|si|sí|unsure|not sure|no se|no sé)\W*$/i.test(turn.text.trim())) (sc.words ??= {})[q.id] = turn.text.trim().slice(0, 500);
+        sc.index++;
         s.fails = 0;
-        const nextQ = questions[s.screening!.index];
+        const nextQ = questions[sc.index];
         if (nextQ) return [ask(nextQ, turn.lang)];
-        const r = await self.recordScreening(c.id, s.screening!.answers, kit.verified(conv)?.birthDate ?? s.answers.birthDate ?? null, s.screening!.words ?? {});
-        if (!r.ok) return [{ text: t('busy', turn.lang) }];
-        if (!r.value.noFlags) {
+        let held = false;
+        let noted = false;
+        for (const c of cases) {
+          await kit.putOnCase(conv, c.id);
+          const r = await self.recordScreening(c.id, sc.answers, kit.verified(conv)?.birthDate ?? s.answers.birthDate ?? null, sc.words ?? {});
+          if (!r.ok) return [{ text: t('busy', turn.lang) }];
+          held ||= r.value.held;
+          noted ||= !r.value.noFlags;
+        }
+        // Claustrophobia, diabetes, age over 60 with contrast: staff follow up before the visit, and booking goes on.
+        const followUp: Out[] = !held && noted ? [{ text: t('screening_follow_up', turn.lang) }] : [];
+        // A request screened before its order arrives: said how it stands, then the optional reminders question.
+        if (sc.caseIds) return [...followUp, { text: t(held ? 'screening_review' : 'screening_done_request', turn.lang) }, ...(await kit.marketingOrEnd(ctx))];
+        if (held) {
           delete conv.patient;
           return [{ text: t('screening_review', turn.lang) }];
         }
-        return kit.links.offer(ctx, c, []);
+        return kit.links.offer(ctx, cases[0]!, followUp);
       },
     }),
   };
+
+  /** The safety questions of a request's new cases, asked before the order arrives so it can be booked at once. */
+  async function screenRequest(ctx: PatientCtx, caseIds: string[]): Promise<Out[] | null> {
+    ctx.s.screening = { index: 0, answers: {}, caseIds };
+    ctx.s.caseId = caseIds[0];
+    if ((await questionsFor(ctx.s)).questions.length === 0) {
+      delete ctx.s.screening;
+      return null;
+    }
+    return [{ text: t('screening_intro_request', ctx.turn.lang) }, ...(await kit.goTo(ctx, 'screening'))];
+  }
 
   /** A case the patient may book: stat/asap go to a person, then screening (once), then times. */
   async function schedule(ctx: PatientCtx, found: Case): Promise<Out[]> {
@@ -77,18 +104,17 @@ export function createScreeningFlow(kit: Kit) {
       delete conv.patient;
       return [{ text: t('screening_pending', turn.lang) }];
     }
-    if (!c.screening || !c.screening.answered) {
-      const study = studyOf(c);
-      const questions = study ? self.screeningQuestions(study) : [];
-      if (questions.length > 0) {
-        s.screening = { index: 0, answers: {} };
-        return [{ text: t('screening_intro', turn.lang) }, ...(await kit.goTo(ctx, 'screening'))];
-      }
+    // Never screened, or screened for a request before its order asked for more (contrast, say): those questions now.
+    if (questionsToAsk(c).length > 0) {
+      s.screening = { index: 0, answers: {} };
+      return [{ text: t('screening_intro', turn.lang) }, ...(await kit.goTo(ctx, 'screening'))];
+    }
+    if (!c.screening?.answered) {
       const r = await self.recordScreening(c.id, {}, kit.verified(conv)?.birthDate ?? null);
       if (!r.ok) return [{ text: t('busy', turn.lang) }];
     }
     return kit.links.offer(ctx, c, []);
   }
 
-  return { steps, schedule, questionsFor };
+  return { steps, schedule, screenRequest, questionsFor };
 }
