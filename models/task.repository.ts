@@ -43,6 +43,9 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
     async updateSummary(dedupeKey, summary, now) {
       await model.updateOne({ dedupeKey, status: 'open' }, { $set: { summary: summary.slice(0, 500), updatedAt: now } });
     },
+    async attachCase(id, caseId, now) {
+      await model.updateOne({ _id: id, caseId: null }, { $set: { caseId, updatedAt: now } });
+    },
     async findLive(conversationKey) {
       const rows = await model.find({ conversationKey }).sort({ updatedAt: -1 }).limit(5).lean<Row[]>();
       const live = rows.map(fromRow).find((t) => t.live !== null && !t.live.backNoticeSent);

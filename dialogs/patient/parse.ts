@@ -116,14 +116,13 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
 }
 
 /** "Aetna W123456789", "BCBS member id XYZ12345", "self pay", "no tengo seguro". */
-export function parseCoverage(text: string, site?: Pick<SiteConfig, 'payers'>): { ok: true; value: Insurance } | { ok: false; missing: 'member_id' | 'payer' } {
+export function parseCoverage(text: string, site?: Pick<SiteConfig, 'payers'>): { ok: true; value: Insurance } | { ok: false; missing: 'member_id' | 'payer'; payer?: string } {
   const t = foldAccents(text).trim();
   if (/\b(self[- ]?pay|cash|pay myself|no insurance|uninsured|don'?t have insurance|no tengo seguro|sin seguro|pago propio|pago en efectivo|particular|efectivo)\b/.test(t)) {
     return { ok: true, value: { selfPay: true } };
   }
   const words = text.trim().split(/[\s,;:#]+/).filter(Boolean);
   const idIndex = words.findIndex((w) => /^(?=.*\d)[A-Za-z0-9-]{5,30}$/.test(w));
-  if (idIndex < 0) return { ok: false, missing: 'member_id' };
   const payer = words
     .filter((_, i) => i !== idIndex)
     .filter((w) => !/^(member|id|number|no\.?|numero|miembro|de|del|my|mi|is|es|insurance|seguro)$/i.test(w))
@@ -131,6 +130,7 @@ export function parseCoverage(text: string, site?: Pick<SiteConfig, 'payers'>): 
   // The payer as the site knows it ("blue cross" → Blue Cross Blue Shield of Texas), else the words given.
   const known = site?.payers.find((p) => [p.name, ...p.aliases].some((n) => new RegExp(`\\b${foldAccents(n).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(t)));
   const cleaned = payer.replace(/^(i have|i've got|i got|tengo|it'?s|its|my insurance is|mi seguro es)\s+/i, '').trim();
+  if (idIndex < 0) return { ok: false, missing: 'member_id', ...(known ? { payer: known.name } : {}) };
   if (!known && !/[a-z]{2,}/i.test(cleaned)) return { ok: false, missing: 'payer' };
   return { ok: true, value: { payer: (known?.name ?? cleaned).slice(0, 100), memberId: words[idIndex]!.slice(0, 64) } };
 }
@@ -144,7 +144,8 @@ export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
   const t = foldAccents(text).toLowerCase().trim().replace(/^[¡¿\s]+/, '').replace(/^((actually|well|um+|uh+|oh|ok(ay)?|so|hmm+|honestly|pues|bueno|mmm+|la verdad|ah)[\s,.!]+)+/, '').replace(/[\s!.?,]+$/g, '');
   if (!t) return null;
   if (/^(not sure|unsure|i have no idea|no idea|ni idea|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|possibly|i think so|i don'?t think so|not that i know( of)?|i don'?t remember|can'?t remember|no se|no lo se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser|creo que (si|no)|no recuerdo|no me acuerdo)\b/.test(t)) return 'unsure';
-  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|a bit|kind of|kinda|sort of|somewhat|sometimes|si|sip|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo)\b/.test(t)) return 'yes';
+  if (/^((definitely|absolutely|certainly|of course|def|hell) not|no way|no chance|not (at all|really|a chance|likely))\b/.test(t)) return 'no';
+  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|un poquito|poquito|a bit|kind of|kinda|sort of|somewhat|sometimes|si|sip|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo)\b/.test(t)) return 'yes';
   if (/^(no|n|nope|nah|never|none|i don'?t|i do not|i haven'?t|not at all|not really|negative|nunca|ninguno|ninguna|para nada|jamas|no tengo)\b/.test(t)) return 'no';
   return null;
 }

@@ -9,7 +9,7 @@ import { findDisclosures } from '../../services/screening/disclosures';
 import type { Intent, Understanding } from '../../services/understanding/understanding.schema';
 import { appointmentLetter, fold, interruption, isClinical } from '../engine/interruptions';
 import { answerStep, type Out } from '../engine/step';
-import { createKit, manageActions, MAX_FAILS, SCHEDULABLE_STATES, type PatientDialogDeps, type PatientStep } from './kit';
+import { createKit, manageActions, MAX_FAILS, SCHEDULABLE_STATES, WHY, type HandoffWhy, type PatientDialogDeps, type PatientStep } from './kit';
 import { createIdentityFlow } from './flows/identity.flow';
 import { createManageFlow } from './flows/manage.flow';
 import { createMarketingFlow, optInAnswer } from './flows/marketing.flow';
@@ -18,7 +18,7 @@ import { ASAP, createRequestFlow } from './flows/request.flow';
 import { createScreeningFlow } from './flows/screening.flow';
 import { createStatusFlow } from './flows/status.flow';
 import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
-import type { ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId } from './state';
+import type { ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId, Verified } from './state';
 import { t } from './patient.texts';
 import { stateInWords } from './status.texts';
 
@@ -52,6 +52,7 @@ export function newRequestState(fields: Understanding['fields'], text = ''): Pat
       ...(ASAP.test(fold(text)) ? { asap: true } : {}),
       preferredDates: fields.preferredTimes.map((x) => x.slice(0, 10)),
     },
+    ...(text ? { opening: text.slice(0, 300) } : {}),
   };
 }
 
@@ -91,9 +92,36 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     screenRequest: screening.screenRequest,
     offer: pickTime.offer,
     prompt: async (ctx: PatientCtx) => STEPS[ctx.s.step].prompt(ctx),
-    identified: (ctx: PatientCtx, v: Parameters<typeof status.identified>[1]) => (ctx.s.flow === 'status' ? status.identified(ctx, v) : manage.afterVerified(ctx, v)),
+    identified: (ctx: PatientCtx, v: Verified) => (ctx.s.flow === 'status' ? status.identified(ctx, v) : ctx.s.flow === 'handoff' ? handoffIdentified(ctx, v) : manage.afterVerified(ctx, v)),
     bookFound,
   });
+
+  /**
+   * A handoff: the task is opened at once. From a chat that knows no case yet, the person is then asked (optionally)
+   * who they are, so staff see their exam with the task.
+   */
+  async function handOff(conv: PatientConversation, turn: PatientTurn, why: HandoffWhy): Promise<Out[]> {
+    const hadCase = conv.patient?.caseId ?? null;
+    // In a request there is no exam on file to find yet; in the check itself, once is enough.
+    const skip = conv.patient?.flow === 'handoff' || conv.patient?.flow === 'request';
+    const said = await kit.handOff(conv, turn, why);
+    if (hadCase || skip || turn.phoneHash || why === 'too_many_tries') return said;
+    const s: PatientDialogState = { flow: 'handoff', step: 'verify_phone', fails: 0, requestKey: randomUUID(), answers: emptyAnswers(), handoffWhy: why, at: deps.now().toISOString() };
+    const v = kit.verified(conv);
+    if (v) return [...said, ...(await handoffIdentified({ conv, s, turn }, v))];
+    conv.patient = s;
+    return [...said, ...(await identity.start({ conv, s, turn }))];
+  }
+
+  /** Who asked for the handoff, proved: their newest open case goes on the task. */
+  async function handoffIdentified({ conv, s, turn }: PatientCtx, v: Verified): Promise<Out[]> {
+    delete conv.patient;
+    const { cases } = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
+    const c = cases[0];
+    if (!c) return [{ text: t('handoff_not_found', turn.lang) }];
+    await turn.handoff(`${WHY[s.handoffWhy as HandoffWhy] ?? WHY.agent} (patient dialog)`, c.id);
+    return [{ text: t('handoff_found', turn.lang) }];
+  }
 
   /** The patient's order among their open cases: a schedulable one goes to screening and times; another is described. */
   async function bookFound(ctx: PatientCtx, cases: Case[]): Promise<Out[] | null> {
@@ -183,7 +211,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
 
     /** A clinical question outside any flow ("is my result bad?", "is it safe for me?"): a person answers it, never the bot. */
     async clinical(conv: PatientConversation, turn: PatientTurn): Promise<Out[] | null> {
-      return isClinical(turn.text) ? kit.handOff(conv, turn, 'clinical') : null;
+      return isClinical(turn.text) ? handOff(conv, turn, 'clinical') : null;
     },
 
     /** Starts a flow and answers the first message (which may already say the exam, the order and the doctor). */
@@ -248,9 +276,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
           delete conv.patient;
           return [{ text: t('stopped', lang) }];
         case 'agent':
-          return kit.handOff(conv, turn, 'agent');
+          return handOff(conv, turn, 'agent');
         case 'clinical':
-          return kit.handOff(conv, turn, 'clinical');
+          return handOff(conv, turn, 'clinical');
         case null:
           break;
       }
@@ -272,7 +300,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       const r = await answerStep(current, ctx);
       if (r !== null) return r;
       // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.
-      if (wantsSomethingElse(s, turn)) {
+      // After a handoff, anything but an answer ends the optional check: the person is waiting for a reply.
+      if (s.flow === 'handoff' || wantsSomethingElse(s, turn)) {
         delete conv.patient;
         return null;
       }

@@ -36,6 +36,10 @@ export const T = {
   reason_help: { en: 'Just tell us in your own words what is going on, so we can ask your doctor for the right order.', es: 'Cuéntenos con sus palabras qué le pasa, para pedirle a su médico la orden correcta.' },
   provider_with_order: { en: 'Which doctor or office wrote the order? (Name, and their phone if you have it)', es: '¿Qué médico o consultorio hizo la orden? (Nombre, y su teléfono si lo tiene)' },
   provider_no_order: { en: 'Which doctor should we ask for the order? (Name and office, or NONE if you do not have a doctor)', es: '¿A qué médico le pedimos la orden? (Nombre y consultorio, o NINGUNO si no tiene médico)' },
+  provider_phone: {
+    en: "Do you have a phone number for {who}'s office? Send it (and the office name if you know it), or reply NO.",
+    es: '¿Tiene el teléfono del consultorio de {who}? Envíelo (y el nombre del consultorio si lo sabe), o responda NO.',
+  },
   provider_help: { en: 'Send the doctor’s name, like "Dr. Patel at Hill Country Family Medicine". If you have no doctor, reply NONE and our team will help.', es: 'Envíe el nombre del médico, como "Dra. Patel de Hill Country Family Medicine". Si no tiene médico, responda NINGUNO y le ayudamos.' },
   timing: { en: 'When would you like to come in? For example: next week, Tuesday morning, as soon as possible.', es: '¿Cuándo le gustaría venir? Por ejemplo: la próxima semana, el martes en la mañana, lo antes posible.' },
   timing_help: { en: 'Tell us the days or times that work for you, or reply ANY TIME.', es: 'Díganos qué días u horas le funcionan, o responda CUALQUIER DÍA.' },
@@ -118,6 +122,13 @@ export const T = {
     en: "Done: your appointment is cancelled and we've closed your request for this exam. If you need it later, just text us.",
     es: 'Listo: su cita está cancelada y cerramos su solicitud para este examen. Si lo necesita más adelante, escríbanos.',
   },
+  withdraw_confirm: {
+    en: 'You have no appointment booked, but we have your order for {exam}. Should we close it because you no longer need it?',
+    es: 'No tiene cita agendada, pero tenemos su orden de {exam}. ¿La cerramos porque ya no la necesita?',
+  },
+  withdraw_confirm_help: { en: 'Reply YES to close the order, or NO to keep it so you can book later.', es: 'Responda SÍ para cerrar la orden, o NO para guardarla y agendar después.' },
+  order_closed: { en: "Done: we've closed your order for this exam. If you need it later, just text us.", es: 'Listo: cerramos su orden para este examen. Si la necesita más adelante, escríbanos.' },
+  order_kept: { en: 'OK, we keep your order. Whenever you are ready, reply BOOK to pick a time.', es: 'Está bien, guardamos su orden. Cuando quiera, responda AGENDAR para elegir una hora.' },
   cancelled: {
     en: 'Your appointment is cancelled and the time is released. We keep your order: whenever you are ready, reply BOOK to pick a new time.',
     es: 'Su cita está cancelada y el horario quedó libre. Guardamos su orden: cuando quiera, responda AGENDAR para elegir otra hora.',
@@ -146,6 +157,13 @@ export const T = {
   busy: { en: 'Someone is updating your appointment right now. Please try again in a minute.', es: 'Alguien está actualizando su cita en este momento. Intente de nuevo en un minuto.' },
   handoff_hours: { en: "We answer during opening hours; if it's urgent, call {phone}.", es: 'Respondemos en horario de atención; si es urgente, llame al {phone}.' },
   status_intro: { en: 'I can check on your order. First, to protect your privacy, I need to verify a few details.', es: 'Con gusto le digo cómo va su orden. Primero, para proteger su privacidad, necesito verificar unos datos.' },
+  handoff_phone: {
+    en: 'So they can see your exam with your message: what mobile number did you give us? (Optional: you can just wait for their reply.)',
+    es: 'Para que vean su examen junto con su mensaje: ¿cuál es el número de celular que nos dio? (Es opcional: puede solo esperar su respuesta.)',
+  },
+  handoff_dob: { en: 'And your date of birth? (MM/DD/YYYY)', es: '¿Y su fecha de nacimiento? (MM/DD/AAAA)' },
+  handoff_found: { en: "Thank you. I've added your exam to your message for our team.", es: 'Gracias. Agregué su examen a su mensaje para nuestro equipo.' },
+  handoff_not_found: { en: "I couldn't find your exam with that, but our team will still reply to you here.", es: 'No encontré su examen con esos datos, pero nuestro equipo le responderá por aquí de todos modos.' },
   status_phone: { en: 'What mobile number did you give us?', es: '¿Cuál es el número de celular que nos dio?' },
   status_dob: { en: "What's your date of birth? (MM/DD/YYYY)", es: '¿Cuál es su fecha de nacimiento? (MM/DD/AAAA)' },
   status_name: { en: 'And your last name?', es: '¿Y su apellido?' },

@@ -24,9 +24,11 @@ export type StepId =
   | 'verify_name'
   | 'cancel_reason'
   | 'cancel_or_rebook'
+  | 'withdraw_confirm'
   | 'marketing';
 
-export type Flow = 'request' | 'manage' | 'status';
+/** handoff: after a handoff from chat, who the person is (optional), so staff see their exam with the task. */
+export type Flow = 'request' | 'manage' | 'status' | 'handoff';
 export type ManageAction = 'confirm' | 'reschedule' | 'cancel' | 'waitlist';
 
 /** One exam the patient asked for. */
@@ -56,6 +58,8 @@ export interface Answers extends WantedExam {
   asap?: boolean;
   preferredDates: string[];
   coverage?: Insurance;
+  /** A payer named without its member id, when the id was asked for. */
+  payerSaid?: string;
 }
 
 export interface PatientDialogState {
@@ -71,8 +75,10 @@ export interface PatientDialogState {
   caseId?: string;
   /** "I have an order": looked for it already (found or not). */
   lookedUp?: boolean;
-  /** This number has an order we could book: identity and lookup come before the order question. */
+  /** This number has an order we could book (or, on chat, the patient asked to book): identity and lookup come first. */
   probe?: boolean;
+  /** The message that started the flow (bounded), for what it implies beyond its fields. */
+  opening?: string;
   /** Identity checks that did not match. */
   verifyTries?: number;
   /** Safety questions being asked: of `caseId`, or of every case a request just made (`caseIds`, one set of answers). */
@@ -83,6 +89,8 @@ export interface PatientDialogState {
   /** What the patient said about when they can come ("after 5", "not tuesday"): the times offered fit it. */
   wish?: TimeWish;
   cancelReason?: string;
+  /** Why a handoff was asked for, to name it again when its case is attached. */
+  handoffWhy?: string;
 }
 
 /** Who this conversation proved to be (phone, date of birth and name): kept after a flow ends, for C/R/X later. */

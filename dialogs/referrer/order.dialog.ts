@@ -64,6 +64,7 @@ const STEP_FOR_ITEM: Record<string, Step> = {
   'ordering provider callback number': 'callback',
   priority: 'priority',
   'insurance or self-pay': 'insurance',
+  'insurance member id': 'insurance',
 };
 
 export function documentationState(caseId: string, missing: string[]): OrderFormState | null {
@@ -221,7 +222,7 @@ export function createOrderForm(port: OrderFormPort) {
           { label: 'Diagnosis', value: [...(a.reasonCodes ?? []), a.reasonText].filter(Boolean).join('; ') || 'missing' },
           { label: 'Priority', value: v(a.priority) },
           { label: 'Ordering provider', value: [o.requester?.name ?? 'missing', o.requester?.npi ? `NPI ${o.requester.npi}` : 'NPI missing', o.requester?.phone ?? 'callback missing'].join(', ') },
-          { label: 'Insurance', value: a.insurance ? ('selfPay' in a.insurance ? 'self-pay' : `${a.insurance.payer} ${a.insurance.memberId}`) : 'missing' },
+          { label: 'Insurance', value: a.insurance ? ('selfPay' in a.insurance ? 'self-pay' : `${a.insurance.payer} ${a.insurance.memberId ?? '(member id missing)'}`) : 'missing' },
         ].filter((f) => s.mode !== 'documentation' || s.only?.some((st) => f.label.toLowerCase().includes(st === 'codes' ? 'diagnosis' : st === 'npi' || st === 'callback' || st === 'provider' ? 'provider' : st === 'exam' || st === 'contrast' || st === 'laterality' ? 'study' : st))),
       },
       choices: CONFIRM,

@@ -47,7 +47,6 @@ const REVOCATION_PATTERNS: RegExp[] = [
   /\bunsubscribe\b/,
   /\bopt (?:me|us|this number|my number) out\b/,
   /\bopt(?:[- ]?out)\b(?!\s+of\s+(?:the\s+)?(?:mri|ct|scan|exam|appointment))/,
-  /\b(?:remove|take|delete|erase)\s+(?:me|my number|this number)\s+(?:off|from)\b/,
   /\b(?:lose|delete|erase|forget)\s+(?:my|this)\s+number\b/,
   /\bleave me alone\b/,
   /^(?:please\s+)?stop(?:\s+(?:it|now|please|all|this))*(?:\s+please)?$/,
@@ -67,12 +66,17 @@ const REVOCATION_PATTERNS: RegExp[] = [
 ];
 
 /** An exact opt-out word, or a sentence that revokes consent in words. */
+const TAKE_ME_OFF = /\b(?:remove|take|delete|erase)\s+(?:me|my number|this number)\s+(?:off|from)\b/;
+/** "take me off the schedule", "dont need it, take me off": about the exam, unless the texts are named too. */
+const ABOUT_THE_EXAM = /\b(?:schedule|calendar|appointment|appt|wait ?list|exam|scan|mri|ct|x-?ray|ultrasound|mammo\w*|need(?:ed)? it|don'?t need|dont need)\b/;
+
 export function isRevocation(text: string): boolean {
   if (exactKeyword(text)?.kind === 'opt_out') return true;
   const t = normalizeForKeywords(text).replace(/[¿¡!?.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
   // "I don't want to stop the texts, i just need to reschedule" says the opposite.
   if (/\b(don'?t|do not|dont) want (you )?to stop\b|\bno quiero (que )?(dejar de recibir|dejen de (mandar|enviar))\b/.test(t)) return false;
-  return REVOCATION_PATTERNS.some((p) => p.test(t));
+  if (REVOCATION_PATTERNS.some((p) => p.test(t))) return true;
+  return TAKE_ME_OFF.test(t) && (!ABOUT_THE_EXAM.test(t) || new RegExp(`\\b${MSG_EN}\\b|(?<!wait )\\blist\\b`).test(t));
 }
 
 export type InboundClassification =

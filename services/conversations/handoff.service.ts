@@ -39,6 +39,11 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
       if (await deps.tasks.insert(task)) return { task: Task.parse(task), created: true };
       const existing = await deps.tasks.findByKey(task.dedupeKey);
       if (!existing) throw new Error('task key reported taken but not found');
+      // The same conversation asking again, now with its case known (chat, after the person said who they are).
+      if (existing.caseId === null && input.caseId) {
+        await deps.tasks.attachCase(existing.id, input.caseId, now);
+        return { task: { ...existing, caseId: input.caseId }, created: false };
+      }
       return { task: existing, created: false };
     },
 

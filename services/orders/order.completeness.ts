@@ -27,5 +27,6 @@ export function missingItems(patient: PatientInput, order: OrderInput): string[]
   if (!order.requester?.phone) missing.push('ordering provider callback number');
   if (!order.priority) missing.push('priority');
   if (!order.insurance) missing.push('insurance or self-pay');
+  else if ('payer' in order.insurance && !order.insurance.memberId) missing.push('insurance member id');
   return missing;
 }

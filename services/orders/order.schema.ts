@@ -55,7 +55,8 @@ export const Requester = z
   .strict();
 
 export const Insurance = z.union([
-  z.object({ payer: text(100), memberId: text(64) }).strict(),
+  // A payer without its member id is kept (the checklist then asks for the id by name), never a made-up id.
+  z.object({ payer: text(100), memberId: text(64).optional() }).strict(),
   z.object({ selfPay: z.literal(true) }).strict(),
 ]);
 export type Insurance = z.infer<typeof Insurance>;

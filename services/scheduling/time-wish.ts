@@ -32,7 +32,9 @@ const DAY_WORDS: Array<[RegExp, number]> = [
 export function weekdayNamed(folded: string): number | null {
   return DAY_WORDS.find(([re]) => re.test(folded))?.[1] ?? null;
 }
-const NEGATION = /\b(not|no|can'?t( do| make( it)?)?|cannot|won'?t work|except|but not|anything but|busy|ni|menos|no puedo( el)?)\s+(on\s+|el\s+|los\s+)?$/;
+const NEGATION = /\b(not|no|can'?t( do| make( it)?)?|cannot|won'?t work|except|but not|anything but|busy|ni|menos|no puedo( el)?|(que )?no sea|excepto|salvo)\s+(on\s+|el\s+|los\s+)?$/;
+/** "los martes no puedo", "tuesdays don't work", "tuesday is bad": the day said first, then ruled out. */
+const NEGATED_AFTER = /^s?\s*(no\b|don'?t|doesn'?t|won'?t|(is|are) (out|bad|no good|not good)|(is|are) a no|never|no puedo|no me (queda|sirve|funciona|conviene)|tampoco)/;
 
 /** Hour words to minutes: "5" → 17:00 in a business day context (1–6 read as PM), "5pm", "17:30", "noon". */
 function clock(h: string, m: string | undefined, ampm: string | undefined): number {
@@ -54,7 +56,7 @@ export function parseTimeWish(text: string, now: Date, zone: string): TimeWish |
     const m = re.exec(t);
     if (!m) continue;
     said = true;
-    if (NEGATION.test(t.slice(0, m.index))) w.notDays.push(day);
+    if (NEGATION.test(t.slice(0, m.index)) || NEGATED_AFTER.test(t.slice(m.index + m[0].length))) w.notDays.push(day);
     else w.days.push(day);
   }
   const time = '(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm|a\\.m\\.|p\\.m\\.)?';

@@ -41,6 +41,8 @@ export interface TaskRepository {
   findByKey(dedupeKey: string): Promise<Task | null>;
   /** Brings the open task with this key up to date (new answers for a review already open). */
   updateSummary(dedupeKey: string, summary: string, now: Date): Promise<void>;
+  /** Puts the case on a task that has none yet (a handoff from chat, once the person said who they are). */
+  attachCase(id: string, caseId: string, now: Date): Promise<void>;
   /** The handoff of this conversation that is (or just was) live: not yet told the person the bot is back. */
   findLive(conversationKey: string): Promise<Task | null>;
   /** Staff replied at `now`: the handoff is live (since `since`, its start when it was live already). */

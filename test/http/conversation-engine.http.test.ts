@@ -166,3 +166,67 @@ test('SMS: a first booking asks the optional reminders question once; "si claro"
   expect((await t.app.services.consent.statuses(hash)).marketing).toBe('granted');
   await run(p, [['C', /^Gracias, su cita del .* está confirmada/]]);
 });
+
+test('Web Chat: "i want to schedule the mri my doctor wants" asks who they are first and finds the order, without the order question', async () => {
+  const p = webchatTalker(t);
+  await orderAtCenter(p.phone);
+  await run(p, [
+    ['hi, i want to schedule the mri my doctor wants', /^I can help you request an exam\.\nWhat is your full name/],
+    ['Ana Lopez', /date of birth/],
+    ['April 2, 1980', /mobile number/],
+    [(x) => x.phone, /^Before we pick a time, a few safety questions/],
+  ]);
+});
+
+describe.each(['sms', 'webchat'] as const)('on %s, in people\'s words', (channel) => {
+  test('the doctor named in the first message is not asked for again, only their office phone; "medicare" without the card keeps the payer, the member id asked once', async () => {
+    const p = talker(channel);
+    await run(p, [
+      ['my surgeon dr okoro wants a ct of my abdomen, no order sent yet', /full name/],
+      ['Lena Brooks', /date of birth/],
+      ['7/8/1970', channel === 'sms' ? /why/ : /mobile number/],
+      ...(channel === 'sms' ? [] : ([[(x: Talker) => x.phone, /why/]] as Line[])),
+      ['belly pain on the right side', /^Do you have a phone number for Dr\. Okoro's office\? Send it \(and the office name if you know it\), or reply NO\.$/],
+      ['capital surgical 512 555 0142', /When/],
+      ['any weekday', /How will you pay/],
+      ['medicare', /^Please add your member ID/],
+      ["i dont have the card on me right now", /Thank you, Lena\. Our team will contact Dr\. Okoro, Capital Surgical for your order\./],
+    ]);
+    const [c] = await casesOf(p.phone);
+    expect(c!.order).toMatchObject({ requester: { name: 'Dr. Okoro, Capital Surgical', phone: '+15125550142' }, insurance: { payer: 'Medicare' } });
+    expect(c!.order.insurance.memberId).toBeUndefined();
+  });
+
+  test('X with no appointment but an order here, "already had it done at the ER, dont need it": asked before closing; YES closes the order', async () => {
+    const p = talker(channel);
+    const id = await orderAtCenter(p.phone);
+    await run(p, [
+      ['I already got my MRI done at the hospital so I dont need the one you have', channel === 'sms' ? /date of birth/ : /mobile number/],
+      ...(channel === 'sms' ? [] : ([[(x: Talker) => x.phone, /date of birth/]] as Line[])),
+      ['04/02/1980', /first or last name/],
+      ['lopez', /^You have no appointment booked, but we have your order for MRI lumbar spine\. Should we close it because you no longer need it\?/],
+      ['yes please', /^Done: we've closed your order for this exam\./],
+    ]);
+    expect((await t.app.repos.cases.findById(id))!.state).toBe('cancelled');
+  });
+});
+
+test('Web Chat: a clinical question from someone not yet identified opens the task at once; their number, birth date and name then put their exam on it', async () => {
+  const p = webchatTalker(t);
+  const id = await orderAtCenter(p.phone);
+  await run(p, [
+    ['is the mri safe if i am breastfeeding?', /^That's a question for our clinical team[\s\S]*\nSo they can see your exam with your message: what mobile number did you give us\?/],
+    [(x) => x.phone, /^And your date of birth\?/],
+    ['04/02/1980', /first or last name/],
+    ['Ana Lopez', /^Thank you\. I've added your exam to your message for our team\.$/],
+  ]);
+  const handoffs = (await t.app.repos.tasks.list({ kind: 'human_handoff' }, 200)).filter((x) => x.caseId === id);
+  expect(handoffs).toHaveLength(1);
+  expect(handoffs[0]!.summary).toMatch(/asked a clinical question/);
+  // The check is optional: anything else ends it and is read as itself.
+  const q = webchatTalker(t);
+  await run(q, [
+    ['what do the results of my ct mean?', /what mobile number did you give us\?/],
+    ['where do i park?', /park/i],
+  ]);
+});

@@ -40,6 +40,9 @@ const REVOCATIONS = [
   'please unsubscribe me',
   'remove me from your list',
   'take me off your texting list',
+  'please take me off',
+  'take my number off',
+  'take me off your texts, i dont need the mri',
   'leave me alone',
   'I do not want any more texts',
   "I don't want these messages",
@@ -69,6 +72,11 @@ const REVOCATIONS = [
 
 const ORDINARY = [
   'can I stop by earlier?',
+  // Taken off the schedule, not the texts.
+  'no dont need it, take me off',
+  'take me off the schedule',
+  'take me off the wait list please',
+  'i dont need the mri anymore, remove me from the schedule',
   'I need to cancel my appointment',
   'when should I stop eating before the scan?',
   'my doctor said to stop metformin',

@@ -15,6 +15,10 @@ describe('what a person says about when they can come', () => {
     ['next week', { from: '2026-12-07' }],
     ['el jueves después de las 4', { days: [4], after: 16 * 60 }],
     ['no puedo el martes', { notDays: [2] }],
+    ["tuesdays don't work for me", { notDays: [2], days: [] }],
+    ['friday is out, thursday ok', { notDays: [5], days: [4] }],
+    ['el martes no me queda', { notDays: [2], days: [] }],
+    ['cualquier día excepto el martes', { notDays: [2], days: [] }],
     ['la próxima semana en la mañana', { from: '2026-12-07', before: 12 * 60 }],
   ])('%s', (text, expected) => {
     expect(wish(text)).toMatchObject(expected);

@@ -14,6 +14,7 @@ const ASK: Record<Flow, { phone: TextId; dob: TextId; name: TextId }> = {
   status: { phone: 'status_phone', dob: 'status_dob', name: 'status_name' },
   manage: { phone: 'phone', dob: 'dob', name: 'verify_name' },
   request: { phone: 'phone', dob: 'dob', name: 'verify_name' },
+  handoff: { phone: 'handoff_phone', dob: 'handoff_dob', name: 'verify_name' },
 };
 
 /**
@@ -75,6 +76,11 @@ export function createIdentityFlow(kit: Kit) {
         const { conv, s, turn } = ctx;
         const phoneHash = kit.phoneHashOf(ctx);
         const found = phoneHash ? await self.verify({ phoneHash, birthDate: s.answers.birthDate!, name, language: turn.lang }) : { patients: [] };
+        // After a handoff the check is optional: one try, and the task stands either way.
+        if (found.patients.length === 0 && s.flow === 'handoff') {
+          delete conv.patient;
+          return [{ text: t('handoff_not_found', turn.lang) }];
+        }
         if (found.patients.length === 0) {
           // Three tries; nothing is said about why it did not match, not even whether the number is known.
           s.verifyTries = (s.verifyTries ?? 0) + 1;

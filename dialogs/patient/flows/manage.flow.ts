@@ -6,9 +6,10 @@ import { yesNoUnsure } from '../../../services/understanding/rules.engine';
 import { step, type Out } from '../../engine/step';
 import { fold } from '../../engine/interruptions';
 import type { Kit, Steps } from '../kit';
-import { SCHEDULABLE_STATES } from '../kit';
+import { SCHEDULABLE_STATES, YES_NO, yesNo } from '../kit';
 import type { PatientCtx, Verified } from '../state';
-import { t } from '../patient.texts';
+import { examLabel, t } from '../patient.texts';
+import { studyOf } from '../../../services/patients/self-service.service';
 
 function rebookChoices(lang: Language): Choice[] {
   return lang === 'es'
@@ -30,7 +31,27 @@ const CANCEL_ONLY = /\b(just )?cancel+(ar|ela|enla|ala)?\b|\b(solo|nada mas) (ca
 export function createManageFlow(kit: Kit) {
   const { self, site, deps } = kit;
 
-  const steps: Steps<'cancel_reason' | 'cancel_or_rebook'> = {
+  const steps: Steps<'cancel_reason' | 'cancel_or_rebook' | 'withdraw_confirm'> = {
+    // X with no appointment but an order ("I already had it done elsewhere"): the order is closed only on a yes.
+    withdraw_confirm: step<PatientCtx, 'yes' | 'no'>({
+      prompt: async ({ s, turn }) => {
+        const c = await self.findCase(s.caseId!);
+        const study = c && studyOf(c);
+        return [{ text: t('withdraw_confirm', turn.lang, { exam: study ? examLabel(study, turn.lang) : '' }), choices: YES_NO(turn.lang) }];
+      },
+      help: ({ turn }) => t('withdraw_confirm_help', turn.lang),
+      read: ({ turn }) => {
+        const yn = yesNo(turn.text, turn.lang);
+        if (yn === 'yes' || WITHDRAW.test(fold(turn.text)) || CANCEL_ONLY.test(fold(turn.text))) return 'yes';
+        return yn === 'no' || /\b(keep|guard\w*|mantener)\b/.test(fold(turn.text)) ? 'no' : null;
+      },
+      next: async ({ conv, s, turn }, yn) => {
+        delete conv.patient;
+        if (yn === 'no') return [{ text: t('order_kept', turn.lang) }];
+        const r = await self.cancel(s.caseId!, s.cancelReason ?? 'patient no longer needs the exam', turn.channel);
+        return [{ text: r.ok ? t('order_closed', turn.lang) : t('busy', turn.lang) }];
+      },
+    }),
     cancel_reason: step<PatientCtx, string>({
       prompt: ({ turn }) => [{ text: t('cancel_reason', turn.lang) }],
       help: ({ turn }) => t('cancel_reason_help', turn.lang),
@@ -85,6 +106,11 @@ export function createManageFlow(kit: Kit) {
       if (open) {
         s.caseId = open.id;
         return kit.links.schedule(ctx, open);
+      }
+      const order = s.manage === 'cancel' ? found.cases.find((x) => x.appointment === null && studyOf(x)) : undefined;
+      if (order) {
+        s.caseId = order.id;
+        return kit.goTo(ctx, 'withdraw_confirm');
       }
       delete conv.patient;
       return [{ text: t('no_appointment', lang) }];

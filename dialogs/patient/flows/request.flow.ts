@@ -24,6 +24,8 @@ function orderWords(text: string): 'yes' | 'no' | null {
 
 const NOT_SURE = /^(not sure|unsure|i don'?t know|no se|no estoy segur[oa]|no lo se|idk)$/;
 const NONE = /^(none|no|nope|nobody|no one|ninguno|ninguna|nadie|no tengo( medico| doctor)?)$|\b(do ?n'?t|do not|dont) (really |currently )?have (a|one|any|my own) (doctor|dr|pcp|primary|physician|regular doctor)|\bno (doctor|pcp|primary care)\b|\bno (tengo|tiene) (doctor|medico|doctora)\b/;
+/** "I need to book my MRI", "quiero agendar la resonancia": someone who expects the order to be here already. */
+const BOOKING = /\b(book|schedule|appt|appointment|get on the schedule|agendar|programar|cita)\b/;
 /** "asap", "as soon as possible", "lo antes posible": the request is followed up by a person at once. */
 export const ASAP = /\b(asap|as soon as (possible|you can)|urgent(ly)?|right away|lo antes posible|lo mas pronto( posible)?|cuanto antes|urgente)\b/;
 
@@ -118,11 +120,23 @@ export function createRequestFlow(kit: Kit) {
       },
     }),
     provider: step<PatientCtx, { display: string | null; phone: string | null }>({
-      prompt: ({ s, turn }) => [{ text: t(s.answers.hasOrder ? 'provider_with_order' : 'provider_no_order', turn.lang) }],
+      // A doctor named earlier ("my oncologist Dr Fernandez ordered…") is not asked for again: only their office's phone.
+      prompt: ({ s, turn }) => [{ text: s.answers.provider ? t('provider_phone', turn.lang, { who: s.answers.provider }) : t(s.answers.hasOrder ? 'provider_with_order' : 'provider_no_order', turn.lang) }],
       help: ({ turn }) => t('provider_help', turn.lang),
       freeText: true,
       // "dr patel at northside family, their number is 512-555-0188": the name, the practice and the phone apart.
-      read: ({ turn }) => (NONE.test(fold(turn.text)) ? { display: null, phone: null } : parseProvider(turn.text)),
+      read: ({ s, turn }) => {
+        const known = s.answers.provider;
+        const f = fold(turn.text);
+        if (!known) return NONE.test(f) ? { display: null, phone: null } : parseProvider(turn.text);
+        const phone = findPhone(turn.text);
+        const said = parseProvider(turn.text);
+        if (!phone && !said) return NONE.test(f) || yesNo(turn.text, turn.lang) === 'no' || /\b(dont|don'?t|no) (have|know|tengo|se)\b|\bno (lo )?(tengo|se)\b|idk/.test(f) ? { display: known, phone: null } : null;
+        // The same doctor again, with their office: the new words; another name: the practice, beside the doctor.
+        const surname = fold(known).split(/\s+/).at(-1) ?? '';
+        const display = !said ? known : fold(said.display).includes(surname) ? said.display : `${known}, ${said.display}`;
+        return { display, phone: phone ?? said?.phone ?? null };
+      },
       next: async (ctx, p) => {
         ctx.s.answers.provider = p.display;
         ctx.s.answers.providerPhone = p.phone;
@@ -147,10 +161,15 @@ export function createRequestFlow(kit: Kit) {
     coverage: step<PatientCtx, NonNullable<PatientCtx['s']['answers']['coverage']>>({
       prompt: ({ turn }) => [{ text: t('coverage', turn.lang) }],
       help: ({ turn }) => t('coverage_help', turn.lang),
-      read: ({ turn }) => {
+      read: ({ s, turn }) => {
         const cov = parseCoverage(turn.text, site);
         if (cov.ok) return cov.value;
-        return cov.missing === 'member_id' ? new Reply([{ text: t('coverage_member_id', turn.lang) }]) : null;
+        if (cov.missing !== 'member_id') return null;
+        // The member id is asked for once; a payer we know without it is kept, and staff collect the id.
+        const payer = cov.payer ?? s.answers.payerSaid;
+        if (payer && (s.answers.payerSaid || /\b(don'?t|do not|dont|no) (have|know)|\bno (lo )?(tengo|se)\b|not (on|with) me|idk/.test(fold(turn.text)))) return { payer };
+        if (cov.payer) s.answers.payerSaid = cov.payer;
+        return new Reply([{ text: t('coverage_member_id', turn.lang) }]);
       },
       next: async (ctx, cov) => {
         ctx.s.answers.coverage = cov;
@@ -169,7 +188,8 @@ export function createRequestFlow(kit: Kit) {
     // A number with an order we could book: who they are first, and the order looked up, before asking about one.
     if (a.hasOrder === null && s.probe === undefined) {
       const hash = kit.phoneHashOf(ctx);
-      s.probe = hash !== null && (await self.hasBookableOrder(hash));
+      // On chat (no number yet), "I need to book my MRI" says the order is likely here: who they are first, then the lookup.
+      s.probe = hash !== null ? await self.hasBookableOrder(hash) : BOOKING.test(fold(s.opening ?? ''));
     }
     const orderFirst = a.hasOrder === true || (a.hasOrder === null && s.probe === true && !s.lookedUp);
     if (a.modality === null && !a.examAsked && !orderFirst) next = 'exam';
@@ -187,7 +207,7 @@ export function createRequestFlow(kit: Kit) {
     if (next === null) {
       if (a.modality === null && !a.examAsked) next = 'exam';
       else if (!a.reason) next = 'reason';
-      else if (a.provider === undefined) next = 'provider';
+      else if (a.provider === undefined || (a.provider && a.providerPhone === undefined)) next = 'provider';
       else if (a.timing === undefined) next = 'timing';
       else if (!a.coverage) next = 'coverage';
     }
