@@ -4,7 +4,7 @@
  * share that ever got "didn't catch that" or the menu by mistake. EVAL_SET=tune|heldout narrows it, EVAL_ONLY=<id>
  * runs one script and prints its transcript, EVAL_MIN_TUNE / EVAL_MIN_HELDOUT fail the run below a share.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadScripts } from './conversation-script';
 import { runScript, type ScriptResult } from './conversation-runner';
@@ -19,7 +19,15 @@ jest.setTimeout(3 * 3600_000);
 test('scripted patient conversations', async () => {
   const report: Record<string, { total: number; right: number; misunderstood: number; menu: number; failures: ScriptResult[] }> = {};
   for (const set of SETS) {
-    const scripts = loadScripts(path.join(ROOT, 'test', 'fixtures', 'conversations', `${set}.jsonl`)).filter((s) => !process.env.EVAL_ONLY || s.id === process.env.EVAL_ONLY);
+    // A set is every file named after it: tune.jsonl, tune-2.jsonl, … (each written apart, by someone who had not read the prompts).
+    const dir = path.join(ROOT, 'test', 'fixtures', 'conversations');
+    const files = readdirSync(dir).filter((f) => f === `${set}.jsonl` || (f.startsWith(`${set}-`) && f.endsWith('.jsonl'))).sort();
+    const scripts = files.flatMap((f) => loadScripts(path.join(dir, f))).filter((s) => !process.env.EVAL_ONLY || s.id === process.env.EVAL_ONLY);
+    const ids = new Set<string>();
+    for (const s of scripts) {
+      if (ids.has(s.id)) throw new Error(`${set}: script id ${s.id} is used twice`);
+      ids.add(s.id);
+    }
     const results: ScriptResult[] = [];
     for (const s of scripts) {
       const t = await startTestApp({ name: `eval-${set}`, now: () => NOW });
