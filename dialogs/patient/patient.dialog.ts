@@ -277,8 +277,13 @@ export function createPatientDialog(deps: PatientDialogDeps) {
           return [{ text: t('stopped', lang) }];
         case 'agent':
           return handOff(conv, turn, 'agent');
-        case 'clinical':
-          return handOff(conv, turn, 'clinical');
+        case 'clinical': {
+          if (s.flow === 'handoff') return handOff(conv, turn, 'clinical');
+          // A person answers it (with the case, when there is one); meanwhile the step goes on, so nothing said is lost.
+          await turn.handoff(`${WHY.clinical} (patient dialog)`, s.caseId ?? null);
+          const [first, ...rest] = await kit.links.prompt(ctx);
+          return [{ text: `${t('clinical', lang)} ${t('handoff_hours', lang, { phone: kit.centerPhone })}` }, ...(first ? [{ ...first, text: `${t('back_to_step', lang)} ${first.text}` }, ...rest] : [])];
+        }
         case null:
           break;
       }

@@ -230,3 +230,22 @@ test('Web Chat: a clinical question from someone not yet identified opens the ta
     ['where do i park?', /park/i],
   ]);
 });
+
+test('SMS: a clinical question in the middle of a request goes to a person, and the request goes on from the same question', async () => {
+  const p = smsTalker(t);
+  const before = new Set((await t.app.repos.tasks.list({ kind: 'human_handoff' }, 1000)).map((x) => x.id));
+  await run(p, [
+    ['my son needs an x-ray of his wrist, no order yet', /full name/],
+    ['Leo Park', /date of birth/],
+    ['5/6/2015', /why/],
+    ['fell off his bike', /Which doctor/],
+    ['is that much radiation bad for a kid his age?', /^That's a question for our clinical team[\s\S]*\nNow, back to where we were: Which doctor should we ask for the order\?/],
+    ['dr amy chu at kids first pediatrics 512 555 0177', /When/],
+    ['after school, like 4', /How will you pay/],
+    ['self pay', /Thank you, Leo\./],
+  ]);
+  const [c] = await casesOf(p.phone);
+  expect(c).toMatchObject({ state: 'order_requested', order: { requester: { name: 'Dr. Amy Chu at Kids First Pediatrics', phone: '+15125550177' } } });
+  const opened = (await t.app.repos.tasks.list({ kind: 'human_handoff' }, 1000)).filter((x) => !before.has(x.id));
+  expect(opened.map((x) => x.summary)).toEqual([expect.stringMatching(/asked a clinical question/)]);
+});
