@@ -23,7 +23,7 @@ import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 import { openingHoursText } from '../dialogs/patient/side-questions';
 import { intakeText } from '../dialogs/intake.texts';
-import { appointmentLetter } from '../dialogs/engine/interruptions';
+import { appointmentLetter, askedLanguage } from '../dialogs/engine/interruptions';
 import { waitlistReply } from '../dialogs/patient/waitlist.texts';
 import { createGreeter } from './greeting';
 
@@ -124,9 +124,8 @@ export class IntakeBot extends TeamsActivityHandler {
       const state = await conversation.get(context, {});
       const person = await profile.get(context, {});
       const text = (context.activity.text ?? '').trim();
-      const folded = foldAccents(text);
-      if (/\b(espanol|spanish)\b/.test(folded)) person.language = 'es';
-      else if (/\b(english|ingles)\b/.test(folded)) person.language = 'en';
+      const asked = askedLanguage(text);
+      if (asked) person.language = asked;
       const lang: Language = person.language ?? detectLanguage(text, context.activity.locale?.startsWith('es') ? 'es' : 'en');
       person.language = lang;
       const es = lang === 'es';
@@ -296,6 +295,7 @@ export class IntakeBot extends TeamsActivityHandler {
       const human = async () => {
         await requestHandoff();
         await say({ text: intakeText('human', lang, words) });
+        if (!officeUser && !state.office && !state.officeSignIn) await sayAll(await deps.patientDialog.afterHandoff(state, patientTurn()));
       };
       const manage = (action: 'confirm' | 'reschedule' | 'cancel' | 'waitlist') => async () => sayAll(await deps.patientDialog.begin(state, newManageState(action), patientTurn()));
       const request = async (hasOrder?: true) => sayAll(await deps.patientDialog.begin(state, newRequestState({ ...understanding.fields, ...(hasOrder ? { hasOrder } : {}) }, text), patientTurn()));

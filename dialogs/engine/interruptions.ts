@@ -8,7 +8,7 @@ const STOP_FLOW = /^(cancel|cancelar|menu|start over|restart|empezar de nuevo|vo
 const AGENT = /\b(agent|agente|representative|representante|operator|operador|human|humano|real person|a person|una persona|someone|alguien|talk to (someone|a person|staff)|hablar con (alguien|una persona|personal))\b/;
 const LANGUAGE_ONLY = /^((in )?(english|spanish)|(en )?(espanol|ingles))( please| por favor)?$/;
 /** Questions only a clinician may answer: the bot never gives medical advice (domain.md §4). */
-const CLINICAL = /\b(is it safe|safe for me|should i (stop|take|keep|skip)|side effects?|dose|dosage|allergic reaction|what do(es)? (my|the) (results?|report|scan)\b.{0,30}\b(say|mean|show)|my (test |scan |mri |ct )?results?|results? (is|are|was|were|came back) (bad|good|ok|okay|normal|serious)|how much (contrast|radiation|dye)|(is|am) .{0,20}(cancer|serious|normal)|es seguro|debo (dejar|tomar|seguir)|efectos secundarios|dosis|mis resultados|que dice(n)? (mi|el|los) (resultados?|informe|reporte)|es grave|es cancer|amamantar|lactancia|breastfeed\w*|is it (ms|cancer|serious|bad|a tumor|dangerous)|(report|results?|scan|mri|ct|informe|resultados?).{0,80}what does (that|this|it) mean|hurt the baby|danar al bebe|peligroso para (el|mi) bebe|malo para (el|mi) bebe|es malo tanta radiacion|too much radiation|(is|es) (it |the )?(radiation|radiacion) (safe|bad|dangerous|peligros\w*|mala?)|(duda|dudas|pregunta|miedo|preocupa\w*|worried|scared|afraid|concern\w*) .{0,25}(radiacion|radiation)|(radiation|radiacion|contrast|contraste|dye).{0,30}\b(bad|safe|harm\w*|dangerous|hurt|malo|mala|dana\w*|peligros\w*|seguro)|\b(bad|safe|harmful|dangerous|malo|peligros\w*) .{0,20}(radiation|radiacion))\b/;
+const CLINICAL = /\b(es peligroso|is (it|this|that) dangerous|me (tienen|van) que operar|(do i|will i) need (an? )?(surgery|operation|biopsy)|necesito (cirugia|operarme|una biopsia)|salio que tengo (un|una)|(the (results?|report|scan|ultrasound|mri|ct) )(showed|shows|found|says) (that )?i have|(hacer|hace|haga) dano|dana\w* (el|la|al|a mi)|alergic[oa] a (los mariscos|el yodo|mariscos|yodo)|(allergic|allergy) to (shellfish|iodine|seafood)|is it safe|safe for me|should i (stop|take|keep|skip)|(do|should|can|must) i (need to |have to )?(stop|hold|skip|pause|keep taking|quit) (it|my|taking|the)\b|(stop|hold|skip|pause|dejar de tomar|suspender) .{0,25}(metformin\w*|medication|medicine|insulin|blood thinner|pills|metformina|medicina|medicamento|pastillas|insulina)|side effects?|dose|dosage|allergic reaction|what do(es)? (my|the) (results?|report|scan)\b.{0,30}\b(say|mean|show)|my (test |scan |mri |ct )?results?|results? (is|are|was|were|came back) (bad|good|ok|okay|normal|serious)|how much (contrast|radiation|dye)|(is|am) .{0,20}(cancer|serious|normal)|es seguro|debo (dejar|tomar|seguir)|efectos secundarios|dosis|mis resultados|que dice(n)? (mi|el|los) (resultados?|informe|reporte)|es grave|es cancer|amamantar|lactancia|breastfeed\w*|is it (ms|cancer|serious|bad|a tumor|dangerous)|(report|results?|scan|mri|ct|informe|resultados?).{0,80}what does (that|this|it) mean|hurt the baby|danar al bebe|peligroso para (el|mi) bebe|malo para (el|mi) bebe|es malo tanta radiacion|too much radiation|(is|es) (it |the )?(radiation|radiacion) (safe|bad|dangerous|peligros\w*|mala?)|(duda|dudas|pregunta|miedo|preocupa\w*|worried|scared|afraid|concern\w*) .{0,25}(radiacion|radiation)|(radiation|radiacion|contrast|contraste|dye).{0,30}\b(bad|safe|harm\w*|dangerous|hurt|malo|mala|dana\w*|peligros\w*|seguro)|\b(bad|safe|harmful|dangerous|malo|peligros\w*) .{0,20}(radiation|radiacion))\b/;
 
 /** C, R and X as reminders ask for them: the appointment intent they stand for, else null. */
 export function appointmentLetter(text: string): 'confirm_appointment' | 'reschedule' | 'cancel_appointment' | null {
@@ -24,6 +24,23 @@ export function fold(s: string): string {
 /** A question for a clinician, wherever it is asked. */
 export function isClinical(text: string): boolean {
   return CLINICAL.test(fold(text));
+}
+
+const CUE = /\b(in|en|speak|speaks|habla|hablan|hablas|hablar|please|pls|por favor|prefer|prefiero|can we|could we|puede|pueden|podemos|switch|cambiar|cambie|do you|text me|escribame|escribanme)\b/;
+const NOT_SPOKEN = /\b(no|don'?t|dont|do not|doesn'?t|does not|can'?t|cannot)\s+(\w+\s+){0,2}(speak|speaks|read|reads|understand|understands|habla|hablo|hablamos|entiende|entiendo|lee|leo)\s+(\w+\s+)?(english|ingles|spanish|espanol)\b/;
+
+/**
+ * The language a message asks for: "español por favor", "do you speak spanish?", or the other one when it says which
+ * is not spoken ("él no habla inglés"); null when it only mentions one ("my english teacher").
+ */
+export function askedLanguage(text: string): 'en' | 'es' | null {
+  const f = fold(text);
+  const not = NOT_SPOKEN.exec(f);
+  if (not) return /english|ingles/.test(not[0]) ? 'es' : 'en';
+  const asks = LANGUAGE_ONLY.test(f) || CUE.test(f);
+  if (asks && /\b(espanol|spanish)\b/.test(f)) return 'es';
+  if (asks && /\b(english|ingles)\b/.test(f)) return 'en';
+  return null;
 }
 
 /**

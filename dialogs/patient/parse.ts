@@ -27,8 +27,8 @@ export function parseBirthDate(text: string, now: Date): string | null {
     .trim()
     .replace(/^(it'?s|its|i was born( on)?|born( on)?|nac[ií] el|naci el|es el|el)\s+/i, '')
     .replace(/[.!]+$/, '')
-    // "3 de sept 1966": Spanish month abbreviations written out, which the Spanish date reader needs.
-    .replace(/\b(de )(ene|feb|mar|abr|may|jun|jul|ago|sep|sept|set|oct|nov|dic)\.?(?=\s|$)/i, (_m, de: string, mo: string) => `${de}${ES_MONTHS[mo.toLowerCase()] ?? mo}`);
+    // "3 de sept 1966", "24 dic 1958": Spanish month abbreviations written out, which the Spanish date reader needs.
+    .replace(/\b(de |\d{1,2} )(ene|feb|mar|abr|may|jun|jul|ago|sep|sept|set|oct|nov|dic)\.?(?=\s|$)/i, (_m, de: string, mo: string) => `${/\d/.test(de) ? `${de}de ` : de}${ES_MONTHS[mo.toLowerCase()] ?? mo}`);
   // "march 3 75", "21 de enero del 77": a two-digit year after a month in words.
   const short = MONTH_WORD.test(t) ? /^(.*\D)(?:'|de |del )?(\d{2})$/i.exec(t) : null;
   if (short && !/\d{4}/.test(t)) {
@@ -81,6 +81,8 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
   let t = text
     .trim()
     .replace(/^(my name is|my name'?s|name is|her name is|his name is|their name is|it'?s|its|this is|i am|i'?m|soy|me llamo|se llama|mi nombre es|su nombre es|el nombre es|es)\s+/i, '')
+    // "robert keane (bobby)", 'robert "bobby" keane': the nickname is not part of the legal name.
+    .replace(/\s*(\([^)]*\)|"[^"]*"|“[^”]*”)\s*/g, ' ')
     .replace(/[.,!]+$/, '')
     .trim();
   // "rosa elena vargas mendoza, yo soy su hija": the name, without what follows it.
@@ -145,7 +147,7 @@ export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
   if (!t) return null;
   if (/^(not sure|unsure|i have no idea|no idea|ni idea|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|possibly|i think so|i don'?t think so|not that i know( of)?|i don'?t remember|can'?t remember|no se|no lo se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser|creo que (si|no)|no recuerdo|no me acuerdo)\b/.test(t)) return 'unsure';
   if (/^((definitely|absolutely|certainly|of course|def|hell) not|no way|no chance|not (at all|really|a chance|likely))\b/.test(t)) return 'no';
-  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|un poquito|poquito|a bit|kind of|kinda|sort of|somewhat|sometimes|si|sip|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo)\b/.test(t)) return 'yes';
+  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|un poquito|poquito|a bit|kind of|kinda|sort of|somewhat|sometimes|si|sip|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo|tiene|tuvo|he has|she has|he had|she had|he does|she does|i've had|ive had)\b/.test(t)) return 'yes';
   if (/^(no|n|nope|nah|never|none|i don'?t|i do not|i haven'?t|not at all|not really|negative|nunca|ninguno|ninguna|para nada|jamas|no tengo)\b/.test(t)) return 'no';
   return null;
 }
@@ -163,7 +165,7 @@ export function parseProvider(text: string): { name: string; practice: string | 
   const kept = text.split(/[,;]/).filter((part, i) => i === 0 || (!hasNonNameWord(part.replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|numero)\s*(is|es)?\b/gi, '')) && !/\b(dont|don'?t|no tengo|sorry|perdon|not sure|idk)\b/i.test(part)) || /\d{3}/.test(part));
   let rest = (digits ? kept.join(',').replace(digits[0], ' ') : kept.join(','))
     .replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|teléfono|numero|número)\s*(is|es)?\b/gi, ' ')
-    .replace(/\b(my doctor is|my doctor'?s name is|it'?s|its|mi doctor(a)? es|es el|es la)\b/gi, ' ')
+    .replace(/\b(my (primary care|primary|pcp|family|regular|usual)?\s*(doctor|dr|physician|provider)?\s*(is|'?s name is)|it'?s|its|mi doctor(a)? es|mi medic[oa] es|es el|es la)\b/gi, ' ')
     .replace(/[,;:]+\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim()

@@ -105,12 +105,18 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     // In a request there is no exam on file to find yet; in the check itself, once is enough.
     const skip = conv.patient?.flow === 'handoff' || conv.patient?.flow === 'request';
     const said = await kit.handOff(conv, turn, why);
-    if (hadCase || skip || turn.phoneHash || why === 'too_many_tries') return said;
+    if (hadCase || skip || why === 'too_many_tries') return said;
+    return [...said, ...(await findCaseForHandoff(conv, turn, why))];
+  }
+
+  /** After a handoff task was opened from a chat with no case: who the person is (optional), to put their exam on it. */
+  async function findCaseForHandoff(conv: PatientConversation, turn: PatientTurn, why: HandoffWhy): Promise<Out[]> {
+    if (turn.phoneHash || conv.patient) return [];
     const s: PatientDialogState = { flow: 'handoff', step: 'verify_phone', fails: 0, requestKey: randomUUID(), answers: emptyAnswers(), handoffWhy: why, at: deps.now().toISOString() };
     const v = kit.verified(conv);
-    if (v) return [...said, ...(await handoffIdentified({ conv, s, turn }, v))];
+    if (v) return handoffIdentified({ conv, s, turn }, v);
     conv.patient = s;
-    return [...said, ...(await identity.start({ conv, s, turn }))];
+    return identity.start({ conv, s, turn });
   }
 
   /** Who asked for the handoff, proved: their newest open case goes on the task. */
@@ -197,6 +203,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       const text = topic ? sideAnswer(site, topic, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
       return [{ text: more ? text : `${text} ${t('anything_else', turn.lang)}` }];
     },
+
+    /** After the menu's handoff from a chat: (optionally) who the person is, so staff see their exam with the task. */
+    afterHandoff: (conv: PatientConversation, turn: PatientTurn) => findCaseForHandoff(conv, turn, 'agent'),
 
     /** The case a handoff from this number is about, when the number has exactly one open case. */
     async caseForHandoff(turn: PatientTurn): Promise<string | null> {

@@ -85,6 +85,8 @@ export const T = {
   },
   dob_which: { en: 'Just to be sure, which is your date of birth?', es: 'Para estar seguros, ¿cuál es su fecha de nacimiento?' },
   ask_when: { en: 'No problem. What day or time works better for you? (like "Thursday after 4" or "next week, mornings")', es: 'No hay problema. ¿Qué día u hora le funciona mejor? (como "jueves después de las 4" o "la próxima semana en la mañana")' },
+  book_later: { en: "No problem. Your order stays here: whenever you're ready, reply BOOK to pick a time.", es: 'Está bien. Su orden queda aquí: cuando quiera, responda AGENDAR para elegir una hora.' },
+  morning_only: { en: 'This exam needs you to fast beforehand, so we do it in the morning only. These are the closest times:', es: 'Para este examen necesita estar en ayunas, así que solo lo hacemos en la mañana. Estos son los horarios más cercanos:' },
   no_fit: { en: "Nothing open fits that in the next 4 weeks, sorry. These are the closest times:", es: 'Lo siento, no hay nada que se ajuste a eso en las próximas 4 semanas. Estos son los horarios más cercanos:' },
   beyond_horizon: { en: 'I can only book up to 4 weeks ahead (through {until}). Here are the earliest times, or tell me another day:', es: 'Solo puedo agendar hasta 4 semanas adelante (hasta el {until}). Dígame otro día, o elija uno de estos:' },
   slots: { en: 'Here are the earliest times:', es: 'Estos son los primeros horarios disponibles:' },

@@ -29,7 +29,8 @@ const LEAD_MINUTES = 120;
 /** Times are offered this many days ahead at most. */
 export const HORIZON_DAYS = 28;
 /** Studies with at least this much fasting are offered morning starts only. */
-const FASTING_MORNING_HOURS = 4;
+/** A study that needs this much fasting is booked in the morning only (no one fasts all day). */
+export const FASTING_MORNING_HOURS = 4;
 
 /**
  * Self-scheduling over the scanners of the site configuration (domain.md §5): slots on a grid of the study's length

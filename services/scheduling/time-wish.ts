@@ -32,7 +32,7 @@ const DAY_WORDS: Array<[RegExp, number]> = [
 export function weekdayNamed(folded: string): number | null {
   return DAY_WORDS.find(([re]) => re.test(folded))?.[1] ?? null;
 }
-const NEGATION = /\b(not|no|can'?t( do| make( it)?)?|cannot|won'?t work|except|but not|anything but|busy|ni|menos|no puedo( el)?|(que )?no sea|excepto|salvo)\s+(on\s+|el\s+|los\s+)?$/;
+const NEGATION = /\b(not|no|can'?t( do| make( it)?)?|cannot|won'?t work|except|but not|anything but|busy|ni|menos|no puedo( el)?|(que )?no sea|excepto|salvo)\s+(on\s+|el\s+|los\s+|a\s+|an\s+)?$/;
 /** "los martes no puedo", "tuesdays don't work", "tuesday is bad": the day said first, then ruled out. */
 const NEGATED_AFTER = /^s?\s*(no\b|don'?t|doesn'?t|won'?t|(is|are) (out|bad|no good|not good)|(is|are) a no|never|no puedo|no me (queda|sirve|funciona|conviene)|tampoco)/;
 
@@ -101,7 +101,7 @@ export function mergeWish(old: TimeWish | undefined, w: TimeWish): TimeWish {
   if (!old) return w;
   return {
     days: w.days.length ? w.days : old.days.filter((d) => !w.notDays.includes(d)),
-    notDays: [...new Set([...old.notDays, ...w.notDays])],
+    notDays: [...new Set([...old.notDays.filter((d) => !w.days.includes(d)), ...w.notDays])],
     after: w.after ?? old.after,
     before: w.before ?? old.before,
     from: w.from ?? old.from,

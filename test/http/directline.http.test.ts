@@ -132,7 +132,8 @@ describe('the greeting when the chat opens (the page posts webchat/join once it 
     expect(greeting.text).toMatch(/^Hola, le escribe Bluebonnet Imaging\. Puedo ayudarle a pedir un estudio de imagen.*¿Cómo le ayudamos\?\n1\. Soy paciente\n2\. Llamo de un consultorio médico\n3\. Hablar con una persona$/s);
     await say(c, 'Hablar con una persona', { locale: 'es-US' });
     const next = await poll(c, first.body.watermark);
-    expect(botMessages(next.body.activities).map((a: any) => a.text)).toEqual([expect.stringMatching(/^Le pedí a nuestro equipo que le responda por aquí/)]);
+    // Then, optionally, who they are: so staff see their exam with the task.
+    expect(botMessages(next.body.activities).map((a: any) => a.text)).toEqual([expect.stringMatching(/^Le pedí a nuestro equipo que le responda por aquí/), expect.stringMatching(/^Para que vean su examen junto con su mensaje: ¿cuál es el número de celular que nos dio\?/)]);
   });
 
   test('a conversation that has already begun is not greeted when the join event comes late', async () => {

@@ -1,4 +1,5 @@
-import { parseBirthDate, parseCoverage, parseFullName, parseProvider } from '../../dialogs/patient/parse';
+import { parseBirthDate, parseCoverage, parseFullName, parseProvider, screeningAnswer } from '../../dialogs/patient/parse';
+import { askedLanguage } from '../../dialogs/engine/interruptions';
 import { findPhone } from '../../services/contact/phone';
 import { pickChoice } from '../../services/conversations/outbound-content';
 import { exampleSite } from '../support/test-app';
@@ -62,4 +63,46 @@ describe('answers in more of people\'s own words (issue 13, point 5)', () => {
   test('the provider without the clause that is not a name', () => {
     expect(parseProvider('dr kim at texas medcare urgent care, dont have their number sorry')).toMatchObject({ name: 'Dr. Kim', practice: 'Texas Medcare Urgent Care', phone: null });
   });
+});
+
+describe('more everyday answers (a second round of unseen conversations)', () => {
+  const NOW2 = new Date('2026-11-30T16:00:00Z');
+  test.each([
+    ['24 dic 1958', '1958-12-24'],
+    ['5 ago 1990', '1990-08-05'],
+  ])('birth date %p → %p', (text, want) => expect(parseBirthDate(text, NOW2)).toBe(want));
+
+  test('a nickname in brackets or quotes is not part of the name', () => {
+    expect(parseFullName('robert keane (bobby)')).toEqual({ givenName: 'robert', familyName: 'keane' });
+    expect(parseFullName('Katherine "Kat" Moreau')).toEqual({ givenName: 'Katherine', familyName: 'Moreau' });
+  });
+
+  test.each([
+    ['actually yes im about 8 weeks', 'yes'],
+    ['well no', 'no'],
+    ['definitely not', 'no'],
+    ['no way', 'no'],
+    ['un poquito nomas', 'yes'],
+    ['tiene una placa de metal en el tobillo', 'yes'],
+    ['he has a stent', 'yes'],
+  ] as const)('screening answer %p → %p', (text, want) => expect(screeningAnswer(text)).toBe(want));
+
+  test('a payer without its card is known; the member id is asked for, never made up', () => {
+    expect(parseCoverage('medicare and an aarp supplement', exampleSite())).toEqual({ ok: false, missing: 'member_id', payer: 'Medicare' });
+    expect(parseCoverage('Medicaid, no tengo el número a la mano', exampleSite())).toEqual({ ok: false, missing: 'member_id', payer: 'Texas Medicaid' });
+  });
+
+  test('"my primary care is Dr. Helen Park at One Medical" names the doctor, not the sentence', () => {
+    expect(parseProvider('my primary care is Dr. Helen Park at One Medical')).toMatchObject({ name: 'Dr. Helen Park', display: 'Dr. Helen Park at One Medical' });
+  });
+
+  test.each([
+    ['él no habla inglés', 'es'],
+    ['i dont speak spanish', 'en'],
+    ['español por favor', 'es'],
+    ['do you speak spanish?', 'es'],
+    ['in english please', 'en'],
+    ['my english teacher said hi', null],
+    ['necesito una resonancia', null],
+  ] as const)('language asked for in %p → %p', (text, want) => expect(askedLanguage(text)).toBe(want));
 });

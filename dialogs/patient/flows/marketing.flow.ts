@@ -10,7 +10,11 @@ import { t } from '../patient.texts';
 export function optInAnswer(text: string, lang: Language): 'yes' | 'no' | null {
   const yn = yesNo(text, lang);
   if (yn === 'yes' || yn === 'no') return yn;
-  return /^(no|nope|nah|not now|not interested|ahora no|no me interesa)\b/.test(fold(text)) ? 'no' : null;
+  const f = fold(text).trim();
+  if (/^(no|nope|nah|not now|not interested|ahora no|no me interesa|no gracias|no thanks)\b/.test(f)) return 'no';
+  // "sure, yearly reminders would be helpful", "sí, mándenme el recordatorio": a yes that goes on to say why.
+  if (/^(yes|yeah|yep|sure|ok|okay|please|si|claro|dale|por favor|me interesa|i'?d like|i would like|sign me up|apuntame|inscribame)\b/.test(f) && !/\b(no|not|don'?t|dont|nunca)\b/.test(f)) return 'yes';
+  return null;
 }
 
 /** The optional marketing opt-in, asked once after a request (domain.md §6): an explicit yes is recorded with its words. */

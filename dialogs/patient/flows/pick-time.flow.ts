@@ -4,9 +4,11 @@ import { pickChoice } from '../../../services/conversations/outbound-content';
 import type { Language } from '../../../services/messaging/templates';
 import { studyOf } from '../../../services/patients/self-service.service';
 import { prepMessage } from '../../../services/scheduling/prep';
+import { FASTING_MORNING_HOURS } from '../../../services/scheduling/scheduling.service';
+import { fastingHours } from '../../../services/scheduling/study';
 import type { Slot } from '../../../services/scheduling/scheduling.service';
 import { placeText, slotText } from '../../../services/scheduling/slot-text';
-import { mergeWish, parseTimeWish, weekdayNamed } from '../../../services/scheduling/time-wish';
+import { fitsWish, mergeWish, parseTimeWish, weekdayNamed } from '../../../services/scheduling/time-wish';
 import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
@@ -15,6 +17,10 @@ import type { PatientCtx, PatientDialogState } from '../state';
 import { examLabel, t } from '../patient.texts';
 
 const ANY_TIME = /\b(any ?time|whenever|no preference|doesn'?t matter|does not matter|any day|either|cualquier (dia|hora|momento)|cuando sea|no importa|me da igual|lo que sea)\b/;
+/** "whatever you have", "any of those", "cualquiera": the first time offered will do. */
+const FIRST_WILL_DO = /\b(whatever (you have|you got|works|is open|is first|is available)|any (of (them|those)|one|is fine|will do)|whichever|first available|cualquiera|el que sea|la que sea|el que tenga|la que tenga)\b/;
+/** "ahorita no, luego les llamo", "not now, i'll call to book": no time now; the order stays for later. */
+const LATER = /\b(not (right )?now|later|maybe later|i'?ll (call|book|schedule|text)|ahorita no|ahora no|luego (les |le )?(llamo|escribo|aviso)|despues (les |le )?(llamo|escribo|aviso)|mas tarde|otro dia (les |le )?(llamo|escribo))\b/;
 const REFUSAL = /\b(none|neither|no good|(doesn'?t|don'?t|do not|won'?t) work|can'?t make|ninguno|ninguna|no me (sirve|sirven|queda|quedan))\b/;
 
 /**
@@ -41,15 +47,22 @@ export function createPickTimeFlow(kit: Kit) {
       const onDay = local.flatMap((d, n) => (d.weekday === day ? [n] : []));
       if (onDay.length === 1) return onDay[0]!;
     }
-    const m = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/.exec(f);
-    if (!m || (!m[2] && !m[3])) return null;
+    const m = clockNamed(f);
+    if (!m) return null;
     const hit = local.findIndex((d) => {
       const h12 = d.hour % 12 || 12;
-      if (Number(m[1]) !== h12 && Number(m[1]) !== d.hour) return false;
-      if ((m[2] ? Number(m[2]) : 0) !== d.minute) return false;
-      return !m[3] || (m[3] === 'pm') === d.hour >= 12;
+      if (m.hour !== h12 && m.hour !== d.hour) return false;
+      if (m.minute !== d.minute) return false;
+      return m.pm === null || m.pm === d.hour >= 12;
     });
     return hit >= 0 ? hit : null;
+  }
+
+  /** "the 7:45 one", "1pm": a clock time (with minutes or am/pm, so "the 2nd one" is none). */
+  function clockNamed(f: string): { hour: number; minute: number; pm: boolean | null } | null {
+    const m = /\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\b/.exec(f);
+    if (!m || (!m[2] && !m[3])) return null;
+    return { hour: Number(m[1]), minute: m[2] ? Number(m[2]) : 0, pm: m[3] ? m[3] === 'pm' : null };
   }
 
   function offerContent(s: PatientDialogState, lang: Language): Out {
@@ -60,22 +73,38 @@ export function createPickTimeFlow(kit: Kit) {
     };
   }
 
-  type Pick = { pick: number } | { wish: true } | { beyond: true };
+  type Pick = { pick: number } | { wish: true } | { beyond: true } | { later: true };
   const steps: Steps<'pick_slot'> = {
     pick_slot: step<PatientCtx, Pick>({
       prompt: ({ s, turn }) => [offerContent(s, turn.lang)],
       help: ({ turn }) => t('slots_help', turn.lang),
       read: ({ s, turn }) => {
         const offered = s.offered ?? [];
+        const wish = parseTimeWish(turn.text, deps.now(), site.center.timeZone);
         const i = pickChoice(turn.text, offered.map((o, n) => ({ value: String(n + 1), title: slotText(new Date(o.start), site, turn.lang) }))) ?? pickOffered(turn.text, offered);
-        if (i !== null) return { pick: i };
+        // "the first one on tuesday afternoon": the pick counts only when that time fits what they also said.
+        const fits = (n: number) => !wish || fitsWish(mergeWish(s.wish, wish), new Date(offered[n]!.start), 0, site.center.timeZone);
+        if (i !== null && fits(i)) return { pick: i };
+        const f = fold(turn.text);
+        // "whatever you have", "whichever is first that's not a monday": the first offered time that fits.
+        const first = FIRST_WILL_DO.test(f) ? offered.findIndex((_, n) => fits(n)) : -1;
+        if (first >= 0) return { pick: first };
         // "none of those work, im at work til 5", "not tuesday", "thursday evening", "next week": times that fit.
         const dates = turn.understanding.fields.preferredTimes.map((x) => x.slice(0, 10));
-        const wish = parseTimeWish(turn.text, deps.now(), site.center.timeZone);
         if (dates.some((d) => d > kit.horizonDate())) return { beyond: true };
         if (wish) s.wish = mergeWish(s.wish, wish);
+        // "the 1:45 one if you have it": not offered, so times from about then (1–6 without am/pm read as afternoon).
+        const clock = clockNamed(f);
+        if (clock) {
+          const h = clock.pm === true && clock.hour < 12 ? clock.hour + 12 : clock.pm === null && clock.hour >= 1 && clock.hour <= 6 ? clock.hour + 12 : clock.hour;
+          const after = Math.max(s.wish?.after ?? 0, h * 60 + clock.minute - 30);
+          s.wish = mergeWish(s.wish, { days: [], notDays: [], after, before: null, from: null });
+          return { wish: true };
+        }
         if (dates.length) s.answers.preferredDates = dates;
         if (wish || dates.length) return { wish: true };
+
+        if (LATER.test(f) && !wish) return { later: true };
         if (REFUSAL.test(fold(turn.text))) return new Reply([{ text: t('ask_when', turn.lang) }]);
         // "whenever honestly", "cualquier día": the earliest times are the ones shown.
         if (ANY_TIME.test(fold(turn.text))) return new Reply([{ text: t('any_time', turn.lang) }, offerContent(s, turn.lang)]);
@@ -83,6 +112,10 @@ export function createPickTimeFlow(kit: Kit) {
       },
       next: async (ctx, v) => {
         if ('pick' in v) return book(ctx, ctx.s.offered![v.pick]!);
+        if ('later' in v) {
+          delete ctx.conv.patient;
+          return [{ text: t('book_later', ctx.turn.lang) }];
+        }
         const c = await self.findCase(ctx.s.caseId!);
         if (!c) return [{ text: t('busy', ctx.turn.lang) }];
         const lead = 'beyond' in v ? [{ text: t('beyond_horizon', ctx.turn.lang, { until: kit.dayText(kit.horizonDate(), ctx.turn.lang) }) }] : [];
@@ -95,6 +128,13 @@ export function createPickTimeFlow(kit: Kit) {
   async function offer(ctx: PatientCtx, c: Case, lead: Out[]): Promise<Out[]> {
     const { conv, s, turn } = ctx;
     let slots: Slot[] = await self.offer(c, s.answers.preferredDates, s.wish ?? null);
+    const study = studyOf(c);
+    if (slots.length === 0 && s.wish && study && s.wish.after !== null && s.wish.after >= 12 * 60 && fastingHours(site, study) >= FASTING_MORNING_HOURS) {
+      // "tuesday afternoon" for a fasting ultrasound: said why it is mornings, with mornings on the days they named.
+      s.wish = { ...s.wish, after: null, before: null };
+      slots = await self.offer(c, s.answers.preferredDates, s.wish);
+      if (slots.length) lead = [...lead, { text: t('morning_only', turn.lang) }];
+    }
     if (slots.length === 0 && s.wish) {
       // Nothing fits what they asked for: said so, with the closest times there are.
       delete s.wish;

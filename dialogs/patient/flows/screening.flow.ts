@@ -8,6 +8,10 @@ import { YES_NO_UNSURE, yesNo } from '../kit';
 import { screeningAnswer } from '../parse';
 import type { PatientCtx } from '../state';
 import { t } from '../patient.texts';
+import { fold } from '../../engine/interruptions';
+
+/** "he's 11 lol", "im a guy", "es una niña de 9 años", "not pregnant": the pregnancy question does not apply. */
+const NOT_PREGNANT = /^(not pregnant|no(t)? (i'?m )?not pregnant|n\/?a|not applicable|does ?n'?t apply|no aplica|no estoy embarazada)\b|\b(i'?m|i am|he'?s|he is|soy|es) (a |an |un |una )?(man|male|guy|dude|boy|hombre|varon|nino)\b|\b(he'?s|he is) \d|\b(she'?s|she is|es una nina de|tiene) ([1-9]|1[01])( (years|yrs|anos))?\b|\bes una nina\b/;
 
 /**
  * Safety screening, once per case (domain.md §4): one question per message, the patient's own words kept; its result
@@ -45,7 +49,7 @@ export function createScreeningFlow(kit: Kit) {
         // "yes, a knee replacement and a stent" and "ive had a pacemaker since 2019" answer yes, in the patient's words.
         const kind = KIND_OF_QUESTION[q.id];
         const said = kind !== undefined && (conv.disclosures ?? []).some((d) => d.kind === kind && d.words === turn.text.trim().slice(0, 500));
-        const answer = yesNo(turn.text, turn.lang) ?? screeningAnswer(turn.text) ?? (said ? 'yes' : null);
+        const answer = yesNo(turn.text, turn.lang) ?? (q.id === 'pregnancy' && NOT_PREGNANT.test(fold(turn.text)) ? 'no' : null) ?? screeningAnswer(turn.text) ?? (said ? 'yes' : null);
         return answer === null ? null : { answer, cases, questions, q };
       },
       next: async (ctx, { answer, cases, questions, q }) => {
