@@ -91,7 +91,7 @@ describe('patient conversations on SMS (patient-conversations.http (a) to (g))',
     expect(h.queues.followUps.list().some((j) => j.job.caseId === c!.id)).toBe(true);
   });
 
-  test('(b) the order is at the center: screening all "no" → three times → "2" → scheduled, prep sent, reminders queued', async () => {
+  test('(b) the order is at the center: screening all "no" → three times → "2" → scheduled, prep sent', async () => {
     const p = h.sms();
     const created = await h.orderAtCenter(p.phone);
     expect(created.state).toBe('ready_to_schedule');
