@@ -1,6 +1,5 @@
 import { orderedId } from '../../services/ids';
 import type { TurnContext } from 'botbuilder';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { KeywordLayer } from '../../services/consent/keyword-layer';
 import type { Locks } from '../../services/locks';
@@ -17,10 +16,25 @@ export interface InboundParams {
   media?: Array<{ url: string; contentType: string }>;
 }
 
+/** The Redis commands SMS turns use (arrival numbers, the waiting index, the dedupe fast path): ioredis's Redis fits. */
+export interface SmsTurnsStore {
+  exists(key: string): Promise<number>;
+  incr(key: string): Promise<number>;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<unknown>;
+  set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
+  zadd(key: string, score: number, member: string): Promise<unknown>;
+  zrange(key: string, start: number, stop: number): Promise<string[]>;
+  zrem(key: string, member: string): Promise<unknown>;
+  smembers(key: string): Promise<string[]>;
+  sadd(key: string, member: string): Promise<unknown>;
+  expire(key: string, seconds: number): Promise<unknown>;
+}
+
 export interface SmsTurnsDeps {
   messages: MessageRepository;
   locks: Locks;
-  redis: Redis;
+  redis: SmsTurnsStore;
   redisPrefix: string;
   keywordLayer: KeywordLayer;
   adapter: SmsAdapter;

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { inbound, newPhone, postTwilio } from './sms';
 import { api, type TestApp } from './test-app';
+import { webchatActivity, webchatReplies, webchatText, type ChatActivity } from './webchat';
+
+export { webchatActivity };
 
 /** One person talking to the bot on one channel: send a line, get back everything the bot said, as text. */
 export interface Talker {
@@ -32,33 +35,6 @@ export function smsTalker(t: TestApp, phone = newPhone()): Talker {
   };
 }
 
-/** A Web Chat message activity asking for its replies in the response (`expectReplies`). */
-export function webchatActivity(conversationId: string, text: string) {
-  return {
-    type: 'message',
-    id: randomBytes(8).toString('hex'),
-    channelId: 'webchat',
-    serviceUrl: 'https://webchat.botframework.com/',
-    deliveryMode: 'expectReplies',
-    conversation: { id: conversationId },
-    from: { id: `user-${conversationId}`, name: 'Pat', role: 'user' },
-    recipient: { id: 'intake-bot', name: 'Intake' },
-    locale: 'en-US',
-    text,
-  };
-}
-
-/**
- * A Web Chat message as a person reads it: the text, which carries the choices as numbered lines. Its suggested
- * actions must be those same choices (the buttons), else the rendering is wrong and the test fails here.
- */
-function webchatText(a: { text?: string; suggestedActions?: { actions: Array<{ title: string }> } }): string {
-  const text = a.text ?? '';
-  const buttons = (a.suggestedActions?.actions ?? []).map((x, i) => `${i + 1}. ${x.title}`);
-  if (buttons.length && !text.endsWith(`\n${buttons.join('\n')}`)) throw new Error(`suggested actions ${JSON.stringify(buttons)} are not the numbered lines of ${JSON.stringify(text)}`);
-  return text;
-}
-
 /** Web Chat through the Bot Framework endpoint with expectReplies: the text with its numbered choices. */
 export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
   const conversationId = `wc-${randomBytes(6).toString('hex')}`;
@@ -69,21 +45,7 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
     async say(text) {
       const res = await api(t.base, 'POST', '/api/messages', { body: webchatActivity(conversationId, text) });
       if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}`);
-      type Card = { content: { body?: Array<{ text?: string; facts?: Array<{ title: string; value: string }> }>; actions?: Array<{ title: string }> } };
-      // Cards first (as Teams shows a summary above its question), their buttons as [Title], then the text.
-      return (res.body.activities as Array<{ text?: string; attachments?: Card[]; suggestedActions?: { actions: Array<{ title: string }> } }>)
-        .map((a) =>
-          [
-            ...(a.attachments ?? []).flatMap((c) => [
-              ...(c.content.body ?? []).flatMap((b) => [b.text ?? '', ...(b.facts ?? []).map((x) => `${x.title}: ${x.value}`)]),
-              (c.content.actions ?? []).map((x) => `[${x.title}]`).join(' '),
-            ]),
-            webchatText(a),
-          ]
-            .filter(Boolean)
-            .join('\n'),
-        )
-        .join('\n');
+      return webchatReplies(res.body.activities as ChatActivity[]);
     },
   };
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../../bot/app';
-import { loadSiteConfig, DEFAULT_SITE_CONFIG } from '../../bot/config';
+import { exampleSite } from './fixtures';
 import { createLogger } from '../../bot/logger';
 import type { SiteConfig } from '../../services/config/site.schema';
 import type { Role } from '../../services/staff/staff.roles';
@@ -10,13 +9,7 @@ import type { SmsTransport } from '../../services/messaging/gateway';
 import { createLogTransport } from '../../bot/integrations/log.transport';
 import type { UnderstandingEngine } from '../../services/understanding/understanding.schema';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
-
-export function exampleSite(): SiteConfig {
-  const r = loadSiteConfig(DEFAULT_SITE_CONFIG, ROOT);
-  if (!r.ok) throw new Error(r.error.message);
-  return r.value;
-}
+export { ROOT, exampleSite, completeOrder } from './fixtures';
 
 export function testMongoUri(): string {
   const uri = process.env.TEST_MONGODB_URI;
@@ -131,24 +124,4 @@ export async function api(
     body = text; // not JSON (e.g. /metrics): keep the text for the assertion
   }
   return { status: res.status, body, headers: res.headers };
-}
-
-/** A complete fax order as interfaces.md shows it. */
-export function completeOrder(overrides: Record<string, unknown> = {}) {
-  return {
-    source: 'fax',
-    patient: { givenName: 'Ana', familyName: 'Lopez', birthDate: '1980-04-02', phone: '+15551234567', language: 'es' },
-    order: {
-      modality: 'mri',
-      bodyPart: 'lumbar spine',
-      laterality: null,
-      contrast: 'without',
-      priority: 'routine',
-      reasonCodes: ['M54.50'],
-      reasonText: 'low back pain 8 weeks',
-      requester: { name: 'Dr. Maya Patel', npi: '1234567893', phone: '+15557654321' },
-      insurance: { payer: 'Aetna', memberId: 'W123456789' },
-    },
-    ...overrides,
-  };
 }

@@ -1,0 +1,253 @@
+import { ConversationState, UserState, type Storage } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { AppointmentRepository } from '../services/scheduling/appointment.schema';
+import type { CampaignRepository } from '../services/campaigns/campaign.schema';
+import type { Case } from '../services/cases/case.schema';
+import type { CaseRepository, PatientRepository } from '../services/cases/case.ports';
+import type { ConsentRepository } from '../services/consent/consent.schema';
+import type { ConversationRefRepository } from '../services/conversations/conversation-ref.schema';
+import type { Locks } from '../services/locks';
+import type { MessageRepository } from '../services/messaging/message.schema';
+import type { ReferrerRepository } from '../services/referrers/referrer.schema';
+import type { TaskRepository } from '../services/tasks/task.schema';
+import type { WaitlistRepository, WaitlistScheduler } from '../services/waitlist/waitlist.schema';
+import type { SiteConfig } from '../services/config/site.schema';
+import type { UnderstandingEngine } from '../services/understanding/understanding.schema';
+import { createAppointmentMessages, type ReminderScheduler } from '../services/appointments/appointment-messages';
+import { createCampaigns, type CampaignQueue } from '../services/campaigns/campaign.service';
+import { createCaseService } from '../services/cases/case.service';
+import { createOrderStatus } from '../services/cases/order-status.service';
+import { createConsentService } from '../services/consent/consent.service';
+import { createKeywordLayer } from '../services/consent/keyword-layer';
+import { createHandoff } from '../services/conversations/handoff.service';
+import { createProactiveSender, type ConversationSender } from '../services/conversations/proactive.service';
+import { afterCaseWrites, createFollowUps, type FollowUpScheduler } from '../services/follow-ups/follow-up.service';
+import { createGateway, type DeferredSends, type SmsTransport } from '../services/messaging/gateway';
+import { createOrderRequests } from '../services/patients/order-request.service';
+import { createSelfService } from '../services/patients/self-service.service';
+import { createReferrerInvites, type ReferrerInviteRepository } from '../services/referrers/invite.service';
+import { createTeamsIdentity } from '../services/referrers/teams-identity.service';
+import { createScheduling } from '../services/scheduling/scheduling.service';
+import { createUnderstanding } from '../services/understanding/understanding.service';
+import { createWaitlist } from '../services/waitlist/waitlist.service';
+import { createPatientDialog } from '../dialogs/patient/patient.dialog';
+import { createOfficeConversation } from '../dialogs/referrer/office.conversation';
+import { createTurnRunner } from './channels/turn-runner';
+import { IntakeBot } from './intake.bot';
+import type { Metrics } from './metrics';
+import { SmsAdapter } from './sms/sms.adapter';
+import { createSmsTurns, type SmsTurnsStore } from './sms/sms.turns';
+
+/** Every store the conversations read and write (MongoDB in the app, in memory in the fast tests). */
+export interface ConversationRepositories {
+  cases: CaseRepository;
+  patients: PatientRepository;
+  consents: ConsentRepository;
+  messages: MessageRepository;
+  referrers: ReferrerRepository;
+  conversationRefs: ConversationRefRepository;
+  tasks: TaskRepository;
+  appointments: AppointmentRepository;
+  referrerInvites: ReferrerInviteRepository;
+  campaigns: CampaignRepository;
+  waitlist: WaitlistRepository;
+  botState: Storage;
+}
+
+/** The ports the conversation stack needs: stores, locks, the delayed-job queues, the SMS transport and the chat sender. */
+export interface ConversationPorts {
+  repos: ConversationRepositories;
+  /** Mutual exclusion for a case, a send, a hold. */
+  locks: Locks;
+  /** One turn at a time per conversation, first come first served. */
+  turnQueue: Locks;
+  smsStore: SmsTurnsStore;
+  /** Prefix of the SMS turns' keys in `smsStore`. */
+  redisPrefix: string;
+  deferred: DeferredSends;
+  reminders: ReminderScheduler;
+  campaignQueue: CampaignQueue;
+  followUpQueue: FollowUpScheduler;
+  waitlistQueue: WaitlistScheduler;
+  transport: SmsTransport;
+  /** Continues a stored Teams or Web Chat conversation. */
+  chatSender: ConversationSender;
+}
+
+export interface ConversationOptions {
+  site: SiteConfig;
+  hashPhone: (e164: string) => string;
+  logger: Logger;
+  metrics: Metrics;
+  now: () => Date;
+  /** Twilio's status callback URL; null for the log transport. */
+  statusCallbackUrl: string | null;
+  understandingEngine?: UnderstandingEngine | null;
+  understandingTimeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * The use cases, the bot and its turn runners on the given ports: the composition root (createApp) and the fast
+ * in-memory tests build the same stack from this one function.
+ */
+export function wireConversations(ports: ConversationPorts, opts: ConversationOptions) {
+  const { repos, locks } = ports;
+  const { now, hashPhone } = opts;
+  const consent = createConsentService({ consents: repos.consents, now, locks });
+  const gateway = createGateway({
+    messages: repos.messages,
+    consent,
+    transport: ports.transport,
+    deferred: ports.deferred,
+    locks,
+    site: opts.site,
+    hashPhone,
+    now,
+    statusCallbackUrl: opts.statusCallbackUrl,
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+  });
+  const proactive = createProactiveSender({
+    refs: repos.conversationRefs,
+    messages: repos.messages,
+    gateway,
+    sender: ports.chatSender,
+    locks,
+    now,
+  });
+  const handoff = createHandoff({ tasks: repos.tasks, messages: repos.messages, proactive, now });
+  const conversationState = new ConversationState(repos.botState);
+  const userState = new UserState(repos.botState);
+  const understanding = createUnderstanding({
+    llm: opts.understandingEngine ?? null,
+    ...(opts.understandingTimeoutMs ? { timeoutMs: opts.understandingTimeoutMs } : {}),
+    // Only the kind of failure: an error's message could quote the patient's words back.
+    onFallback: (why, e) => opts.logger.warn({ fallback: why, errorName: e instanceof Error ? e.name : null, status: (e as { status?: unknown } | null)?.status ?? null }, 'LLM understanding fell back to the rules'),
+  });
+  const scheduling = createScheduling({ site: opts.site, appointments: repos.appointments, now });
+  const campaigns = createCampaigns({ campaigns: repos.campaigns, consents: consent, patients: repos.patients, gateway, queue: ports.campaignQueue, site: opts.site, now });
+  const noteCampaign = (what: 'replied' | 'opted_out' | 'booked') => async (phoneHash: string, at: Date) => {
+    await campaigns.noteRecipient(phoneHash, what, at).catch((e: unknown) => opts.logger.warn({ err: e }, 'campaign stats not updated'));
+  };
+  const appointmentMessages = createAppointmentMessages({ cases: repos.cases, patients: repos.patients, gateway, scheduler: ports.reminders, tasks: repos.tasks, site: opts.site, now });
+  // After the case is written: a failure to message must not read as a failed write, so it is logged (jobs retry).
+  const afterWrite = (what: string, fn: (c: Case) => Promise<void>) => async (c: Case) => {
+    await fn(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, `${what} failed after the booking was saved`));
+  };
+  const orderRequests = createOrderRequests({ referrers: repos.referrers, refs: repos.conversationRefs, proactive, tasks: repos.tasks, site: opts.site, now });
+  const followUps = createFollowUps({ cases: repos.cases, patients: repos.patients, orderRequests, gateway, tasks: repos.tasks, scheduler: ports.followUpQueue, site: opts.site, now });
+  // Every use case writes cases through this: whatever moved a case, its follow-ups are queued.
+  const caseWrites = afterCaseWrites(repos.cases, async (c) => {
+    await followUps.schedule(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, 'queueing follow-ups failed; the sweep will queue them'));
+  });
+  const waitlist = createWaitlist({
+    waitlist: repos.waitlist,
+    cases: repos.cases,
+    patients: repos.patients,
+    appointments: repos.appointments,
+    scheduling,
+    // Bound late: the self-service below tells the waitlist when a time frees up.
+    self: { takeHeld: (caseId, held, channel) => selfService.takeHeld(caseId, held, channel) },
+    gateway,
+    scheduler: ports.waitlistQueue,
+    locks,
+    site: opts.site,
+    now,
+    holdMinutes: opts.site.waitlist.holdMinutes,
+  });
+  /** A moved or cancelled appointment: its reminders go, and its time is offered to the waitlist. */
+  const appointmentGone = async (appointmentId: string) => {
+    await appointmentMessages.unschedule(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'removing reminders failed; they will find the appointment stale'));
+    await waitlist.slotFreed(appointmentId).catch((e: unknown) => opts.logger.error({ err: e }, 'offering a freed time to the waitlist failed'));
+  };
+  const selfService = createSelfService({
+    cases: caseWrites,
+    patients: repos.patients,
+    scheduling,
+    tasks: repos.tasks,
+    orderRequests,
+    locks,
+    site: opts.site,
+    now,
+    onBooked: afterWrite('queueing reminders', async (c) => {
+      await appointmentMessages.scheduleFor(c);
+      const patient = await repos.patients.findById(c.patientId);
+      if (patient?.phoneHash) await noteCampaign('booked')(patient.phoneHash, now());
+    }),
+    onAppointmentGone: (appointmentId) => appointmentGone(appointmentId),
+    onScreeningCleared: afterWrite('telling the patient the review is cleared', (c) => appointmentMessages.screeningCleared(c)),
+  });
+  const cases = createCaseService({
+    cases: caseWrites,
+    patients: repos.patients,
+    site: opts.site,
+    orgs: repos.referrers,
+    locks,
+    hashPhone,
+    now,
+    consent,
+    onHeldBooked: afterWrite('confirming a held booking', (c) => appointmentMessages.confirmHeld(c)),
+    onReady: afterWrite('inviting the patient to book', (c) => appointmentMessages.inviteToBook(c)),
+    onOrderDeclined: afterWrite('telling the patient the order was declined', (c) => appointmentMessages.orderDeclined(c)),
+    onAppointmentGone: async (appointmentId, reason) => {
+      await scheduling.cancel(appointmentId, reason);
+      await appointmentGone(appointmentId);
+    },
+  });
+  const invites = createReferrerInvites({ invites: repos.referrerInvites, orgs: repos.referrers, now });
+  const bot = new IntakeBot({
+    invites,
+    appointmentMessages,
+    understanding,
+    patientDialog: createPatientDialog({
+      self: selfService,
+      consent,
+      waitlist,
+      orderStatus: createOrderStatus({ cases: repos.cases, patients: repos.patients }),
+      holdMinutes: opts.site.waitlist.holdMinutes,
+      site: opts.site,
+      hashPhone,
+      now,
+    }),
+    waitlist,
+    office: createOfficeConversation({ cases, site: opts.site }),
+    conversationState,
+    userState,
+    site: opts.site,
+    teams: createTeamsIdentity({ orgs: repos.referrers, tasks: repos.tasks, now }),
+    handoff,
+    hashPhone,
+    now,
+  });
+  const runner = createTurnRunner({
+    bot,
+    states: [conversationState, userState],
+    userState,
+    queue: ports.turnQueue,
+    refs: repos.conversationRefs,
+    messages: repos.messages,
+    logger: opts.logger,
+    metrics: opts.metrics,
+    now,
+  });
+  const smsTurns = createSmsTurns({
+    messages: repos.messages,
+    locks: ports.turnQueue,
+    redis: ports.smsStore,
+    redisPrefix: ports.redisPrefix,
+    keywordLayer: createKeywordLayer({ consent, gateway, site: opts.site, hashPhone, onInbound: (h, what, at) => noteCampaign(what)(h, at) }),
+    adapter: new SmsAdapter(gateway),
+    turn: runner.turn,
+    // A bare STOP or HELP says nothing of its language: the number's patients' language answers it.
+    knownLanguage: async (phoneHash) => {
+      const patients = await repos.patients.findByIds(await repos.patients.findIdsByPhoneHash(phoneHash));
+      const first = patients[0]?.language;
+      return first && patients.every((p) => p.language === first) ? first : null;
+    },
+    hashPhone,
+    now,
+    logger: opts.logger,
+  });
+  return { consent, gateway, proactive, handoff, understanding, scheduling, campaigns, appointmentMessages, orderRequests, followUps, waitlist, selfService, cases, invites, bot, runner, smsTurns, conversationState, userState };
+}
+export type Conversations = ReturnType<typeof wireConversations>;
