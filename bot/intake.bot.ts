@@ -333,8 +333,10 @@ export class IntakeBot extends TeamsActivityHandler {
         greeting: menuOrChoice,
         // A question nothing here answers ("can my husband come in with me?") is told who can; anything else, the menu.
         other: async () => {
-          // The first message of a conversation ("is this bluebonnet?") gets the greeting and the menu.
-          const unanswered = !state.started || (state.menuShown && pickChoice(text, menu) !== null) ? null : deps.patientDialog.unanswered(patientTurn());
+          // The first message of a conversation ("is this bluebonnet?") gets the greeting and the menu; a real question
+          // first ("can i bring my kids with me when i come in?") is told who can answer it.
+          const opening = !state.started && text.split(/\s+/).length < 5;
+          const unanswered = opening || (state.menuShown && pickChoice(text, menu) !== null) ? null : deps.patientDialog.unanswered(patientTurn());
           return unanswered ? sayAll(unanswered) : menuOrChoice();
         },
       };

@@ -249,3 +249,9 @@ test('SMS: a clinical question in the middle of a request goes to a person, and 
   const opened = (await t.app.repos.tasks.list({ kind: 'human_handoff' }, 1000)).filter((x) => !before.has(x.id));
   expect(opened.map((x) => x.summary)).toEqual([expect.stringMatching(/asked a clinical question/)]);
 });
+
+test('SMS: a first message that is a question nothing here answers is told who can, not given the menu; "is this bluebonnet?" gets the greeting', async () => {
+  const [r] = await run(smsTalker(t), [['can i bring my kids with me when i come in? i dont have a sitter', /^I can't answer that one here\. Our team can: call \(512\) 555-0100/]]);
+  expect(r).not.toMatch(/I'm a patient/);
+  await run(smsTalker(t), [['is this bluebonnet?', /^Hi, this is Bluebonnet Imaging\. How can we help\?\n1\. I'm a patient/]]);
+});
