@@ -255,3 +255,15 @@ test('SMS: a first message that is a question nothing here answers is told who c
   expect(r).not.toMatch(/I'm a patient/);
   await run(smsTalker(t), [['is this bluebonnet?', /^Hi, this is Bluebonnet Imaging\. How can we help\?\n1\. I'm a patient/]]);
 });
+
+test('SMS, Spanish: "ya no los necesito, ya me los hicieron" to "should we close it?" closes the order', async () => {
+  const p = smsTalker(t);
+  const id = await orderAtCenter(p.phone, { language: 'es' });
+  await run(p, [
+    ['me hicieron la resonancia en otro lado, ya no la necesito', /fecha de nacimiento/],
+    ['2 de abril de 1980', /nombre o apellido/],
+    ['lopez', /^No tiene cita agendada, pero tenemos su orden de resonancia/],
+    ['ya no los necesito, ya me los hicieron', /^Listo: cerramos su orden/],
+  ]);
+  expect((await t.app.repos.cases.findById(id))!.state).toBe('cancelled');
+});

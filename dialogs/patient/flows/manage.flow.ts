@@ -18,7 +18,7 @@ function rebookChoices(lang: Language): Choice[] {
 }
 
 /** "i dont need it anymore", "ya no lo necesito": the exam itself is withdrawn, not just the time. */
-const WITHDRAW = /\b((do ?n'?t|do not|no longer) need (it|the exam|this|the (mri|ct|scan|test))( \w+)? ?(anymore|any more)?|not needed|ya no (lo |la )?necesito|no (lo |la )?necesito|ya no (me )?(lo |la )?(voy a )?hacer)\b/;
+const WITHDRAW = /\b((do ?n'?t|do not|no longer) need (it|them|the exam|this|the (mri|ct|scan|test|x-?rays?))( \w+)? ?(anymore|any more)?|not needed|no need(?! to)|already (done|had it|got it|did it)|(it'?s|it was|got it) (already )?done|ya no (lo |la |los |las )?necesito|no (lo |la |los |las )?necesito|ya no (me )?(lo |la |los |las )?(voy a )?hacer|ya me (lo|la|los|las) hicieron)\b/;
 /** "yes another day", "show me times", "otro dia": new times. */
 const REBOOK = /\b(new times?|other times?|another (day|time)|different (day|time)|see (the )?times|rebook|reschedul\w*|otr[oa] (dia|hora|fecha)|nuevos horarios|ver (los )?horarios|cambiar(la)? de (dia|hora))\b/;
 /** "just cancel it for now, i still need it tho", "solo cancelela": the time goes, the order stays. */
