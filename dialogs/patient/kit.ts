@@ -12,7 +12,7 @@ import type { Answer } from '../../services/screening/screening';
 import { yesNoUnsure } from '../../services/understanding/rules.engine';
 import type { Waitlist } from '../../services/waitlist/waitlist.service';
 import type { Out, Step } from '../engine/step';
-import type { PatientConversation, PatientCtx, PatientTurn, StepId, Verified } from './state';
+import type { HandoffWhy, PatientConversation, PatientCtx, PatientTurn, StepId, Verified } from './state';
 import { t } from './patient.texts';
 
 export interface PatientDialogDeps {
@@ -33,8 +33,8 @@ export type PatientStep = Step<PatientCtx>;
 export type Steps<K extends StepId> = Record<K, PatientStep>;
 
 /** Why a patient flow went to a person, as the handoff task says it. */
-export const WHY = { agent: 'asked for a person', clinical: 'asked a clinical question', too_many_tries: 'could not be understood three times in a row' };
-export type HandoffWhy = keyof typeof WHY;
+export const WHY: Record<HandoffWhy, string> = { agent: 'asked for a person', clinical: 'asked a clinical question', too_many_tries: 'could not be understood three times in a row' };
+export type { HandoffWhy };
 
 /** Cases a patient can pick a time for themselves (pending authorization: held until approval). */
 export const SCHEDULABLE_STATES: readonly string[] = ['ready_to_schedule', 'reschedule_needed', 'pending_authorization'];
@@ -83,6 +83,8 @@ export function createKit(deps: PatientDialogDeps) {
   const { site, self } = deps;
   const centerPhone = phoneText(site.center.phone);
   const links = {} as FlowLinks;
+  /** Opens (or, the same day, finds) this conversation's handoff task, saying why, with its case when known. */
+  const openHandoff = (turn: PatientTurn, why: HandoffWhy, caseId: string | null) => turn.handoff(`${WHY[why]} (patient dialog)`, caseId);
   /** The phone hash of this patient: the SMS number, or the number they gave on chat. */
   const phoneHashOf = (ctx: PatientCtx): string | null => ctx.turn.phoneHash ?? (ctx.s.answers.phone ? deps.hashPhone(ctx.s.answers.phone) : null);
   return {
@@ -113,8 +115,16 @@ export function createKit(deps: PatientDialogDeps) {
     async handOff(conv: PatientConversation, turn: PatientTurn, why: HandoffWhy): Promise<Out[]> {
       const caseId = conv.patient?.caseId ?? null;
       delete conv.patient;
-      await turn.handoff(`${WHY[why]} (patient dialog)`, caseId);
+      await openHandoff(turn, why, caseId);
       return [{ text: `${t(why, turn.lang)} ${t('handoff_hours', turn.lang, { phone: centerPhone })}` }];
+    },
+
+    openHandoff,
+
+    /** What answers the message (a side question, a clinical one), then the step's question again. */
+    async thenAskAgain(ctx: PatientCtx, said: Out): Promise<Out[]> {
+      const [first, ...rest] = await links.prompt(ctx);
+      return [said, ...(first ? [{ ...first, text: `${t('back_to_step', ctx.turn.lang)} ${first.text}` }, ...rest] : [])];
     },
 
     /**

@@ -9,7 +9,7 @@ import { findDisclosures } from '../../services/screening/disclosures';
 import type { Intent, Understanding } from '../../services/understanding/understanding.schema';
 import { appointmentLetter, fold, interruption, isClinical } from '../engine/interruptions';
 import { answerStep, type Out } from '../engine/step';
-import { createKit, manageActions, MAX_FAILS, SCHEDULABLE_STATES, WHY, type HandoffWhy, type PatientDialogDeps, type PatientStep } from './kit';
+import { createKit, manageActions, MAX_FAILS, SCHEDULABLE_STATES, type HandoffWhy, type PatientDialogDeps, type PatientStep } from './kit';
 import { createIdentityFlow } from './flows/identity.flow';
 import { createManageFlow } from './flows/manage.flow';
 import { createMarketingFlow, optInAnswer } from './flows/marketing.flow';
@@ -125,7 +125,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     const { cases } = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
     const c = cases[0];
     if (!c) return [{ text: t('handoff_not_found', turn.lang) }];
-    await turn.handoff(`${WHY[s.handoffWhy as HandoffWhy] ?? WHY.agent} (patient dialog)`, c.id);
+    await kit.openHandoff(turn, s.handoffWhy ?? 'agent', c.id);
     return [{ text: t('handoff_found', turn.lang) }];
   }
 
@@ -289,9 +289,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         case 'clinical': {
           if (s.flow === 'handoff') return handOff(conv, turn, 'clinical');
           // A person answers it (with the case, when there is one); meanwhile the step goes on, so nothing said is lost.
-          await turn.handoff(`${WHY.clinical} (patient dialog)`, s.caseId ?? null);
-          const [first, ...rest] = await kit.links.prompt(ctx);
-          return [{ text: `${t('clinical', lang)} ${t('handoff_hours', lang, { phone: kit.centerPhone })}` }, ...(first ? [{ ...first, text: `${t('back_to_step', lang)} ${first.text}` }, ...rest] : [])];
+          await kit.openHandoff(turn, 'clinical', s.caseId ?? null);
+          return kit.thenAskAgain(ctx, { text: `${t('clinical', lang)} ${t('handoff_hours', lang, { phone: kit.centerPhone })}` });
         }
         case null:
           break;
@@ -303,14 +302,10 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         const said = { text: sideAnswer(site, topic, lang, await studyFor(s, turn)) };
         const taken = current.freeText ? null : await answerStep(current, ctx);
         if (taken) return [said, ...taken];
-        const [first, ...rest] = await kit.links.prompt(ctx);
-        return [said, ...(first ? [{ ...first, text: `${t('back_to_step', lang)} ${first.text}` }, ...rest] : [])];
+        return kit.thenAskAgain(ctx, said);
       }
       // A question with no FAQ answer at a free-text step is not its answer: said we cannot answer it here, then the step.
-      if (current.freeText && /\?\s*$/.test(turn.text.trim())) {
-        const [first, ...rest] = await kit.links.prompt(ctx);
-        return [{ text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) }, ...(first ? [{ ...first, text: `${t('back_to_step', lang)} ${first.text}` }, ...rest] : [])];
-      }
+      if (current.freeText && /\?\s*$/.test(turn.text.trim())) return kit.thenAskAgain(ctx, { text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) });
       const r = await answerStep(current, ctx);
       if (r !== null) return r;
       // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.

@@ -28,6 +28,9 @@ export type StepId =
   | 'marketing';
 
 /** handoff: after a handoff from chat, who the person is (optional), so staff see their exam with the task. */
+/** Why a conversation went to a person. */
+export type HandoffWhy = 'agent' | 'clinical' | 'too_many_tries';
+
 export type Flow = 'request' | 'manage' | 'status' | 'handoff';
 export type ManageAction = 'confirm' | 'reschedule' | 'cancel' | 'waitlist';
 
@@ -90,7 +93,7 @@ export interface PatientDialogState {
   wish?: TimeWish;
   cancelReason?: string;
   /** Why a handoff was asked for, to name it again when its case is attached. */
-  handoffWhy?: string;
+  handoffWhy?: HandoffWhy;
 }
 
 /** Who this conversation proved to be (phone, date of birth and name): kept after a flow ends, for C/R/X later. */

@@ -105,9 +105,9 @@ export function createPickTimeFlow(kit: Kit) {
         if (wish || dates.length) return { wish: true };
 
         if (LATER.test(f) && !wish) return { later: true };
-        if (REFUSAL.test(fold(turn.text))) return new Reply([{ text: t('ask_when', turn.lang) }]);
+        if (REFUSAL.test(f)) return new Reply([{ text: t('ask_when', turn.lang) }]);
         // "whenever honestly", "cualquier día": the earliest times are the ones shown.
-        if (ANY_TIME.test(fold(turn.text))) return new Reply([{ text: t('any_time', turn.lang) }, offerContent(s, turn.lang)]);
+        if (ANY_TIME.test(f)) return new Reply([{ text: t('any_time', turn.lang) }, offerContent(s, turn.lang)]);
         return null;
       },
       next: async (ctx, v) => {
