@@ -39,6 +39,7 @@ import { createReminderQueue } from '../models/reminders.queue';
 import { createFollowUpQueue } from '../models/follow-ups.queue';
 import { createWaitlistQueue } from '../models/waitlist.queue';
 import { registerSmsRoutes } from './sms/sms.route';
+import { intakeText } from '../dialogs/intake.texts';
 
 export interface AppOptions {
   mongoUri: string;
@@ -120,9 +121,9 @@ export async function createApp(opts: AppOptions) {
   const onTurnError = async (context: TurnContext, error: Error) => {
     if (error instanceof TurnBusyError) throw error;
     opts.logger.error({ err: error, channel: context.activity.channelId }, 'bot turn failed');
-    const es = context.activity.locale?.startsWith('es');
+    const lang = context.activity.locale?.startsWith('es') ? 'es' : 'en';
     await context
-      .sendActivity(es ? `Lo sentimos, algo falló de nuestro lado. Intente de nuevo o llame al ${centerPhone}.` : `Sorry, something went wrong on our side. Please try again, or call ${centerPhone}.`)
+      .sendActivity(intakeText('turn_failed', lang, { phone: centerPhone }))
       .catch((e: unknown) => opts.logger.warn({ err: e }, 'could not send the apology'));
   };
   const cloud = new IntakeCloudAdapter(opts.botFramework ?? { appId: null, appPassword: null, appType: null, tenantId: null });

@@ -37,6 +37,7 @@ import { IntakeBot } from './intake.bot';
 import type { Metrics } from './metrics';
 import { SmsAdapter } from './sms/sms.adapter';
 import { createSmsTurns, type SmsTurnsStore } from './sms/sms.turns';
+import { noticeWords } from '../dialogs/notices.texts';
 
 /** Every store the conversations read and write (MongoDB in the app, in memory in the fast tests). */
 export interface ConversationRepositories {
@@ -125,17 +126,19 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     onFallback: (why, e) => opts.logger.warn({ fallback: why, errorName: e instanceof Error ? e.name : null, status: (e as { status?: unknown } | null)?.status ?? null }, 'LLM understanding fell back to the rules'),
   });
   const scheduling = createScheduling({ site: opts.site, appointments: repos.appointments, now });
-  const campaigns = createCampaigns({ campaigns: repos.campaigns, consents: consent, patients: repos.patients, gateway, queue: ports.campaignQueue, site: opts.site, now });
+  // The words services send on their own, from the dialogs' catalogue.
+  const words = noticeWords(opts.site);
+  const campaigns = createCampaigns({ campaigns: repos.campaigns, consents: consent, patients: repos.patients, gateway, words, queue: ports.campaignQueue, site: opts.site, now });
   const noteCampaign = (what: 'replied' | 'opted_out' | 'booked') => async (phoneHash: string, at: Date) => {
     await campaigns.noteRecipient(phoneHash, what, at).catch((e: unknown) => opts.logger.warn({ err: e }, 'campaign stats not updated'));
   };
-  const appointmentMessages = createAppointmentMessages({ cases: repos.cases, patients: repos.patients, gateway, scheduler: ports.reminders, tasks: repos.tasks, site: opts.site, now });
+  const appointmentMessages = createAppointmentMessages({ cases: repos.cases, patients: repos.patients, gateway, scheduler: ports.reminders, tasks: repos.tasks, site: opts.site, words, now });
   // After the case is written: a failure to message must not read as a failed write, so it is logged (jobs retry).
   const afterWrite = (what: string, fn: (c: Case) => Promise<void>) => async (c: Case) => {
     await fn(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, `${what} failed after the booking was saved`));
   };
   const orderRequests = createOrderRequests({ referrers: repos.referrers, refs: repos.conversationRefs, proactive, tasks: repos.tasks, site: opts.site, now });
-  const followUps = createFollowUps({ cases: repos.cases, patients: repos.patients, orderRequests, gateway, tasks: repos.tasks, scheduler: ports.followUpQueue, site: opts.site, now });
+  const followUps = createFollowUps({ cases: repos.cases, patients: repos.patients, orderRequests, gateway, tasks: repos.tasks, scheduler: ports.followUpQueue, site: opts.site, words, now });
   // Every use case writes cases through this: whatever moved a case, its follow-ups are queued.
   const caseWrites = afterCaseWrites(repos.cases, async (c) => {
     await followUps.schedule(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, 'queueing follow-ups failed; the sweep will queue them'));
@@ -152,6 +155,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     scheduler: ports.waitlistQueue,
     locks,
     site: opts.site,
+    words,
     now,
     holdMinutes: opts.site.waitlist.holdMinutes,
   });
@@ -235,7 +239,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     locks: ports.turnQueue,
     redis: ports.smsStore,
     redisPrefix: ports.redisPrefix,
-    keywordLayer: createKeywordLayer({ consent, gateway, site: opts.site, hashPhone, onInbound: (h, what, at) => noteCampaign(what)(h, at) }),
+    keywordLayer: createKeywordLayer({ consent, gateway, words, hashPhone, onInbound: (h, what, at) => noteCampaign(what)(h, at) }),
     adapter: new SmsAdapter(gateway),
     turn: runner.turn,
     // A bare STOP or HELP says nothing of its language: the number's patients' language answers it.

@@ -4,9 +4,9 @@ import type { SiteConfig } from '../config/site.schema';
 import type { CaseRepository, PatientRepository } from '../cases/case.ports';
 import type { Case } from '../cases/case.schema';
 import type { Gateway } from '../messaging/gateway';
-import { phoneText } from '../messaging/templates';
-import { prepMessage, readinessQuestion } from '../scheduling/prep';
-import { placeText, slotText } from '../scheduling/slot-text';
+import type { Notice, NoticeWords } from '../messaging/notices';
+import { readinessStopAt } from '../scheduling/prep';
+import { slotText } from '../scheduling/slot-text';
 import type { Study } from '../scheduling/study';
 import type { Answer } from '../screening/screening';
 import type { TaskRepository } from '../tasks/task.schema';
@@ -40,7 +40,7 @@ export function reminderPlan(site: SiteConfig, study: Study, start: Date, now: D
     { kind: 'prep', at: s.minus({ hours: r.prepHoursBefore }).toJSDate() },
     { kind: 'reminder', at: s.minus({ hours: r.reminderHoursBefore }).toJSDate() },
   ];
-  if (readinessQuestion(site, study, start, 'en') !== null) {
+  if (readinessStopAt(site, study, start) !== null) {
     plan.push({ kind: 'readiness', at: s.minus({ days: r.readinessCheck.daysBefore }).set({ hour: h!, minute: m!, second: 0, millisecond: 0 }).toJSDate() });
   }
   return plan.filter((p) => p.at > now && p.at < start);
@@ -58,15 +58,16 @@ export function createAppointmentMessages(deps: {
   scheduler: ReminderScheduler;
   tasks: TaskRepository;
   site: SiteConfig;
+  words: NoticeWords;
   now: () => Date;
 }) {
   const { site } = deps;
-  const phone = phoneText(site.center.phone);
 
-  async function sendTo(c: Case, template: 'reply' | 'reminder', key: string, body: (lang: 'en' | 'es') => string) {
+  async function sendTo(c: Case, template: 'reply' | 'reminder', key: string, notice: Notice) {
     const patient = await deps.patients.findById(c.patientId);
     if (!patient?.phone) return null;
-    return deps.gateway.send({ to: patient.phone, body: body(patient.language), purpose: 'care', template, idempotencyKey: key, initiated: true, language: patient.language, caseId: c.id });
+    const body = deps.words(notice, patient.language);
+    return deps.gateway.send({ to: patient.phone, body, purpose: 'care', template, idempotencyKey: key, initiated: true, language: patient.language, caseId: c.id });
   }
 
   /**
@@ -105,41 +106,24 @@ export function createAppointmentMessages(deps: {
     async confirmHeld(c: Case): Promise<void> {
       const study = studyOf(c);
       if (!c.appointment || !study) return;
-      const start = c.appointment.start;
-      await sendTo(c, 'reply', `booking-confirmed:${c.appointment.id}`, (lang) =>
-        lang === 'es'
-          ? `${site.center.name}: su cita está confirmada: ${slotText(start, site, lang)} en ${placeText(site)}. Preparación: ${prepMessage(site, study, lang)} Responda C para confirmar, R para cambiar la cita o X para cancelarla.`
-          : `${site.center.name}: your appointment is confirmed: ${slotText(start, site, lang)} at ${placeText(site)}. How to prepare: ${prepMessage(site, study, lang)} Reply C to confirm, R to reschedule or X to cancel.`,
-      );
+      await sendTo(c, 'reply', `booking-confirmed:${c.appointment.id}`, { kind: 'booking_confirmed', start: c.appointment.start, study });
       await scheduleFor(c);
     },
 
     /** The order is complete and, where needed, authorized: invite the patient to book (never before). */
     async inviteToBook(c: Case): Promise<void> {
       if (c.track === 'human') return; // stat and asap: staff call the patient
-      await sendTo(c, 'reply', `invite-to-book:${c.id}`, (lang) =>
-        lang === 'es'
-          ? `${site.center.name}: su médico nos envió una orden para un examen de imágenes. Responda AGENDAR para elegir la hora por aquí, o llame al ${phone}.`
-          : `${site.center.name}: your doctor sent us an order for an imaging exam. Reply BOOK to pick a time here, or call ${phone}.`,
-      );
+      await sendTo(c, 'reply', `invite-to-book:${c.id}`, { kind: 'invite_to_book' });
     },
 
     /** The doctor's office will not send the order the patient asked for: no clinical detail, a way to reach us. */
     async orderDeclined(c: Case): Promise<void> {
-      await sendTo(c, 'reply', `order-declined:${c.id}`, (lang) =>
-        lang === 'es'
-          ? `${site.center.name}: el consultorio de su médico no enviará la orden para el examen que pidió. Hable con su médico, o llámenos al ${phone} y le ayudamos.`
-          : `${site.center.name}: your doctor's office will not be sending an order for the exam you asked about. Please talk with your doctor, or call us at ${phone} and we'll help.`,
-      );
+      await sendTo(c, 'reply', `order-declined:${c.id}`, { kind: 'order_declined' });
     },
 
     /** Staff cleared the patient's safety review: they may book now (by replying BOOK). */
     async screeningCleared(c: Case): Promise<void> {
-      await sendTo(c, 'reply', `screening-cleared:${c.id}`, (lang) =>
-        lang === 'es'
-          ? `${site.center.name}: gracias por hablar con nuestro equipo. Ya puede elegir la hora de su examen: responda AGENDAR. Preguntas: ${phone}.`
-          : `${site.center.name}: thank you for talking with our team. You can pick a time for your exam now: reply BOOK. Questions: ${phone}.`,
-      );
+      await sendTo(c, 'reply', `screening-cleared:${c.id}`, { kind: 'screening_cleared' });
     },
 
     /** A due reminder: sent only if the case still has this appointment booked (a reschedule or cancel makes it stale). */
@@ -149,19 +133,11 @@ export function createAppointmentMessages(deps: {
       if (!c || !study || c.state !== 'scheduled' || c.appointment?.id !== job.appointmentId || c.appointment.status !== 'booked') return 'stale';
       const start = c.appointment.start;
       const key = `reminder:${job.appointmentId}:${job.kind}`;
-      const r = await sendTo(c, 'reminder', key, (lang) => {
-        const when = slotText(start, site, lang);
-        switch (job.kind) {
-          case 'prep':
-            return lang === 'es' ? `${site.center.name}: su cita es el ${when}. Preparación: ${prepMessage(site, study, lang)}` : `${site.center.name}: your appointment is ${when}. How to prepare: ${prepMessage(site, study, lang)}`;
-          case 'reminder':
-            return lang === 'es'
-              ? `${site.center.name}: le recordamos su cita del ${when} en ${placeText(site)}. Responda C para confirmar, R para cambiar la cita o X para cancelarla. Preguntas: ${phone}.`
-              : `${site.center.name}: reminder of your appointment ${when} at ${placeText(site)}. Reply C to confirm, R to reschedule or X to cancel. Questions: ${phone}.`;
-          case 'readiness':
-            return `${site.center.name}: ${readinessQuestion(site, study, start, lang)}`;
-        }
-      });
+      const stopEatingAt = readinessStopAt(site, study, start);
+      // A readiness check for a study that no longer fasts (the order changed) has nothing to ask.
+      if (job.kind === 'readiness' && !stopEatingAt) return 'stale';
+      const notice: Notice = job.kind === 'prep' ? { kind: 'prep', start, study } : stopEatingAt && job.kind === 'readiness' ? { kind: 'readiness_check', stopEatingAt } : { kind: 'appointment_reminder', start };
+      const r = await sendTo(c, 'reminder', key, notice);
       if (!r) return 'no_phone';
       if (job.kind === 'readiness') await updateReadiness(c.id, job.appointmentId, (was) => was ?? { askedAt: deps.now(), answer: null, answeredAt: null });
       return 'sent';

@@ -8,6 +8,7 @@ import { nextSendTime } from '../messaging/quiet-hours';
 import { err, ok, type Result } from '../result';
 import { actorOf, type Principal, type Role } from '../staff/staff.roles';
 import type { Campaign, CampaignRepository, CampaignStats, CreateCampaignInput, Recipient, SkipReason } from './campaign.schema';
+import type { NoticeWords } from '../messaging/notices';
 
 /** Who runs campaigns, and who may watch them (never their recipients' cases: minimum necessary). */
 const RUNS: ReadonlySet<Role> = new Set(['admin', 'marketing']);
@@ -42,6 +43,8 @@ export function createCampaigns(deps: {
   patients: Pick<PatientRepository, 'findById'>;
   /** Sending only (the CLI plans without it). */
   gateway?: Pick<Gateway, 'send'>;
+  /** Sending only, with the gateway. */
+  words?: NoticeWords;
   queue: CampaignQueue;
   site: SiteConfig;
   now: () => Date;
@@ -172,10 +175,8 @@ export function createCampaigns(deps: {
       // A second run of this job (a worker died after the send) finds the message under its key: nothing more is sent.
       const [c, patient] = await Promise.all([campaigns.findById(r.campaignId), deps.patients.findById(r.patientId)]);
       if (!c || !patient?.phone) return 'gone';
-      const text = c.templates[r.language];
-      const named = text.toLowerCase().includes(site.center.name.toLowerCase()) ? text : `${site.center.name}: ${text}`;
-      const body = `${named} ${r.language === 'es' ? 'Responda STOP para no recibir más.' : 'Reply STOP to opt out.'}`;
-      if (!deps.gateway) throw new Error('campaign sends need the SMS gateway (a worker process)');
+      if (!deps.gateway || !deps.words) throw new Error('campaign sends need the SMS gateway and its words (a worker process)');
+      const body = deps.words({ kind: 'campaign', text: c.templates[r.language] }, r.language);
       const sent = await deps.gateway.send({ to: patient.phone, body, purpose: 'marketing', template: 'campaign', idempotencyKey: `campaign:${c.id}:${r.phoneHash}`, initiated: true, language: r.language, campaignId: c.id });
       // Another run holds this message right now (a job taken again while the first was slow): let BullMQ retry later,
       // so the job is not finished before its message is.

@@ -1,6 +1,6 @@
-import type { SiteConfig } from '../config/site.schema';
 import type { Gateway } from '../messaging/gateway';
-import { consentText, type Language } from '../messaging/templates';
+import type { NoticeWords } from '../messaging/notices';
+import type { Language } from '../messaging/templates';
 import type { ConsentService } from './consent.service';
 import { classifyInbound } from './keywords';
 import { PURPOSES } from './consent.schema';
@@ -21,17 +21,17 @@ export interface InboundSms {
 export function createKeywordLayer(deps: {
   consent: ConsentService;
   gateway: Gateway;
-  site: SiteConfig;
+  words: NoticeWords;
   hashPhone: (e164: string) => string;
   /** A reply or an opt-out, for the campaign that texted this number (its stats). */
   onInbound?: (phoneHash: string, what: 'replied' | 'opted_out', at: Date) => Promise<void>;
 }) {
-  const { consent, gateway, site } = deps;
+  const { consent, gateway } = deps;
 
   const reply = (sms: InboundSms, kind: 'help' | 'opt_out_confirmation' | 'opt_in_confirmation') =>
     gateway.send({
       to: sms.phone,
-      body: consentText(kind, sms.language, site),
+      body: deps.words({ kind }, sms.language),
       purpose: 'care',
       template: kind,
       idempotencyKey: `${kind}:${sms.messageSid}`,

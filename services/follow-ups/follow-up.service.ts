@@ -5,7 +5,7 @@ import type { SiteConfig } from '../config/site.schema';
 import type { CaseRepository, PatientRepository } from '../cases/case.ports';
 import type { Case } from '../cases/case.schema';
 import type { Gateway, SendOutcome } from '../messaging/gateway';
-import { phoneText } from '../messaging/templates';
+import type { NoticeWords } from '../messaging/notices';
 import type { CaseState } from '../pipeline/pipeline.states';
 import type { OrderRequests } from '../patients/order-request.service';
 import type { TaskInput, TaskRepository } from '../tasks/task.schema';
@@ -93,10 +93,10 @@ export function createFollowUps(deps: {
   tasks: TaskRepository;
   scheduler: FollowUpScheduler;
   site: SiteConfig;
+  words: NoticeWords;
   now: () => Date;
 }) {
   const { site } = deps;
-  const centerPhone = phoneText(site.center.phone);
 
   async function task(c: Case, dedupeKey: string, summary: string): Promise<void> {
     const now = deps.now();
@@ -156,10 +156,7 @@ export function createFollowUps(deps: {
           const lang = patient.language;
           const r = await deps.gateway.send({
             to: patient.phone,
-            body:
-              lang === 'es'
-                ? `${site.center.name}: ¿todavía necesita su estudio de imagen? Con gusto le ayudamos a agendarlo: responda AGENDAR o llame al ${centerPhone}. Responda STOP para no recibir más mensajes.`
-                : `${site.center.name}: still planning your imaging exam? We're happy to help you get it scheduled: reply BOOK or call ${centerPhone}. Reply STOP to opt out.`,
+            body: deps.words({ kind: 'lead_nurture' }, lang),
             purpose: 'marketing',
             template: 'nurture',
             idempotencyKey: `lead-nurture:${c.id}`,

@@ -6,11 +6,11 @@ import { timeZoneForPhone } from '../contact/area-codes';
 import type { Locks } from '../locks';
 import type { Gateway, SendOutcome } from '../messaging/gateway';
 import { nextSendTime } from '../messaging/quiet-hours';
+import type { NoticeWords } from '../messaging/notices';
 import type { Language } from '../messaging/templates';
 import { studyOf, type SelfService } from '../patients/self-service.service';
 import type { AppointmentRepository } from '../scheduling/appointment.schema';
 import type { SchedulingService } from '../scheduling/scheduling.service';
-import { clockText, placeText, slotText } from '../scheduling/slot-text';
 import { err, ok, type Result } from '../result';
 import type { SlotOffer, WaitlistJob, WaitlistRepository, WaitlistScheduler } from './waitlist.schema';
 
@@ -39,6 +39,7 @@ export function createWaitlist(deps: {
   scheduler: WaitlistScheduler;
   locks: Locks;
   site: SiteConfig;
+  words: NoticeWords;
   now: () => Date;
   holdMinutes?: number;
 }) {
@@ -60,10 +61,6 @@ export function createWaitlist(deps: {
     return 'yes';
   }
 
-  const until = (d: Date, lang: Language) => {
-    const t = clockText(d, site, lang);
-    return lang === 'es' ? `${t.startsWith('1:') ? 'la' : 'las'} ${t}` : t;
-  };
 
   /**
    * Offers the freed time to the next patient in line who fits (not one it was offered to already): holds it, texts
@@ -122,14 +119,10 @@ export function createWaitlist(deps: {
 
   async function sendOffer(offer: SlotOffer, c: Case, patient: Patient) {
     const lang = patient.language;
-    const when = slotText(offer.start, site, lang);
-    const current = c.appointment?.status === 'booked' ? slotText(c.appointment.start, site, lang) : null;
+    const current = c.appointment?.status === 'booked' ? c.appointment.start : null;
     return deps.gateway.send({
       to: patient.phone!,
-      body:
-        lang === 'es'
-          ? `${site.center.name}: se abrió una hora antes para su examen: ${when} en ${placeText(site)}. Se la guardamos hasta ${until(offer.expiresAt, lang)}: responda SÍ para tomarla${current ? ` (liberamos su cita del ${current})` : ''} o NO para dejarla pasar.`
-          : `${site.center.name}: an earlier time opened for your exam: ${when} at ${placeText(site)}. We're holding it for you until ${until(offer.expiresAt, lang)}: reply YES to take it${current ? ` (we'll release your ${current} appointment)` : ''} or NO to pass.`,
+      body: deps.words({ kind: 'waitlist_offer', start: offer.start, holdUntil: offer.expiresAt, current }, lang),
       purpose: 'care',
       template: 'waitlist_offer',
       idempotencyKey: `waitlist-offer:${offer.id}`,

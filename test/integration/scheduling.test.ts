@@ -4,7 +4,8 @@ import { connectMongo } from '../../models/db';
 import { createRepositories, type Repositories } from '../../models';
 import { createScheduling } from '../../services/scheduling/scheduling.service';
 import { fastingHours, prepFor, slotMinutes } from '../../services/scheduling/study';
-import { prepMessage, readinessQuestion } from '../../services/scheduling/prep';
+import { prepMessage, readinessStopAt } from '../../services/scheduling/prep';
+import { noticeWords } from '../../dialogs/notices.texts';
 import { exampleSite, testMongoUri, uniqueDbName } from '../support/test-app';
 
 const site = exampleSite();
@@ -121,8 +122,11 @@ describe('prep and the readiness check', () => {
   test('a fasting study gets a readiness question naming the time to stop eating; an MRI without prep gets none', () => {
     const us = { modality: 'ultrasound' as const, bodyPart: 'abdomen', contrast: null };
     const at9 = new Date('2026-12-01T15:00:00Z'); // Tue 09:00 in Austin; 8 h fasting → stop at 1:00 AM
-    expect(readinessQuestion(site, us, at9, 'en')).toBe('For your exam tomorrow you need to stop eating at 1:00 AM. Will you be able to? Reply YES, NO or NOT SURE.');
-    expect(readinessQuestion(site, us, at9, 'es')).toContain('a las 1:00');
-    expect(readinessQuestion(site, MRI_LSPINE, at9, 'en')).toBeNull();
+    const stop = readinessStopAt(site, us, at9)!;
+    expect(stop.toISOString()).toBe('2026-12-01T07:00:00.000Z');
+    const words = noticeWords(site);
+    expect(words({ kind: 'readiness_check', stopEatingAt: stop }, 'en')).toBe(`${site.center.name}: For your exam tomorrow you need to stop eating at 1:00 AM. Will you be able to? Reply YES, NO or NOT SURE.`);
+    expect(words({ kind: 'readiness_check', stopEatingAt: stop }, 'es')).toContain('debe dejar de comer a la 1:00.');
+    expect(readinessStopAt(site, MRI_LSPINE, at9)).toBeNull();
   });
 });
