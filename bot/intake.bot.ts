@@ -23,7 +23,7 @@ import { detectLanguage } from '../services/messaging/language';
 import type { Language } from '../services/messaging/templates';
 import { openingHoursText } from '../dialogs/patient/side-questions';
 import { intakeText } from '../dialogs/intake.texts';
-import { appointmentLetter, askedLanguage } from '../dialogs/engine/interruptions';
+import { appointmentLetter, askedLanguage, isCourtesy } from '../dialogs/engine/interruptions';
 import { waitlistReply } from '../dialogs/patient/waitlist.texts';
 import { createGreeter } from './greeting';
 
@@ -340,6 +340,11 @@ export class IntakeBot extends TeamsActivityHandler {
           return unanswered ? sayAll(unanswered) : menuOrChoice();
         },
       };
+      // Thanks or goodbye once something was done: a kind word back, not the menu.
+      if (!officeUser && state.started && isCourtesy(text)) {
+        await say({ text: intakeText('welcome', lang) });
+        return next();
+      }
       const route = isBookWord(text) ? () => request(true) : routes[intentOf(text, understanding)];
       await route();
       state.started = true;

@@ -57,6 +57,7 @@ const T = {
     en: "Thanks for letting us know. Someone from our team will call you before your appointment to help with your prep. If it's urgent, call {phone}.",
     es: 'Gracias por avisarnos. Alguien de nuestro equipo lo llamará antes de su cita para ayudarle con la preparación. Si es urgente, llame al {phone}.',
   },
+  welcome: { en: "You're welcome! Write to us anytime you need something.", es: '¡Con gusto! Escríbanos cuando necesite algo.' },
   turn_failed: {
     en: 'Sorry, something went wrong on our side. Please try again, or call {phone}.',
     es: 'Lo sentimos, algo falló de nuestro lado. Intente de nuevo o llame al {phone}.',

@@ -10,8 +10,23 @@ import { normalizePhone } from '../../services/contact/phone';
  * May 11. Both readings (day-first first) when that is so and they differ; the caller asks, never guesses.
  */
 export function birthDateReadings(text: string, now: Date, language: 'en' | 'es'): string[] {
+  // "3/17/82 wait no 83. march 17 1983": a correction, so the last date said.
+  const all = datesIn(text);
+  if (all.length > 1) return birthDateReadings(all.at(-1)!.text, now, language);
+  // "11/2/1957 sorry i mean 1958", "12 de agosto del 63... perdón, del 64": the year corrected.
+  const year = all[0] ? YEAR_FIX.exec(foldAccents(text.slice(all[0].index + all[0].text.length))) : null;
+  if (all[0] && year) {
+    const first = birthDateReadings(all[0].text, now, language);
+    const yy = Number(year[1]);
+    const y = year[1]!.length === 4 ? yy : yy > now.getFullYear() % 100 ? 1900 + yy : 2000 + yy;
+    return first.map((d) => `${y}${d.slice(4)}`).filter((d) => parseBirthDate(d, now) === d);
+  }
   const one = parseBirthDate(text, now);
-  if (!one) return [];
+  if (!one) {
+    // A date among other words ("3/17/82 wait no 83. march 17 1983", "born 2/9/52 i think"): the last one said.
+    const last = datesIn(text).at(-1);
+    return last && last.text !== text.trim() ? birthDateReadings(last.text, now, language) : [];
+  }
   const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text.trim());
   if (language !== 'es' || !us || Number(us[1]) > 12 || Number(us[2]) > 12 || us[1] === us[2]) return [one];
   const swapped = parseBirthDate(`${us[2]}/${us[1]}/${us[3]}`, now);
@@ -53,10 +68,49 @@ export function parseBirthDate(text: string, now: Date): string | null {
   return date.toFormat('yyyy-MM-dd');
 }
 
+/** A year said again after a date, as a correction: "sorry i mean 1958", "perdón, del 64". */
+const YEAR_FIX = /\b(?:sorry|i mean|no|wait|actually|perdon|digo|quise decir|mejor dicho|o sea)\b[^\d]*?(?:\b(?:de|del)\s+)?'?(\d{4}|\d{2})\s*[.!]*\s*$/;
+/** Dates written inside other words, in order: "2/28/72", "1961-11-23", "march 17 1983", "17 de marzo de 1983". */
+const DATE_IN_TEXT = new RegExp(
+  [
+    String.raw`\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b`,
+    String.raw`\b\d{4}-\d{1,2}-\d{1,2}\b`,
+    String.raw`\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? (?:\d{4}|'?\d{2})\b`,
+    String.raw`\b\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*,? (?:\d{4}|'?\d{2})\b`,
+    String.raw`\b\d{1,2} de [a-z]+ (?:de |del )?\d{2,4}\b`,
+  ].join('|'),
+  'gi',
+);
+export function datesIn(text: string): Array<{ text: string; index: number }> {
+  return [...foldAccents(text).matchAll(DATE_IN_TEXT)].map((m) => ({ text: text.slice(m.index, m.index + m[0].length), index: m.index }));
+}
+
+/**
+ * A name with a date of birth in the same message: "brenda kowalski 2/28/72", "its linda ferguson-hale dob 11/23/1961",
+ * "Walter Boyd, born March 3, 1941". null unless the words before the date are a name and the date is a birth date.
+ */
+export function nameAndBirthDate(text: string, now: Date, language: 'en' | 'es', inSentence = false): { givenName: string; familyName: string; birthDate?: string } | null {
+  const date = datesIn(text)[0];
+  if (!date) return null;
+  let before = text
+    .slice(0, date.index)
+    .replace(/[\p{Extended_Pictographic}\u200d\ufe0f]/gu, ' ')
+    .replace(/[\s,;:-]*\b(dob|d\.o\.b\.?|born( on)?|birthday|bday|date of birth( is)?|fecha de nacimiento|nacid[oa] el|naci el|nacio el|cumpleanos)\s*:?\s*$/i, '')
+    .replace(/[\s,;:-]+$/, '');
+  // In a longer message only the words after "its", "my name is", "se llama"… can be the name.
+  if (inSentence) before = NAME_CUE.exec(before)?.[1] ?? '';
+  const name = before ? parseFullName(before, language) : null;
+  if (!name) return null;
+  // A day and month that read two ways are asked about later, never guessed.
+  const readings = birthDateReadings(date.text, now, language);
+  return readings.length === 1 ? { ...name, birthDate: readings[0]! } : name;
+}
+const NAME_CUE = /(?:^|[.!?;,]\s*|\s)(?:it'?s|its|my name is|name is|name:|this is|i am|i'?m|his name is|her name is|their name is|patient is|soy|me llamo|se llama|su nombre es|mi nombre es|el nombre es)\s+([^.!?;,]+)$/i;
+
 const SUFFIX = /^(jr|sr|ii|iii|iv|v)\.?$/i;
 /** Second given names common in Spanish compound names (José Luis, María Guadalupe, Francisco Javier). */
 const SECOND_GIVEN = new Set(
-  'javier luis carlos jose maria guadalupe antonio pablo angel manuel elena isabel fernanda alejandro eduardo andres alberto enrique ignacio miguel ramon fernando daniel david alejandra teresa cristina luisa carmen del'.split(' '),
+  'javier luis carlos jose maria guadalupe antonio pablo angel manuel elena isabel fernanda alejandro eduardo andres alberto enrique ignacio miguel ramon fernando daniel david alejandra teresa cristina luisa carmen del marisol lucia ezequiel martin sebastian gabriel emilio ernesto felipe gustavo joaquin julian mateo nicolas rodrigo santiago tomas agustin ivan jorge mario oscar raul sergio victor camila valeria daniela natalia carolina claudia diana karla laura liliana lorena marina marta silvia sonia susana vanessa yaneth sofia paola andrea patricia beatriz alicia juana josefina jesus francisco rafael ricardo roberto armando esteban mercedes dolores socorro pilar yolanda veronica adriana gabriela mariana monica rosa ines ruth'.split(' '),
 );
 /** Words that are in sentences, never in names (English and Spanish). */
 const NON_NAME = new Set(
@@ -120,10 +174,11 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
 /** "Aetna W123456789", "BCBS member id XYZ12345", "self pay", "no tengo seguro". */
 export function parseCoverage(text: string, site?: Pick<SiteConfig, 'payers'>): { ok: true; value: Insurance } | { ok: false; missing: 'member_id' | 'payer'; payer?: string } {
   const t = foldAccents(text).trim();
-  if (/\b(self[- ]?pay|cash|pay myself|no insurance|uninsured|don'?t have insurance|no tengo seguro|sin seguro|pago propio|pago en efectivo|particular|efectivo)\b/.test(t)) {
+  if (/\b(self[- ]?pay|cash|pay myself|no insurance|uninsured|don'?t have insurance|no tengo seguro|sin seguro|no tengo aseguranza|sin aseguranza|pago propio|pago en efectivo|particular|efectivo|(voy a )?pagar yo|pago yo|lo pago yo|i'?ll pay (myself|out of pocket|cash)|out of pocket)\b/.test(t)) {
     return { ok: true, value: { selfPay: true } };
   }
-  const words = text.trim().split(/[\s,;:#]+/).filter(Boolean);
+  // "aetna W238841907. oh and fyi…": an id ends at its punctuation.
+  const words = text.trim().split(/[\s,;:#]+/).map((w) => w.replace(/[.!?)]+$/, '')).filter(Boolean);
   const idIndex = words.findIndex((w) => /^(?=.*\d)[A-Za-z0-9-]{5,30}$/.test(w));
   const payer = words
     .filter((_, i) => i !== idIndex)
@@ -147,8 +202,8 @@ export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
   if (!t) return null;
   if (/^(not sure|unsure|i have no idea|no idea|ni idea|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|possibly|i think so|i don'?t think so|not that i know( of)?|i don'?t remember|can'?t remember|no se|no lo se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser|creo que (si|no)|no recuerdo|no me acuerdo)\b/.test(t)) return 'unsure';
   if (/^((definitely|absolutely|certainly|of course|def|hell) not|no way|no chance|not (at all|really|a chance|likely))\b/.test(t)) return 'no';
-  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|un poquito|poquito|a bit|kind of|kinda|sort of|somewhat|sometimes|si|sip|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo|tiene|tuvo|he has|she has|he had|she had|he does|she does|i've had|ive had)\b/.test(t)) return 'yes';
-  if (/^(no|n|nope|nah|never|none|i don'?t|i do not|i haven'?t|not at all|not really|negative|nunca|ninguno|ninguna|para nada|jamas|no tengo)\b/.test(t)) return 'no';
+  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|un poquito|poquito|a bit|kind of|kinda|sort of|somewhat|sometimes|si+|sip|simon|sep|yess+|obvio|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo|tiene|tuvo|he has|she has|he had|she had|he does|she does|i've had|ive had)\b/.test(t)) return 'yes';
+  if (/^(no+|n|nope|nop|nopes|nel|nones|nah|naa+|never|none|i don'?t|i do not|i haven'?t|not at all|not really|negative|nunca|ninguno|ninguna|para nada|jamas|no tengo)\b/.test(t)) return 'no';
   return null;
 }
 
@@ -162,16 +217,17 @@ export function parseProvider(text: string): { name: string; practice: string | 
   const digits = /(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}/.exec(text);
   const phone = digits ? normalizePhone(digits[0]) : null;
   // "dr kim at texas medcare, dont have their number sorry": the clauses after a comma that are not a name go.
-  const kept = text.split(/[,;]/).filter((part, i) => i === 0 || (!hasNonNameWord(part.replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|numero)\s*(is|es)?\b/gi, '')) && !/\b(dont|don'?t|no tengo|sorry|perdon|not sure|idk)\b/i.test(part)) || /\d{3}/.test(part));
+  const kept = text.split(/[,;]|(?<!\b(?:dr|dra|st|mr|mrs|ms|jr|sr|drs))\.\s+/i).filter((part, i) => i === 0 || (!hasNonNameWord(part.replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|numero)\s*(is|es)?\b/gi, '')) && !/\b(dont|don'?t|no tengo|sorry|perdon|not sure|idk)\b/i.test(part)) || /\d{3}/.test(part));
   let rest = (digits ? kept.join(',').replace(digits[0], ' ') : kept.join(','))
-    .replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|teléfono|numero|número)\s*(is|es)?\b/gi, ' ')
+    .replace(/\b((their|the|his|her|su|el)\s+)?(phone\s+)?(number|phone|telefono|teléfono|numero|número)\s*(is|es)?\b/gi, ' ')
     .replace(/\b(my (primary care|primary|pcp|family|regular|usual)?\s*(doctor|dr|physician|provider)?\s*(is|'?s name is)|it'?s|its|mi doctor(a)? es|mi medic[oa] es|es el|es la)\b/gi, ' ')
     .replace(/[,;:]+\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/[,;.]+$/, '')
     .trim();
-  const at = /^(.*?)\s*(?:,\s*)?\b(at|from|with|of|in|de|del|en)\b\s+(.+)$/i.exec(rest);
+  // "dr kim at texas medcare", or "dr nguyen, the clinic on south 1st": the practice after "at" or the first comma.
+  const at = /^(.*?)\s*(?:,\s*)?\b(at|from|with|of|in|de|del|en)\b\s+(.+)$/i.exec(rest) ?? /^(.*?)(,)\s*(.+)$/.exec(rest);
   let practice: string | null = null;
   let joiner = 'at';
   if (at && /\p{L}{2,}/u.test(at[1]!) && /\p{L}{2,}/u.test(at[3]!)) {
@@ -183,7 +239,7 @@ export function parseProvider(text: string): { name: string; practice: string | 
   // "el dr. ramirez", "la dra. ramirez": the article is not part of the name.
   const bare = rest.replace(/^(el|la)\s+(?=dra?\.?\s)/i, '');
   const name = titled(bare.replace(/^dr\.?\s+/i, 'Dr. ').replace(/^dra\.?\s+/i, 'Dra. ')).slice(0, 100);
-  return { name, practice, phone, display: (practice ? `${name} ${joiner} ${practice}` : name).slice(0, 200) };
+  return { name, practice, phone, display: (practice ? (joiner === ',' ? `${name}, ${practice}` : `${name} ${joiner} ${practice}`) : name).slice(0, 200) };
 }
 
 function titleCase(s: string): string {

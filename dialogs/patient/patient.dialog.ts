@@ -7,7 +7,7 @@ import { parseTimeWish } from '../../services/scheduling/time-wish';
 import { slotText } from '../../services/scheduling/slot-text';
 import { findDisclosures } from '../../services/screening/disclosures';
 import type { Intent, Understanding } from '../../services/understanding/understanding.schema';
-import { appointmentLetter, fold, interruption, isClinical } from '../engine/interruptions';
+import { appointmentLetter, fold, interruption, isClinical, isCourtesy } from '../engine/interruptions';
 import { answerStep, type Out } from '../engine/step';
 import { createKit, manageActions, MAX_FAILS, SCHEDULABLE_STATES, type HandoffWhy, type PatientDialogDeps, type PatientStep } from './kit';
 import { createIdentityFlow } from './flows/identity.flow';
@@ -20,12 +20,16 @@ import { createStatusFlow } from './flows/status.flow';
 import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
 import type { ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId, Verified } from './state';
 import { t } from './patient.texts';
+import { nameAndBirthDate } from './parse';
 import { stateInWords } from './status.texts';
 
 export type { PatientConversation, PatientDialogState, PatientTurn, SaidDisclosure, Verified } from './state';
 export type { PatientDialogDeps } from './kit';
 
 const FLOW_LIFETIME_MS = 24 * 3600_000;
+/** The steps that ask for a phone number, and "this one" as people say it (a chat cannot see the number). */
+const PHONE_STEPS = new Set<StepId>(['phone', 'verify_phone']);
+const THIS_NUMBER = /\b(this|same|my) (one|number|phone|cell)\b|\bthis one\b|\b(este|mismo|mi) (numero|celular|telefono)\b|\bel mio\b|\bthe one i'?m (texting|writing|using)\b/;
 /** The intents that take a person out of a flow, and where they lead. */
 const ELSEWHERE: Partial<Record<Intent, ManageAction | 'status'>> = {
   confirm_appointment: 'confirm',
@@ -149,14 +153,31 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     return screening.schedule(ctx, c);
   }
 
-  /** The study a side question is about: the one named in the message, else this flow's case or answers. */
-  async function studyFor(s: PatientDialogState | undefined, turn: PatientTurn): Promise<KnownStudy | null> {
+  /** The study a side question is about: the one named in the message, else this flow's (or the last flow's) case or answers. */
+  async function studyFor(conv: PatientConversation, turn: PatientTurn): Promise<KnownStudy | null> {
     const f = turn.understanding.fields;
     if (f.modality) return { modality: f.modality, bodyPart: f.bodyPart, contrast: f.contrast };
-    const c = s?.caseId ? await self.findCase(s.caseId) : null;
+    const s = conv.patient;
+    const caseId = s?.caseId ?? conv.last?.caseId;
+    const c = caseId ? await self.findCase(caseId) : null;
     const onCase = c ? studyOf(c) : null;
     if (onCase) return onCase;
-    return s?.answers.modality ? { modality: s.answers.modality, bodyPart: s.answers.bodyPart, contrast: s.answers.contrast } : null;
+    const a = s?.answers.modality ? s.answers : conv.last;
+    return a?.modality ? { modality: a.modality, bodyPart: a.bodyPart ?? null, contrast: a.contrast ?? null } : null;
+  }
+
+  /** Keeps what this flow is about for after it ends. */
+  function remember(conv: PatientConversation, s: PatientDialogState): void {
+    const a = s.answers;
+    conv.last = { ...(s.caseId ? { caseId: s.caseId } : {}), ...(a.modality ? { modality: a.modality, bodyPart: a.bodyPart, contrast: a.contrast } : {}) };
+  }
+
+  /** What to say to a message that does not answer the step but is no miss: thanks, "this number" in a chat, a question. */
+  function notAnAnswer(s: PatientDialogState, turn: PatientTurn): string | null {
+    if (isCourtesy(turn.text)) return t('you_are_welcome', turn.lang);
+    if (turn.channel !== 'sms' && PHONE_STEPS.has(s.step) && THIS_NUMBER.test(fold(turn.text))) return t('phone_on_chat', turn.lang);
+    if (/[?¿]/.test(turn.text) || looksLikeQuestion(turn.text)) return t('cannot_answer_here', turn.lang, { phone: kit.centerPhone });
+    return null;
   }
 
   /** Not an answer to this step but something else the person wants (C, R, X, "sí, ahí estaré", "where is my order?"). */
@@ -199,7 +220,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       const prep = turn.understanding.intent === 'prep_question';
       const topic = sideQuestion(turn.text) ?? (prep ? faqTopic(turn.text) : null);
       if (!topic && !prep) return null;
-      const study = await studyFor(conv.patient, turn);
+      const study = await studyFor(conv, turn);
       const text = topic ? sideAnswer(site, topic, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
       return [{ text: more ? text : `${text} ${t('anything_else', turn.lang)}` }];
     },
@@ -240,6 +261,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return [{ ...first!, text: `${t(`verify_for_${s.manage ?? 'confirm'}`, turn.lang)} ${t('verify_intro', turn.lang)} ${first!.text}` }, ...rest];
       }
       const several = s.answers.modality ? request.noteMoreExams(ctx, s.answers) : [];
+      // "its linda ferguson-hale dob 11/23/1961" in the first message: not asked again.
+      const who = nameAndBirthDate(turn.text, deps.now(), turn.lang, true);
+      if (who && !s.answers.givenName) Object.assign(s.answers, who);
       // "any evenings?", "not tuesday" in the first message: the times offered later fit it.
       const wish = parseTimeWish(turn.text, deps.now(), site.center.timeZone);
       if (wish) s.wish = wish;
@@ -268,6 +292,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return null;
       }
       s.at = now.toISOString();
+      remember(conv, s);
       const { lang } = turn;
       const ctx: PatientCtx = { conv, s, turn };
       const current = STEPS[s.step];
@@ -299,13 +324,13 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       // step still takes what the message also answered; a free-text step asks its question again.
       const topic = sideQuestion(turn.text);
       if (topic) {
-        const said = { text: sideAnswer(site, topic, lang, await studyFor(s, turn)) };
+        const said = { text: sideAnswer(site, topic, lang, await studyFor(conv, turn)) };
         const taken = current.freeText ? null : await answerStep(current, ctx);
         if (taken) return [said, ...taken];
         return kit.thenAskAgain(ctx, said);
       }
       // A question with no FAQ answer at a free-text step is not its answer: said we cannot answer it here, then the step.
-      if (current.freeText && /\?\s*$/.test(turn.text.trim())) return kit.thenAskAgain(ctx, { text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) });
+      if (current.freeText && /\?\s*$|^\s*¿/.test(turn.text.trim())) return kit.thenAskAgain(ctx, { text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) });
       const r = await answerStep(current, ctx);
       if (r !== null) return r;
       // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.
@@ -314,6 +339,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         delete conv.patient;
         return null;
       }
+      // Not an answer, and not a miss either: thanks, "use this number" in a chat, a question nothing here answers.
+      const aside = notAnAnswer(s, turn);
+      if (aside) return kit.thenAskAgain(ctx, { text: aside });
       s.fails++;
       if (s.fails >= MAX_FAILS) return kit.handOff(conv, turn, 'too_many_tries');
       return [{ text: `${t('not_understood', lang)} ${current.help(ctx)}` }, ...(await kit.links.prompt(ctx))];

@@ -48,6 +48,11 @@ export const T = {
   coverage_member_id: { en: 'Please add your member ID from your insurance card (like: Aetna W123456789), or reply SELF PAY.', es: 'Agregue su número de miembro de la tarjeta del seguro (por ejemplo: Aetna W123456789), o responda PAGO PROPIO.' },
   back_to_step: { en: 'Now, back to where we were:', es: 'Ahora, sigamos donde íbamos:' },
   anything_else: { en: 'Anything else I can help with?', es: '¿Algo más en que le pueda ayudar?' },
+  you_are_welcome: { en: "You're welcome!", es: '¡Con gusto!' },
+  phone_on_chat: {
+    en: "In this chat I can't see your phone number. Please type it, like (512) 555-0142.",
+    es: 'En este chat no puedo ver su número de teléfono. Escríbalo, por favor, como (512) 555-0142.',
+  },
   not_understood: { en: "Sorry, I didn't catch that.", es: 'Perdón, no entendí eso.' },
   help_footer: { en: 'Say MENU to start over, or AGENT to talk to a person.', es: 'Escriba MENÚ para empezar de nuevo, o AGENTE para hablar con una persona.' },
   stopped: { en: 'OK, I stopped. Nothing was booked or sent. Say HI any time to start again.', es: 'Listo, me detuve. No se agendó ni se envió nada. Escriba HOLA cuando quiera empezar de nuevo.' },

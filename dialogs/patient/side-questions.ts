@@ -1,3 +1,4 @@
+import { prepMessage } from '../../services/scheduling/prep';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { modalityLabel } from '../../services/exams/modality.catalog';
 import { faqTopic, looksLikeQuestion, type FaqTopic } from '../../services/faq/faq.topics';
@@ -62,10 +63,16 @@ export function sideAnswer(site: SiteConfig, topic: FaqTopic, lang: Language, st
       const a = site.center.address;
       return `${es ? 'Estamos en' : "We're at"} ${a.line1}, ${a.city}, ${a.state} ${a.postalCode}.${site.center.website ? ` ${site.center.website}` : ''}`;
     }
+    case 'arrival':
+      return general;
+    case 'what_to_wear':
+      return study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, lang) : general;
     case 'how_long':
     case 'what_it_feels_like':
     case 'claustrophobia':
     case 'cost':
+    case 'accessibility':
+    case 'companion':
       return es ? `Con gusto se lo explicamos por teléfono: llame al ${phone}.` : `We'd be glad to go over that by phone: call ${phone}.`;
   }
 }

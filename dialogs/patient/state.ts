@@ -119,6 +119,8 @@ export interface PatientConversation {
   verified?: Verified;
   /** Every safety fact said in this conversation, whichever flow (or none) was running: put on each case it reaches. */
   disclosures?: SaidDisclosure[];
+  /** The case and exam the last flow was about, so a question after it ends ("can I wear deodorant?") knows the exam. */
+  last?: { caseId?: string; modality?: Answers['modality']; bodyPart?: Answers['bodyPart']; contrast?: Answers['contrast'] };
 }
 
 export interface PatientTurn {

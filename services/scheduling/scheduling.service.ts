@@ -28,9 +28,8 @@ const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const LEAD_MINUTES = 120;
 /** Times are offered this many days ahead at most. */
 export const HORIZON_DAYS = 28;
-/** Studies with at least this much fasting are offered morning starts only. */
-/** A study that needs this much fasting is booked in the morning only (no one fasts all day). */
-export const FASTING_MORNING_HOURS = 4;
+/** A study that needs this much fasting (an overnight fast) is booked in the morning only; a 4-hour fast fits any time. */
+export const FASTING_MORNING_HOURS = 6;
 
 /**
  * Self-scheduling over the scanners of the site configuration (domain.md §5): slots on a grid of the study's length

@@ -32,7 +32,9 @@ const DAY_WORDS: Array<[RegExp, number]> = [
 export function weekdayNamed(folded: string): number | null {
   return DAY_WORDS.find(([re]) => re.test(folded))?.[1] ?? null;
 }
-const NEGATION = /\b(not|no|can'?t( do| make( it)?)?|cannot|won'?t work|except|but not|anything but|busy|ni|menos|no puedo( el)?|(que )?no sea|excepto|salvo)\s+(on\s+|el\s+|los\s+|a\s+|an\s+)?$/;
+const NEGATION = /\b(not|no|can'?t( do| make( it)?)?|cannot|won'?t work|except( for)?|but not|anything but|(any ?day|any ?time|whenever|days?|time) but|other than|aside from|apart from|besides|busy|ni|menos|no puedo( el)?|(que )?no sea|excepto|salvo)\s+(on\s+|el\s+|los\s+|a\s+|an\s+)?$/;
+/** "no, mejor…", "actually…", "i mean…": what follows replaces what was said before. */
+const CORRECTION = /\b(no,? mejor|mejor (el|los|la)|actually|i mean|wait,? no|no wait|scratch that|on second thought|pensandolo bien)\b/g;
 /** "los martes no puedo", "tuesdays don't work", "tuesday is bad": the day said first, then ruled out. */
 const NEGATED_AFTER = /^s?\s*(no\b|don'?t|doesn'?t|won'?t|(is|are) (out|bad|no good|not good)|(is|are) a no|never|no puedo|no me (queda|sirve|funciona|conviene)|tampoco)/;
 
@@ -52,12 +54,19 @@ export function parseTimeWish(text: string, now: Date, zone: string): TimeWish |
   const t = foldAccents(text).toLowerCase().replace(/\s+/g, ' ');
   const w: TimeWish = { days: [], notDays: [], after: null, before: null, from: null };
   let said = false;
-  for (const [re, day] of DAY_WORDS) {
-    const m = re.exec(t);
-    if (!m) continue;
+  // "el miércoles... no, mejor el jueves": a correction, so the days said before it do not count.
+  const fix = [...t.matchAll(CORRECTION)].at(-1);
+  const from = fix && DAY_WORDS.some(([re]) => re.test(t.slice(fix.index + fix[0].length))) ? fix.index + fix[0].length : 0;
+  const heard = t.slice(from);
+  const found = DAY_WORDS.flatMap(([re, day]) => {
+    const m = re.exec(heard);
+    return m ? [{ day, at: m.index, end: m.index + m[0].length }] : [];
+  }).sort((a, b) => a.at - b.at);
+  for (const { day, at, end } of found) {
     said = true;
-    if (NEGATION.test(t.slice(0, m.index)) || NEGATED_AFTER.test(t.slice(m.index + m[0].length))) w.notDays.push(day);
-    else w.days.push(day);
+    if (NEGATION.test(heard.slice(0, at)) || NEGATED_AFTER.test(heard.slice(end))) w.notDays.push(day);
+    // After a correction only the first day it names is wanted ("mejor el jueves, que el miércoles tengo cita").
+    else if (!from || w.days.length === 0) w.days.push(day);
   }
   const time = '(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm|a\\.m\\.|p\\.m\\.)?';
   // "after 5", "después de las 5"; and "at work til 5", "trabajo hasta las 5": busy until then, so after it.
@@ -74,6 +83,11 @@ export function parseTimeWish(text: string, now: Date, zone: string): TimeWish |
   }
   if (/\b(noon|mediodia)\b/.test(t) && /\b(before|antes)\b/.test(t)) {
     w.before = 12 * 60;
+    said = true;
+  }
+  if (/\b(late morning|mid ?morning|media manana|a media manana)\b/.test(t)) {
+    w.after ??= 10 * 60;
+    w.before ??= 12 * 60;
     said = true;
   }
   if (/\b(morning|mornings|manana temprano|en la manana|por la manana|temprano)\b/.test(t)) {

@@ -157,12 +157,19 @@ export async function runScript(t: TestApp, s: Script): Promise<ScriptResult> {
     const key = (topic === 'verify_name' ? 'name' : topic) as keyof Script['answers'];
     const a = key === 'screening' ? undefined : s.answers[key];
     if (a === undefined) {
+      // What anyone knows without a script: their own surname and mobile number.
       if (topic === 'verify_name') return s.patient.familyName;
+      if (topic === 'phone' && !used.has('phone')) {
+        used.set('phone', 1);
+        return s.patient.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3');
+      }
       return null;
     }
     const list = Array.isArray(a) ? a : [a];
     const n = used.get(topic) ?? 0;
     used.set(topic, n + 1);
+    // Told the chat cannot see their number, a person types it.
+    if (n >= list.length && topic === 'phone' && n === list.length) return s.patient.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3');
     if (n >= list.length) return n < list.length + 1 && !Array.isArray(a) ? list[0]! : null;
     return list[n]!;
   };

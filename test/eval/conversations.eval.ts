@@ -1,8 +1,8 @@
 /**
  * `npm run eval:conversations`: every scripted patient conversation (test/fixtures/conversations) against the real app,
  * each on a fresh database. Prints, for the tuning set and the held-out set apart, the share that ends right and the
- * share that ever got "didn't catch that" or the menu by mistake. EVAL_SET=tune|heldout narrows it, EVAL_FILE=tune-3 only
- * that file, EVAL_ONLY=<id> runs one script and prints its transcript, EVAL_MIN_TUNE / EVAL_MIN_HELDOUT fail the run below a share.
+ * share that ever got "didn't catch that" or the menu by mistake. EVAL_SET=tune|heldout narrows it, EVAL_FILE=tune-3,tune-4 only
+ * those files, EVAL_ONLY=<id> runs one script and prints its transcript, EVAL_MIN_TUNE / EVAL_MIN_HELDOUT fail the run below a share.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +22,7 @@ test('scripted patient conversations', async () => {
     // A set is every file named after it: tune.jsonl, tune-2.jsonl, … (each written apart, by someone who had not read the prompts).
     const dir = path.join(ROOT, 'test', 'fixtures', 'conversations');
     const files = readdirSync(dir).filter((f) => f === `${set}.jsonl` || (f.startsWith(`${set}-`) && f.endsWith('.jsonl')))
-      .filter((f) => !process.env.EVAL_FILE || f === `${process.env.EVAL_FILE}.jsonl`)
+      .filter((f) => !process.env.EVAL_FILE || process.env.EVAL_FILE.split(',').some((x) => f === `${x}.jsonl`))
       .sort();
     const scripts = files.flatMap((f) => loadScripts(path.join(dir, f))).filter((s) => !process.env.EVAL_ONLY || s.id === process.env.EVAL_ONLY);
     const ids = new Set<string>();

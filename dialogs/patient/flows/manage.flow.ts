@@ -2,6 +2,7 @@ import type { Case } from '../../../services/cases/case.schema';
 import { pickChoice, type Choice } from '../../../services/conversations/outbound-content';
 import type { Language } from '../../../services/messaging/templates';
 import { slotText } from '../../../services/scheduling/slot-text';
+import { mergeWish, parseTimeWish } from '../../../services/scheduling/time-wish';
 import { yesNoUnsure } from '../../../services/understanding/rules.engine';
 import { step, type Out } from '../../engine/step';
 import { fold } from '../../engine/interruptions';
@@ -18,9 +19,9 @@ function rebookChoices(lang: Language): Choice[] {
 }
 
 /** "i dont need it anymore", "ya no lo necesito": the exam itself is withdrawn, not just the time. */
-const WITHDRAW = /\b((do ?n'?t|do not|no longer) need (it|them|the exam|this|the (mri|ct|scan|test|x-?rays?))( \w+)? ?(anymore|any more)?|not needed|no need(?! to)|already (done|had it|got it|did it)|(it'?s|it was|got it) (already )?done|ya no (lo |la |los |las )?necesito|no (lo |la |los |las )?necesito|ya no (me )?(lo |la |los |las )?(voy a )?hacer|ya me (lo|la|los|las) hicieron)\b/;
+const WITHDRAW = /\b((do ?n'?t|do not|no longer) need (it|them|the exam|this|the (mri|ct|scan|test|x-?rays?))( \w+)? ?(anymore|any more)?|not needed|no need(?! to)|already (done|had it|got it|did it)|(it'?s|it was|got it) (already )?done|ya no (lo |la |los |las )?(necesito|necesita|necesitamos)|no (lo |la |los |las )?(necesito|necesita)|(cancel\w*|cancel+ it) (altogether|completely|for good|entirely)|por completo|no (quiere|quiero|queremos) (reprogramar|reagendar|otra (cita|hora|fecha))|(doesn'?t|does not) need (it|them|the exam|this)|ya no (me )?(lo |la |los |las )?(voy a )?hacer|ya me (lo|la|los|las) hicieron)\b/;
 /** "yes another day", "show me times", "otro dia": new times. */
-const REBOOK = /\b(new times?|other times?|another (day|time)|different (day|time)|see (the )?times|rebook|reschedul\w*|otr[oa] (dia|hora|fecha)|nuevos horarios|ver (los )?horarios|cambiar(la)? de (dia|hora))\b/;
+const REBOOK = /\b(cambi(e|a|ar|ela|emela|amela|armela|enla)|mejor no (la |lo )?cancel\w*|don'?t cancel|instead|new times?|other times?|another (day|time)|different (day|time)|see (the )?times|rebook|reschedul\w*|otr[oa] (dia|hora|fecha)|nuevos horarios|ver (los )?horarios|cambiar(la)? de (dia|hora))\b/;
 /** "just cancel it for now, i still need it tho", "solo cancelela": the time goes, the order stays. */
 const CANCEL_ONLY = /\b(just )?cancel+(ar|ela|enla|ala)?\b|\b(solo|nada mas) (cancel\w*)\b/;
 
@@ -66,10 +67,11 @@ export function createManageFlow(kit: Kit) {
       prompt: ({ turn }) => [{ text: t('cancel_or_rebook', turn.lang), choices: rebookChoices(turn.lang) }],
       help: ({ turn }) => t('cancel_or_rebook_help', turn.lang),
       read: ({ turn }) => {
+        const f = fold(turn.text);
+        // "ya no la necesita, cancélenla por completo": not needed wins over the word cancel.
+        if (WITHDRAW.test(f)) return 'withdraw';
         const i = pickChoice(turn.text, rebookChoices(turn.lang));
         if (i !== null) return (['rebook', 'cancel', 'withdraw'] as const)[i]!;
-        const f = fold(turn.text);
-        if (WITHDRAW.test(f)) return 'withdraw';
         // "cancel for now, i'll reschedule after i get out": the cancel is what they ask for now.
         if (CANCEL_ONLY.test(f)) return 'cancel';
         if (REBOOK.test(f)) return 'rebook';
@@ -80,7 +82,12 @@ export function createManageFlow(kit: Kit) {
         const { conv, s, turn } = ctx;
         const c = await self.findCase(s.caseId!);
         if (!c) return [{ text: t('busy', turn.lang) }];
-        if (choice === 'rebook') return kit.links.offer(ctx, c, []);
+        if (choice === 'rebook') {
+          // "cambiemela pa la otra semana": the new times fit what was said with the choice.
+          const wish = parseTimeWish(turn.text, deps.now(), site.center.timeZone);
+          if (wish) s.wish = mergeWish(s.wish, wish);
+          return kit.links.offer(ctx, c, []);
+        }
         delete conv.patient;
         if (choice === 'cancel') {
           // The appointment goes; the order, the screening and the authorization stay for a new booking.

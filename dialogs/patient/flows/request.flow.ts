@@ -8,7 +8,7 @@ import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
 import { YES_NO, yesNo } from '../kit';
-import { parseCoverage, parseFullName, parseProvider, screeningAnswer } from '../parse';
+import { nameAndBirthDate, parseCoverage, parseFullName, parseProvider, screeningAnswer } from '../parse';
 import type { PatientCtx, StepId, WantedExam } from '../state';
 import { examLabel, t } from '../patient.texts';
 import { readBirthDate } from './identity.flow';
@@ -18,6 +18,8 @@ function orderWords(text: string): 'yes' | 'no' | null {
   const f = fold(text);
   // "do i need an order from my doctor?" asks; it does not answer.
   if (looksLikeQuestion(text)) return null;
+  // "nadie me ha llamado, así que creo que no": a doubtful no ends it; the order is asked for either way.
+  if (/\b(creo que no|no creo|i don'?t think so|probably not|i guess not|supongo que no|parece que no)\s*$/.test(f)) return 'no';
   if (!/\b(order|referral|paper|script|prescription|fax\w*|sen[dt]\w*|orden|referencia|papel|receta|mand\w*|envi\w*|doctor|dr|doc|medic[oa])\b/.test(f)) return null;
   return /\b(no|not|dont|don'?t|didn'?t|haven'?t|hasn'?t|never|todavia no|aun no|nunca|ni)\b/.test(f) ? 'no' : 'yes';
 }
@@ -40,7 +42,7 @@ export function createRequestFlow(kit: Kit) {
   function noteMoreExams(ctx: PatientCtx, first: WantedExam): Out[] {
     const named = findExams(ctx.turn.text).filter((e) => e.modality !== null);
     // One entry per exam: "a mammogram and an ultrasound" of the same breast is two; "the ultrasound" again is not.
-    const all = named.filter((e, i) => !named.some((o, j) => o.modality === e.modality && (j < i ? o.bodyPart === e.bodyPart : e.bodyPart === null && o.bodyPart !== null)));
+    const all = named.filter((e, i) => !named.some((o, j) => j !== i && o.modality === e.modality && ((j < i && o.bodyPart === e.bodyPart) || (e.bodyPart === null && o.bodyPart !== null))));
     if (all.length < 2) return [];
     Object.assign(first, { modality: all[0]!.modality, bodyPart: all[0]!.bodyPart, laterality: all[0]!.laterality ?? first.laterality, contrast: all[0]!.contrast ?? first.contrast });
     const more = all.slice(1, 4);
@@ -85,7 +87,8 @@ export function createRequestFlow(kit: Kit) {
     name: step<PatientCtx, { givenName: string; familyName: string }>({
       prompt: ({ turn }) => [{ text: t('name', turn.lang) }],
       help: ({ turn }) => t('name_help', turn.lang),
-      read: ({ turn }) => parseFullName(turn.text, turn.lang),
+      // "brenda kowalski 2/28/72": the date of birth said with the name is taken too.
+      read: ({ turn }) => parseFullName(turn.text, turn.lang) ?? nameAndBirthDate(turn.text, deps.now(), turn.lang),
       next: async (ctx, n) => {
         Object.assign(ctx.s.answers, n);
         return advance(ctx);
