@@ -94,7 +94,7 @@ export function nameAndBirthDate(text: string, now: Date, language: 'en' | 'es',
   if (!date) return null;
   let before = text
     .slice(0, date.index)
-    .replace(/[\p{Extended_Pictographic}\u200d\ufe0f]/gu, ' ')
+    .replace(/\p{Extended_Pictographic}|\u200d|\ufe0f/gu, ' ')
     .replace(/[\s,;:-]*\b(dob|d\.o\.b\.?|born( on)?|birthday|bday|date of birth( is)?|fecha de nacimiento|nacid[oa] el|naci el|nacio el|cumpleanos)\s*:?\s*$/i, '')
     .replace(/[\s,;:-]+$/, '');
   // In a longer message only the words after "its", "my name is", "se llama"… can be the name.
