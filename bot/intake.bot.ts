@@ -123,7 +123,9 @@ export class IntakeBot extends TeamsActivityHandler {
       if (channel === 'msteams') TurnContext.removeRecipientMention(context.activity);
       const state = await conversation.get(context, {});
       const person = await profile.get(context, {});
-      const text = (context.activity.text ?? '').trim();
+      // Emoji carry no answer ("la 1 😊"), except a thumbs-up alone, which is an ok.
+      const typed = (context.activity.text ?? '').trim();
+      const text = typed.replace(/\p{Extended_Pictographic}|\u200d|\ufe0f|\p{Emoji_Modifier}/gu, ' ').replace(/\s+/g, ' ').trim() || (/👍|👌|✅/u.test(typed) ? 'ok' : typed);
       const asked = askedLanguage(text);
       if (asked) person.language = asked;
       const lang: Language = person.language ?? detectLanguage(text, context.activity.locale?.startsWith('es') ? 'es' : 'en');

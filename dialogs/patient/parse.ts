@@ -165,6 +165,8 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
   const compoundGiven = parts.length === 3 && SECOND_GIVEN.has(foldAccents(parts[1]!));
   if (language === 'es' && parts.length >= 3 && !compoundGiven && !PARTICLE.test(parts[i - 1]!)) i--;
   while (i > 1 && PARTICLE.test(parts[i - 1]!)) i--;
+  // "Yokasta Almonte de la Cruz": in Spanish the first surname comes before one with particles.
+  if (language === 'es' && i > 1 && PARTICLE.test(parts[i]!) && !SECOND_GIVEN.has(foldAccents(parts[i - 1]!))) i--;
   const familyName = [...parts.slice(i), ...(suffix ? [suffix.replace(/\.$/, '')] : [])].join(' ');
   const givenName = parts.slice(0, i).join(' ');
   if (!/\p{L}{2,}/u.test(familyName.replace(SUFFIX, ''))) return null;
@@ -211,13 +213,16 @@ export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
  * A patient's answer about their doctor: "dr patel at northside family, their number is 512-555-0188" → name
  * "Dr. Patel", practice "Northside Family", phone "+15125550188". null when it names nobody.
  */
+/** Words of a sentence about the doctor, never of a practice's name ("i dont have his number", "no sé el número"). */
+const NOT_PRACTICE = /\b(i|me|my|you|your|we|he|she|they|them|is|are|am|was|have|has|had|dont|don'?t|know|sorry|think|not|yo|tengo|tiene|se|no|creo)\b/;
+
 export function parseProvider(text: string): { name: string; practice: string | null; phone: string | null; display: string } | null {
   // Typed all in lower case: capitalized for the record; otherwise kept as written.
   const titled = (x: string) => (text === text.toLowerCase() ? titleCase(x) : x);
   const digits = /(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}/.exec(text);
   const phone = digits ? normalizePhone(digits[0]) : null;
   // "dr kim at texas medcare, dont have their number sorry": the clauses after a comma that are not a name go.
-  const kept = text.split(/[,;]|(?<!\b(?:dr|dra|st|mr|mrs|ms|jr|sr|drs))\.\s+/i).filter((part, i) => i === 0 || (!hasNonNameWord(part.replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|numero)\s*(is|es)?\b/gi, '')) && !/\b(dont|don'?t|no tengo|sorry|perdon|not sure|idk)\b/i.test(part)) || /\d{3}/.test(part));
+  const kept = text.split(/[,;]|(?<!\b(?:dr|dra|st|mr|mrs|ms|jr|sr|drs))\.\s+/i).filter((part, i) => i === 0 || (!NOT_PRACTICE.test(foldAccents(part).replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|numero)\s*(is|es)?\b/gi, '')) && !/\b(dont|don'?t|no tengo|sorry|perdon|not sure|idk)\b/i.test(part)) || /\d{3}/.test(part));
   let rest = (digits ? kept.join(',').replace(digits[0], ' ') : kept.join(','))
     .replace(/\b((their|the|his|her|su|el)\s+)?(phone\s+)?(number|phone|telefono|teléfono|numero|número)\s*(is|es)?\b/gi, ' ')
     .replace(/\b(my (primary care|primary|pcp|family|regular|usual)?\s*(doctor|dr|physician|provider)?\s*(is|'?s name is)|it'?s|its|mi doctor(a)? es|mi medic[oa] es|es el|es la)\b/gi, ' ')
@@ -243,5 +248,5 @@ export function parseProvider(text: string): { name: string; practice: string | 
 }
 
 function titleCase(s: string): string {
-  return s.replace(/\p{L}[\p{L}'’]*/gu, (w) => (w === w.toLowerCase() ? w[0]!.toUpperCase() + w.slice(1) : w));
+  return s.replace(/(?<![\p{L}\p{N}])\p{L}[\p{L}'’]*/gu, (w) => (w === w.toLowerCase() ? w[0]!.toUpperCase() + w.slice(1) : w));
 }

@@ -315,7 +315,11 @@ export function createPatientDialog(deps: PatientDialogDeps) {
           if (s.flow === 'handoff') return handOff(conv, turn, 'clinical');
           // A person answers it (with the case, when there is one); meanwhile the step goes on, so nothing said is lost.
           await kit.openHandoff(turn, 'clinical', s.caseId ?? null);
-          return kit.thenAskAgain(ctx, { text: `${t('clinical', lang)} ${t('handoff_hours', lang, { phone: kit.centerPhone })}` });
+          const said = { text: `${t('clinical', lang)} ${t('handoff_hours', lang, { phone: kit.centerPhone })}` };
+          // "mañana si se puede… ¿eso importa pal xray?": what the message also answers is kept.
+          const answers = !current.freeText || (s.step === 'timing' && parseTimeWish(turn.text, now, site.center.timeZone) !== null);
+          const taken = answers ? await answerStep(current, ctx) : null;
+          return taken ? [said, ...taken] : kit.thenAskAgain(ctx, said);
         }
         case null:
           break;
@@ -325,7 +329,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       const topic = sideQuestion(turn.text);
       if (topic) {
         const said = { text: sideAnswer(site, topic, lang, await studyFor(conv, turn)) };
-        const taken = current.freeText ? null : await answerStep(current, ctx);
+        // "how much would it be without insurance?" asks; it does not say how they will pay.
+        const taken = current.freeText || topic === 'cost' || topic === 'insurance_accepted' ? null : await answerStep(current, ctx);
         if (taken) return [said, ...taken];
         return kit.thenAskAgain(ctx, said);
       }

@@ -71,7 +71,9 @@ export function parseTimeWish(text: string, now: Date, zone: string): TimeWish |
   const time = '(\\d{1,2})(?::(\\d{2}))?\\s*(am|pm|a\\.m\\.|p\\.m\\.)?';
   // "after 5", "después de las 5"; and "at work til 5", "trabajo hasta las 5": busy until then, so after it.
   const after = new RegExp(`\\b(?:after|past|later than|despues de las?|a partir de las?)\\s*${time}`).exec(t)
-    ?? (/\b(work|working|busy|trabajo|ocupad[oa])\b/.test(t) ? new RegExp(`\\b(?:til|till|until|hasta las?)\\s*${time}`).exec(t) : null);
+    ?? (/\b(work|working|busy|trabajo|ocupad[oa])\b/.test(t) ? new RegExp(`\\b(?:til|till|until|hasta las?)\\s*${time}`).exec(t) : null)
+    // "salgo del trabajo a las 5", "i get off at 5": free from then.
+    ?? new RegExp(`\\b(?:salgo (?:del trabajo |de trabajar )?a las?|get off (?:work )?at|off work at|i'?m off at|out of work at)\\s*${time}`).exec(t);
   if (after) {
     w.after = clock(after[1]!, after[2], after[3]);
     said = true;
@@ -85,13 +87,27 @@ export function parseTimeWish(text: string, now: Date, zone: string): TimeWish |
     w.before = 12 * 60;
     said = true;
   }
+  const local = DateTime.fromJSDate(now, { zone });
+  // "hoy si se puede o mañana", "tomorrow": those days (mañana alone is tomorrow; "en la mañana" is the morning).
+  if (/\b(today|hoy)\b/.test(t)) {
+    w.days.push(local.weekday);
+    said = true;
+  }
+  if (/\b(tomorrow|tmrw|tmr|tomorow)\b/.test(t) || (/\bmanana\b/.test(t.replace(/\b(la|las|por la|en la|de la|esta|pasado) manana\b/g, ' ')))) {
+    w.days.push(local.plus({ days: 1 }).weekday);
+    said = true;
+  }
   if (/\b(late morning|mid ?morning|media manana|a media manana)\b/.test(t)) {
     w.after ??= 10 * 60;
     w.before ??= 12 * 60;
     said = true;
   }
-  if (/\b(morning|mornings|manana temprano|en la manana|por la manana|temprano)\b/.test(t)) {
-    w.before ??= 12 * 60;
+  const morning = /\b(morning|mornings|manana temprano|en la manana|por la manana|temprano)\b/.exec(t);
+  if (morning) {
+    // "Mornings... actually no, I do school drop-off in the mornings. Afternoons after 1": the later wish wins.
+    const later = /\b(afternoons?|evenings?|after \d|tarde|despues de las)/.exec(t.slice(morning.index));
+    const unsaid = later && /\b(no|not|actually|can'?t|cannot|mejor|but|pero)\b/.test(t.slice(morning.index, morning.index + later.index));
+    if (!unsaid) w.before ??= 12 * 60;
     said = true;
   }
   if (/\b(afternoon|afternoons|en la tarde|por la tarde)\b/.test(t)) {
@@ -102,7 +118,6 @@ export function parseTimeWish(text: string, now: Date, zone: string): TimeWish |
     w.after ??= 16 * 60;
     said = true;
   }
-  const local = DateTime.fromJSDate(now, { zone });
   if (/\b(next week|la proxima semana|la semana que viene|la otra semana)\b/.test(t)) {
     w.from = local.startOf('week').plus({ weeks: 1 }).toFormat('yyyy-MM-dd');
     said = true;

@@ -55,10 +55,11 @@ function capitalize(w: string): string {
 
 function providerName(text: string): string | null {
   for (const m of text.matchAll(PROVIDER)) {
-    if (!m[1] || NOT_A_NAME.has(fold(m[1]))) continue;
+    const surname = m[1]?.replace(/['’]s$/i, '');
+    if (!surname || surname.length < 2 || NOT_A_NAME.has(fold(surname))) continue;
     // A second name word only when it is written with a capital (case-insensitive matching would take "for", "have").
     const second = m[2] && /^[A-ZÁÉÍÓÚÑ]/.test(m[2]) && !NOT_A_NAME.has(fold(m[2])) ? ` ${capitalize(m[2])}` : '';
-    return `Dr. ${capitalize(m[1])}${second}`;
+    return `Dr. ${capitalize(surname)}${second}`;
   }
   return null;
 }

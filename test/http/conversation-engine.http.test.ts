@@ -251,8 +251,10 @@ test('SMS: a clinical question in the middle of a request goes to a person, and 
 });
 
 test('SMS: a first message that is a question nothing here answers is told who can, not given the menu; "is this bluebonnet?" gets the greeting', async () => {
-  const [r] = await run(smsTalker(t), [['can i bring my kids with me when i come in? i dont have a sitter', /^I can't answer that one here\. Our team can: call \(512\) 555-0100/]]);
+  const [r] = await run(smsTalker(t), [['can i drive myself home after? i dont have anyone to take me', /^I can't answer that one here\. Our team can: call \(512\) 555-0100/]]);
   expect(r).not.toMatch(/I'm a patient/);
+  // Someone coming along is the site's FAQ (companion), answered in its words.
+  await run(smsTalker(t), [['can i bring my kids with me when i come in? i dont have a sitter', /^A family member or caregiver is welcome to come with you and wait in the waiting room\./]]);
   await run(smsTalker(t), [['is this bluebonnet?', /^Hi, this is Bluebonnet Imaging\. How can we help\?\n1\. I'm a patient/]]);
 });
 
