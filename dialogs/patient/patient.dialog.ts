@@ -17,7 +17,7 @@ import { createPickTimeFlow } from './flows/pick-time.flow';
 import { ASAP, createRequestFlow } from './flows/request.flow';
 import { createScreeningFlow } from './flows/screening.flow';
 import { createStatusFlow } from './flows/status.flow';
-import { sideAnswer, sideQuestion, type KnownStudy } from './side-questions';
+import { sideAnswer, sideQuestion, siteTopics, type KnownStudy } from './side-questions';
 import type { ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId, Verified } from './state';
 import { t } from './patient.texts';
 import { nameAndBirthDate } from './parse';
@@ -27,6 +27,14 @@ export type { PatientConversation, PatientDialogState, PatientTurn, SaidDisclosu
 export type { PatientDialogDeps } from './kit';
 
 const FLOW_LIFETIME_MS = 24 * 3600_000;
+/** The sentences of a message that state something (no questions, no "if"): "im self pay" of "im self pay. how much is it?". */
+function statements(text: string): string {
+  return text
+    .split(/(?<=[.!?])\s+|¿/)
+    .filter((x) => x.trim() && !looksLikeQuestion(x) && !/\b(if|si)\b/i.test(x))
+    .join(' ')
+    .trim();
+}
 /** The steps that ask for a phone number, and "this one" as people say it (a chat cannot see the number). */
 const PHONE_STEPS = new Set<StepId>(['phone', 'verify_phone']);
 const THIS_NUMBER = /\b(this|same|my) (one|number|phone|cell)\b|\bthis one\b|\b(este|mismo|mi) (numero|celular|telefono)\b|\bel mio\b|\bthe one i'?m (texting|writing|using)\b/;
@@ -218,7 +226,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
      */
     async sideQuestion(conv: PatientConversation, turn: PatientTurn, more = false): Promise<Out[] | null> {
       const prep = turn.understanding.intent === 'prep_question';
-      const topic = sideQuestion(turn.text) ?? (prep ? faqTopic(turn.text) : null);
+      const topic = sideQuestion(turn.text, site) ?? (prep ? faqTopic(turn.text, siteTopics(site)) : null);
       if (!topic && !prep) return null;
       const study = await studyFor(conv, turn);
       const text = topic ? sideAnswer(site, topic, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
@@ -326,13 +334,16 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       // A side question ("can I eat before?", "is there parking?") is answered, then the step goes on: a structured
       // step still takes what the message also answered; a free-text step asks its question again.
-      const topic = sideQuestion(turn.text);
+      const topic = sideQuestion(turn.text, site);
       if (topic) {
-        const said = { text: sideAnswer(site, topic, lang, await studyFor(conv, turn)) };
-        // "how much would it be without insurance?" asks; it does not say how they will pay.
-        const taken = current.freeText || topic === 'cost' || topic === 'insurance_accepted' ? null : await answerStep(current, ctx);
-        if (taken) return [said, ...taken];
-        return kit.thenAskAgain(ctx, said);
+        const answer = { text: sideAnswer(site, topic, lang, await studyFor(conv, turn)) };
+        // "how much would it be without insurance?" asks; it does not say how they will pay. "im self pay. how much
+        // is it?" does: only the sentences that are not questions answer a step about money.
+        const money = topic === 'cost' || topic === 'insurance_accepted';
+        const said = money ? statements(turn.text) : turn.text;
+        const taken = current.freeText || !said ? null : await answerStep(current, said === turn.text ? ctx : { ...ctx, turn: { ...turn, text: said } });
+        if (taken) return [answer, ...taken];
+        return kit.thenAskAgain(ctx, answer);
       }
       // A question with no FAQ answer at a free-text step is not its answer: said we cannot answer it here, then the step.
       if (current.freeText && /\?\s*$|^\s*¿/.test(turn.text.trim())) return kit.thenAskAgain(ctx, { text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) });

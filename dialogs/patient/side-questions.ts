@@ -1,7 +1,7 @@
 import { prepMessage } from '../../services/scheduling/prep';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { modalityLabel } from '../../services/exams/modality.catalog';
-import { faqTopic, looksLikeQuestion, type FaqTopic } from '../../services/faq/faq.topics';
+import { faqTopic, isBuiltInTopic, looksLikeQuestion, type SiteTopic } from '../../services/faq/faq.topics';
 import type { Language } from '../../services/messaging/templates';
 import { phoneText } from '../../services/messaging/templates';
 import type { Study } from '../../services/scheduling/study';
@@ -31,21 +31,31 @@ export function openingHoursText(site: SiteConfig, lang: Language): string {
 export type KnownStudy = Pick<Study, 'modality'> & Partial<Pick<Study, 'bodyPart' | 'contrast'>>;
 
 /** The side question in this message, if it is one: its topic (questions only, so a step's answer is never taken). */
-export function sideQuestion(text: string): FaqTopic | null {
-  return looksLikeQuestion(text) ? faqTopic(text) : null;
+export function sideQuestion(text: string, site: SiteConfig): string | null {
+  return looksLikeQuestion(text) ? faqTopic(text, siteTopics(site)) : null;
+}
+
+const topicsOf = new WeakMap<SiteConfig, SiteTopic[]>();
+/** The site's own FAQ topics (those with words), read once per config. */
+export function siteTopics(site: SiteConfig): SiteTopic[] {
+  let own = topicsOf.get(site);
+  if (!own) topicsOf.set(site, (own = Object.entries(site.faq).flatMap(([topic, e]) => (e.words ? [{ topic, words: e.words }] : []))));
+  return own;
 }
 
 /**
  * The answer to a side question from the site config, for the study the patient is asking about when known. Never
  * clinical: eating and medicines are the site's prep texts; anything about this person's safety goes to a person.
  */
-export function sideAnswer(site: SiteConfig, topic: FaqTopic, lang: Language, study: KnownStudy | null): string {
+export function sideAnswer(site: SiteConfig, topic: string, lang: Language, study: KnownStudy | null): string {
   const es = lang === 'es';
   const phone = phoneText(site.center.phone);
   const entry = site.faq[topic];
   const configured = (study && entry?.byModality?.[study.modality]?.[lang]) ?? entry?.text?.[lang];
   if (configured) return configured;
   const general = site.prep.filter((p) => !p.modality && !p.contrast && !p.bodyPartPattern).map((p) => p.text[lang]).join(' ');
+  const byPhone = es ? `Con gusto se lo explicamos por teléfono: llame al ${phone}.` : `We'd be glad to go over that by phone: call ${phone}.`;
+  if (!isBuiltInTopic(topic)) return byPhone;
   switch (topic) {
     case 'what_to_bring':
       return general;
@@ -73,7 +83,7 @@ export function sideAnswer(site: SiteConfig, topic: FaqTopic, lang: Language, st
     case 'cost':
     case 'accessibility':
     case 'companion':
-      return es ? `Con gusto se lo explicamos por teléfono: llame al ${phone}.` : `We'd be glad to go over that by phone: call ${phone}.`;
+      return byPhone;
   }
 }
 

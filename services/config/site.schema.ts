@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Contrast, Modality } from '../exams/modality.catalog';
-import { FaqTopic } from '../faq/faq.topics';
+import { isBuiltInTopic } from '../faq/faq.topics';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24 h)');
 const Window = z
@@ -92,9 +92,28 @@ export const SiteConfig = z
     /**
      * Answers to patients' side questions, by topic (EN/ES); a study-specific answer (how long an MRI takes) by
      * modality. Eating and medicines, what to bring, hours and accepted insurance come from prep, openingHours and
-     * payers unless a topic here says otherwise. Adding a topic is this file and the topic list in services/faq.
+     * payers unless a topic here says otherwise. A new topic is one more entry here with its `words` (phrases in
+     * English and Spanish that ask about it) and its `text`; the built-in topics (services/faq) need neither.
      */
-    faq: z.record(FaqTopic, z.object({ text: Bilingual.optional(), byModality: z.record(Modality, Bilingual).optional() }).strict()).default({}),
+    faq: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]{1,40}$/, 'a topic is lower_snake_case'),
+        z
+          .object({
+            text: Bilingual.optional(),
+            byModality: z.record(Modality, Bilingual).optional(),
+            words: z.object({ en: z.array(z.string().min(2).max(60)).max(50).default([]), es: z.array(z.string().min(2).max(60)).max(50).default([]) }).strict().optional(),
+          })
+          .strict(),
+      )
+      .superRefine((faq, ctx) => {
+        for (const [topic, entry] of Object.entries(faq)) {
+          if (isBuiltInTopic(topic)) continue;
+          if (!entry.words || entry.words.en.length + entry.words.es.length === 0) ctx.addIssue({ code: 'custom', path: [topic, 'words'], message: `topic ${topic} is not built in: give the words that ask about it` });
+          if (!entry.text) ctx.addIssue({ code: 'custom', path: [topic, 'text'], message: `topic ${topic} is not built in: give its answer (text)` });
+        }
+      })
+      .default({}),
     /** A live handoff (staff replied) keeps the bot silent until staff close it or nobody wrote for this long. */
     handoff: z.object({ idleMinutes: z.number().int().min(5).max(24 * 60) }).strict().default({ idleMinutes: 60 }),
     /** Studies that need authorization when the payer is not listed (self-pay never does). */

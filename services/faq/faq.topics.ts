@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { foldAccents } from '../text';
+import { phrases } from '../understanding/phrases';
 
 /** The side questions a patient may ask at any point (issue 13): answered from the site config, then back to the step. */
 export const FaqTopic = z.enum(['what_to_bring', 'eating_and_medicines', 'how_long', 'what_it_feels_like', 'claustrophobia', 'parking_directions', 'hours', 'insurance_accepted', 'cost', 'arrival', 'what_to_wear', 'accessibility', 'companion']);
@@ -8,7 +9,7 @@ export type FaqTopic = z.infer<typeof FaqTopic>;
 // Read on accent-folded lower-case text, in this order (the first that matches wins: "how much does it cost" is cost,
 // not how long). English and Spanish side by side.
 const TOPICS: Array<[FaqTopic, RegExp]> = [
-  ['cost', /\b(how much (will|does|is|would|do)( it| this| that| an?| the| my)?( \w+)?( cost| be| charge)?|how much (do|will) (you|i) (charge|pay)|cost|price|prices|pricing|out of pocket|cuanto (cuesta|cobran|sale|me cobran|vale|tengo que pagar)|cuanto (me |nos |le )?(va|van) a (salir|costar|cobrar)|precio|costo)\b/],
+  ['cost', /\b(how much (will|does|is|would|do)( it| this| that| an?| the| my)?( \w+)?( cost| be| charge)?|how much (do|will) (you|i) (charge|pay)|cost|price|prices|pricing|out of pocket|cuanto (cuesta|cobran|sale|me cobran|vale|tengo que pagar)|cuanto (me |nos |le )?(va|van) a (salir|costar|cobrar)|cuanto (me |nos |le )?(saldria|costaria|cobrarian|sale|cuestan?)|precio|costo)\b/],
   ['insurance_accepted', /\b(do you (take|accept)|take my insurance|accept my insurance|in[- ]network|(take|accept) (medicare|medicaid|aetna|cigna|humana|bcbs|blue cross|united|uhc|tricare)|aceptan (mi |el )?(seguro|medicare|medicaid)|toman (mi )?seguro|trabajan con (mi )?seguro)\b/],
   ['claustrophobia', /\b(claustrophob\w*|tight spaces?|closed spaces?|small spaces?|enclosed|anxious|anxiety|panic|scared of the (machine|tube)|nervous|claustrofob\w*|espacios? (cerrados?|pequenos?)|ansiedad|nervios|panico|me da (\w+ ){0,3}miedo|tengo miedo|da miedo|encerrad[oa]|closed in|boxed in)\b/],
   ['arrival', /\b(what time (should|do|must|can) (i|we|he|she|they) (arrive|get there|be there|come in|show up|check in)|how early|arrive early|get there early|a que hora (tengo|tiene|tenemos|debo|debe|hay) que (llegar|estar)|a que hora llego|con cuanto tiempo de anticipacion|cuanto antes (llego|tengo que llegar|debo llegar))\b/],
@@ -29,9 +30,29 @@ export function looksLikeQuestion(text: string): boolean {
   return /[?¿]/.test(t) || /(^|[,.;:!]\s*|^((hi|hey|hello|hola|buenas|ok|okay|so|and|also|oh|btw|quick question|y|oye|pues|a)[\s,!.]+)+)(what|how|when|where|which|can|could|do|does|is|are|will|should|may|any|que|como|cuando|donde|cual|puedo|debo|tengo que|hay|es|necesito)\b/.test(t);
 }
 
-/** The FAQ topic a question is about, or null. */
-export function faqTopic(text: string): FaqTopic | null {
+/** A site's own topic (site config `faq.<topic>.words`): matched on its phrases in either language. */
+export interface SiteTopic {
+  topic: string;
+  words: { en: string[]; es: string[] };
+}
+const compiled = new WeakMap<SiteTopic, RegExp>();
+
+/**
+ * The FAQ topic a question is about, or null: the site's own topics first (their words are the site's choice), then
+ * the built-in ones.
+ */
+export function faqTopic(text: string, own: readonly SiteTopic[] = []): string | null {
   const t = foldAccents(text).trim();
+  for (const o of own) {
+    let re = compiled.get(o);
+    if (!re) compiled.set(o, (re = phrases([...o.words.en, ...o.words.es].map(foldAccents))));
+    if (re.test(t)) return o.topic;
+  }
   for (const [topic, re] of TOPICS) if (re.test(t)) return topic;
   return null;
+}
+
+/** Whether a topic is one of the built-in ones (with a default answer when the site config has none). */
+export function isBuiltInTopic(topic: string): topic is FaqTopic {
+  return (FaqTopic.options as readonly string[]).includes(topic);
 }

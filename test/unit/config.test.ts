@@ -5,6 +5,7 @@ import { loadSiteConfig } from '../../bot/config';
 import { parseEnv } from '../../services/config/env.schema';
 import { needsPriorAuthorization } from '../../services/config/site.schema';
 import { exampleSite, ROOT } from '../support/test-app';
+import { sideAnswer, sideQuestion } from '../../dialogs/patient/side-questions';
 
 describe('environment', () => {
   test('defaults fill in when nothing is set', () => {
@@ -95,6 +96,25 @@ describe('site configuration', () => {
       expect(r.error.message).toContain('center.timeZone');
       expect(r.error.message).toContain('quietHours.care.sendFrom');
     }
+  });
+
+  test('a new FAQ topic is config only: its words and its answer; without them it is refused, naming what is missing', () => {
+    const cfg = example();
+    cfg.faq.wifi = { words: { en: ['wifi', 'wi-fi'], es: ['internet inalambrico'] }, text: { en: 'Guest wifi: Bluebonnet-Guest, no password.', es: 'Wifi de visitas: Bluebonnet-Guest, sin contraseña.' } };
+    cfg.faq.snacks = { text: { en: 'There is a vending machine.', es: 'Hay una máquina expendedora.' } };
+    const file = path.join(dir, 'faq.json');
+    writeFileSync(file, JSON.stringify(cfg));
+    const r = loadSiteConfig(file, ROOT);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('faq.snacks.words: topic snacks is not built in: give the words that ask about it');
+    delete cfg.faq.snacks;
+    writeFileSync(file, JSON.stringify(cfg));
+    const good = loadSiteConfig(file, ROOT);
+    expect(good.ok).toBe(true);
+    if (!good.ok) return;
+    expect(sideQuestion('do you have wifi while i wait?', good.value)).toBe('wifi');
+    expect(sideAnswer(good.value, 'wifi', 'es', null)).toBe('Wifi de visitas: Bluebonnet-Guest, sin contraseña.');
+    expect(sideQuestion('¿tienen internet inalámbrico?', good.value)).toBe('wifi');
   });
 
   test('a file that is not JSON is refused with the reason', () => {
