@@ -221,11 +221,19 @@ export function parseProvider(text: string): { name: string; practice: string | 
   const titled = (x: string) => (text === text.toLowerCase() ? titleCase(x) : x);
   const digits = /(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}/.exec(text);
   const phone = digits ? normalizePhone(digits[0]) : null;
+  // "la clinica de la uni, la nurse practitioner se llama Jessica Tran": the name said as a name, the place before it.
+  const called = /^(.*?)[,;]?\s*[^,;]*?\b(?:se llama|is named|named|is called|her name is|his name is|su nombre es)\s+(\p{L}[\p{L}'’.-]*(?:\s+\p{L}[\p{L}'’.-]*){0,3})/iu.exec(text);
+  if (called && called[2] && !hasNonNameWord(called[2])) {
+    const place = called[1]!.replace(/[,;\s]+$/, '').trim();
+    const practice = place && !NOT_PRACTICE.test(foldAccents(place)) ? titled(place).slice(0, 100) : null;
+    const name = titled(called[2].trim()).slice(0, 100);
+    return { name, practice, phone, display: (practice ? `${name}, ${practice}` : name).slice(0, 200) };
+  }
   // "dr kim at texas medcare, dont have their number sorry": the clauses after a comma that are not a name go.
   const kept = text.split(/[,;]|(?<!\b(?:dr|dra|st|mr|mrs|ms|jr|sr|drs))\.\s+/i).filter((part, i) => i === 0 || (!NOT_PRACTICE.test(foldAccents(part).replace(/\b(their|the|his|her|su|el)\s+(phone\s+)?(number|phone|telefono|numero)\s*(is|es)?\b/gi, '')) && !/\b(dont|don'?t|no tengo|sorry|perdon|not sure|idk)\b/i.test(part)) || /\d{3}/.test(part));
   let rest = (digits ? kept.join(',').replace(digits[0], ' ') : kept.join(','))
     .replace(/\b((their|the|his|her|su|el)\s+)?(phone\s+)?(number|phone|telefono|teléfono|numero|número)\s*(is|es)?\b/gi, ' ')
-    .replace(/\b(my (primary care|primary|pcp|family|regular|usual)?\s*(doctor|dr|physician|provider)?\s*(is|'?s name is)|it'?s|its|mi doctor(a)? es|mi medic[oa] es|es el|es la)\b/gi, ' ')
+    .replace(/\b(my (primary care|primary|pcp|family|regular|usual)?\s*(doctor|dr|physician|provider)?\s*(is|'?s name is)|(her|his|their) name is|it'?s|its|mi doctor(a)? es|mi medic[oa] es|es el|es la|se llama)\b/gi, ' ')
     .replace(/[,;:]+\s*$/, '')
     .replace(/\s+/g, ' ')
     .trim()

@@ -351,12 +351,14 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       if (r !== null) return r;
       // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.
       // After a handoff, anything but an answer ends the optional check: the person is waiting for a reply.
+      // "a este número" in a chat that cannot see it: asked to type it, even in the optional check after a handoff.
+      const aside = notAnAnswer(s, turn);
+      if (aside === t('phone_on_chat', lang)) return kit.thenAskAgain(ctx, { text: aside });
       if (s.flow === 'handoff' || wantsSomethingElse(s, turn)) {
         delete conv.patient;
         return null;
       }
-      // Not an answer, and not a miss either: thanks, "use this number" in a chat, a question nothing here answers.
-      const aside = notAnAnswer(s, turn);
+      // Not an answer, and not a miss either: thanks, a question nothing here answers.
       if (aside) return kit.thenAskAgain(ctx, { text: aside });
       s.fails++;
       if (s.fails >= MAX_FAILS) return kit.handOff(conv, turn, 'too_many_tries');
