@@ -66,7 +66,7 @@ function wantsAction(u: { intent: string; fields: { modality: string | null } },
 
 /** "I need an MRI, how much is it?": an exam named with a wish for it, whatever else the message asks. */
 function wantsExam(u: { intent: string; fields: { modality: string | null } }, text: string): boolean {
-  return (u.intent === 'request_exam' || u.fields.modality !== null) && /\b(i need|i want|need an?|want an?|book|schedule|necesito|quiero|agendar|reservar)\b/.test(foldAccents(text));
+  return (u.intent === 'request_exam' || u.fields.modality !== null) && /\b(i need|i want|need an?|want an?|book|schedule|wants? me to (get|have|do)|can i get|how (fast|soon) can i|(doc|doctor|dr) (said|says|wants|ordered)|necesito|quiero|agendar|reservar|ocupo|me (mando|mandaron|ordeno|pidio) (a )?hacer|quiere que me (haga|hagan))\b/.test(foldAccents(text));
 }
 
 /** An id from an activity, if it is one: a short string of id characters (Azure AD tenants and objects are GUIDs). */

@@ -134,7 +134,8 @@ const PARTICLE = /^(de|del|la|las|los|y|van|von|da|di|der|den|le|st\.?)$/i;
 export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { givenName: string; familyName: string } | null {
   let t = text
     .trim()
-    .replace(/^(my name is|my name'?s|name is|her name is|his name is|their name is|it'?s|its|this is|i am|i'?m|soy|me llamo|se llama|mi nombre es|su nombre es|el nombre es|es)\s+/i, '')
+    .replace(/^((sorry|oops|oh|ok|okay|perdon|perdón|disculpe)[,!.]*\s+)+/i, '')
+    .replace(/^(my (full |legal |complete )?name is|my name'?s|name is|(her|his|their|the patient'?s) (full |legal |complete )?name is|it'?s|its|this is|i am|i'?m|soy|me llamo|se llama|(mi|su) nombre (completo )?es|el nombre (completo )?es|es)\s+/i, '')
     // "robert keane (bobby)", 'robert "bobby" keane': the nickname is not part of the legal name.
     .replace(/\s*(\([^)]*\)|"[^"]*"|“[^”]*”)\s*/g, ' ')
     .replace(/[.,!]+$/, '')
@@ -171,6 +172,13 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
   const givenName = parts.slice(0, i).join(' ');
   if (!/\p{L}{2,}/u.test(familyName.replace(SUFFIX, ''))) return null;
   return { givenName, familyName };
+}
+
+/** One name word alone ("Eli", "tony", "Castellanos"): not a sentence word, not yes or no. */
+export function oneName(text: string): string | null {
+  const t = text.trim().replace(/[.!,]+$/, '');
+  if (!/^\p{L}[\p{L}'’-]{1,29}$/u.test(t) || hasNonNameWord(t) || /^(si|sí|ok|okay|nope|nah|yep|yeah|hola|hello|hi|hey|gracias|ninguno|none)$/i.test(t)) return null;
+  return t;
 }
 
 /** "Aetna W123456789", "BCBS member id XYZ12345", "self pay", "no tengo seguro". */
@@ -222,11 +230,11 @@ export function parseProvider(text: string): { name: string; practice: string | 
   const digits = /(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}/.exec(text);
   const phone = digits ? normalizePhone(digits[0]) : null;
   // "la clinica de la uni, la nurse practitioner se llama Jessica Tran": the name said as a name, the place before it.
-  const called = /^(.*?)[,;]?\s*[^,;]*?\b(?:se llama|is named|named|is called|her name is|his name is|su nombre es)\s+(\p{L}[\p{L}'’.-]*(?:\s+\p{L}[\p{L}'’.-]*){0,3})/iu.exec(text);
+  const called = /^(.*?)[,;]?\s*[^,;]*?\b(?:se llama|is named|named|is called|her name is|his name is|su nombre es|(?:the )?(?:doc|doctor|dr) (?:was|is)|me atendi[oó] (?:el|la))\s+(\p{L}[\p{L}'’.-]*(?:\s+\p{L}[\p{L}'’.-]*){0,3})/iu.exec(text);
   if (called && called[2] && !hasNonNameWord(called[2])) {
     const place = called[1]!.replace(/[,;\s]+$/, '').trim();
     const practice = place && !NOT_PRACTICE.test(foldAccents(place)) ? titled(place).slice(0, 100) : null;
-    const name = titled(called[2].trim()).slice(0, 100);
+    const name = titled(called[2].trim()).replace(/^dr\.?\s+/i, 'Dr. ').replace(/^dra\.?\s+/i, 'Dra. ').slice(0, 100);
     return { name, practice, phone, display: (practice ? `${name}, ${practice}` : name).slice(0, 200) };
   }
   // "dr kim at texas medcare, dont have their number sorry": the clauses after a comma that are not a name go.

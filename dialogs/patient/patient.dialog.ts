@@ -17,10 +17,10 @@ import { createPickTimeFlow } from './flows/pick-time.flow';
 import { ASAP, createRequestFlow } from './flows/request.flow';
 import { createScreeningFlow } from './flows/screening.flow';
 import { createStatusFlow } from './flows/status.flow';
-import { sideAnswer, sideQuestion, siteTopics, type KnownStudy } from './side-questions';
-import type { ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId, Verified } from './state';
+import { sideAnswer, sideAnswers, sideQuestion, siteTopics, type KnownStudy } from './side-questions';
+import type { Answers, ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId, Verified } from './state';
 import { t } from './patient.texts';
-import { nameAndBirthDate } from './parse';
+import { nameAndBirthDate, parseCoverage } from './parse';
 import { stateInWords } from './status.texts';
 
 export type { PatientConversation, PatientDialogState, PatientTurn, SaidDisclosure, Verified } from './state';
@@ -35,6 +35,8 @@ function statements(text: string): string {
     .join(' ')
     .trim();
 }
+/** Someone not ready to request the exam yet: only asking, or coming back later. */
+const JUST_ASKING = /\b(just asking|only asking|(just|only) (have|had) (a )?(few )?questions?|asking questions|not (ready|yet) to (book|schedule)|i'?ll (reach out|call|text|write|get back|let you know)|(will|gonna) (reach out|call back|text back)|nothing yet|solo (estoy )?preguntando|nada mas (estoy )?preguntando|solo (era|tengo) una pregunta|(luego|despues|mas tarde) (les |le )?(escribo|llamo|aviso)|(les |le )?(escribo|llamo|aviso) (luego|despues|mas tarde))\b/;
 /** The steps that ask for a phone number, and "this one" as people say it (a chat cannot see the number). */
 const PHONE_STEPS = new Set<StepId>(['phone', 'verify_phone']);
 const THIS_NUMBER = /\b(this|same|my) (one|number|phone|cell)\b|\bthis one\b|\b(este|mismo|mi) (numero|celular|telefono)\b|\bel mio\b|\bthe one i'?m (texting|writing|using)\b/;
@@ -137,6 +139,8 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     const { cases } = await self.verify({ phoneHash: v.phoneHash, birthDate: v.birthDate, name: v.name });
     const c = cases[0];
     if (!c) return [{ text: t('handoff_not_found', turn.lang) }];
+    // "creo que puedo estar embarazada, ¿eso importa?" before anyone knew who this was: now on their cases.
+    if (conv.disclosures?.length) for (const x of cases) if (studyOf(x)) await kit.putOnCase(conv, x.id);
     await kit.openHandoff(turn, s.handoffWhy ?? 'agent', c.id);
     return [{ text: t('handoff_found', turn.lang) }];
   }
@@ -177,7 +181,16 @@ export function createPatientDialog(deps: PatientDialogDeps) {
   /** Keeps what this flow is about for after it ends. */
   function remember(conv: PatientConversation, s: PatientDialogState): void {
     const a = s.answers;
+    if (!s.caseId && !a.modality) return;
     conv.last = { ...(s.caseId ? { caseId: s.caseId } : {}), ...(a.modality ? { modality: a.modality, bodyPart: a.bodyPart, contrast: a.contrast } : {}) };
+  }
+
+  /** A payer of the site's list named in a message (with its member id when given), else null. */
+  function payerNamed(text: string): { name: string; coverage: Answers['coverage'] | null } | null {
+    const cov = parseCoverage(text, site);
+    const name = cov.ok ? ('payer' in cov.value ? cov.value.payer : null) : (cov.payer ?? null);
+    if (!name || !site.payers.some((p) => p.name === name)) return null;
+    return { name, coverage: cov.ok ? cov.value : null };
   }
 
   /** What to say to a message that does not answer the step but is no miss: thanks, "this number" in a chat, a question. */
@@ -196,7 +209,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     return s.flow !== 'manage' || s.manage !== wanted;
   }
 
-  return {
+  const dialog = {
     /**
      * Every patient message, before anything answers it: a safety fact in it (a reaction, an implant, pregnancy, a
      * kidney problem) is kept for the conversation and put on the case now if there is one, or when one is reached.
@@ -229,7 +242,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       const topic = sideQuestion(turn.text, site) ?? (prep ? faqTopic(turn.text, siteTopics(site)) : null);
       if (!topic && !prep) return null;
       const study = await studyFor(conv, turn);
-      const text = topic ? sideAnswer(site, topic, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
+      const text = topic ? sideAnswers(site, turn.text, topic, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
       return [{ text: more ? text : `${text} ${t('anything_else', turn.lang)}` }];
     },
 
@@ -300,7 +313,6 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return null;
       }
       s.at = now.toISOString();
-      remember(conv, s);
       const { lang } = turn;
       const ctx: PatientCtx = { conv, s, turn };
       const current = STEPS[s.step];
@@ -336,7 +348,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       // step still takes what the message also answered; a free-text step asks its question again.
       const topic = sideQuestion(turn.text, site);
       if (topic) {
-        const answer = { text: sideAnswer(site, topic, lang, await studyFor(conv, turn)) };
+        const answer = { text: sideAnswers(site, turn.text, topic, lang, await studyFor(conv, turn)) };
         // "how much would it be without insurance?" asks; it does not say how they will pay. "im self pay. how much
         // is it?" does: only the sentences that are not questions answer a step about money.
         const money = topic === 'cost' || topic === 'insurance_accepted';
@@ -351,6 +363,18 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       if (r !== null) return r;
       // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.
       // After a handoff, anything but an answer ends the optional check: the person is waiting for a reply.
+      // "I'm just asking questions for now", "les escribo luego": a request not made yet ends kindly, nothing sent.
+      if (s.flow === 'request' && !s.caseId && JUST_ASKING.test(fold(turn.text))) {
+        delete conv.patient;
+        return [{ text: t('later_ok', lang) }];
+      }
+      // "tengo seguro de united si eso ocupan" when asked something else: the insurance is kept, then the question again.
+      const payer = s.flow === 'request' && s.step !== 'coverage' && !s.answers.coverage ? payerNamed(turn.text) : null;
+      if (payer) {
+        if (payer.coverage) s.answers.coverage = payer.coverage;
+        else s.answers.payerSaid = payer.name;
+        return kit.thenAskAgain(ctx, { text: t('noted_coverage', lang, { payer: payer.name }) });
+      }
       // "a este número" in a chat that cannot see it: asked to type it, even in the optional check after a handoff.
       const aside = notAnAnswer(s, turn);
       if (aside === t('phone_on_chat', lang)) return kit.thenAskAgain(ctx, { text: aside });
@@ -363,6 +387,21 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       s.fails++;
       if (s.fails >= MAX_FAILS) return kit.handOff(conv, turn, 'too_many_tries');
       return [{ text: `${t('not_understood', lang)} ${current.help(ctx)}` }, ...(await kit.links.prompt(ctx))];
+    },
+  };
+  // What the flow was about is kept when it ends (in the same turn or later), for a question after it.
+  return {
+    ...dialog,
+    async begin(conv: PatientConversation, s: PatientDialogState, turn: PatientTurn): Promise<Out[]> {
+      const out = await dialog.begin(conv, s, turn);
+      remember(conv, s);
+      return out;
+    },
+    async handle(conv: PatientConversation, turn: PatientTurn): Promise<Out[] | null> {
+      const s = conv.patient;
+      const out = await dialog.handle(conv, turn);
+      if (s) remember(conv, s);
+      return out;
     },
   };
 }

@@ -55,6 +55,12 @@ export const T = {
   },
   not_understood: { en: "Sorry, I didn't catch that.", es: 'Perdón, no entendí eso.' },
   help_footer: { en: 'Say MENU to start over, or AGENT to talk to a person.', es: 'Escriba MENÚ para empezar de nuevo, o AGENTE para hablar con una persona.' },
+  name_last: { en: 'And the last name, please? (First name: {given})', es: '¿Y el apellido, por favor? (Nombre: {given})' },
+  noted_coverage: { en: "Got it: {payer}. I'll keep that for later.", es: 'Anotado: {payer}. Lo guardo para más adelante.' },
+  later_ok: {
+    en: "No problem. When you're ready, text us the exam and we'll take it from there. Anything else I can help with?",
+    es: 'Con gusto. Cuando esté listo(a), escríbanos el examen y seguimos desde ahí. ¿Algo más en que le pueda ayudar?',
+  },
   stopped: { en: 'OK, I stopped. Nothing was booked or sent. Say HI any time to start again.', es: 'Listo, me detuve. No se agendó ni se envió nada. Escriba HOLA cuando quiera empezar de nuevo.' },
   too_many_tries: { en: "I'm having trouble understanding, so I've asked our team to reply to you here.", es: 'Me está costando entender, así que le pedí a nuestro equipo que le responda por aquí.' },
   clinical: { en: "That's a question for our clinical team, and I can't answer it. I've asked them to reply to you here.", es: 'Esa es una pregunta para nuestro equipo clínico y yo no la puedo contestar. Les pedí que le respondan por aquí.' },

@@ -82,6 +82,8 @@ export interface PatientDialogState {
   probe?: boolean;
   /** The message that started the flow (bounded), for what it implies beyond its fields. */
   opening?: string;
+  /** A first name said alone at the name question, waiting for the last name. */
+  givenOnly?: string;
   /** Identity checks that did not match. */
   verifyTries?: number;
   /** Safety questions being asked: of `caseId`, or of every case a request just made (`caseIds`, one set of answers). */

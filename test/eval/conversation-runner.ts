@@ -37,6 +37,7 @@ function questionBook(): Array<{ topic: Topic; text: string }> {
     ['exam', 'exam'],
     ['has_order', 'has_order'],
     ['name', 'name'],
+    ['name', 'name_last'],
     ['dob', 'dob'],
     ['dob', 'status_dob'],
     ['dob_which', 'dob_which'],

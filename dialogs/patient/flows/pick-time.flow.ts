@@ -20,7 +20,7 @@ const ANY_TIME = /\b(any ?time|whenever|no preference|doesn'?t matter|does not m
 /** "whatever you have", "any of those", "cualquiera": the first time offered will do. */
 const FIRST_WILL_DO = /\b(whatever (you have|you got|works|is open|is first|is available)|any (of (them|those)|one|is fine|will do)|whichever|first available|cualquiera|el que sea|la que sea|el que tenga|la que tenga)\b/;
 /** "ahorita no, luego les llamo", "not now, i'll call to book": no time now; the order stays for later. */
-const LATER = /\b(not (right )?now|later|maybe later|i'?ll (call|book|schedule|text)|ahorita no|ahora no|luego (les |le )?(llamo|escribo|aviso)|despues (les |le )?(llamo|escribo|aviso)|mas tarde|otro dia (les |le )?(llamo|escribo))\b/;
+const LATER = /\b(not (right )?now|not yet|later|maybe later|i'?ll (call|book|schedule|text|get back)|get back to you|after i (talk|check|speak)|check (her|his|my|our|the) calendar|ahorita no|ahora no|luego (les |le )?(llamo|escribo|aviso)|despues (les |le )?(llamo|escribo|aviso)|mas tarde|otro dia (les |le )?(llamo|escribo))\b/;
 const REFUSAL = /\b(none|neither|no good|(doesn'?t|don'?t|do not|won'?t) work|can'?t make|ninguno|ninguna|no me (sirve|sirven|queda|quedan))\b/;
 
 /**

@@ -8,7 +8,7 @@ import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
 import { YES_NO, yesNo } from '../kit';
-import { nameAndBirthDate, parseCoverage, parseFullName, parseProvider, screeningAnswer } from '../parse';
+import { nameAndBirthDate, oneName, parseCoverage, parseFullName, parseProvider, screeningAnswer } from '../parse';
 import type { PatientCtx, StepId, WantedExam } from '../state';
 import { examLabel, t } from '../patient.texts';
 import { readBirthDate } from './identity.flow';
@@ -88,8 +88,18 @@ export function createRequestFlow(kit: Kit) {
       prompt: ({ turn }) => [{ text: t('name', turn.lang) }],
       help: ({ turn }) => t('name_help', turn.lang),
       // "brenda kowalski 2/28/72": the date of birth said with the name is taken too.
-      read: ({ turn }) => parseFullName(turn.text, turn.lang) ?? nameAndBirthDate(turn.text, deps.now(), turn.lang),
+      read: ({ s, turn }) => {
+        const full = parseFullName(turn.text, turn.lang) ?? nameAndBirthDate(turn.text, deps.now(), turn.lang);
+        if (full) return full;
+        // "Eli", "tony": a first name alone; the last name is asked for, and the two make the name.
+        const one = oneName(turn.text);
+        if (one && s.givenOnly) return { givenName: s.givenOnly, familyName: one };
+        if (!one) return null;
+        s.givenOnly = one;
+        return new Reply([{ text: t('name_last', turn.lang, { given: one }) }]);
+      },
       next: async (ctx, n) => {
+        delete ctx.s.givenOnly;
         Object.assign(ctx.s.answers, n);
         return advance(ctx);
       },
@@ -168,6 +178,8 @@ export function createRequestFlow(kit: Kit) {
         const cov = parseCoverage(turn.text, site);
         if (cov.ok) return cov.value;
         if (cov.missing !== 'member_id') return null;
+        // A question ("tengo que pedir el dia off?") names no payer: it is not an answer without its id.
+        if (!cov.payer && looksLikeQuestion(turn.text)) return null;
         // The member id is asked for once; a payer we know without it is kept, and staff collect the id.
         const payer = cov.payer ?? s.answers.payerSaid;
         if (payer && (s.answers.payerSaid || /\b(don'?t|do not|dont|no) (have|know)|\bno (lo )?(tengo|se)\b|not (on|with) me|idk/.test(fold(turn.text)))) return { payer };
