@@ -208,12 +208,14 @@ export function parseCoverage(text: string, site?: Pick<SiteConfig, 'payers'>): 
  */
 export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
   // "actually yes im about 8 weeks", "well no", "pues si": the filler in front does not change the answer.
-  const t = foldAccents(text).toLowerCase().trim().replace(/^[¡¿\s]+/, '').replace(/^((actually|well|um+|uh+|oh|ok(ay)?|so|hmm+|honestly|pues|bueno|mmm+|la verdad|ah)[\s,.!]+)+/, '').replace(/[\s!.?,]+$/g, '');
+  const t = foldAccents(text).toLowerCase().trim().replace(/^[¡¿\s]+/, '').replace(/^((actually|well|um+|uh+|oh|ok(ay)?|so|hmm+|honestly|pues|bueno|mmm+|la verdad|ah|ay|eh|este|mira|oye)[\s,.!]+)+/, '').replace(/[\s!.?,]+$/g, '');
   if (!t) return null;
   if (/^(not sure|unsure|i have no idea|no idea|ni idea|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|possibly|i think so|i don'?t think so|not that i know( of)?|i don'?t remember|can'?t remember|no se|no lo se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser|creo que (si|no)|no recuerdo|no me acuerdo)\b/.test(t)) return 'unsure';
   if (/^((definitely|absolutely|certainly|of course|def|hell) not|no way|no chance|not (at all|really|a chance|likely))\b/.test(t)) return 'no';
   if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|un poquito|poquito|a bit|kind of|kinda|sort of|somewhat|sometimes|si+|sip|simon|sep|yess+|obvio|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo|tiene|tuvo|he has|she has|he had|she had|he does|she does|i've had|ive had)\b/.test(t)) return 'yes';
   if (/^(no+|n|nope|nop|nopes|nel|nones|nah|naa+|never|none|i don'?t|i do not|i haven'?t|not at all|not really|negative|nunca|ninguno|ninguna|para nada|jamas|no tengo)\b/.test(t)) return 'no';
+  // "tengo un atraso de como 2 semanas, puede ser": a doubt anywhere in the answer is an unsure (a person checks).
+  if (/\b(no se|no estoy segur[oa]|puede ser|tal vez|quizas?|a lo mejor|maybe|not sure|i'?m not sure|possibly|might be|could be)\b/.test(t)) return 'unsure';
   return null;
 }
 

@@ -329,8 +329,11 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         case 'stop':
           delete conv.patient;
           return [{ text: t('stopped', lang) }];
-        case 'agent':
-          return handOff(conv, turn, 'agent');
+        case 'agent': {
+          // "512-555-6333, better to call me": the answer is taken when only the understood intent asked for a person.
+          const answered = interruption(turn.text, false) === 'agent' || current.freeText ? null : await answerStep(current, ctx);
+          return answered ?? handOff(conv, turn, 'agent');
+        }
         case 'clinical': {
           if (s.flow === 'handoff') return handOff(conv, turn, 'clinical');
           // A person answers it (with the case, when there is one); meanwhile the step goes on, so nothing said is lost.
