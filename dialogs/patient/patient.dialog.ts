@@ -362,15 +362,15 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       // A question with no FAQ answer at a free-text step is not its answer: said we cannot answer it here, then the step.
       if (current.freeText && /\?\s*$|^\s*¿/.test(turn.text.trim())) return kit.thenAskAgain(ctx, { text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) });
-      const r = await answerStep(current, ctx);
-      if (r !== null) return r;
-      // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.
-      // After a handoff, anything but an answer ends the optional check: the person is waiting for a reply.
       // "I'm just asking questions for now", "les escribo luego": a request not made yet ends kindly, nothing sent.
       if (s.flow === 'request' && !s.caseId && JUST_ASKING.test(fold(turn.text))) {
         delete conv.patient;
         return [{ text: t('later_ok', lang) }];
       }
+      const r = await answerStep(current, ctx);
+      if (r !== null) return r;
+      // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.
+      // After a handoff, anything but an answer ends the optional check: the person is waiting for a reply.
       // "tengo seguro de united si eso ocupan" when asked something else: the insurance is kept, then the question again.
       const payer = s.flow === 'request' && s.step !== 'coverage' && !s.answers.coverage ? payerNamed(turn.text) : null;
       if (payer) {

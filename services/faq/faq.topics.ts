@@ -45,17 +45,23 @@ export function faqTopic(text: string, own: readonly SiteTopic[] = []): string |
   return faqTopics(text, own)[0] ?? null;
 }
 
-/** Every FAQ topic a message asks about, in the order above ("do you take blue cross? and how much is it?": two). */
+/** Every FAQ topic a message asks about, in the order it asks ("do you take blue cross? and how much is it?": two). */
 export function faqTopics(text: string, own: readonly SiteTopic[] = []): string[] {
   const t = foldAccents(text).trim();
-  const found: string[] = [];
+  const found: Array<{ topic: string; at: number }> = [];
   for (const o of own) {
     let re = compiled.get(o);
     if (!re) compiled.set(o, (re = phrases([...o.words.en, ...o.words.es].map(foldAccents))));
-    if (re.test(t)) found.push(o.topic);
+    const m = re.exec(t);
+    if (m) found.push({ topic: o.topic, at: m.index });
   }
-  for (const [topic, re] of TOPICS) if (re.test(t)) found.push(topic);
-  return found;
+  for (const [topic, re] of TOPICS) {
+    const m = re.exec(t);
+    if (m) found.push({ topic, at: m.index });
+  }
+  // The site's own topics first, then in the order the message asks them.
+  const ownCount = found.filter((f) => own.some((o) => o.topic === f.topic)).length;
+  return [...found.slice(0, ownCount), ...found.slice(ownCount).sort((a, b) => a.at - b.at)].map((f) => f.topic);
 }
 
 /** Whether a topic is one of the built-in ones (with a default answer when the site config has none). */

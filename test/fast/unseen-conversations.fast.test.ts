@@ -98,3 +98,33 @@ test('SMS, Spanish: "si alguien cancela antes, ¿me pueden avisar? pero no me qu
   await h.orderAtCenter(p.phone, { patient: { language: 'es' } });
   expect(await p.say('Hola, tengo cita para la resonancia. Si alguien cancela antes, ¿me pueden avisar? Pero no me quiten mi cita.')).toMatch(/^Para ponerlo en la lista de espera:/);
 });
+
+test('Web Chat, Spanish: a first name alone asks for the last name; insurance said at another question is kept and not asked again', async () => {
+  const p = h.webchat();
+  await talk(p, [
+    ['hola necesito un ct scan del pecho, el doctor dice q tengo algo en el pulmon, no tengo orden', /nombre completo/],
+    ['Rigoberto', /^¿Y el apellido, por favor\? \(Nombre: Rigoberto\)$/],
+    ['Membreño', /fecha de nacimiento/],
+    ['tengo seguro de united si eso ocupan', /^Anotado: UnitedHealthcare\. Lo guardo para más adelante\.\nAhora, sigamos donde íbamos: ¿Cuál es su fecha de nacimiento\?/],
+    ['14 feb 1969', /número de celular/],
+    [(x) => x.phone.slice(2), /por qué necesita/],
+    ['me salio una mancha en el pulmon', /A qué médico/],
+    ['dr whitaker de austin pulmonary. 512 555 0155', /Cuándo/],
+    ['lo mas pronto posible', /número de miembro/],
+    ['662019384', /^Gracias, Rigoberto\./],
+  ]);
+  const [c] = await h.casesOf(p.phone);
+  expect(c).toMatchObject({ patient: { givenName: 'Rigoberto', familyName: 'Membreño' }, order: { insurance: { payer: 'UnitedHealthcare', memberId: '662019384' } } });
+});
+
+test('SMS: "I\'m just asking questions for now" ends a request kindly with nothing sent; two questions in one get both answers', async () => {
+  const p = h.sms();
+  await talk(p, [
+    ['My doctor mentioned I might need an MRI of my shoulder', /Do you have an order/],
+    ["No, not yet. I'm just asking questions for now.", /^No problem\. When you're ready, text us the exam and we'll take it from there\./],
+  ]);
+  expect(await h.casesOf(p.phone)).toEqual([]);
+  const both = await p.say('do you take blue cross? and how much is an mri if i pay cash?');
+  expect(both).toMatch(/^We work with Aetna, Blue Cross Blue Shield of Texas/);
+  expect(both).toMatch(/Self-pay prices: /);
+});

@@ -175,7 +175,10 @@ export function createRequestFlow(kit: Kit) {
       prompt: ({ turn }) => [{ text: t('coverage', turn.lang) }],
       help: ({ turn }) => t('coverage_help', turn.lang),
       read: ({ s, turn }) => {
+        // The member id alone after the payer was named ("medicare" … "3KX2WP7TN45"): the two together.
         const cov = parseCoverage(turn.text, site);
+        const withPayer = !cov.ok && cov.missing === 'payer' && s.answers.payerSaid ? parseCoverage(`${s.answers.payerSaid} ${turn.text}`, site) : null;
+        if (withPayer?.ok) return withPayer.value;
         if (cov.ok) return cov.value;
         if (cov.missing !== 'member_id') return null;
         // A question ("tengo que pedir el dia off?") names no payer: it is not an answer without its id.
