@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { foldAccents } from '../../services/text';
 import type { Insurance } from '../../services/orders/order.schema';
 import type { SiteConfig } from '../../services/config/site.schema';
-import { normalizePhone } from '../../services/contact/phone';
+import { normalizePhone, PHONE_IN_TEXT } from '../../services/contact/phone';
 
 /**
  * A date of birth that may be read two ways: "05/11/1979" from someone writing in Spanish could be 5 November or
@@ -229,7 +229,7 @@ const NOT_PRACTICE = /\b(i|me|my|you|your|we|he|she|they|them|is|are|am|was|have
 export function parseProvider(text: string): { name: string; practice: string | null; phone: string | null; display: string } | null {
   // Typed all in lower case: capitalized for the record; otherwise kept as written.
   const titled = (x: string) => (text === text.toLowerCase() ? titleCase(x) : x);
-  const digits = /(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}/.exec(text);
+  const digits = [...text.matchAll(PHONE_IN_TEXT)].find((m) => normalizePhone(m[0]) !== null) ?? null;
   const phone = digits ? normalizePhone(digits[0]) : null;
   // "la clinica de la uni, la nurse practitioner se llama Jessica Tran": the name said as a name, the place before it.
   const called = /^(.*?)[,;]?\s*[^,;]*?\b(?:se llama|is named|named|is called|her name is|his name is|su nombre es|(?:the )?(?:doc|doctor|dr) (?:was|is)|me atendi[oó] (?:el|la))\s+(\p{L}[\p{L}'’.-]*(?:\s+\p{L}[\p{L}'’.-]*){0,3})/iu.exec(text);

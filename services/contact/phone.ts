@@ -14,12 +14,15 @@ export function normalizePhone(raw: string): string | null {
 export function findPhone(text: string): string | null {
   const whole = normalizePhone(text);
   if (whole) return whole;
-  for (const m of text.matchAll(/(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b/g)) {
+  for (const m of text.matchAll(PHONE_IN_TEXT)) {
     const p = normalizePhone(m[0]);
     if (p) return p;
   }
   return null;
 }
+
+/** Where a phone number is written in a sentence: the usual groups, or ten digits however spaced ("512 555 01 88", "5 1 2 5 5 5 0 1 3 1"). */
+export const PHONE_IN_TEXT = /(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b|(?<![\d/])(?:1[\s.-]*)?\(?\d(?:[\s().-]{0,2}\d){9}(?![\d/])/g;
 
 /** Phone numbers are PHI: storage keys, job ids and lookups use this keyed hash, never the number. */
 export function createPhoneHasher(key: string): (e164: string) => string {

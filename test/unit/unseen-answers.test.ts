@@ -52,6 +52,14 @@ describe('names, insurance and doctors in more words', () => {
   test('the practice after a comma, and "number is" without "their"', () => {
     expect(parseProvider('dr nguyen, the clinic on south 1st. number is 512 555 0134')).toEqual({ name: 'Dr. Nguyen', practice: 'The Clinic On South 1st', phone: '+15125550134', display: 'Dr. Nguyen, The Clinic On South 1st' });
   });
+  test.each([
+    ['dr lee 512 555 01 88', '+15125550188'],
+    ['dra ochoa 5 1 2 5 5 5 0 1 3 1', '+15125550131'],
+    ['dr kim (512)5550149', '+15125550149'],
+    ['dr bell, 512-555-01-93', '+15125550193'],
+  ])('the office phone however it is spaced: %s', (text, phone) => {
+    expect(parseProvider(text)?.phone).toBe(phone);
+  });
   test('"nop", "simon" and "sii" answer a safety question', () => {
     expect(screeningAnswer('nop')).toBe('no');
     expect(screeningAnswer('simon')).toBe('yes');
@@ -100,6 +108,8 @@ describe('questions in other words', () => {
 describe('what the person wants, in more words', () => {
   test.each<[string, 'en' | 'es', string]>([
     ['hola es para confirmar mi cita del miercoles 9 para la tomografia', 'es', 'confirm_appointment'],
+    ['buenas, tengo la resonancia el miercoles pero me salio un trabajo ese dia, la puedo mover?', 'es', 'reschedule'],
+    ['I just want to be sure I am still on the books for my mammogram Thursday morning', 'en', 'confirm_appointment'],
     ['Si alguien cancela antes, ¿me pueden avisar? Pero no me quiten mi cita.', 'es', 'waitlist'],
     ["Don't move it yet - can you put me on a cancellation list and text me if something earlier opens up?", 'en', 'waitlist'],
     ['mi mamá tiene cita para la mamografía este viernes, pero ya se la hicieron en Monterrey. Ya no la necesita.', 'es', 'cancel_appointment'],
@@ -108,6 +118,11 @@ describe('what the person wants, in more words', () => {
   ])('%s → %s', async (text, lang, expected) => {
     expect(await intent(text, lang)).toBe(expected);
   });
+});
+
+test('a call that was promised ("said you all would call me") is not asking for a person now', async () => {
+  expect(await intent('Doctor Baines said you all would call me about my lung scan but nobody has')).not.toBe('talk_to_human');
+  expect(await intent('can you call me please')).toBe('talk_to_human');
 });
 
 describe('when they can come, with corrections', () => {

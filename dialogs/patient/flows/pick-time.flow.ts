@@ -41,11 +41,11 @@ export function createPickTimeFlow(kit: Kit) {
     ];
     for (const [re, i] of ordinals) if (re.test(f) && i >= 0 && i < offered.length) return i;
     const local = offered.map((o) => DateTime.fromISO(o.start, { zone: site.center.timeZone }));
-    // "the tuesday one", "el del jueves": the one time offered on that day.
+    // "the tuesday one", "el del jueves": the time offered on that day (the earliest, when every time is that day).
     const day = weekdayNamed(f);
     if (day !== null && /\b(one|that|el del|la del|ese|esa)\b/.test(f)) {
       const onDay = local.flatMap((d, n) => (d.weekday === day ? [n] : []));
-      if (onDay.length === 1) return onDay[0]!;
+      if (onDay.length === 1 || (onDay.length > 1 && onDay.length === local.length)) return onDay[0]!;
     }
     const m = clockNamed(f);
     if (!m) return null;
