@@ -194,10 +194,10 @@ export function createPatientDialog(deps: PatientDialogDeps) {
   }
 
   /** What to say to a message that does not answer the step but is no miss: thanks, "this number" in a chat, a question. */
-  function notAnAnswer(s: PatientDialogState, turn: PatientTurn): string | null {
-    if (isCourtesy(turn.text)) return t('you_are_welcome', turn.lang);
-    if (turn.channel !== 'sms' && PHONE_STEPS.has(s.step) && THIS_NUMBER.test(fold(turn.text))) return t('phone_on_chat', turn.lang);
-    if (/[?¿]/.test(turn.text) || looksLikeQuestion(turn.text)) return t('cannot_answer_here', turn.lang, { phone: kit.centerPhone });
+  function notAnAnswer(s: PatientDialogState, turn: PatientTurn): { kind: 'courtesy' | 'phone_on_chat' | 'question'; text: string } | null {
+    if (isCourtesy(turn.text)) return { kind: 'courtesy', text: t('you_are_welcome', turn.lang) };
+    if (turn.channel !== 'sms' && PHONE_STEPS.has(s.step) && THIS_NUMBER.test(fold(turn.text))) return { kind: 'phone_on_chat', text: t('phone_on_chat', turn.lang) };
+    if (/[?¿]/.test(turn.text) || looksLikeQuestion(turn.text)) return { kind: 'question', text: t('cannot_answer_here', turn.lang, { phone: kit.centerPhone }) };
     return null;
   }
 
@@ -369,8 +369,6 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       const r = await answerStep(current, ctx);
       if (r !== null) return r;
-      // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.
-      // After a handoff, anything but an answer ends the optional check: the person is waiting for a reply.
       // "tengo seguro de united si eso ocupan" when asked something else: the insurance is kept, then the question again.
       const payer = s.flow === 'request' && s.step !== 'coverage' && !s.answers.coverage ? payerNamed(turn.text) : null;
       if (payer) {
@@ -380,13 +378,15 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       // "a este número" in a chat that cannot see it: asked to type it, even in the optional check after a handoff.
       const aside = notAnAnswer(s, turn);
-      if (aside === t('phone_on_chat', lang)) return kit.thenAskAgain(ctx, { text: aside });
+      if (aside?.kind === 'phone_on_chat') return kit.thenAskAgain(ctx, { text: aside.text });
+      // Not an answer but something else the person wants: this flow ends and the message goes to what it asks for.
+      // After a handoff, anything but an answer ends the optional check: the person is waiting for a reply.
       if (s.flow === 'handoff' || wantsSomethingElse(s, turn)) {
         delete conv.patient;
         return null;
       }
       // Not an answer, and not a miss either: thanks, a question nothing here answers.
-      if (aside) return kit.thenAskAgain(ctx, { text: aside });
+      if (aside) return kit.thenAskAgain(ctx, { text: aside.text });
       s.fails++;
       if (s.fails >= MAX_FAILS) return kit.handOff(conv, turn, 'too_many_tries');
       return [{ text: `${t('not_understood', lang)} ${current.help(ctx)}` }, ...(await kit.links.prompt(ctx))];
