@@ -15,7 +15,7 @@ import { yesNoUnsure } from '../services/understanding/rules.engine';
 import { conversationRefId } from './channels/turn-runner';
 import { phoneHashOfSmsConversation, smsPhoneOf } from './sms/sms.adapter';
 import { phoneText } from '../services/messaging/templates';
-import { foldAccents } from '../services/text';
+import { foldAccents, withoutEmoji } from '../services/text';
 import { renderContent } from './render/channel-render';
 import { MASK_INBOUND } from './channels/transcript';
 import type { SiteConfig } from '../services/config/site.schema';
@@ -125,7 +125,7 @@ export class IntakeBot extends TeamsActivityHandler {
       const person = await profile.get(context, {});
       // Emoji carry no answer ("la 1 😊"), except a thumbs-up alone, which is an ok.
       const typed = (context.activity.text ?? '').trim();
-      const text = typed.replace(/\p{Extended_Pictographic}|\u200d|\ufe0f|\p{Emoji_Modifier}/gu, ' ').replace(/\s+/g, ' ').trim() || (/👍|👌|✅/u.test(typed) ? 'ok' : typed);
+      const text = withoutEmoji(typed) || (/👍|👌|✅/u.test(typed) ? 'ok' : typed);
       const asked = askedLanguage(text);
       if (asked) person.language = asked;
       const lang: Language = person.language ?? detectLanguage(text, context.activity.locale?.startsWith('es') ? 'es' : 'en');

@@ -11,3 +11,8 @@ export function foldAccents(s: string): string {
     .toLowerCase()
     .replace(/[’`]/g, "'");
 }
+
+/** The text without emoji (pictographs, skin tones, joiners), spaces collapsed: "la 1 😊" reads as "la 1". */
+export function withoutEmoji(s: string): string {
+  return s.replace(/\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f/gu, ' ').replace(/\s+/g, ' ').trim();
+}

@@ -12,6 +12,7 @@ const CLINICAL = /\b(es peligroso|is (it|this|that) dangerous|me (tienen|van) qu
 
 /** Thanks, goodbyes and acknowledgements: "ok ty", "Thank you, that helps a lot.", "mil gracias", "perfecto, gracias 🙏". */
 const COURTESY = /\b(thanks?|thank (you|u)|ty|thx|tysm|appreciate (it|that|you)|gracias|agradezco|bye|goodbye|adios|have a (good|nice|great) (day|one|evening|night)|que tenga (un )?buen dia|bendiciones|god bless|espero su llamada|i'?ll wait for (your|the) call|quedo (atent[oa]|pendiente))\b/;
+const COURTESY_ALL = new RegExp(COURTESY.source, 'g');
 const COURTESY_FILLER =
   /\b(ok(ay)?|k|kk|cool|great|perfect|perfecto|excelente|listo|vale|bueno|muy|bien|entendido|got it|sounds good|wonderful|awesome|alright|all right|de acuerdo|so|very|much|for|the|your|you|u|all|a lot|lot|that|this|it|helps?|helped|help|really|again|and|oh|ah|yes|yeah|si|no|de|nuevo|la|las|por|su|sus|todo|toda|ayuda|informacion|info|info|senorita|senor|mija|mijo|amigo|dear|ma'?am|sir|a|y|muchas|muchisimas|mil|le|se|lo|los|you'?re|the best|so much|kind|kindly|amable|amables|muy amable|todos|esta|ya|pues|okis|oki|okey|okk|gracias|dale|va|sale|orale|chevere|buenisimo|genial|ta|we'?ll wait|wait for the call|esperamos)\b/g;
 
@@ -19,7 +20,7 @@ const COURTESY_FILLER =
 export function isCourtesy(text: string): boolean {
   const f = fold(text);
   if (!COURTESY.test(f)) return false;
-  const rest = f.replace(COURTESY, ' ').replace(new RegExp(COURTESY.source, 'g'), ' ').replace(COURTESY_FILLER, ' ').replace(/[^\p{L}\p{N}]+/gu, '');
+  const rest = f.replace(COURTESY_ALL, ' ').replace(COURTESY_FILLER, ' ').replace(/[^\p{L}\p{N}]+/gu, '');
   return rest.length === 0;
 }
 

@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { foldAccents } from '../../services/text';
+import { foldAccents, withoutEmoji } from '../../services/text';
 import type { Insurance } from '../../services/orders/order.schema';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { normalizePhone, PHONE_IN_TEXT } from '../../services/contact/phone';
@@ -23,9 +23,8 @@ export function birthDateReadings(text: string, now: Date, language: 'en' | 'es'
   }
   const one = parseBirthDate(text, now);
   if (!one) {
-    // A date among other words ("3/17/82 wait no 83. march 17 1983", "born 2/9/52 i think"): the last one said.
-    const last = datesIn(text).at(-1);
-    return last && last.text !== text.trim() ? birthDateReadings(last.text, now, language) : [];
+    // A date among other words ("born 2/9/52 i think"): that date.
+    return all[0] && all[0].text !== text.trim() ? birthDateReadings(all[0].text, now, language) : [];
   }
   const us = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text.trim());
   if (language !== 'es' || !us || Number(us[1]) > 12 || Number(us[2]) > 12 || us[1] === us[2]) return [one];
@@ -92,9 +91,7 @@ export function datesIn(text: string): Array<{ text: string; index: number }> {
 export function nameAndBirthDate(text: string, now: Date, language: 'en' | 'es', inSentence = false): { givenName: string; familyName: string; birthDate?: string } | null {
   const date = datesIn(text)[0];
   if (!date) return null;
-  let before = text
-    .slice(0, date.index)
-    .replace(/\p{Extended_Pictographic}|\u200d|\ufe0f/gu, ' ')
+  let before = withoutEmoji(text.slice(0, date.index))
     .replace(/[\s,;:-]*\b(dob|d\.o\.b\.?|born( on)?|birthday|bday|date of birth( is)?|fecha de nacimiento|nacid[oa] el|naci el|nacio el|cumpleanos)\s*:?\s*$/i, '')
     .replace(/[\s,;:-]+$/, '');
   // In a longer message only the words after "its", "my name is", "se llama"… can be the name.
@@ -219,13 +216,13 @@ export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
   return null;
 }
 
+/** Words of a sentence about the doctor, never of a practice's name ("i dont have his number", "no sé el número"). */
+const NOT_PRACTICE = /\b(i|me|my|you|your|we|he|she|they|them|is|are|am|was|have|has|had|dont|don'?t|know|sorry|think|not|yo|tengo|tiene|se|no|creo)\b/;
+
 /**
  * A patient's answer about their doctor: "dr patel at northside family, their number is 512-555-0188" → name
  * "Dr. Patel", practice "Northside Family", phone "+15125550188". null when it names nobody.
  */
-/** Words of a sentence about the doctor, never of a practice's name ("i dont have his number", "no sé el número"). */
-const NOT_PRACTICE = /\b(i|me|my|you|your|we|he|she|they|them|is|are|am|was|have|has|had|dont|don'?t|know|sorry|think|not|yo|tengo|tiene|se|no|creo)\b/;
-
 export function parseProvider(text: string): { name: string; practice: string | null; phone: string | null; display: string } | null {
   // Typed all in lower case: capitalized for the record; otherwise kept as written.
   const titled = (x: string) => (text === text.toLowerCase() ? titleCase(x) : x);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Case } from '../../services/cases/case.schema';
-import { faqTopic, looksLikeQuestion } from '../../services/faq/faq.topics';
+import { faqTopics, looksLikeQuestion } from '../../services/faq/faq.topics';
 import { studyOf } from '../../services/patients/self-service.service';
 import { prepMessage } from '../../services/scheduling/prep';
 import { parseTimeWish } from '../../services/scheduling/time-wish';
@@ -17,7 +17,7 @@ import { createPickTimeFlow } from './flows/pick-time.flow';
 import { ASAP, createRequestFlow } from './flows/request.flow';
 import { createScreeningFlow } from './flows/screening.flow';
 import { createStatusFlow } from './flows/status.flow';
-import { sideAnswer, sideAnswers, sideQuestion, siteTopics, type KnownStudy } from './side-questions';
+import { sideAnswer, sideAnswers, sideQuestions, siteTopics, type KnownStudy } from './side-questions';
 import type { Answers, ManageAction, PatientConversation, PatientCtx, PatientDialogState, PatientTurn, StepId, Verified } from './state';
 import { t } from './patient.texts';
 import { nameAndBirthDate, parseCoverage } from './parse';
@@ -239,10 +239,11 @@ export function createPatientDialog(deps: PatientDialogDeps) {
      */
     async sideQuestion(conv: PatientConversation, turn: PatientTurn, more = false): Promise<Out[] | null> {
       const prep = turn.understanding.intent === 'prep_question';
-      const topic = sideQuestion(turn.text, site) ?? (prep ? faqTopic(turn.text, siteTopics(site)) : null);
-      if (!topic && !prep) return null;
+      const asked = sideQuestions(turn.text, site);
+      const topics = asked.length || !prep ? asked : faqTopics(turn.text, siteTopics(site));
+      if (topics.length === 0 && !prep) return null;
       const study = await studyFor(conv, turn);
-      const text = topic ? sideAnswers(site, turn.text, topic, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
+      const text = topics.length ? sideAnswers(site, topics, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
       return [{ text: more ? text : `${text} ${t('anything_else', turn.lang)}` }];
     },
 
@@ -349,9 +350,10 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       }
       // A side question ("can I eat before?", "is there parking?") is answered, then the step goes on: a structured
       // step still takes what the message also answered; a free-text step asks its question again.
-      const topic = sideQuestion(turn.text, site);
+      const topics = sideQuestions(turn.text, site);
+      const topic = topics[0];
       if (topic) {
-        const answer = { text: sideAnswers(site, turn.text, topic, lang, await studyFor(conv, turn)) };
+        const answer = { text: sideAnswers(site, topics, lang, await studyFor(conv, turn)) };
         // "how much would it be without insurance?" asks; it does not say how they will pay. "im self pay. how much
         // is it?" does: only the sentences that are not questions answer a step about money.
         const money = topic === 'cost' || topic === 'insurance_accepted';

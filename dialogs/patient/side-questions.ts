@@ -1,7 +1,7 @@
 import { prepMessage } from '../../services/scheduling/prep';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { modalityLabel } from '../../services/exams/modality.catalog';
-import { faqTopic, faqTopics, isBuiltInTopic, looksLikeQuestion, type SiteTopic } from '../../services/faq/faq.topics';
+import { faqTopics, isBuiltInTopic, looksLikeQuestion, type SiteTopic } from '../../services/faq/faq.topics';
 import type { Language } from '../../services/messaging/templates';
 import { phoneText } from '../../services/messaging/templates';
 import type { Study } from '../../services/scheduling/study';
@@ -32,13 +32,17 @@ export type KnownStudy = Pick<Study, 'modality'> & Partial<Pick<Study, 'bodyPart
 
 /** The side question in this message, if it is one: its topic (questions only, so a step's answer is never taken). */
 export function sideQuestion(text: string, site: SiteConfig): string | null {
-  return looksLikeQuestion(text) ? faqTopic(text, siteTopics(site)) : null;
+  return sideQuestions(text, site)[0] ?? null;
 }
 
-/** The answer to every topic a side question asks about (two at most), one after the other. */
-export function sideAnswers(site: SiteConfig, text: string, first: string, lang: Language, study: KnownStudy | null): string {
-  const topics = [first, ...faqTopics(text, siteTopics(site)).filter((x) => x !== first)].slice(0, 2);
-  return [...new Set(topics.map((x) => sideAnswer(site, x, lang, study)))].join(' ');
+/** Every topic of the side question in this message, in the order asked (none when it is not a question). */
+export function sideQuestions(text: string, site: SiteConfig): string[] {
+  return looksLikeQuestion(text) ? faqTopics(text, siteTopics(site)) : [];
+}
+
+/** The answer to the first two topics a side question asks about, one after the other. */
+export function sideAnswers(site: SiteConfig, topics: readonly string[], lang: Language, study: KnownStudy | null): string {
+  return [...new Set(topics.slice(0, 2).map((x) => sideAnswer(site, x, lang, study)))].join(' ');
 }
 
 const topicsOf = new WeakMap<SiteConfig, SiteTopic[]>();

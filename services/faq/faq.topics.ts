@@ -6,8 +6,8 @@ import { phrases } from '../understanding/phrases';
 export const FaqTopic = z.enum(['what_to_bring', 'eating_and_medicines', 'how_long', 'what_it_feels_like', 'claustrophobia', 'parking_directions', 'hours', 'insurance_accepted', 'cost', 'arrival', 'what_to_wear', 'accessibility', 'companion']);
 export type FaqTopic = z.infer<typeof FaqTopic>;
 
-// Read on accent-folded lower-case text, in this order (the first that matches wins: "how much does it cost" is cost,
-// not how long). English and Spanish side by side.
+// Read on accent-folded lower-case text; where two match at the same place, the earlier here wins ("how much does it
+// cost" is cost, not how long). English and Spanish side by side.
 const TOPICS: Array<[FaqTopic, RegExp]> = [
   ['cost', /\b(how much (will|does|is|would|do)( it| this| that| an?| the| my)?( \w+)?( cost| be| charge)?|how much (do|will) (you|i) (charge|pay)|cost|price|prices|pricing|out of pocket|cuanto (cuesta|cobran|sale|me cobran|vale|tengo que pagar)|cuanto (me |nos |le )?(va|van) a (salir|costar|cobrar)|cuanto (me |nos |le )?(saldria|costaria|cobrarian|sale|cuestan?)|precio|costo)\b/],
   ['insurance_accepted', /\b((is|it|that|this|be) (even )?covered|covered (by|under)|(will|does|would) (medicare|medicaid|my insurance|insurance|aetna|bcbs|uhc) (cover|pay)|(lo|la|me|les) cubre|cubierto por|do you (take|accept)|take my insurance|accept my insurance|in[- ]network|(take|accept) (medicare|medicaid|aetna|cigna|humana|bcbs|blue cross|united|uhc|tricare)|aceptan (mi |el )?(seguro|medicare|medicaid)|toman (mi )?seguro|trabajan con (mi )?seguro)\b/],
@@ -48,20 +48,17 @@ export function faqTopic(text: string, own: readonly SiteTopic[] = []): string |
 /** Every FAQ topic a message asks about, in the order it asks ("do you take blue cross? and how much is it?": two). */
 export function faqTopics(text: string, own: readonly SiteTopic[] = []): string[] {
   const t = foldAccents(text).trim();
-  const found: Array<{ topic: string; at: number }> = [];
-  for (const o of own) {
+  const mine = own.filter((o) => {
     let re = compiled.get(o);
     if (!re) compiled.set(o, (re = phrases([...o.words.en, ...o.words.es].map(foldAccents))));
+    return re.test(t);
+  });
+  // Built-in topics in the order the message asks them; at one place, the earlier entry of TOPICS.
+  const builtIn = TOPICS.flatMap(([topic, re]) => {
     const m = re.exec(t);
-    if (m) found.push({ topic: o.topic, at: m.index });
-  }
-  for (const [topic, re] of TOPICS) {
-    const m = re.exec(t);
-    if (m) found.push({ topic, at: m.index });
-  }
-  // The site's own topics first, then in the order the message asks them.
-  const ownCount = found.filter((f) => own.some((o) => o.topic === f.topic)).length;
-  return [...found.slice(0, ownCount), ...found.slice(ownCount).sort((a, b) => a.at - b.at)].map((f) => f.topic);
+    return m ? [{ topic, at: m.index }] : [];
+  }).sort((a, b) => a.at - b.at);
+  return [...mine.map((o) => o.topic), ...builtIn.map((b) => b.topic)];
 }
 
 /** Whether a topic is one of the built-in ones (with a default answer when the site config has none). */

@@ -27,6 +27,8 @@ function phoneOf(s: Script): string {
   const typed = s.answers.phone === undefined ? null : normalizePhone(Array.isArray(s.answers.phone) ? s.answers.phone[0]! : s.answers.phone);
   return s.channel === 'sms' ? s.patient.phone : (typed ?? s.patient.phone);
 }
+/** The patient's number as they would type it: 512-555-0142. */
+const typedPhone = (s: Script) => s.patient.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3');
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const MAX_TURNS = 40;
 type Topic = keyof Script['answers'] | `screening:${string}` | 'verify_name';
@@ -162,7 +164,7 @@ export async function runScript(t: TestApp, s: Script): Promise<ScriptResult> {
       if (topic === 'verify_name') return s.patient.familyName;
       if (topic === 'phone' && !used.has('phone')) {
         used.set('phone', 1);
-        return s.patient.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3');
+        return typedPhone(s);
       }
       return null;
     }
@@ -170,7 +172,7 @@ export async function runScript(t: TestApp, s: Script): Promise<ScriptResult> {
     const n = used.get(topic) ?? 0;
     used.set(topic, n + 1);
     // Told the chat cannot see their number, a person types it.
-    if (n >= list.length && topic === 'phone' && n === list.length) return s.patient.phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3');
+    if (n >= list.length && topic === 'phone' && n === list.length) return typedPhone(s);
     if (n >= list.length) return n < list.length + 1 && !Array.isArray(a) ? list[0]! : null;
     return list[n]!;
   };
