@@ -13,6 +13,7 @@ import type { TaskRepository } from '../services/tasks/task.schema';
 import type { WaitlistRepository, WaitlistScheduler } from '../services/waitlist/waitlist.schema';
 import type { SiteConfig } from '../services/config/site.schema';
 import type { UnderstandingEngine } from '../services/understanding/understanding.schema';
+import type { IntentModel } from '../services/understanding/intent-model';
 import { createAppointmentMessages, type ReminderScheduler } from '../services/appointments/appointment-messages';
 import { createCampaigns, type CampaignQueue } from '../services/campaigns/campaign.service';
 import { createCaseService } from '../services/cases/case.service';
@@ -38,6 +39,7 @@ import type { Metrics } from './metrics';
 import { SmsAdapter } from './sms/sms.adapter';
 import { createSmsTurns, type SmsTurnsStore } from './sms/sms.turns';
 import { noticeWords } from '../dialogs/notices.texts';
+import { corpusModel } from './integrations/nlpjs.intent-model';
 
 /** Every store the conversations read and write (MongoDB in the app, in memory in the fast tests). */
 export interface ConversationRepositories {
@@ -84,6 +86,8 @@ export interface ConversationOptions {
   /** Twilio's status callback URL; null for the log transport. */
   statusCallbackUrl: string | null;
   understandingEngine?: UnderstandingEngine | null;
+  /** The intent classifier trained on corpus/nlu (the default); null for the hand rules alone. */
+  intentModel?: IntentModel | null;
   understandingTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -121,6 +125,8 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
   const userState = new UserState(repos.botState);
   const understanding = createUnderstanding({
     llm: opts.understandingEngine ?? null,
+    model: opts.intentModel === undefined ? corpusModel() : opts.intentModel,
+    onModelError: (e) => opts.logger.error({ errorName: e instanceof Error ? e.name : null }, 'the intent model failed: the rules answered'),
     ...(opts.understandingTimeoutMs ? { timeoutMs: opts.understandingTimeoutMs } : {}),
     // Only the kind of failure: an error's message could quote the patient's words back.
     onFallback: (why, e) => opts.logger.warn({ fallback: why, errorName: e instanceof Error ? e.name : null, status: (e as { status?: unknown } | null)?.status ?? null }, 'LLM understanding fell back to the rules'),

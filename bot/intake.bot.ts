@@ -347,7 +347,8 @@ export class IntakeBot extends TeamsActivityHandler {
         await say({ text: intakeText('welcome', lang) });
         return next();
       }
-      const route = isBookWord(text) ? () => request(true) : routes[intentOf(text, understanding)];
+      // A menu choice as written (its number or its title) is the menu's, whatever a classifier makes of the words.
+      const route = isBookWord(text) ? () => request(true) : state.menuShown && pickChoice(text, menu) !== null ? menuOrChoice : routes[intentOf(text, understanding)];
       await route();
       state.started = true;
       await next();

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
 import { createOpenAiEngine, DEFAULT_OPENAI_MODEL } from '../bot/integrations/openai.engine';
+import { corpusModel } from '../bot/integrations/nlpjs.intent-model';
 import { createUnderstanding } from '../services/understanding/understanding.service';
 import { createReferrerInvites } from '../services/referrers/invite.service';
 
@@ -67,12 +68,14 @@ async function understandLines(): Promise<void> {
     e.NLU === 'openai' && e.OPENAI_API_KEY
       ? createOpenAiEngine({ apiKey: e.OPENAI_API_KEY, model: e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL, ...(e.OPENAI_BASE_URL ? { baseURL: e.OPENAI_BASE_URL } : {}) })
       : null;
-  const understanding = createUnderstanding({ llm });
+  const understanding = createUnderstanding({ llm, model: corpusModel() });
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
     const r = await understanding.understand(line, { now: new Date(), timeZone: site.value.center.timeZone });
-    process.stdout.write(`${JSON.stringify({ text: line, intent: r.intent, ...r.fields, engine: r.engine })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ text: line, intent: r.intent, ...r.fields, topic: r.topic, clinical: r.clinical, disclosures: r.disclosures.map((d) => d.kind), secondary: r.secondary, engine: r.engine, intentBy: r.intentBy })}\n`,
+    );
   }
 }
 

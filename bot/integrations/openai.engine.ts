@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { modalityPromptList } from '../../services/exams/modality.catalog';
+import { FaqTopic } from '../../services/faq/faq.topics';
 import { Understanding, type UnderstandContext, type UnderstandingEngine } from '../../services/understanding/understanding.schema';
 
 /** Used when OPENAI_MODEL is not set. */
@@ -15,7 +16,16 @@ opt_out (no more texts), opt_in, greeting, other.
 modality: ${modalityPromptList()}. bodyPart: the canonical English name (e.g. "lower back" ->
 "lumbar spine", "cuello" -> "cervical spine"). providerName: the doctor named, as "Dr. Lastname".
 preferredTimes: ISO 8601 local date-times (YYYY-MM-DDTHH:mm) or dates, read relative to the current time given.
-language: the language of the message (en or es).`;
+language: the language of the message (en or es).
+The intent is what the person asks to do (move, cancel, confirm, check on, ask about, book), never just the exam named:
+"push my ultrasound back a week" is reschedule, "did insurance approve my ct" is order_status.
+topic: the first FAQ question asked (${FaqTopic.options.join(', ')}), or null.
+clinical: true when the message asks for medical judgement (what results mean, doses, whether something is safe for
+this person, contrast while breastfeeding).
+disclosures: what the person says about themselves that a technologist must know (contrast_reaction, implant_device,
+pregnancy, kidney), each with the words that say it; a denial ("no pacemaker") is none.
+secondary: a second, different intent asked in the same message, or null.
+Placeholders [name] and [date] stand for words kept back on purpose.`;
 
 /**
  * The OpenAI engine: Chat Completions with structured output validated by the same zod schema as the rules

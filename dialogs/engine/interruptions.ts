@@ -1,4 +1,5 @@
 import { foldAccents } from '../../services/text';
+import { asksClinical } from '../../services/understanding/clinical';
 
 /** What a message can mean at any step of any flow, before it is read as the step's answer. */
 export type Interruption = 'language' | 'help' | 'stop' | 'agent' | 'clinical';
@@ -7,8 +8,6 @@ const HELP = /^(help|info|ayuda|\?+|what do i (say|answer|do)|que (digo|contesto
 const STOP_FLOW = /^(cancel|cancelar|menu|start over|restart|empezar de nuevo|volver a empezar|salir|exit|never ?mind|olvidalo|olvidelo|back|atras)$/;
 const AGENT = /\b(agent|agente|representative|representante|operator|operador|human|humano|real person|a person|una persona|(can|could) (someone|somebody)|(someone|somebody) (call|text|contact|help|talk to|answer) me|talk to (someone|somebody|a person|staff)|alguien (que )?(me )?(llame|hable|conteste|ayude|atienda|marque)|hablar con (alguien|una persona|personal))\b/;
 const LANGUAGE_ONLY = /^((in )?(english|spanish)|(en )?(espanol|ingles))( please| por favor)?$/;
-/** Questions only a clinician may answer: the bot never gives medical advice (domain.md §4). */
-const CLINICAL = /\b(es peligroso|is (it|this|that) dangerous|me (tienen|van) que operar|(do i|will i) need (an? )?(surgery|operation|biopsy)|necesito (cirugia|operarme|una biopsia)|salio que tengo (un|una)|(the (results?|report|scan|ultrasound|mri|ct) )(showed|shows|found|says) (that )?i have|(hacer|hace|hacen|haga|hara|haria) (\w+ )?dano|es algo (malo|grave)|is (it|that|this) something (bad|serious)|(saber|ver|conocer|recibir|tener) (los|sus|mis) resultados|que (le |me )?salio|what (did|does) (it|the scan|my scan|his scan|her scan) (show|find|say)|(know|see) (the|my|his|her) results|dana\w* (el|la|al|a mi)|alergic[oa] a (los mariscos|el yodo|mariscos|yodo)|(allergic|allergy) to (shellfish|iodine|seafood)|is it safe|safe for me|(is|are) (an? |the |this |that )?(\w+ )?(even |really |actually )?safe (with|for|if)|safe (with|for) (my|her|his|their|me|him|them)|(embarazada|pregnant).{0,60}(importa|matter\w*|problem\w*|ok|okay|safe|seguro|afecta|affect\w*|hace dano|harm\w*)|should i (stop|take|keep|skip)|(do|should|can|must) i (need to |have to )?(stop|hold|skip|pause|keep taking|quit) (it|my|taking|the)\b|(stop|hold|skip|pause|dejar de tomar|suspender) .{0,25}(metformin\w*|medication|medicine|insulin|blood thinner|pills|metformina|medicina|medicamento|pastillas|insulina)|side effects?|dose|dosage|allergic reaction|what do(es)? (my|the) (results?|report|scan)\b.{0,30}\b(say|mean|show)|my (test |scan |mri |ct )?results?|results? (is|are|was|were|came back) (bad|good|ok|okay|normal|serious)|how much (contrast|radiation|dye)|(is|am) .{0,20}(cancer|serious|normal)|es seguro|debo (dejar|tomar|seguir)|efectos secundarios|dosis|mis resultados|que dice(n)? (mi|el|los) (resultados?|informe|reporte)|es grave|es cancer|amamantar|lactancia|breastfeed\w*|dando pecho|dar pecho|(es|esto es|eso es) normal|is (this|that|it) normal|is it (ms|cancer|serious|bad|a tumor|dangerous)|(report|results?|scan|mri|ct|informe|resultados?).{0,80}what does (that|this|it) mean|hurt the baby|danar al bebe|peligroso para (el|mi) bebe|malo para (el|mi) bebe|es malo tanta radiacion|too much radiation|(is|es) (it |the )?(radiation|radiacion) (safe|bad|dangerous|peligros\w*|mala?)|(duda|dudas|pregunta|miedo|preocupa\w*|worried|scared|afraid|concern\w*) .{0,25}(radiacion|radiation)|(radiation|radiacion|contrast|contraste|dye).{0,30}\b(bad|safe|harm\w*|dangerous|hurt|risk\w*|malo|mala|dana\w*|peligros\w*|seguro|riesgo\w*)|(dye|contrast|contraste|tinte).{0,40}\b(kidneys?|rinon\w*|worse|peor)|\b(benadryl|premedicat\w*|premedica\w*|prednison\w*|steroids?|esteroides?)\b|\b(bad|safe|harmful|dangerous|malo|peligros\w*) .{0,20}(radiation|radiacion))\b/;
 
 /** Thanks, goodbyes and acknowledgements: "ok ty", "Thank you, that helps a lot.", "mil gracias", "perfecto, gracias 🙏". */
 const COURTESY = /\b(thanks?|thank (you|u)|ty|thx|tysm|appreciate (it|that|you)|gracias|agradezco|bye|goodbye|adios|have a (good|nice|great) (day|one|evening|night)|que tenga (un )?buen dia|bendiciones|god bless|espero su llamada|i'?ll wait for (your|the) call|quedo (atent[oa]|pendiente))\b/;
@@ -37,7 +36,7 @@ export function fold(s: string): string {
 
 /** A question for a clinician, wherever it is asked. */
 export function isClinical(text: string): boolean {
-  return CLINICAL.test(fold(text));
+  return asksClinical(fold(text));
 }
 
 const CUE = /\b(in|en|speak|speaks|habla|hablan|hablas|hablar|please|pls|por favor|prefer|prefiero|can we|could we|puede|pueden|podemos|switch|cambiar|cambie|do you|text me|escribame|escribanme)\b/;
@@ -69,6 +68,6 @@ export function interruption(text: string, wantsPerson: boolean): Interruption |
   if (HELP.test(f)) return 'help';
   if (STOP_FLOW.test(f)) return 'stop';
   if (wantsPerson || AGENT.test(f)) return 'agent';
-  if (CLINICAL.test(f)) return 'clinical';
+  if (asksClinical(f)) return 'clinical';
   return null;
 }

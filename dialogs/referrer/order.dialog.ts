@@ -438,7 +438,7 @@ export function createOrderForm(port: OrderFormPort) {
       }
       s.step = step;
       const text = raw || 'skip';
-      const problem = read(s, { text, channel, now, understanding: { intent: 'other', fields: extractFields(text, { now, timeZone: 'UTC' }) } });
+      const problem = read(s, { text, channel, now, understanding: { intent: 'other', fields: extractFields(text, { now, timeZone: 'UTC' }), topic: null, clinical: false, disclosures: [], secondary: null } });
       if (problem) problems.push(`${PROMPTS[step].replace(/\?.*$/, '')}: ${problem}`);
     }
     s.step = 'confirm';

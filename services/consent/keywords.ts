@@ -8,7 +8,7 @@ export const OPT_OUT_WORDS = ['stop', 'stopall', 'unsubscribe', 'cancel', 'end',
 export const OPT_IN_WORDS = ['start', 'yes', 'unstop'] as const;
 export const HELP_WORDS = ['help', 'info'] as const;
 /** The same keywords as Spanish speakers send them (answered in Spanish); CANCELAR is left out: it means an appointment. */
-export const SPANISH_KEYWORDS: Readonly<Record<string, KeywordKind>> = { alto: 'opt_out', basta: 'opt_out', parar: 'opt_out', inicio: 'opt_in', comenzar: 'opt_in', reanudar: 'opt_in', ayuda: 'help' };
+export const SPANISH_KEYWORDS: Readonly<Record<string, KeywordKind>> = { alto: 'opt_out', basta: 'opt_out', parar: 'opt_out', baja: 'opt_out', inicio: 'opt_in', comenzar: 'opt_in', reanudar: 'opt_in', ayuda: 'help' };
 
 export type KeywordKind = 'opt_out' | 'opt_in' | 'help';
 /** Opt-in words that also answer questions and start flows: they re-subscribe only a number that opted out. */
@@ -49,6 +49,10 @@ const REVOCATION_PATTERNS: RegExp[] = [
   /\bopt(?:[- ]?out)\b(?!\s+of\s+(?:the\s+)?(?:mri|ct|scan|exam|appointment))/,
   /\b(?:lose|delete|erase|forget)\s+(?:my|this)\s+number\b/,
   /\bleave me alone\b/,
+  // Only the messages themselves as the object: "cancel my appt and text me back" revokes nothing.
+  /\b(?:discontinue|terminate|disable|turn off|cancel)\s+(?:(?:the|my|these|those|all|your|text|sms|appointment|appt)\s+)*(?:texts|text messages|messages|reminders|notifications|alerts|sms)\b/,
+  new RegExp(`\\b(?:don'?t|do not|dont|no longer)\\s+(?:wish|want|care)\\s+to\\s+(?:receive|get|be sent)\\b(?:\\s+\\w+){0,3}\\s+${MSG_EN}\\b`),
+  /\b(?:remove|delete|erase)\s+(?:my|this)\s+(?:phone\s+)?number\b(?!\s+from\s+(?:the\s+)?(?:wait ?list|schedule))/,
   /^(?:please\s+)?stop(?:\s+(?:it|now|please|all|this))*(?:\s+please)?$/,
   // Spanish (accents folded)
   new RegExp(`\\bno (?:me |nos )?(?:manden|envien|escriban|mande|envie|escriba|contacten|contacte|mandes|envies|escribas)\\b(?:\\s+\\w+){0,3}\\s*(?:mas|nunca)\\b`),
@@ -62,6 +66,12 @@ const REVOCATION_PATTERNS: RegExp[] = [
   /\b(?:dejenme|dejeme|dejame) en paz\b/,
   new RegExp(`\\bbasta de\\s+${MSG_ES}\\b`),
   /\bcancelar (?:la )?suscripcion\b/,
+  new RegExp(`\\bcancel\\w* (?:los |las |mis |estos |esos |todos los )?${MSG_ES}\\b`),
+  new RegExp(`\\bno (?:estoy interesad[oa] en|me interesa|quiero seguir) recibi\\w*(?:\\s+\\w+){0,2}\\s+${MSG_ES}\\b`),
+  /\bno (?:quiero|queremos) que (?:me |nos )?(?:escriban|manden|envien|contacten|textean|sigan escribiendo|sigan mandando)\b/,
+  /\bno (?:me |nos )?vuelvan a (?:escribir|mandar|enviar|contactar)\w*/,
+  /\bdesuscrib\w*|\bdarme de baja\b|\bdenme de baja\b/,
+  new RegExp(`\\b${MSG_ES}\\b.{0,40}\\b(?:ya paren|paren ya|ya basta|basta ya)\\b|\\b(?:ya paren|ya basta) (?:con )?(?:los |las |sus |tantos |tantas )?${MSG_ES}\\b`),
   /^(?:por favor\s+)?(?:alto|basta|parar|para ya)(?:\s+por favor)?$/,
 ];
 

@@ -2,11 +2,14 @@ import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { isRevocation, exactKeyword } from '../consent/keywords';
 import { CONTRAST_ORDER, contrastPhrases, impliedBodyPart } from '../exams/modality.catalog';
+import { faqTopic, isBuiltInTopic, looksLikeQuestion } from '../faq/faq.topics';
 import { detectLanguage } from '../messaging/language';
+import { findDisclosures } from '../screening/disclosures';
+import { asksClinical } from './clinical';
 import { findExams } from './find-exams';
 import { BODY_PART_WORDS, fold, LATERAL, MODALITY_WORDS, NOT_LATERAL } from './lexicon';
 import { phrases } from './phrases';
-import type { Fields, Intent, Modality, UnderstandContext, Understanding, UnderstandingEngine } from './understanding.schema';
+import type { Fields, Intent, Modality, SaidDisclosure, UnderstandContext, Understanding, UnderstandingEngine } from './understanding.schema';
 
 // In catalogue order: when a message names several modalities, the first listed is the one read.
 const MODALITY_RE = Object.entries(MODALITY_WORDS).map(([m, list]) => [m as Modality, phrases(list)] as const);
@@ -19,13 +22,13 @@ const CONTRAST_RE = CONTRAST_ORDER.map((c) => [c, phrases(contrastPhrases(c))] a
 
 /** Intent rules, first match wins: commands before topics, specific topics before the general "request an exam". */
 const INTENT_RULES: Array<[Intent, RegExp]> = [
-  ['opt_in', /^start\b|\b(text|message|remind)\w* me again\b|\breceive (the )?(texts|messages|text messages|reminders) again\b|\bresume (the )?(texts?|text messages|messages|reminders)\b|\bsign me (back )?up\b|\bopt (me )?(back )?in\b|\b(recibir|mandarme|mandar|enviarme|enviar) (los |las )?(mensajes|textos|recordatorios)\b.*\b(otra vez|de nuevo|nuevamente)\b|\bvolver a (recibir|mandarme|enviarme)\b|\bvuelvan a (mandar|enviar)\w*\b|\bactiv\w* (los )?mensajes\b|\bsi quiero recibir\b/],
-  ['talk_to_human', /\balguien (me )?(llame|hable|conteste)\b|\b(hablo|puedo hablar|quiero hablar|necesito hablar) con (alguien|una persona|un humano)\b|\b(talk|hablar) (con|to|with) alguien\b|\b(agent|agente|human|humano|representative|representante|operator|operador[a]?|recepcionista|receptionist|real person|a person|una persona|call me|llamenme|llameme|me (puede|pueden) (llamar|marcar)|(puede|pueden) (llamarme|marcarme)|me (puede|pueden) (llamar|marcar) alguien|(me )?(marque|llame|hable) alguien|(talk|speak) (to|with) (a |the |someone|somebody|anyone|your )?(nurse|staff|front desk|someone|somebody|anyone|person|doctor|radiologist|technologist|tech|human|agent|representative)|hablar con|comunicarme con)\b/],
-  ['cancel_appointment', /^x$|\b(cancel|cancell?ing|cancelar|cancele|cancela|anular)\b.*\b(appointment|appt|cita|scan|exam|examen|mri|ct|ultrasound|mammogram|x-?ray|it|la|mi)\b|\b(cancel|cancelar) (it|la cita|mi cita|my appointment)\b|\bdon'?t need (it|the appointment) anymore\b|\b(have to|need to|got to|gotta|must|going to have to|i'?ll have to) cancel\b|\btengo que cancelar\b|\b(pls|please|plz|pl[sz]) cancel\b|\bcan'?t make (my|the) (appointment|appt|\w+ (scan|appointment|appt)|mri|ct|x-?ray|xray|ultrasound|mammogram|mammo|pet scan)\b.*\bcancel\b|\b(?<!no )(cancelen|cancelenla|cancelela|anulen|anule)\b|\b(cancelar|cancela|cancelarla|anular) (mi|la|el|esa|esta) (cita|resonancia|tomografia|mamografia|ultrasonido|radiografia|examen)\b|\bla pueden cancelar\b|\b(ya )?no necesito (la|el|mi|esa|ese) (cita|resonancia|tomografia|mamografia|ultrasonido|radiografia|examen|estudio)\b|\bdon'?t need the (one|appointment|appt|exam|scan) (you have|on file|anymore|any more)\b|\b(ya )?no (lo|la|los|las) (necesito|necesita|necesitamos)\b|\b(doesn'?t|does not|don'?t|do not) need (it|the \w+|her \w+|his \w+) (anymore|any more)\b|\bno longer needs?\b|\balready (got|had) (it|them|my \w+( \w+)?|the \w+) done\b|\bno longer need\b|\bya me (lo|la|los|las) hice\b|\bme (lo|la|los|las) hice en otr[oa]\b/],
-  ['reschedule', /^r$|\b(reschedul\w*|re-schedul\w*|resched|reprogram\w*|move (my|the|it)|change (my|the) (appointment|appt|time|day|date)|different (day|time|date)|another (day|time|date)|can'?t make it|cant make it|won'?t make it|can'?t come|cannot come|can not come|cambiar (la|mi|de) (cita|hora|dia|fecha)|otro dia|otra hora|otra fecha|no puedo (ir|asistir|llegar)|no voy a poder|mover (la|mi) (cita|resonancia|tomografia|mamografia|ultrasonido|radiografia|examen|estudio)|se puede mover|(la|lo) (puedo|podemos|pueden|podria|puede) (mover|cambiar|pasar)|(puedo|podemos|pueden) (moverla|moverlo|cambiarla|cambiarlo)|cambiar (la|mi) (resonancia|tomografia|mamografia|ultrasonido|radiografia)|podemos cambiar|pasar (mi|la) \w+ para|push (it|my \w+|the \w+) back|push back|postpone|posponer|aplazar|reagendar|reprogramar|push (my|the) \w+ to|(do|make it|switch to) \w+ instead|cambiar (mi|la) cita)\b/],
-  ['confirm_appointment', /^c$|\b(sigue|esta) en pie (mi|la) cita\b|\bsi (sigue|esta) en pie\b|\bstill on the (books|schedule|calendar|list)\b|\b(make|be) sure (that )?(i'?m|i am|she'?s|he'?s|she is|he is) still (booked|scheduled|on)\b|\bdo i still have (my|an|the) (appointment|appt)\b|\b(sigo|sigue) (agendad[oa]|en la agenda|con la cita)\b|\btodavia tengo (mi |la )?cita\b|^(confirm|confirmed|confirming|confirmo|confirmado|confirmar)\b|\b(just |i'?m |im )?confirm(ing)? (my|the|for|that)\b|\bquiero confirmar( (mi|la) (cita|hora)|$)|\b(es |era )?para confirmar (mi|la|su) cita\b|\bconfirmar (mi|la) cita\b|\b(want|wanted|like|need|calling|writing|texting) to confirm (my|the|our|her|his)\b|\bjust confirming\b|\b(yes |yeah |yep )?(i'?m|im|i am|we'?re|we are) (still )?(coming|gonna be there|going to be there)\b|\b(si )?(voy a ir|ahi voy a estar|alli voy a estar)\b|\bsee you (on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|then|tomorrow|tmrw)\b|\b(i'?ll be there|i will be there|ill be (there|at)|i'?ll be at (my|the)|see you (then|tomorrow)|alli estare|ahi estare|alla estare|confirm (my|the) appointment|confirmo|asisto|si voy|nos vemos)\b/],
+  ['opt_in', /^(start|subscribe|resubscribe)\b|\bsuscribir\w* (de nuevo|otra vez|nuevamente)\b|\b(vuelvan|vuelve|vuelva) a (escribirme|mandarme|enviarme)\b|\b(ya )?(pueden|puede|puedes) (volver a )?(escribirme|mandarme mensajes|enviarme mensajes) (otra vez|de nuevo|nuevamente)\b|\bsi quiero (recibir )?(los |las )?(recordatorios|mensajes|textos)\b|\b(text|message|remind)\w* me again\b|\breceive (the )?(texts|messages|text messages|reminders) again\b|\bresume (the )?(texts?|text messages|messages|reminders)\b|\bsign me (back )?up\b|\bopt (me )?(back )?in\b|\b(recibir|mandarme|mandar|enviarme|enviar) (los |las )?(mensajes|textos|recordatorios)\b.*\b(otra vez|de nuevo|nuevamente)\b|\bvolver a (recibir|mandarme|enviarme)\b|\bvuelvan a (mandar|enviar)\w*\b|\bactiv\w* (los )?mensajes\b|\bsi quiero recibir\b/],
+  ['talk_to_human', /\balguien (me )?(llame|hable|conteste)\b|\bmarquen(me|le)\b|\b(pueden|puede|podrian) (llamarle|llamarla|llamarlo|hablarle)\b|\bprefiero que me (hablen|llamen)\b|\b(me podria|podria|puedo|quiero) comunicar(me)? con\b|\b(paseme|pasame|comuniqueme|comunicame) con\b|\b(hablo|puedo hablar|quiero hablar|necesito hablar) con (alguien|una persona|un humano)\b|\b(talk|hablar) (con|to|with) alguien\b|\b(agent|agente|human|humano|representative|representante|operator|operador[a]?|recepcionista|receptionist|real person|a person|una persona|call me|llamenme|llameme|me (puede|pueden) (llamar|marcar)|(puede|pueden) (llamarme|marcarme)|me (puede|pueden) (llamar|marcar) alguien|(me )?(marque|llame|hable) alguien|(talk|speak) (to|with) (a |the |someone|somebody|anyone|your )?(nurse|staff|front desk|someone|somebody|anyone|person|doctor|radiologist|technologist|tech|human|agent|representative)|hablar con|comunicarme con)\b/],
+  ['cancel_appointment', /^x$|\bcancelacion de (la |mi )?cita\b|\bdar de baja (mi|la) cita\b|\b(cancelar|cancela|cancelo|cancelarla|anular) (mi|la|el|esa|esta|ese|este)\b|\bcan be cancell?ed\b|\b(cancel|cancell?ing|cancelar|cancele|cancela|anular)\b.*\b(appointment|appt|cita|scan|exam|examen|mri|ct|ultrasound|mammogram|x-?ray|it|la|mi)\b|\b(cancel|cancelar) (it|la cita|mi cita|my appointment)\b|\bdon'?t need (it|the appointment) anymore\b|\b(have to|need to|got to|gotta|must|going to have to|i'?ll have to) cancel\b|\btengo que cancelar\b|\b(pls|please|plz|pl[sz]) cancel\b|\bcan'?t make (my|the) (appointment|appt|\w+ (scan|appointment|appt)|mri|ct|x-?ray|xray|ultrasound|mammogram|mammo|pet scan)\b.*\bcancel\b|\b(?<!no )(cancelen|cancelenla|cancelela|anulen|anule)\b|\b(cancelar|cancela|cancelarla|anular) (mi|la|el|esa|esta) (cita|resonancia|tomografia|mamografia|ultrasonido|radiografia|examen)\b|\bla pueden cancelar\b|\b(ya )?no necesito (la|el|mi|esa|ese) (cita|resonancia|tomografia|mamografia|ultrasonido|radiografia|examen|estudio)\b|\bdon'?t need the (one|appointment|appt|exam|scan) (you have|on file|anymore|any more)\b|\b(ya )?no (lo|la|los|las) (necesito|necesita|necesitamos)\b|\b(doesn'?t|does not|don'?t|do not) need (it|the \w+|her \w+|his \w+) (anymore|any more)\b|\bno longer needs?\b|\balready (got|had) (it|them|my \w+( \w+)?|the \w+) done\b|\bno longer need\b|\bya me (lo|la|los|las) hice\b|\bme (lo|la|los|las) hice en otr[oa]\b/],
+  ['reschedule', /^r$|\b(rebook|re-book|new date|switch (my|the) (appointment|appt)|change (my|the) (\w+ ){1,3}to (a |an )?(later|earlier|different|another|monday|tuesday|wednesday|thursday|friday|saturday|sunday)|atrasar|recorrer|cambio de (fecha|hora|dia)|(necesito|quiero|quisiera) moverla|me la (cambian|pueden cambiar|mueven)|can'?t do (monday|tuesday|wednesday|thursday|friday|saturday|sunday|that day|tomorrow|that time)|(el )?(lunes|martes|miercoles|jueves|viernes|sabado) no (puedo|me queda)|reschedul\w*|re-schedul\w*|resched|reprogram\w*|move (my|the|it)|change (my|the) (appointment|appt|time|day|date)|different (day|time|date)|another (day|time|date)|can'?t make it|cant make it|won'?t make it|can'?t come|cannot come|can not come|cambiar (la|mi|de) (cita|hora|dia|fecha)|otro dia|otra hora|otra fecha|no puedo (ir|asistir|llegar)|no voy a poder|mover (la|mi) (cita|resonancia|tomografia|mamografia|ultrasonido|radiografia|examen|estudio)|se puede mover|(la|lo) (puedo|podemos|pueden|podria|puede) (mover|cambiar|pasar)|(puedo|podemos|pueden) (moverla|moverlo|cambiarla|cambiarlo)|cambiar (la|mi) (resonancia|tomografia|mamografia|ultrasonido|radiografia)|podemos cambiar|pasar (mi|la) \w+ para|push (it|my \w+|the \w+) back|push back|postpone|posponer|aplazar|reagendar|reprogramar|push (my|the) \w+ to|(do|make it|switch to) \w+ instead|cambiar (mi|la) cita)\b/],
+  ['confirm_appointment', /^c$|\bstill (on|have|got) (for|the|my)\b|\bwe'?ll be there\b|\bwe will be there\b|\bcuenten conmigo\b|\b(ahi|alli|alla) (vamos a|voy a) estar\b|\bsigue siendo\b|\b(todavia|aun) (esta|sigue) (programad[oa]|agendad[oa]|en pie)\b|\bquiero asegurarme\b|\b(sigue|esta) en pie (mi|la) cita\b|\bsi (sigue|esta) en pie\b|\bstill on the (books|schedule|calendar|list)\b|\b(make|be) sure (that )?(i'?m|i am|she'?s|he'?s|she is|he is) still (booked|scheduled|on)\b|\bdo i still have (my|an|the) (appointment|appt)\b|\b(sigo|sigue) (agendad[oa]|en la agenda|con la cita)\b|\btodavia tengo (mi |la )?cita\b|^(confirm|confirmed|confirming|confirmo|confirmado|confirmar)\b|\b(just |i'?m |im )?confirm(ing)? (my|the|for|that)\b|\bquiero confirmar( (mi|la) (cita|hora)|$)|\b(es |era )?para confirmar (mi|la|su) cita\b|\bconfirmar (mi|la) cita\b|\b(want|wanted|like|need|calling|writing|texting) to confirm (my|the|our|her|his)\b|\bjust confirming\b|\b(yes |yeah |yep )?(i'?m|im|i am|we'?re|we are) (still )?(coming|gonna be there|going to be there)\b|\b(si )?(voy a ir|ahi voy a estar|alli voy a estar)\b|\bsee you (on )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|then|tomorrow|tmrw)\b|\b(i'?ll be there|i will be there|ill be (there|at)|i'?ll be at (my|the)|see you (then|tomorrow)|alli estare|ahi estare|alla estare|confirm (my|the) appointment|confirmo|asisto|si voy|nos vemos)\b/],
   ['order_status', /\b(status|estado|nadie me ha (llamado|contactado|escrito)|no me han (llamado|contactado|escrito)|(no one|nobody) (has )?(called|contacted)|haven'?t heard (back|anything)|what happened (to|with) (my|the) (order|referral)|que paso con (mi|la|el) (orden|referido)|como va (lo de |el tramite de )?(mi|la|el)|esperando (la )?(autorizacion|aprobacion)|waiting (on|for) (the )?(insurance|authorization|approval)|(ya )?(aprobo|autorizo|aprobaron|autorizaron) (el|mi) seguro|si (ya )?(aprobo|autorizo|aprobaron|autorizaron)|(insurance|seguro) (go|went|gone|going) (thru|through)|(go|went) (thru|through) (yet|for)|check(ing)? on (my|the)|any (update|news) on|(insurance|seguro) (approv\w*|authoriz\w*|aprob\w*|autoriz\w*)|(approv\w*|authoriz\w*|aprob\w*|autoriz\w*) (it|my|the|yet|ya)|(is|was|has) (it|my \w+) (been )?(approved|authorized)|(ya )?(lo|la) (aprobaron|autorizaron)|where('?s| is) my (order|referral|report|results?)|(did|have|has) (you|u|y'?all|you all|you guys|my (doctor|dr)|the doctor|dr \w+) (get|got|gotten|receive[d]?)|(received|receive|get) (the|my) (order|referral)|results?|resultados?|report (ready|sent)|(have|get) my .{0,20}(report|results)|reporte|informe|donde esta mi (orden|referido|reporte)|recibieron|recibio|ya (la|lo) tienen|ya tienen (mi|la|el) (orden|referido)|ya (les |le )?(llego|recibieron|recibio) (mi|la|el) (orden|referido)|si (ya )?(les |le )?(llego|llegaron|recibieron|tienen) (mi|la|el|los)|mi doctor (recibio|ya tiene))\b/],
-  ['prep_question', /\b(prep|preparation|prepare|preparacion|preparar(me)?|can i eat|can i drink|eat before|drink (water|anything|before)|fasting|(?<!(how|so|as) )fast(?! as)|ayun\w*|comer|beber|tomar agua|what (should|do) i (wear|bring)|que (debo|tengo que) (llevar|traer|hacer)|que ropa|me pongo|metal|jewelry|joyas|deodorant|desodorante|(take|taking|stop taking) (my )?(\w+ ){0,2}(meds|medicine|medicines|medication|medications|metformin|pills)|dejar de tomar|medications? before|medicinas? antes|full bladder|vejiga llena|how long (does|will|is)|cuanto (tiempo|dura|tarda)|how early|arrive early|llegar (antes|temprano)|(can i|puedo) (go|ir|wear|llevar|usar) (with|con)|pacemaker|marcapasos|implant|implante|brasier|bra)\b/],
+  ['prep_question', /\b(is (that|it|this) (ok|okay|a problem|an issue) (for|with)|does (that|it|this) matter|hay (algun )?problema (con|para)|duele|arde|se siente|necesito llevar|bata|desnud[oa]|headphones|audifonos|noise|ruido|in a tube|de tubo|tubo cerrado|can (he|she|i) still (get|do|have)|peligroso (hacerme|para)|prep|preparation|prepare|preparacion|preparar(me)?|can i eat|can i drink|eat before|drink (water|anything|before)|fasting|(?<!(how|so|as) )fast(?! as)|ayun\w*|comer|beber|tomar agua|what (should|do) i (wear|bring)|que (debo|tengo que) (llevar|traer|hacer)|que ropa|me pongo|metal|jewelry|joyas|deodorant|desodorante|(take|taking|stop taking) (my )?(\w+ ){0,2}(meds|medicine|medicines|medication|medications|metformin|pills)|dejar de tomar|medications? before|medicinas? antes|full bladder|vejiga llena|how long (does|will|is)|cuanto (tiempo|dura|tarda)|how early|arrive early|llegar (antes|temprano)|(can i|puedo) (go|ir|wear|llevar|usar) (with|con)|pacemaker|marcapasos|implant|implante|brasier|bra)\b/],
   ['waitlist', /\b(earlier|sooner|waitlist|wait list|waiting list|cancellation list|(if|when) (someone|anyone|somebody) cancels|openings?|lista de espera|(?<!lo )mas (pronto|temprano)(?! posible)|si (se cancela alguien|alguien cancela)|(cita|algo) antes|(algo|espacio|lugar|cita) (para esta semana|libre)|algun espacio|muy lejos|cita mas cercana)\b/],
   // Prices and coverage are questions for staff, not a request for an exam.
   ['other', /\b(how much|cost|costs|price|prices|cuanto cuesta|cuesta|precio|gratis|free|cover|covers|covered|cubre|tengo derecho)\b/],
@@ -91,42 +94,137 @@ export function extractFields(text: string, ctx: UnderstandContext): Fields {
   return { modality, bodyPart, laterality, contrast, hasOrder, providerName: providerName(text), preferredTimes: preferredTimes(text, ctx, language), language };
 }
 
+// Booking in so many words ("tiene cita para…" is an appointment one has, not one asked for).
+const BOOKING = /\b(book|schedule|make an? (appointment|appt)|agendar|programar|(ocupo|necesito|quiero|quisiera|hacer|sacar) (una )?cita)\b/;
 const BOOK_EXAM = /\b(book|schedule|make an? (appointment|appt)|agendar|programar|(ocupo|necesito|quiero|hacer|sacar) (una )?cita|cita para)\b/;
+
+/** How the rules reached an intent: a keyword or phrase rule said so, or nothing did and the default stood. */
+export type RuleBasis = 'rule' | 'default';
 
 /** The intent: opt-out and help words first (the keyword layer's own rules), then the ordered rules above. */
 export function classify(text: string, fields: Fields): Intent {
+  return classifyOne(text, fields).intent;
+}
+
+export function classifyWithBasis(text: string, fields: Fields, ctx?: UnderstandContext): { intent: Intent; basis: RuleBasis } {
+  const whole = classifyOne(text, fields);
+  if (!ctx || whole.intent === 'opt_out' || whole.intent === 'opt_in') return whole;
+  // "can i get a ct of my sinuses scheduled. also how long does that take": the first thing asked is the intent, the
+  // rest is secondary; a clause that only greets, thanks or sets the scene ("my mri is tomorrow") asks nothing.
+  for (const clause of clausesOf(text)) {
+    const c = classifyOne(clause, extractFields(clause, ctx));
+    const asks = c.basis === 'rule' ? c.intent !== 'greeting' : c.intent === 'request_exam' && WANTS_EXAM.test(clause) && !HAS_APPOINTMENT.test(clause);
+    if (asks) return c.intent === whole.intent ? whole : c;
+  }
+  return whole;
+}
+
+// "mi mamá tiene cita para la mamografía…": an appointment one has sets the scene; it asks for none.
+const HAS_APPOINTMENT = /\b(tiene|tengo|tenemos|tenia|have|has|had|got) (una |la |mi |su |an? |my |the |her |his )?(cita|appointment|appt)\b/;
+
+/** The clauses of a message with at least two words each, accent-folded. */
+function clausesOf(text: string): string[] {
+  const clauses = fold(text).split(CLAUSE_BREAK).map((c) => c?.trim() ?? '').filter((c) => c.split(/\s+/).length >= 2);
+  return clauses.length >= 2 ? clauses : [];
+}
+
+// "i dont want to cancel, just move it", "no me cancelen la resonancia": a cancel or a move that is denied.
+const NOT_CANCEL = /\b(don'?t|do not|dont|not) (want to |wanna |need to )?cancel\b|\bno (quiero |queremos |necesito )?(cancelar|me cancelen|la cancelen|lo cancelen|cancele)\b/;
+const NOT_MOVE = /\b(don'?t|do not|dont|not) (want to |wanna |need to )?(reschedule|move it|change (it|the date))\b|\bno (quiero|queremos) (cambiar|mover|reprogramar)\b|\bdon'?t (need|want) (another|a new) (date|day|time)\b|\bno (quiero|necesito) (otra fecha|otro dia|otra cita)\b/;
+// "my results say 'mild degenerative changes', what does that mean?": the results are here; the question is medical.
+const ABOUT_RESULTS = /\b(results?|resultados?|report|reporte|informe)\b/;
+const JUDGEMENT = /\b(what does (that|this|it) mean|what do(es)? (they|that|those) mean|que significa|es grave|is (it|that|this) (bad|serious|normal|cancer)|es (malo|normal|cancer)|eso es cancer|should i (be )?worr\w*|debo preocupar\w*)\b/;
+// "quiero adelantar mi cita", "any way to get bumped up?": an earlier slot, whatever else is said.
+const EARLIER = /\b(adelant(ar|arla|arlo|en|ame)|bump(ed)? (me )?up|move (me|it) up|sooner (appt|appointment)|si hay cancelaciones|cualquier espacio que salga)\b/;
+// "is there parking?", "tienen rampa?": the visit's logistics, answered by staff or the FAQ, no action.
+const LOGISTICS = /^(is there|are there|hay|tienen|do you have|where|donde|what time|a que hora)\b.*\b(parking|estacionamiento|rampa|ramp|elevator|elevador|open|abren|cierran|close|address|direccion)\b/;
+const IMAGES_COPY = /\b(cd|dvd|disco|copia|copy)\b.{0,20}\b(images|imagenes|estudios?|pictures|scans?)\b/;
+// "did you get my order", "ya les llego la orden?": asking after the order, not only saying there is one.
+const ASKS_AFTER = /\b(did|have|has|was|if|whether|yet|heard|update|status|estado|noticias|recibieron|llego|(ya )?(la|lo) tienen)\b/;
+
+function classifyOne(text: string, fields: Fields): { intent: Intent; basis: RuleBasis } {
+  const rule = (intent: Intent) => ({ intent, basis: 'rule' as const });
+  const byDefault = (intent: Intent) => ({ intent, basis: 'default' as const });
   const keyword = exactKeyword(text);
-  if (keyword) return keyword.kind === 'opt_in' && fold(text).trim() === 'yes' ? 'other' : keyword.kind;
-  if (isRevocation(text)) return 'opt_out';
+  if (keyword) return keyword.kind === 'opt_in' && fold(text).trim() === 'yes' ? byDefault('other') : rule(keyword.kind);
+  if (isRevocation(text)) return rule('opt_out');
   const t = fold(text).trim();
   // "me puede marcar alguien? no entiendo lo del seguro" asks for a person, not for the menu's help.
   const human = INTENT_RULES.some(([intent, re]) => intent === 'talk_to_human' && re.test(t));
   // "Doctor Baines said you all would call me… nobody has": a call that was promised, not one asked for now.
   const promisedCall = /\b(said|told me|dijo|dijeron) (that )?(you|y'?all|you all|you guys|they|someone|ustedes|que) (all )?(would|will|were going to|'?d|me)? ?(call|llamar\w*|llamaban)/.test(t);
-  if (!fields.modality && !human && /^(help|ayuda|info|informacion|menu|opciones|options)\b.{0,20}$|^(help me|necesito ayuda)[\s!.?]*$|\b(what can (i|you) (do|text|ask|say)|que puedo (hacer|preguntar|escribir)|que opciones|no entiendo)\b/.test(t)) return 'help';
+  if (!fields.modality && !human && /^(help|ayuda|info|informacion|menu|opciones|options)\b.{0,20}$|^(help me|necesito ayuda)[\s!.?]*$|\b(what can (i|you) (do|text|ask|say)|que puedo (hacer|preguntar|escribir)|que opciones|no (le |les )?entiendo)\b/.test(t)) return rule('help');
   // "si alguien cancela antes, ¿me pueden avisar?": someone else's cancellation is the waitlist, not a cancel.
-  if (SOMEONE_CANCELS.test(t) || WAITLIST_NAMED.test(t)) return 'waitlist';
+  if (SOMEONE_CANCELS.test(t) || WAITLIST_NAMED.test(t) || EARLIER.test(t)) return rule('waitlist');
+  if (LOGISTICS.test(t) || IMAGES_COPY.test(t)) return rule('other');
   for (const [intent, re] of INTENT_RULES) {
     if (!re.test(t)) continue;
     if (intent === 'talk_to_human' && promisedCall) continue;
+    if (intent === 'cancel_appointment' && NOT_CANCEL.test(t)) continue;
+    if (intent === 'reschedule' && NOT_MOVE.test(t)) continue;
     // "ocupo cita para rayos x, ya tienen la orden": asking to book the exam, the order mentioned on the way.
-    if (intent === 'order_status' && fields.modality && BOOK_EXAM.test(t) && !/\b(results?|resultados?|report|reporte|informe)\b/.test(t)) return 'request_exam';
+    if (intent === 'order_status' && fields.modality && BOOK_EXAM.test(t) && !ABOUT_RESULTS.test(t)) return rule('request_exam');
+    if (intent === 'order_status' && ABOUT_RESULTS.test(t) && JUDGEMENT.test(t)) return rule('other');
+    if (intent === 'order_status' && fields.modality && fields.hasOrder === true && !ABOUT_RESULTS.test(t) && !ASKS_AFTER.test(t)) return rule('request_exam');
     // "her neurologist wants a brain MRI… she has a pacemaker": a device said on the way is no prep question.
-    if (intent === 'prep_question' && fields.modality && WANTS_EXAM.test(t) && !re.test(t.replace(DEVICE_WORDS, ' '))) return 'request_exam';
+    if (intent === 'prep_question' && fields.modality && WANTS_EXAM.test(t) && !re.test(t.replace(DEVICE_WORDS, ' '))) return rule('request_exam');
+    return rule(intent);
+  }
+  // "necesito agendar mi resonancia": booking said in so many words is the rules' call, not the model's.
+  if ((fields.modality || fields.bodyPart) && BOOKING.test(t)) return rule('request_exam');
+  if (fields.modality || fields.hasOrder === true || (fields.bodyPart && WANTS_EXAM.test(t))) return byDefault('request_exam');
+  if (/\b(scan|exam|examen|imaging|estudio|imagen(es)?)\b/.test(t) && WANTS_EXAM.test(t)) return byDefault('request_exam');
+  if (GREETING.test(t)) return rule('greeting');
+  return byDefault('other');
+}
+
+/** The built-in FAQ topic a question asks about first; a statement that only mentions food or parking asks nothing. */
+export function topicOf(text: string, intent: Intent, secondary: Intent | null = null): Understanding['topic'] {
+  const asks = (i: Intent | null) => i === 'prep_question' || i === 'other';
+  if (!asks(intent) && !asks(secondary) && !looksLikeQuestion(text)) return null;
+  const topic = faqTopic(text);
+  return topic && isBuiltInTopic(topic) ? topic : null;
+}
+
+/** What the message discloses about the person (contrast reaction, device, pregnancy, kidneys), each once. */
+export function disclosuresIn(text: string): SaidDisclosure[] {
+  return findDisclosures(text, 'conversation', new Date(0)).map(({ kind, words }) => ({ kind, words }));
+}
+
+// Where one request ends and another begins: sentence ends and "also", "btw", "también", "otra cosa".
+const CLAUSE_BREAK = /[?.!;\n]+|\b(?:also|and also|plus|btw|by the way|oh and|one more thing|another thing|tambien|ademas|otra cosa|otra pregunta|y otra)\b/;
+
+/** A second, different intent asked in another clause of the same message, or null. */
+export function secondaryIntent(text: string, primary: Intent, ctx: UnderstandContext): Intent | null {
+  for (const clause of clausesOf(text)) {
+    const intent = classify(clause, extractFields(clause, ctx));
+    if (intent === primary || intent === 'greeting' || intent === 'help') continue;
+    // A bare "ok thanks" clause is no second request; a cost or parking question is.
+    if (intent === 'other' && !topicOf(clause, intent) && !asksClinical(clause)) continue;
     return intent;
   }
-  if (fields.modality || fields.hasOrder === true || (fields.bodyPart && WANTS_EXAM.test(t))) return 'request_exam';
-  if (/\b(scan|exam|examen|imaging|estudio|imagen(es)?)\b/.test(t) && WANTS_EXAM.test(t)) return 'request_exam';
-  if (GREETING.test(t)) return 'greeting';
-  return 'other';
+  return null;
+}
+
+/** Everything the rules read in one message, and whether its intent came from a rule or the default. */
+export function readMessage(text: string, ctx: UnderstandContext): Understanding & { basis: RuleBasis } {
+  const fields = extractFields(text, ctx);
+  const { intent, basis } = classifyWithBasis(text, fields, ctx);
+  return { ...describe(text, ctx, fields, intent), basis };
+}
+
+/** The reading of a message once its intent is settled (by the rules or by the model). */
+export function describe(text: string, ctx: UnderstandContext, fields: Fields, intent: Intent): Understanding {
+  const secondary = secondaryIntent(text, intent, ctx);
+  return { intent, fields, topic: topicOf(text, intent, secondary), clinical: asksClinical(fold(text).trim()), disclosures: disclosuresIn(text), secondary };
 }
 
 /** The rules engine: no network, no randomness; the fallback whenever the LLM is off, fails or is slow. */
 export const rulesEngine: UnderstandingEngine = {
   name: 'rules',
   understand(text: string, ctx: UnderstandContext): Promise<Understanding> {
-    const fields = extractFields(text, ctx);
-    return Promise.resolve({ intent: classify(text, fields), fields });
+    const { intent, fields, topic, clinical, disclosures, secondary } = readMessage(text, ctx);
+    return Promise.resolve({ intent, fields, topic, clinical, disclosures, secondary });
   },
 };
 

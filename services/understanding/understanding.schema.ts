@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Contrast, Laterality, Modality } from '../exams/modality.catalog';
+import { FaqTopic } from '../faq/faq.topics';
+import { DisclosureKind } from '../screening/disclosures';
 
 export { Modality };
 
@@ -44,7 +46,22 @@ export const ExamMention = z.object({
 });
 export type ExamMention = z.infer<typeof ExamMention>;
 
-export const Understanding = z.object({ intent: Intent, fields: Fields });
+/** A safety fact the person says about themselves, with the words that say it. */
+export const SaidDisclosure = z.object({ kind: DisclosureKind, words: z.string().min(1).max(500) });
+export type SaidDisclosure = z.infer<typeof SaidDisclosure>;
+
+export const Understanding = z.object({
+  /** What the person asks to do (move, cancel, confirm, check on, ask about, book): the exam words are fields. */
+  intent: Intent,
+  fields: Fields,
+  /** The built-in FAQ topic the message asks about first, or null. */
+  topic: FaqTopic.nullable(),
+  /** Whether it asks for medical judgement (results, doses, safety for this person): only a clinician answers it. */
+  clinical: z.boolean(),
+  disclosures: z.array(SaidDisclosure).max(4),
+  /** A second, different thing asked in the same message ("…can you get it? also how much is it"), or null. */
+  secondary: Intent.nullable(),
+});
 export type Understanding = z.infer<typeof Understanding>;
 
 export interface UnderstandContext {

@@ -10,6 +10,7 @@ import { startTestApp, type TestApp } from '../support/test-app';
 const BASE = 'https://openai.test/v1';
 const ctx = { now: new Date('2026-11-30T15:00:00Z'), timeZone: 'America/Chicago' };
 const UTTERANCE = 'need an mri of my lower back, dr patel sent an order';
+const NO_EXTRAS = { topic: null, clinical: false, disclosures: [], secondary: null };
 
 beforeAll(() => {
   nock.disableNetConnect();
@@ -44,6 +45,7 @@ test('structured output fills modality, body part, hasOrder and provider (and th
     .reply(200, completion({
       intent: 'request_exam',
       fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', preferredTimes: [], language: 'en' },
+      ...NO_EXTRAS,
     }));
   const r = await createUnderstanding({ llm: engine() }).understand(UTTERANCE, ctx);
   expect(r).toMatchObject({ engine: 'openai', fallbackReason: null, intent: 'request_exam' });
@@ -51,6 +53,24 @@ test('structured output fills modality, body part, hasOrder and provider (and th
   expect(request.model).toBe('gpt-test');
   expect(request.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'understanding', strict: true } });
   expect(request.messages.at(-1)).toEqual({ role: 'user', content: UTTERANCE });
+  // The schema asks for the newer fields too, every one required (strict structured output).
+  const schema = request.response_format.json_schema.schema;
+  expect(schema.required).toEqual(expect.arrayContaining(['intent', 'fields', 'topic', 'clinical', 'disclosures', 'secondary']));
+  expect(schema.properties.disclosures.items.properties.kind.enum).toEqual(['contrast_reaction', 'implant_device', 'pregnancy', 'kidney']);
+});
+
+test('a name after a name cue and a birth date never reach the LLM', async () => {
+  let sent = '';
+  nock(BASE)
+    .post('/chat/completions', (body: { messages: Array<{ content: string }> }) => {
+      sent = body.messages.at(-1)?.content ?? '';
+      return true;
+    })
+    .reply(200, completion({ intent: 'request_exam', fields: { modality: 'mri', bodyPart: null, laterality: null, contrast: null, hasOrder: null, providerName: null, preferredTimes: [], language: 'en' }, ...NO_EXTRAS }));
+  const r = await createUnderstanding({ llm: engine() }).understand('hi my name is Maria Lopez, dob 03/04/1980, i need an mri', ctx);
+  expect(r.engine).toBe('openai');
+  expect(sent).toBe('hi my name is [name], [date], i need an mri');
+  expect(sent).not.toMatch(/maria|lopez|1980/i);
 });
 
 test('an answer that breaks the schema is not used: the rules answer', async () => {
@@ -94,7 +114,7 @@ describe('in an SMS turn, with OPENAI_API_KEY set (the app built with the OpenAI
     // Words the rules do not know ("magnet scan"): only the model's answer can fill the exam.
     nock(BASE)
       .post('/chat/completions')
-      .reply(200, completion({ intent: 'request_exam', fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', preferredTimes: [], language: 'en' } }));
+      .reply(200, completion({ intent: 'request_exam', fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', preferredTimes: [], language: 'en' }, ...NO_EXTRAS }));
     const p = smsTalker(t);
     expect(await p.say('i need one of those magnet scans for my lower back, my doc patel wrote it up')).toBe('I can help you request an exam.\nWhat is your full name (first and last)?');
     expect(await answersOf(p.phone)).toMatchObject({ modality: 'mri', bodyPart: 'lumbar spine', hasOrder: true, provider: 'Dr. Patel' });

@@ -128,3 +128,26 @@ test('free-text revocation table: at least 95% of revocations caught, no ordinar
   expect(caught / REVOCATIONS.length).toBeGreaterThanOrEqual(0.95);
   expect(falseAlarms).toEqual([]);
 });
+
+describe('revocations in more words (issue 14 tuning corpus)', () => {
+  test.each([
+    'Kindly discontinue the text reminders, thank you',
+    'I no longer wish to receive SMS from you',
+    'Please remove my number, I switched to a different imaging center',
+    'BAJA',
+    'cancelar mensajes',
+    'ya no estoy interesada en recibir notificaciones por texto, gracias',
+    'que fastidio con los textos, ya paren',
+    'desuscribirme',
+    'ya no quiero que me escriban, si necesito algo yo les llamo',
+    'no me interesa, no vuelvan a escribir',
+  ])('%p revokes consent', (text) => expect(classifyInbound(text, false).kind).toBe('opt_out'));
+  test.each([
+    'cancel my appt and text me back',
+    'can you text me the address',
+    'please remove my number from the waitlist',
+    'no le entiendo al mensaje que me mandaron',
+    'cancelar la cita del viernes y mandarme mensaje con otra fecha',
+    'do i need to stop taking my metformin before the ct',
+  ])('%p revokes nothing', (text) => expect(classifyInbound(text, false).kind).toBe('message'));
+});

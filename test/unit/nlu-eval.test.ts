@@ -1,24 +1,47 @@
 import path from 'node:path';
-import { evaluate } from '../../scripts/eval-nlu';
+import { createNlpjsIntentModel, loadCorpus } from '../../bot/integrations/nlpjs.intent-model';
+import { byText, crossValidated, heldOutFiles, loadSets, score, tuningFiles, type Reader } from '../../scripts/eval-nlu';
+import { createUnderstanding } from '../../services/understanding/understanding.service';
+import { rulesEngine } from '../../services/understanding/rules.engine';
+import type { IntentModel } from '../../services/understanding/intent-model';
 import { ROOT } from '../support/test-app';
 
-test('the rules engine on the labelled set: intent accuracy at least 90%, every scored field F1 at least 85%', async () => {
-  const r = await evaluate(path.join(ROOT, 'test/fixtures/nlu-eval.jsonl'));
-  // eslint-disable-next-line no-console -- the score is part of the test's output, as for the revocation table
-  console.log(`NLU eval: ${r.examples} messages, intent accuracy ${(r.intentAccuracy * 100).toFixed(1)}%, F1 ${Object.entries(r.f1).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}%`).join(', ')}`);
-  expect(r.examples).toBeGreaterThanOrEqual(300);
-  expect(r.intentAccuracy).toBeGreaterThanOrEqual(0.9);
-  for (const v of Object.values(r.f1)) expect(v).toBeGreaterThanOrEqual(0.85);
+const ctx = { now: new Date('2026-11-30T15:00:00Z'), timeZone: 'America/Chicago' };
+const combined = (model: IntentModel): Reader => {
+  const u = createUnderstanding({ llm: null, model });
+  return (text) => u.understand(text, ctx);
+};
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+test('the tuning corpus: the hand rules, and the rules with the model by 5-fold cross-validation (never scored on what it learnt)', async () => {
+  const examples = loadSets(tuningFiles());
+  const rules = await score(examples, byText((t) => rulesEngine.understand(t, ctx)));
+  const both = await score(examples, crossValidated(examples, combined));
+  // eslint-disable-next-line no-console -- the score is part of the test's output
+  console.log(`NLU tuning: ${examples.length} messages, rules ${pct(rules.intentAccuracy)}, rules + model (cv) ${pct(both.intentAccuracy)}`);
+  expect(examples.length).toBeGreaterThanOrEqual(1_200);
+  expect(rules.intentAccuracy).toBeGreaterThanOrEqual(0.85);
+  expect(both.intentAccuracy).toBeGreaterThanOrEqual(0.92);
+  expect(both.intentAccuracy).toBeGreaterThan(rules.intentAccuracy);
+  for (const f of ['modality', 'laterality', 'contrast', 'providerName', 'language'] as const) expect(rules.f1[f]).toBeGreaterThanOrEqual(0.85);
 });
 
-// The held-out set is never tuned on (its misses are never printed): this only keeps what it measures from sliding
-// back. Floors just under the figures of 2026-12-02 (intent 68.2%, opt-out recall 83.3%, 0 false opt-outs).
-test('the rules engine on the held-out set: no false opt-out, and intent and opt-out recall no lower than measured', async () => {
-  const r = await evaluate(path.join(ROOT, 'test/fixtures/nlu-heldout.jsonl'));
+// The held-out sets are never tuned on (their messages are never printed): this keeps what they measure from sliding
+// back. Floors just under the figures of 2026-12-02 (rules + model 85.5% of 675; hand rules alone 73.6%).
+test('the held-out sets: the shipped rules + model at least 85% intent, 94% opt-out recall, and the first set with no false opt-out', async () => {
+  const model = createNlpjsIntentModel(loadCorpus(path.join(ROOT, 'corpus/nlu')));
+  const files = heldOutFiles();
+  expect(files.map((f) => path.basename(f))).toEqual(['nlu-heldout-2.jsonl', 'nlu-heldout.jsonl']);
+  const all = await score(loadSets(files), byText(combined(model)));
+  const first = await score(loadSets([path.join(ROOT, 'test/fixtures/nlu-heldout.jsonl')]), byText(combined(model)));
+  const rules = await score(loadSets(files), byText((t) => rulesEngine.understand(t, ctx)));
   // eslint-disable-next-line no-console -- the score is part of the test's output
-  console.log(`NLU held out: ${r.examples} messages, intent accuracy ${(r.intentAccuracy * 100).toFixed(1)}%, opt-out recall ${(r.optOutRecall * 100).toFixed(1)}%, false opt-outs ${r.falseOptOuts}`);
-  expect(r.examples).toBeGreaterThanOrEqual(300);
-  expect(r.falseOptOuts).toBe(0);
-  expect(r.intentAccuracy).toBeGreaterThanOrEqual(0.67);
-  expect(r.optOutRecall).toBeGreaterThanOrEqual(0.83);
-});
+  console.log(`NLU held out: ${all.examples} messages, rules + model ${pct(all.intentAccuracy)} (rules alone ${pct(rules.intentAccuracy)}), opt-out recall ${pct(all.optOutRecall)}, false opt-outs ${all.falseOptOuts}`);
+  expect(all.examples).toBeGreaterThanOrEqual(600);
+  expect(all.intentAccuracy).toBeGreaterThanOrEqual(0.85);
+  expect(all.intentAccuracy).toBeGreaterThan(rules.intentAccuracy + 0.1);
+  expect(all.optOutRecall).toBeGreaterThanOrEqual(0.94);
+  expect(first.falseOptOuts).toBe(0);
+  // Target 0 (issue 14): one message of the second set is read as an opt-out by the keyword rules; not yet fixed.
+  expect(all.falseOptOuts).toBeLessThanOrEqual(1);
+}, 60_000);
