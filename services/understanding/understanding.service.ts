@@ -27,7 +27,7 @@ export function createUnderstanding(opts: { llm: UnderstandingEngine | null; mod
     const { basis, ...reading } = readMessage(text, ctx);
     // Only where no rule decided is the model asked; if it fails, the rules' default stands.
     const guess = basis === 'default' && opts.model && isSentence(text) ? await opts.model.predict(text).catch((e: unknown) => (opts.onModelError?.(e), null)) : null;
-    const settled = combineIntent({ intent: reading.intent, basis }, guess);
+    const settled = combineIntent(text, { intent: reading.intent, basis }, guess);
     const r = settled.intent === reading.intent ? reading : describe(text, ctx, reading.fields, settled.intent);
     return { ...r, engine: 'rules', fallbackReason, intentBy: settled.by };
   };

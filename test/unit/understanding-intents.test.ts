@@ -62,3 +62,9 @@ test('where no rule decides and the model is unsure or fails, the rules answer',
   const unsure = createUnderstanding({ llm: null, model: { predict: () => Promise.resolve({ intent: 'cancel_appointment', score: 0.3 }) } });
   expect((await unsure.understand('my knee mri', ctx)).intent).toBe('request_exam');
 });
+
+test('a question that names no exam, visit or day is never read as a move, cancel or confirm, however sure the model', async () => {
+  const sure = createUnderstanding({ llm: null, model: { predict: () => Promise.resolve({ intent: 'reschedule', score: 0.99 }) } });
+  expect(await sure.understand('can i drive myself home after? i dont have anyone to take me', ctx)).toMatchObject({ intent: 'other', intentBy: 'rules' });
+  expect(await sure.understand('something came up at work friday, what else do you have', ctx)).toMatchObject({ intent: 'reschedule', intentBy: 'model' });
+});
