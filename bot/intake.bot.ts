@@ -176,7 +176,7 @@ export class IntakeBot extends TeamsActivityHandler {
       const signingIn = state.officeSignIn === 'awaiting' && channel !== 'msteams' && channel !== 'sms';
       if (signingIn) context.turnState.set(MASK_INBOUND, true);
       const freeText = !signingIn && (!state.patient || FREE_TEXT_STEPS.has(state.patient.step)) && (!state.office?.form || state.office.form.step === 'exam');
-      const understanding = await deps.understanding.understand(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang }, { llm: freeText });
+      const understanding = await deps.understanding.understand(text, { now: deps.now(), timeZone: site.center.timeZone, language: lang, payers: site.payers }, { llm: freeText });
       const patientTurn = () => {
         const phoneNumber = smsPhoneOf(context);
         return {

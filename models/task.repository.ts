@@ -14,6 +14,9 @@ const TaskSchema = new Schema(
     replyTo: { type: Schema.Types.Mixed, default: null },
     conversationKey: { type: String, default: null, index: true },
     live: { type: Schema.Types.Mixed, default: null },
+    urgent: { type: Boolean, default: false },
+    dueAt: { type: Date, default: null },
+    escalatedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
@@ -60,6 +63,10 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
     async endLive(id, now) {
       await model.updateOne({ _id: id }, { $set: { 'live.backNoticeSent': true, updatedAt: now } });
     },
+    async escalate(dedupeKey, summary, now) {
+      const r = await model.updateOne({ dedupeKey, status: 'open', escalatedAt: null }, { $set: { escalatedAt: now, summary: summary.slice(0, 500), updatedAt: now } });
+      return r.modifiedCount === 1;
+    },
     async closeById(id, now) {
       const r = await model.updateOne({ _id: id, status: 'open' }, { $set: { status: 'done', updatedAt: now } });
       return r.modifiedCount === 1;
@@ -72,7 +79,7 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
       const q: Record<string, unknown> = {};
       if (f.status) q['status'] = f.status;
       if (f.kind) q['kind'] = f.kind;
-      const rows = await model.find(q).sort({ createdAt: -1, _id: 1 }).limit(limit).lean<Row[]>();
+      const rows = await model.find(q).sort({ urgent: -1, escalatedAt: -1, createdAt: -1, _id: 1 }).limit(limit).lean<Row[]>();
       return rows.map(fromRow);
     },
   };

@@ -72,7 +72,7 @@ async function understandLines(): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line.trim()) continue;
-    const r = await understanding.understand(line, { now: new Date(), timeZone: site.value.center.timeZone });
+    const r = await understanding.understand(line, { now: new Date(), timeZone: site.value.center.timeZone, payers: site.value.payers });
     process.stdout.write(
       `${JSON.stringify({ text: line, intent: r.intent, ...r.fields, topic: r.topic, clinical: r.clinical, disclosures: r.disclosures.map((d) => d.kind), secondary: r.secondary, engine: r.engine, intentBy: r.intentBy })}\n`,
     );

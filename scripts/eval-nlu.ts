@@ -12,18 +12,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
 import { createNlpjsIntentModel, loadCorpus } from '../bot/integrations/nlpjs.intent-model';
 import { createOpenAiEngine, DEFAULT_OPENAI_MODEL } from '../bot/integrations/openai.engine';
 import { LabelledMessage, type IntentModel } from '../services/understanding/intent-model';
 import { rulesEngine } from '../services/understanding/rules.engine';
 import { Intent, type Understanding } from '../services/understanding/understanding.schema';
 import { createUnderstanding } from '../services/understanding/understanding.service';
+import { foldAccents } from '../services/text';
 import { repoRoot } from './local-infra';
 
 const SCORED = ['modality', 'bodyPart', 'laterality', 'contrast', 'hasOrder', 'providerName', 'language'] as const;
 /** Scored only on sets that label them (the first sets did not). */
 const NEW_FIELDS = ['topic', 'clinical', 'disclosures', 'secondary'] as const;
-const ctx = { now: new Date('2026-11-30T15:00:00Z'), timeZone: 'America/Chicago' };
+/** The details a request needs, scored on the sets that label them (test/fixtures/nlu-details-*.jsonl). */
+const DETAILS = ['providerName', 'providerPractice', 'providerPhone', 'payer', 'memberId', 'hasOrder', 'timeWish'] as const;
+const site = loadSiteConfig(DEFAULT_SITE_CONFIG, repoRoot());
+if (!site.ok) throw new Error(site.error.message);
+const ctx = { now: new Date('2026-11-30T15:00:00Z'), timeZone: 'America/Chicago', payers: site.value.payers };
 
 export type Reader = (text: string) => Promise<Understanding & { fellBack?: boolean }>;
 
@@ -135,6 +141,27 @@ export async function score(examples: readonly Example[], read: ExampleReader): 
   };
 }
 
+// A practice typed in lower case is stored title-cased; "Austin Ortho" and "austin ortho" are the same answer.
+const detailValue = (v: unknown): string | null => {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string') return foldAccents(v).trim();
+  if (typeof v === 'object' && 'days' in v) {
+    const w = v as { days: number[]; notDays: number[] };
+    return JSON.stringify({ ...w, days: [...w.days].sort(), notDays: [...w.notDays].sort() }, Object.keys(v).sort());
+  }
+  return JSON.stringify(v);
+};
+
+/** F1 of the details a request needs (doctor, practice, office phone, payer, member id, order, time constraints). */
+export async function scoreDetails(examples: readonly LabelledMessage[], read: ExampleReader): Promise<{ examples: number; f1: Record<string, number> }> {
+  const counts = Object.fromEntries(DETAILS.map((f) => [f, { tp: 0, fp: 0, fn: 0 }])) as Record<string, Counts>;
+  for (const [i, ex] of examples.entries()) {
+    const got = await read(ex, i);
+    for (const f of DETAILS) tally(counts[f]!, detailValue(ex.fields[f]), detailValue(got.fields[f]));
+  }
+  return { examples: examples.length, f1: Object.fromEntries(DETAILS.map((f) => [f, f1(counts[f]!)])) };
+}
+
 /** A labelled message, and whether its set labels the newer fields (topic, clinical, disclosures, secondary). */
 export type Example = LabelledMessage & { labelsNewFields: boolean };
 export function loadSets(files: readonly string[]): Example[] {
@@ -147,6 +174,9 @@ export function loadSets(files: readonly string[]): Example[] {
 
 export const tuningFiles = () => jsonlIn(path.join(repoRoot(), 'corpus/nlu'));
 export const heldOutFiles = () => jsonlIn(path.join(repoRoot(), 'test/fixtures')).filter((f) => path.basename(f).startsWith('nlu-heldout'));
+export const detailFiles = () => jsonlIn(path.join(repoRoot(), 'test/fixtures')).filter((f) => path.basename(f).startsWith('nlu-details'));
+const formatDetails = (title: string, r: { examples: number; f1: Record<string, number> }) =>
+  `${title}: ${r.examples} labelled messages\n  detail F1: ${Object.entries(r.f1).map(([k, v]) => `${k} ${pct(v)}`).join(', ')}\n`;
 function jsonlIn(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
@@ -204,7 +234,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       const r = await u.understand(text, ctx);
       return { ...r, fellBack: r.fallbackReason !== null };
     };
-    for (const set of sets) out(formatReport(`OpenAI engine (${env.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL}), ${set.name}`, await score(loadSets(set.files), byText(read)), false));
+    const name = env.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL;
+    for (const set of sets) out(formatReport(`OpenAI engine (${name}), ${set.name}`, await score(loadSets(set.files), byText(read)), false));
+    if (!values.file?.length && detailFiles().length) out(formatDetails(`OpenAI engine (${name}), held-out details set`, await scoreDetails(loadSets(detailFiles()), byText(read))));
     return;
   }
   if (values.engine !== 'local') throw new Error(`unknown engine "${values.engine}": local or openai`);
@@ -219,6 +251,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     out(formatReport(`trained model alone (NLP.js${set.tuning ? ', 5-fold cross-validation' : ''}), ${set.name}`, await score(examples, reader(modelAlone)), false));
     out(formatReport(`rules and model combined (what the service runs${set.tuning ? ', 5-fold cross-validation' : ''}), ${set.name}`, await score(examples, reader(combined)), showMisses));
   }
+  // The details are the rules' alone (the model only settles the intent).
+  if (!values.file?.length && detailFiles().length) out(formatDetails('hand rules, held-out details set', await scoreDetails(loadSets(detailFiles()), byText(handRules))));
 }
 
 if (require.main === module) {

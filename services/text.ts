@@ -16,3 +16,8 @@ export function foldAccents(s: string): string {
 export function withoutEmoji(s: string): string {
   return s.replace(/\p{Extended_Pictographic}|\p{Emoji_Modifier}|\u200d|\ufe0f/gu, ' ').replace(/\s+/g, ' ').trim();
 }
+
+/** Each all-lower-case word capitalized, the rest as written: "northside family" reads as "Northside Family". */
+export function titleCase(s: string): string {
+  return s.replace(/(?<![\p{L}\p{N}])\p{L}[\p{L}'’]*/gu, (w) => (w === w.toLowerCase() ? w[0]!.toUpperCase() + w.slice(1) : w));
+}

@@ -14,8 +14,12 @@ intent: request_exam (wants an imaging exam), reschedule, cancel_appointment, co
 (where is my order/report), prep_question (how to prepare), waitlist (wants an earlier slot), talk_to_human, help,
 opt_out (no more texts), opt_in, greeting, other.
 modality: ${modalityPromptList()}. bodyPart: the canonical English name (e.g. "lower back" ->
-"lumbar spine", "cuello" -> "cervical spine"). providerName: the doctor named, as "Dr. Lastname".
+"lumbar spine", "cuello" -> "cervical spine"). providerName: the doctor named, as "Dr. Lastname";
+providerPractice and providerPhone (E.164, +1…): the doctor's practice and office number, never the patient's own.
+payer: the insurance named, as the site's list below calls it, or "self-pay"; memberId: the member id as written.
 preferredTimes: ISO 8601 local date-times (YYYY-MM-DDTHH:mm) or dates, read relative to the current time given.
+timeWish: when they can come, as constraints: days and notDays (1 = Monday … 7 = Sunday), after and before (minutes
+after local midnight: "after 5" is after 1020), from (the first local date, YYYY-MM-DD, for "next week"); null if none.
 language: the language of the message (en or es).
 The intent is what the person asks to do (move, cancel, confirm, check on, ask about, book), never just the exam named:
 "push my ultrasound back a week" is reschedule, "did insurance approve my ct" is order_status.
@@ -26,6 +30,11 @@ disclosures: what the person says about themselves that a technologist must know
 pregnancy, kidney), each with the words that say it; a denial ("no pacemaker") is none.
 secondary: a second, different intent asked in the same message, or null.
 Placeholders [name] and [date] stand for words kept back on purpose.`;
+
+/** The site's payer names, so the engine says a payer as the center lists it. */
+function payerList(ctx: UnderstandContext): string {
+  return ctx.payers?.length ? `\nThe site's payers: ${ctx.payers.map((p) => p.name).join('; ')}.` : '';
+}
 
 /**
  * The OpenAI engine: Chat Completions with structured output validated by the same zod schema as the rules
@@ -42,7 +51,7 @@ export function createOpenAiEngine(opts: { apiKey: string; baseURL?: string; mod
           model: opts.model,
           temperature: 0,
           messages: [
-            { role: 'system', content: `${INSTRUCTIONS}\nCurrent time: ${ctx.now.toISOString()} (center time zone ${ctx.timeZone}).` },
+            { role: 'system', content: `${INSTRUCTIONS}\nCurrent time: ${ctx.now.toISOString()} (center time zone ${ctx.timeZone}).${payerList(ctx)}` },
             { role: 'user', content: text },
           ],
           response_format: zodResponseFormat(Understanding, 'understanding'),

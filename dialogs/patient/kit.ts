@@ -12,7 +12,8 @@ import type { Answer } from '../../services/screening/screening';
 import { yesNoUnsure } from '../../services/understanding/rules.engine';
 import type { Waitlist } from '../../services/waitlist/waitlist.service';
 import type { Out, Step } from '../engine/step';
-import type { HandoffWhy, PatientConversation, PatientCtx, PatientTurn, StepId, Verified } from './state';
+import type { Fields } from '../../services/understanding/understanding.schema';
+import type { Answers, HandoffWhy, PatientConversation, PatientCtx, PatientTurn, StepId, Verified } from './state';
 import { t } from './patient.texts';
 
 export interface PatientDialogDeps {
@@ -166,3 +167,13 @@ export function createKit(deps: PatientDialogDeps) {
   };
 }
 export type Kit = ReturnType<typeof createKit>;
+
+/** What a message already told a request (the doctor, their office and number, payer and id): not asked again. */
+export function saidDetails(f: Fields): Partial<Answers> {
+  const out: Partial<Answers> = {};
+  if (f.providerName) out.provider = f.providerPractice ? `${f.providerName}, ${f.providerPractice}` : f.providerName;
+  if (f.providerName && f.providerPhone) out.providerPhone = f.providerPhone;
+  // A payer with its id is coverage given; "do you take medicaid?" or "how much if im self pay" is still asked.
+  if (f.payer && f.payer !== 'self-pay' && f.memberId) out.coverage = { payer: f.payer, memberId: f.memberId };
+  return out;
+}

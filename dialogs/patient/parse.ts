@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { foldAccents, withoutEmoji } from '../../services/text';
+import { foldAccents, titleCase, withoutEmoji } from '../../services/text';
 import type { Insurance } from '../../services/orders/order.schema';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { normalizePhone, PHONE_IN_TEXT } from '../../services/contact/phone';
@@ -260,8 +260,4 @@ export function parseProvider(text: string): { name: string; practice: string | 
   const bare = rest.replace(/^(el|la)\s+(?=dra?\.?\s)/i, '');
   const name = titled(bare.replace(/^dr\.?\s+/i, 'Dr. ').replace(/^dra\.?\s+/i, 'Dra. ')).slice(0, 100);
   return { name, practice, phone, display: (practice ? (joiner === ',' ? `${name}, ${practice}` : `${name} ${joiner} ${practice}`) : name).slice(0, 200) };
-}
-
-function titleCase(s: string): string {
-  return s.replace(/(?<![\p{L}\p{N}])\p{L}[\p{L}'’]*/gu, (w) => (w === w.toLowerCase() ? w[0]!.toUpperCase() + w.slice(1) : w));
 }

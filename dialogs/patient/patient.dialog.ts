@@ -9,7 +9,7 @@ import { findDisclosures } from '../../services/screening/disclosures';
 import type { Intent, Understanding } from '../../services/understanding/understanding.schema';
 import { appointmentLetter, fold, interruption, isClinical, isCourtesy } from '../engine/interruptions';
 import { answerStep, type Out } from '../engine/step';
-import { createKit, manageActions, MAX_FAILS, SCHEDULABLE_STATES, type HandoffWhy, type PatientDialogDeps, type PatientStep } from './kit';
+import { createKit, manageActions, MAX_FAILS, saidDetails, SCHEDULABLE_STATES, type HandoffWhy, type PatientDialogDeps, type PatientStep } from './kit';
 import { createIdentityFlow } from './flows/identity.flow';
 import { createManageFlow } from './flows/manage.flow';
 import { createMarketingFlow, optInAnswer } from './flows/marketing.flow';
@@ -62,7 +62,7 @@ export function newRequestState(fields: Understanding['fields'], text = ''): Pat
       laterality: fields.laterality,
       contrast: fields.contrast,
       hasOrder: fields.hasOrder,
-      ...(fields.providerName ? { provider: fields.providerName } : {}),
+      ...saidDetails(fields),
       ...(ASAP.test(fold(text)) ? { asap: true } : {}),
       preferredDates: fields.preferredTimes.map((x) => x.slice(0, 10)),
     },

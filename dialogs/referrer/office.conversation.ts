@@ -98,27 +98,31 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
     const who = [c.patient?.givenName, c.patient?.familyName].filter(Boolean).join(' ') || 'patient';
     const study = [c.order.code.modality ? orderName(c.order.code.modality) : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
     const when = c.appointment && c.state === 'scheduled' ? ` ${DateTime.fromJSDate(c.appointment.start, { zone: deps.site.center.timeZone }).toFormat("ccc LLL d 'at' h:mm a")}` : '';
-    const words = c.state === 'awaiting_documentation' ? `missing: ${c.missing.join(', ')} (reply COMPLETE ${requestNumber(c.id)})` : `${OFFICE_WORDS[c.state] ?? c.state.replace(/_/g, ' ')}${when}`;
+    // Stat and asap orders are never texted to book: a scheduler calls.
+    const stateWords = c.track === 'human' && c.state === 'ready_to_schedule' ? 'complete; a scheduler is calling the patient' : (OFFICE_WORDS[c.state] ?? c.state.replace(/_/g, ' '));
+    const words = c.state === 'awaiting_documentation' ? `missing: ${c.missing.join(', ')} (reply COMPLETE ${requestNumber(c.id)})` : `${stateWords}${when}`;
     return `${requestNumber(c.id)} · ${who} · ${study}${c.order.priority && c.order.priority !== 'routine' ? ` · ${c.order.priority.toUpperCase()}` : ''} · ${words}`;
   }
 
   /** After a submit: where the case stands, and the missing items asked for at once. */
   function afterSubmit(conv: OfficeConversation, c: CaseView, form: OrderForm): OutboundContentInput[] {
     const head = `Order ${requestNumber(c.id)} for ${c.patient?.givenName ?? 'the patient'} ${c.patient?.familyName ?? ''}`.trim();
+    // The truth for a stat or asap order: a person calls within the site's minutes (the urgent task is open already).
+    const calls = c.track === 'human' ? ` It is marked ${(c.order.priority ?? 'asap').toUpperCase()}: a scheduler will call the patient within ${deps.site.followUps.urgentCallMinutes} minutes.` : '';
     if (c.state === 'awaiting_documentation') {
       const docs = documentationState(c.id, c.missing);
       conv.office = docs ? { form: docs } : {};
-      return [{ text: `${head} is saved, but it is missing: ${c.missing.join(', ')}. Let's add ${c.missing.length > 1 ? 'them' : 'it'} now.` }, ...(docs ? [form.prompt(docs)] : [])];
+      return [{ text: `${head} is saved, but it is missing: ${c.missing.join(', ')}.${calls} Let's add ${c.missing.length > 1 ? 'them' : 'it'} now.` }, ...(docs ? [form.prompt(docs)] : [])];
     }
     delete conv.office;
     const next =
-      c.state === 'pending_authorization'
+      c.track === 'human'
+        ? `It is complete.${calls}`
+        : c.state === 'pending_authorization'
         ? "It is complete and needs prior authorization; we'll invite the patient to book once it is approved."
         : c.state === 'ready_to_schedule'
           ? "It is complete; we're texting the patient to book."
-          : c.track === 'human'
-            ? 'It is marked stat/ASAP: our scheduling team is calling the patient now.'
-            : `State: ${c.state.replace(/_/g, ' ')}.`;
+          : `State: ${c.state.replace(/_/g, ' ')}.`;
     return [{ text: `${head} is received. ${next}` }];
   }
 

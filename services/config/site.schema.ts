@@ -145,6 +145,8 @@ export const SiteConfig = z
         orderRequestedStaffTaskBusinessDays: z.number().int().min(1),
         documentationReminderBusinessDays: z.array(z.number().int().min(1)).min(1),
         leadNurtureDays: z.number().int().min(1),
+        /** A stat or asap order: minutes within which a scheduler calls the patient; past them the task is re-raised. */
+        urgentCallMinutes: z.number().int().min(1).max(240).default(15),
       })
       .strict(),
   })

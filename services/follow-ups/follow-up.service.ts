@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { newId } from '../ids';
+import { modalityLabel } from '../exams/modality.catalog';
 import type { SiteConfig } from '../config/site.schema';
 import type { CaseRepository, PatientRepository } from '../cases/case.ports';
 import type { Case } from '../cases/case.schema';
@@ -8,9 +9,9 @@ import type { Gateway, SendOutcome } from '../messaging/gateway';
 import type { NoticeWords } from '../messaging/notices';
 import type { CaseState } from '../pipeline/pipeline.states';
 import type { OrderRequests } from '../patients/order-request.service';
-import type { TaskInput, TaskRepository } from '../tasks/task.schema';
+import { urgentTaskKey, type TaskInput, type TaskRepository } from '../tasks/task.schema';
 
-export const FollowUpKind = z.enum(['order_reminder', 'order_overdue', 'documentation_reminder', 'lead_nurture']);
+export const FollowUpKind = z.enum(['order_reminder', 'order_overdue', 'documentation_reminder', 'lead_nurture', 'urgent_call_overdue']);
 export type FollowUpKind = z.infer<typeof FollowUpKind>;
 
 /** One follow-up of one stay in a state: `since` is when the case entered it, so a later stay gets its own. */
@@ -28,7 +29,11 @@ const WAITS_ON: Record<FollowUpKind, CaseState | null> = {
   order_overdue: 'order_requested',
   documentation_reminder: 'awaiting_documentation',
   lead_nurture: null,
+  urgent_call_overdue: null,
 };
+/** A stat or asap order before it is booked: someone must call the patient now (domain.md §3, the human track). */
+const AWAITS_CALL: ReadonlySet<CaseState> = new Set(['received', 'awaiting_documentation', 'pending_authorization', 'ready_to_schedule']);
+
 /** A lead that got this far without a booking is "never booked"; a cancelled or scheduled one is not nurtured. */
 const NOT_YET_BOOKED: ReadonlySet<CaseState> = new Set(['lead', 'qualified', 'order_requested', 'received', 'awaiting_documentation', 'pending_authorization', 'ready_to_schedule']);
 
@@ -73,11 +78,21 @@ export function followUpPlan(site: SiteConfig, c: Case): Array<{ job: FollowUpJo
     job('order_overdue', 0, office(f.orderRequestedStaffTaskBusinessDays));
   }
   if (c.state === 'awaiting_documentation') f.documentationReminderBusinessDays.forEach((d, n) => job('documentation_reminder', n, office(d)));
+  if (c.track === 'human' && AWAITS_CALL.has(c.state)) job('urgent_call_overdue', 0, DateTime.fromJSDate(c.createdAt).plus({ minutes: f.urgentCallMinutes }).toJSDate(), c.createdAt);
   if (selfRequested(c) && NOT_YET_BOOKED.has(c.state) && !everBooked(c)) job('lead_nurture', 0, DateTime.fromJSDate(c.createdAt).plus({ days: f.leadNurtureDays }).toJSDate(), c.createdAt);
   return out;
 }
 
-export type FollowUpOutcome = 'stale' | 'office_reminded' | 'staff_task' | SendOutcome['outcome'] | 'no_phone';
+export type FollowUpOutcome = 'stale' | 'office_reminded' | 'staff_task' | 'escalated' | SendOutcome['outcome'] | 'no_phone';
+
+/** What the urgent task says: the priority, the study and the case; what is missing when the order is incomplete. */
+function urgentSummary(c: Case, minutes: number): string {
+  const study = [c.order.code.modality ? modalityLabel(c.order.code.modality, 'en') : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
+  const priority = (c.order.priority ?? 'asap').toUpperCase();
+  return c.missing.length
+    ? `${priority} ${study} for case ${c.id}, order incomplete (missing: ${c.missing.join(', ')}): call the office and the patient within ${minutes} minutes.`
+    : `${priority} ${study} for case ${c.id}: call the patient to schedule within ${minutes} minutes.`;
+}
 
 /**
  * Follow-ups that keep orders from leaking (domain.md §7): the office is reminded of an order request after 2 business
@@ -104,9 +119,27 @@ export function createFollowUps(deps: {
     await deps.tasks.insert(t); // false: this follow-up's task is open already
   }
 
+  /**
+   * A stat or asap order awaiting its call has an urgent task from the moment it is written (not when a job runs or
+   * the patient texts); once the case moves on (booked, cancelled) the task is done.
+   */
+  async function urgentTask(c: Case): Promise<void> {
+    if (c.track !== 'human') return;
+    const now = deps.now();
+    if (!AWAITS_CALL.has(c.state)) {
+      await deps.tasks.close(urgentTaskKey(c.id), now);
+      return;
+    }
+    const minutes = site.followUps.urgentCallMinutes;
+    const dueAt = DateTime.fromJSDate(c.createdAt).plus({ minutes }).toJSDate();
+    const t: TaskInput = { id: newId('t'), kind: 'schedule_by_phone', status: 'open', dedupeKey: urgentTaskKey(c.id), summary: urgentSummary(c, minutes), caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, urgent: true, dueAt, createdAt: now, updatedAt: now };
+    await deps.tasks.insert(t); // false: open already (what the patient said since stays on it)
+  }
+
   return {
-    /** Queues what the case is due for; called after every write of a case, and by the sweep. */
+    /** The urgent task, then the follow-ups the case is due for; called after every write of a case, and by the sweep. */
     async schedule(c: Case): Promise<void> {
+      await urgentTask(c);
       await deps.scheduler.add(followUpPlan(site, c));
     },
 
@@ -120,6 +153,8 @@ export function createFollowUps(deps: {
           // A lead that went quiet long before this sweep (a first start, a long outage) is not nurtured out of the blue.
           const stale = deps.now().getTime() - 2 * 86_400_000;
           const jobs = page.items.flatMap((c) => followUpPlan(site, c)).filter((p) => p.job.kind !== 'lead_nurture' || p.at.getTime() >= stale);
+          // An urgent task a failed write hook did not open is opened now.
+          for (const c of page.items) await urgentTask(c);
           await deps.scheduler.add(jobs);
           n += jobs.length;
           after = page.next;
@@ -148,6 +183,14 @@ export function createFollowUps(deps: {
           const days = site.followUps.orderRequestedStaffTaskBusinessDays;
           await task(c, `order_overdue:${stay}`, `No order ${days} business days after it was requested for case ${c.id}: call the office and the patient, or cancel the request.`);
           return 'staff_task';
+        }
+        case 'urgent_call_overdue': {
+          const key = urgentTaskKey(c.id);
+          const open = await deps.tasks.findByKey(key);
+          if (!open || open.status !== 'open' || !AWAITS_CALL.has(c.state)) return 'stale';
+          const minutes = site.followUps.urgentCallMinutes;
+          const raised = await deps.tasks.escalate(key, `OVERDUE, nobody has taken it in ${minutes} minutes (coordinator: assign it now). ${open.summary}`, deps.now());
+          return raised ? 'escalated' : 'stale';
         }
         case 'lead_nurture': {
           if (!NOT_YET_BOOKED.has(c.state) || everBooked(c)) return 'stale';

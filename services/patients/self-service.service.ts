@@ -19,7 +19,7 @@ import type { Study } from '../scheduling/study';
 import type { TimeWish } from '../scheduling/time-wish';
 import { evaluateScreening, flagHolds, reviewFor, reviewOfQuestion, screeningQuestions, type Answer, type ReviewKind, type ScreeningOutcome, type ScreeningQuestion } from '../screening/screening';
 import type { Disclosure } from '../screening/disclosures';
-import type { TaskInput, TaskKind, TaskRepository } from '../tasks/task.schema';
+import { urgentTaskKey, type TaskInput, type TaskKind, type TaskRepository } from '../tasks/task.schema';
 import type { OrderRequests, OrderRequestVia } from './order-request.service';
 import { actorOf, type Principal, type Role } from '../staff/staff.roles';
 
@@ -109,6 +109,7 @@ export function createSelfService(deps: {
     return { id: newId('t'), kind, status: 'open', dedupeKey: `${kind}:${c.id}`, summary, caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, createdAt: now, updatedAt: now };
   }
 
+  const PATIENT_ASKED = 'The patient has texted asking to book.';
   async function task(kind: TaskKind, c: Case, summary: string): Promise<void> {
     await deps.tasks.insert(taskFor(kind, c, summary)); // false: the same task is already open
   }
@@ -437,6 +438,12 @@ export function createSelfService(deps: {
 
     /** Stat and asap orders, prep the patient cannot follow: work for a person, keyed by case. */
     async staffTask(kind: 'schedule_by_phone' | 'prep_readiness', c: Case, summary: string): Promise<void> {
+      // A stat or asap case has its urgent call task already: the patient's word goes on it, not on a second task.
+      const urgent = kind === 'schedule_by_phone' ? await deps.tasks.findByKey(urgentTaskKey(c.id)) : null;
+      if (urgent?.status === 'open') {
+        if (!urgent.summary.includes(PATIENT_ASKED)) await deps.tasks.updateSummary(urgent.dedupeKey, `${urgent.summary} ${PATIENT_ASKED}`, deps.now());
+        return;
+      }
       await task(kind, c, summary);
     },
 

@@ -28,12 +28,19 @@ export const Task = z.object({
    * close it or it idles; `backNoticeSent` once the person was told the bot is back.
    */
   live: z.object({ since: z.date(), lastAt: z.date(), by: z.string().max(100), unread: z.number().int().min(0), backNoticeSent: z.boolean() }).nullable().default(null),
+  /** A stat or asap order's call: on top of the work queue, due by `dueAt`, re-raised (`escalatedAt`) if still open then. */
+  urgent: z.boolean().default(false),
+  dueAt: z.date().nullable().default(null),
+  escalatedAt: z.date().nullable().default(null),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
 export type Task = z.infer<typeof Task>;
 /** A new task as callers write it: the handoff fields may be left out. */
 export type TaskInput = z.input<typeof Task>;
+
+/** The one urgent call task of a stat or asap case. */
+export const urgentTaskKey = (caseId: string) => `urgent:${caseId}`;
 
 export interface TaskRepository {
   /** false when a task with this dedupe key exists already. */
@@ -51,10 +58,13 @@ export interface TaskRepository {
   touchLive(id: string, now: Date): Promise<void>;
   /** The person was told the bot is back. */
   endLive(id: string, now: Date): Promise<void>;
+  /** The urgent task is still open past its due time: re-raised (once), with the words that say so. */
+  escalate(dedupeKey: string, summary: string, now: Date): Promise<boolean>;
   /** Marks the open task done by id; false when it was not open. */
   closeById(id: string, now: Date): Promise<boolean>;
   /** Marks the open task with this key done; false when there is none open. */
   close(dedupeKey: string, now: Date): Promise<boolean>;
   findById(id: string): Promise<Task | null>;
+  /** Urgent first (re-raised ones on top), then newest first. */
   list(filter: { status?: Task['status']; kind?: TaskKind }, limit: number): Promise<Task[]>;
 }

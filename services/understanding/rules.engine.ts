@@ -7,6 +7,8 @@ import { detectLanguage } from '../messaging/language';
 import { findDisclosures } from '../screening/disclosures';
 import { asksClinical } from './clinical';
 import { findExams } from './find-exams';
+import { parseTimeWish } from '../scheduling/time-wish';
+import { coverageIn, providerDetails } from './details';
 import { BODY_PART_WORDS, fold, LATERAL, MODALITY_WORDS, NOT_LATERAL } from './lexicon';
 import { phrases } from './phrases';
 import type { Fields, Intent, Modality, SaidDisclosure, UnderstandContext, Understanding, UnderstandingEngine } from './understanding.schema';
@@ -42,7 +44,7 @@ const WANTS_EXAM = /\b(need|needs|want|wants|wanted|would like|get|getting|sched
 const HAS_ORDER_YES = /\b((i )?(have|got|has) (an?|the|my) (order|referral|prescription|script)|referred (me|by)|ordered (it|one|this|an?|the)|order (is )?attached|the order is from|(sent|faxed) (over )?(an?|the|my)? ?(order|referral)|me ordeno|(mando|envio|mandaron|enviaron) (la orden|el referido|una orden)|sent (an?|the|my|over the|over an?) (order|referral)|sent (over )?(an?|the|my|her|his) (\w+ ){1,3}(order|referral)|(tiene|tenemos) (una |la )?orden|(doctor|dr\.?|physician|provider|office) (sent|ordered|faxed|gave me|wrote)|orden medica|tengo (una |la )?orden|tengo (un |el )?(referido|pase)|me (mando|envio|dio|dieron|mandaron) (una |la )?orden|ya (mando|envio|mandaron|enviaron) la orden|(said|says|told me) (that )?(she|he|they|it|the office)?('?d| would| will| was going to| is going to| were going to)? ?(fax|send)|(she|he|they|office|clinic|doctor|dr)('?ll|'?d| will| would| is going to| are going to| was going to|s going to| gonna)? (fax|send|sent|faxed) (it|the order|the referral|over|them|me)|ordered (both|them|it|these)|(my|the) order (came in|is in|arrived|got there)|dijo que (la|lo) (manda|envia|va a mandar|va a enviar|mando|envio)|(la|lo) (mando|envio|va a mandar|va a enviar|manda|envia) (hoy|ayer|mañana|la semana|el)|me (la )?(dio|dieron|pidio|pidieron) (la|una) orden|(doctor|dr|neurologist|oncologist|surgeon|pcp|physician|provider|ortho\w*|cardiologist|gyn\w*|obgyn|pediatrician|nurse|pediatra|neurocirujano|ginecolog[oa]|doctora|medic[oa]) (\w+ )?(ordered|wrote|sent|faxed|mando|envio|ordeno)|(order|referral) (was|has been|got|is) (sent|faxed|in)|nurse would send|(la|lo) mando|order (is|was|came|should be|will be|should come|is coming) from)\b/;
 const HAS_ORDER_NO = /\b(no (doctor'?s? |medical )?(order|referral)|(don'?t|do not|dont) have (an?|the|my) (order|referral)|without (an? )?(order|referral)|no (tengo|tiene|tenemos) (orden|la orden|una orden|referido)|(todavia|aun) no (tengo|tiene) (orden|la orden)|sin orden|self[- ]?refer\w*|no order yet)\b/;
 
-const PROVIDER = /\b(?:dr|dra|doctor|doctora|doc)\.?\s+([A-Za-zÁÉÍÓÚÑáéíóúñ'’-]{2,})(?:\s+([A-ZÁÉÍÓÚÑ][a-záéíóúñ'’-]+))?/gi;
+const PROVIDER = /\b(?:dr|dra|doctor|doctora|doc)\.?\s+([A-Za-zÁÉÍÓÚÑáéíóúñ'’-]{2,})(?:\s+([A-ZÁÉÍÓÚÑ][a-záéíóúñ'’-]+))?/dgi;
 // Words that follow "doctor" without being a name ("my doctor sent", "mi doctor dice").
 const NOT_A_NAME = new Set(
   ('sent said says ordered office the my wants told gave dijo dice mando me de del la el su who that visit appointment order orden y and has ' +
@@ -56,13 +58,19 @@ function capitalize(w: string): string {
   return w.charAt(0).toUpperCase() + w.slice(1).toLowerCase();
 }
 
-function providerName(text: string): string | null {
-  for (const m of text.matchAll(PROVIDER)) {
+/** The doctor a message names, as "Dr. Lastname", and where the name ends in the text. */
+function providerName(text: string): { name: string; end: number } | null {
+  const re = new RegExp(PROVIDER);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
     const surname = m[1]?.replace(/['’]s$/i, '');
-    if (!surname || surname.length < 2 || NOT_A_NAME.has(fold(surname))) continue;
+    // "my doctor is dr okafor": a word that is no name is skipped, and the search goes on from it.
+    if (!surname || surname.length < 2 || NOT_A_NAME.has(fold(surname))) {
+      re.lastIndex = m.indices![1]![0];
+      continue;
+    }
     // A second name word only when it is written with a capital (case-insensitive matching would take "for", "have").
     const second = m[2] && /^[A-ZÁÉÍÓÚÑ]/.test(m[2]) && !NOT_A_NAME.has(fold(m[2])) ? ` ${capitalize(m[2])}` : '';
-    return `Dr. ${capitalize(surname)}${second}`;
+    return { name: `Dr. ${capitalize(surname)}${second}`, end: (second ? m.indices![2]! : m.indices![1]!)[1] };
   }
   return null;
 }
@@ -91,7 +99,22 @@ export function extractFields(text: string, ctx: UnderstandContext): Fields {
   const laterality = bodyPart && !NOT_LATERAL.test(t) ? (LATERAL.find(([, re]) => re.test(t))?.[0] ?? null) : null;
   const contrast = CONTRAST_RE.find(([, re]) => re.test(t))?.[0] ?? null;
   const hasOrder = HAS_ORDER_NO.test(t) ? false : HAS_ORDER_YES.test(t) ? true : null;
-  return { modality, bodyPart, laterality, contrast, hasOrder, providerName: providerName(text), preferredTimes: preferredTimes(text, ctx, language), language };
+  const provider = providerName(text);
+  const { practice, phone } = providerDetails(text, provider?.end ?? null);
+  return {
+    modality,
+    bodyPart,
+    laterality,
+    contrast,
+    hasOrder,
+    providerName: provider?.name ?? null,
+    providerPractice: practice,
+    providerPhone: phone,
+    ...coverageIn(text, ctx.payers ?? []),
+    preferredTimes: preferredTimes(text, ctx, language),
+    timeWish: parseTimeWish(text, ctx.now, ctx.timeZone),
+    language,
+  };
 }
 
 // Booking in so many words ("tiene cita para…" is an appointment one has, not one asked for).

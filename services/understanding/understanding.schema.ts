@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { Contrast, Laterality, Modality } from '../exams/modality.catalog';
 import { FaqTopic } from '../faq/faq.topics';
+import { TimeWish } from '../scheduling/time-wish';
 import { DisclosureKind } from '../screening/disclosures';
+import type { KnownPayer } from './details';
 
 export { Modality };
 
@@ -31,8 +33,16 @@ export const Fields = z.object({
   contrast: Contrast.nullable(),
   hasOrder: z.boolean().nullable(),
   providerName: z.string().max(100).nullable(),
+  /** The doctor's practice and office phone (E.164) when the message gives them ("dr patel at northside, 512-555-0188"). */
+  providerPractice: z.string().max(100).nullable(),
+  providerPhone: z.string().max(20).nullable(),
+  /** The payer as the site lists it, or "self-pay"; the member id as written, upper case. */
+  payer: z.string().max(100).nullable(),
+  memberId: z.string().max(64).nullable(),
   /** Times the person named, as ISO 8601 local date-times (no zone) or dates. */
   preferredTimes: z.array(z.string().max(40)).max(5),
+  /** When they can come, as constraints ("after 5", "mornings", "not tuesday", "next week"), or null. */
+  timeWish: TimeWish.nullable(),
   language: z.enum(['en', 'es']),
 });
 export type Fields = z.infer<typeof Fields>;
@@ -71,6 +81,8 @@ export interface UnderstandContext {
   timeZone: string;
   /** The conversation's language so far, if known. */
   language?: 'en' | 'es';
+  /** The site's payers, by which a payer named is known. */
+  payers?: readonly KnownPayer[];
 }
 
 /** One way of understanding a message (the rules, or an LLM behind a port). */

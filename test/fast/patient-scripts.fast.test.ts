@@ -292,7 +292,9 @@ describe('patient conversations on SMS (patient-conversations.http (a) to (g))',
     const p = h.sms();
     const created = await h.orderAtCenter(p.phone, { order: { priority: 'stat' } });
     await talk(p, [...FIND_ORDER.slice(0, 2), ['04/02/1980', 'This exam is marked urgent by your doctor, so our scheduling team will call you today to book it.']]);
-    expect((await h.stores.tasks.list({ kind: 'schedule_by_phone' }, 100)).filter((x) => x.caseId === created.id)).toHaveLength(1);
+    // One task: the urgent call opened with the order, the patient's text noted on it.
+    const calls = (await h.stores.tasks.list({ kind: 'schedule_by_phone' }, 100)).filter((x) => x.caseId === created.id);
+    expect(calls).toEqual([expect.objectContaining({ dedupeKey: `urgent:${created.id}`, urgent: true, status: 'open', summary: expect.stringMatching(/^STAT MRI lumbar spine for case c_\w+: call the patient to schedule within 15 minutes\. The patient has texted asking to book\.$/) })]);
     expect((await h.stores.cases.findById(created.id))!.appointment).toBeNull();
   });
 

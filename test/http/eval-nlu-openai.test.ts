@@ -6,7 +6,7 @@ import { main } from '../../scripts/eval-nlu';
 
 // `npm run eval:nlu -- --engine openai` through the real openai SDK, its HTTP answered by nock with recorded answers.
 const BASE = 'https://openai.test/v1';
-const NONE = { modality: null, bodyPart: null, laterality: null, contrast: null, hasOrder: null, providerName: null, preferredTimes: [], language: 'en' };
+const NONE = { modality: null, bodyPart: null, laterality: null, contrast: null, hasOrder: null, providerName: null, providerPractice: null, providerPhone: null, payer: null, memberId: null, preferredTimes: [], timeWish: null, language: 'en' };
 const ANSWERS: Record<string, unknown> = {
   'i need to push my ultrasound back a week': { intent: 'reschedule', fields: { ...NONE, modality: 'ultrasound' }, topic: null, clinical: false, disclosures: [], secondary: null },
   'did the insurance approve my ct yet?': { intent: 'request_exam', fields: { ...NONE, modality: 'ct' }, topic: null, clinical: false, disclosures: [], secondary: null },

@@ -8,9 +8,10 @@ const NOW = new Date('2026-11-30T16:00:00Z'); // Monday 10:00 in Austin: texts g
 const TENANT_A = 'aaaaaaaa-0000-4000-8000-00000000000a';
 const TENANT_B = 'bbbbbbbb-0000-4000-8000-00000000000b';
 let t: TestApp;
+let now = NOW;
 
 beforeAll(async () => {
-  t = await startTestApp({ name: 'office', now: () => NOW });
+  t = await startTestApp({ name: 'office', now: () => now });
   for (const [id, name, tenantId] of [['org_hill', 'Hill Country Family Medicine', TENANT_A], ['org_river', 'Riverside Orthopedics', TENANT_B]] as const) {
     await t.app.repos.referrers.insert({ id, name, tenantId, phone: null, fax: null, users: [], createdAt: NOW });
   }
@@ -35,7 +36,7 @@ async function caseByNumber(n: string) {
   return (await t.app.repos.cases.findById(items.find((c) => c.id.toUpperCase().endsWith(n))!.id))!;
 }
 
-function orderLines(o: { phone: string; lang?: '1' | '2'; exam: string; contrast?: string; codes: string; reason: string; npi?: string; insurance: string }): Line[] {
+function orderLines(o: { phone: string; lang?: '1' | '2'; exam: string; contrast?: string; codes: string; reason: string; priority?: '1' | '2' | '3' | '4'; npi?: string; insurance: string }): Line[] {
   return [
     // The form card (Teams shows its text first, Web Chat its card first) and the first step-by-step question.
     ['new order', /^Let's send an order\. Say CANCEL at any time to stop; nothing is sent until you submit\.\n(Fill in the order form, or answer the questions one at a time below\.\nImaging order(\n\[[^\n]*\])?|Imaging order(\n\[[^\n]*\])?\nFill in the order form, or answer the questions one at a time below\.)\nPatient's full name/],
@@ -47,7 +48,7 @@ function orderLines(o: { phone: string; lang?: '1' | '2'; exam: string; contrast
     ...(o.contrast ? ([[o.contrast, /Diagnosis codes/]] as Line[]) : []),
     [o.codes, /Reason for the exam/],
     [o.reason, /^Priority\?\n1\. Routine\n2\. Urgent\n3\. ASAP\n4\. Stat/],
-    ['1', /Ordering provider's name/],
+    [o.priority ?? '1', /Ordering provider's name/],
     ['Dr. Maya Patel', /NPI/],
     [o.npi ?? '1234567893', /Callback number/],
     ['(555) 765-4321', /Insurance/],
@@ -292,4 +293,45 @@ test('clinical notes sent as a file on Teams are kept with the case (name, type 
   const [done] = await run(office, [['1', /^Order [A-F0-9]{6} for Ana Lopez is received/]]);
   const c = await caseByNumber(numberIn(done!));
   expect(c.order.note.map((n) => n.text)).toEqual(['Attachment: notes-ana-lopez.pdf (application/vnd.microsoft.teams.file.download.info) https://hillcountry.sharepoint.example/notes.pdf']);
+});
+
+test('Teams: a stat order opens an urgent task at once, on top of the queue; the office is told a scheduler calls within the minutes; past them it is re-raised; cancelling closes it', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const phone = newPhone();
+  const admin = await t.token('admin');
+  // A routine task already open: the stat one must still come first.
+  await t.app.repos.tasks.insert({ id: 't_routine_first', kind: 'call_patient', status: 'open', dedupeKey: 'routine-first', summary: 'Call back about parking', caseId: null, referrerOrgId: null, createdAt: new Date(NOW.getTime() + 1_000), updatedAt: NOW });
+  await run(office, [['hi', /^Hi, this is Bluebonnet Imaging/], ['2', /^What would you like to do\?/]]);
+  await run(office, [
+    ['1', /Patient's full name/],
+    ...orderLines({ phone, exam: 'CT head', contrast: '1', codes: 'S06.0X0A', reason: 'fall at home, on apixaban, new confusion', priority: '4', insurance: 'Medicare 1EG4TE5MK73' }).slice(1),
+  ]);
+  const [done] = await run(office, [['1', /^Order [A-F0-9]{6} for Ana Lopez is received\. It is complete\. It is marked STAT: a scheduler will call the patient within 15 minutes\.$/]]);
+  const c = await caseByNumber(numberIn(done!));
+  expect(c).toMatchObject({ track: 'human', state: 'ready_to_schedule', order: { priority: 'stat' } });
+
+  // The task is there the moment the office is answered, first in the work queue, due in 15 minutes.
+  const queue = (await api(t.base, 'GET', '/api/v1/tasks?status=open&limit=50', { token: admin })).body.items as Array<{ id: string; caseId: string | null; urgent: boolean; dueAt: string; escalatedAt: string | null; summary: string; kind: string }>;
+  expect(queue[0]).toMatchObject({ caseId: c.id, kind: 'schedule_by_phone', urgent: true, escalatedAt: null, dueAt: new Date(c.createdAt.getTime() + 15 * 60_000).toISOString(), summary: `STAT CT brain for case ${c.id}: call the patient to schedule within 15 minutes.` });
+  expect(queue.filter((x) => x.caseId === c.id)).toHaveLength(1);
+  // Stat orders are never texted to book.
+  expect((await api(t.base, 'GET', `/api/v1/messages?phone=${encodeURIComponent(phone)}`, { token: admin })).body.items).toEqual([]);
+  const [status] = await run(office, [['my orders', /STAT · complete; a scheduler is calling the patient/]]);
+  expect(status).not.toMatch(new RegExp(`${numberIn(done!)}[^\n]*invited to book`));
+
+  // The re-raise is queued for the due time; when it runs with the task still open, the task is re-raised once.
+  const job = { caseId: c.id, kind: 'urgent_call_overdue' as const, since: c.createdAt.toISOString(), n: 0 };
+  const queued = await t.app.followUpQueue.queue.getJob(`${job.kind}~${job.caseId}~${job.since.replace(/:/g, '')}~0`);
+  expect(queued?.opts.delay).toBe(15 * 60_000);
+  now = new Date(NOW.getTime() + 16 * 60_000);
+  expect(await t.app.followUps.run(job)).toBe('escalated');
+  expect(await t.app.followUps.run(job)).toBe('stale');
+  const raised = (await t.app.repos.tasks.findByKey(`urgent:${c.id}`))!;
+  expect(raised).toMatchObject({ status: 'open', urgent: true, escalatedAt: now, summary: expect.stringMatching(/^OVERDUE, nobody has taken it in 15 minutes \(coordinator: assign it now\)\. STAT CT brain for case /) });
+
+  // Cancelled by staff: the call is no longer owed, the task is done.
+  const cancel = await api(t.base, 'POST', `/api/v1/cases/${c.id}/events`, { token: admin, body: { event: 'cancel', reason: 'patient went to the ER' } });
+  expect(cancel.status).toBe(200);
+  expect((await t.app.repos.tasks.findByKey(`urgent:${c.id}`))!.status).toBe('done');
+  now = NOW;
 });

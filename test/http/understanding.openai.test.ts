@@ -44,7 +44,7 @@ test('structured output fills modality, body part, hasOrder and provider (and th
     })
     .reply(200, completion({
       intent: 'request_exam',
-      fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', preferredTimes: [], language: 'en' },
+      fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', providerPractice: null, providerPhone: null, payer: null, memberId: null, preferredTimes: [], timeWish: null, language: 'en' },
       ...NO_EXTRAS,
     }));
   const r = await createUnderstanding({ llm: engine() }).understand(UTTERANCE, ctx);
@@ -57,6 +57,25 @@ test('structured output fills modality, body part, hasOrder and provider (and th
   const schema = request.response_format.json_schema.schema;
   expect(schema.required).toEqual(expect.arrayContaining(['intent', 'fields', 'topic', 'clinical', 'disclosures', 'secondary']));
   expect(schema.properties.disclosures.items.properties.kind.enum).toEqual(['contrast_reaction', 'implant_device', 'pregnancy', 'kidney']);
+  expect(schema.properties.fields.required).toEqual(expect.arrayContaining(['providerPractice', 'providerPhone', 'payer', 'memberId', 'timeWish']));
+});
+
+test("the site's payers go with the instructions, and the engine's practice, payer, id and time constraints are used", async () => {
+  let request: any = null;
+  nock(BASE)
+    .post('/chat/completions', (body) => {
+      request = body;
+      return true;
+    })
+    .reply(200, completion({
+      intent: 'request_exam',
+      fields: { modality: 'mri', bodyPart: 'knee', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', providerPractice: 'Northside Family', providerPhone: '+15125550188', payer: 'Aetna', memberId: 'W123456789', preferredTimes: [], timeWish: { days: [], notDays: [2], after: 1020, before: null, from: null }, language: 'en' },
+      ...NO_EXTRAS,
+    }));
+  const text = 'knee mri, dr patel at northside family 512-555-0188 sent it, aetna W123456789, after 5 not tuesday';
+  const r = await createUnderstanding({ llm: engine() }).understand(text, { ...ctx, payers: [{ name: 'Aetna', aliases: [] }, { name: 'Texas Medicaid', aliases: ['Medicaid'] }] });
+  expect(request.messages[0].content).toContain("The site's payers: Aetna; Texas Medicaid.");
+  expect(r).toMatchObject({ engine: 'openai', fields: { providerPractice: 'Northside Family', payer: 'Aetna', memberId: 'W123456789', timeWish: { notDays: [2], after: 1020 } } });
 });
 
 test('a name after a name cue and a birth date never reach the LLM', async () => {
@@ -66,7 +85,7 @@ test('a name after a name cue and a birth date never reach the LLM', async () =>
       sent = body.messages.at(-1)?.content ?? '';
       return true;
     })
-    .reply(200, completion({ intent: 'request_exam', fields: { modality: 'mri', bodyPart: null, laterality: null, contrast: null, hasOrder: null, providerName: null, preferredTimes: [], language: 'en' }, ...NO_EXTRAS }));
+    .reply(200, completion({ intent: 'request_exam', fields: { modality: 'mri', bodyPart: null, laterality: null, contrast: null, hasOrder: null, providerName: null, providerPractice: null, providerPhone: null, payer: null, memberId: null, preferredTimes: [], timeWish: null, language: 'en' }, ...NO_EXTRAS }));
   const r = await createUnderstanding({ llm: engine() }).understand('hi my name is Maria Lopez, dob 03/04/1980, i need an mri', ctx);
   expect(r.engine).toBe('openai');
   expect(sent).toBe('hi my name is [name], [date], i need an mri');
@@ -114,7 +133,7 @@ describe('in an SMS turn, with OPENAI_API_KEY set (the app built with the OpenAI
     // Words the rules do not know ("magnet scan"): only the model's answer can fill the exam.
     nock(BASE)
       .post('/chat/completions')
-      .reply(200, completion({ intent: 'request_exam', fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', preferredTimes: [], language: 'en' }, ...NO_EXTRAS }));
+      .reply(200, completion({ intent: 'request_exam', fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', providerPractice: null, providerPhone: null, payer: null, memberId: null, preferredTimes: [], timeWish: null, language: 'en' }, ...NO_EXTRAS }));
     const p = smsTalker(t);
     expect(await p.say('i need one of those magnet scans for my lower back, my doc patel wrote it up')).toBe('I can help you request an exam.\nWhat is your full name (first and last)?');
     expect(await answersOf(p.phone)).toMatchObject({ modality: 'mri', bodyPart: 'lumbar spine', hasOrder: true, provider: 'Dr. Patel' });

@@ -7,7 +7,7 @@ import type { Case } from '../../../services/cases/case.schema';
 import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
-import { YES_NO, yesNo } from '../kit';
+import { saidDetails, YES_NO, yesNo } from '../kit';
 import { nameAndBirthDate, oneName, parseCoverage, parseFullName, parseProvider, screeningAnswer } from '../parse';
 import type { PatientCtx, StepId, WantedExam } from '../state';
 import { examLabel, t } from '../patient.texts';
@@ -63,7 +63,7 @@ export function createRequestFlow(kit: Kit) {
           const f = ctx.turn.understanding.fields;
           Object.assign(a, { modality: f.modality, bodyPart: f.bodyPart, laterality: f.laterality, contrast: f.contrast ?? a.contrast });
           if (f.hasOrder !== null) a.hasOrder = f.hasOrder;
-          if (f.providerName) a.provider = f.providerName;
+          Object.assign(a, saidDetails(f));
           return [...noteMoreExams(ctx, a), ...(await advance(ctx))];
         }
         return advance(ctx);
@@ -80,7 +80,7 @@ export function createRequestFlow(kit: Kit) {
       },
       next: async (ctx, has) => {
         ctx.s.answers.hasOrder = has;
-        if (ctx.turn.understanding.fields.providerName) ctx.s.answers.provider = ctx.turn.understanding.fields.providerName;
+        Object.assign(ctx.s.answers, saidDetails(ctx.turn.understanding.fields));
         return advance(ctx);
       },
     }),

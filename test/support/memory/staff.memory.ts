@@ -70,6 +70,13 @@ export class MemoryTasks implements TaskRepository {
     return Promise.resolve();
   };
 
+  escalate = (dedupeKey: string, summary: string, now: Date): Promise<boolean> => {
+    const t = this.byKey(dedupeKey);
+    if (t?.status !== 'open' || t.escalatedAt !== null) return Promise.resolve(false);
+    Object.assign(t, { escalatedAt: now, summary: summary.slice(0, 500), updatedAt: now });
+    return Promise.resolve(true);
+  };
+
   closeById = (id: string, now: Date): Promise<boolean> => {
     return Promise.resolve(this.closeTask(this.rows.get(id), now));
   };
@@ -86,7 +93,8 @@ export class MemoryTasks implements TaskRepository {
 
   list = (f: { status?: Task['status']; kind?: TaskKind }, limit: number): Promise<Task[]> => {
     const rows = [...this.rows.values()].filter((t) => (!f.status || t.status === f.status) && (!f.kind || t.kind === f.kind));
-    rows.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+    const rank = (t: Task) => (t.urgent ? 1 : 0);
+    rows.sort((a, b) => rank(b) - rank(a) || (b.escalatedAt?.getTime() ?? -1) - (a.escalatedAt?.getTime() ?? -1) || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? -1 : 1));
     return Promise.resolve(rows.slice(0, limit).map((t) => Task.parse(copy(t))));
   };
 }
