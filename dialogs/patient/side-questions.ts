@@ -1,4 +1,4 @@
-import { prepMessage } from '../../services/scheduling/prep';
+import { prepMessage, prepText } from '../../services/scheduling/prep';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { modalityLabel } from '../../services/exams/modality.catalog';
 import { faqTopics, isBuiltInTopic, looksLikeQuestion, type SiteTopic } from '../../services/faq/faq.topics';
@@ -63,7 +63,7 @@ export function sideAnswer(site: SiteConfig, topic: string, lang: Language, stud
   const entry = site.faq[topic];
   const configured = (study && entry?.byModality?.[study.modality]?.[lang]) ?? entry?.text?.[lang];
   if (configured) return configured;
-  const general = site.prep.filter((p) => !p.modality && !p.contrast && !p.bodyPartPattern).map((p) => p.text[lang]).join(' ');
+  const general = prepText(site.prep.filter((p) => !p.modality && !p.contrast && !p.bodyParts && !p.allBodyParts), lang);
   const byPhone = es ? `Con gusto se lo explicamos por teléfono: llame al ${phone}.` : `We'd be glad to go over that by phone: call ${phone}.`;
   if (!isBuiltInTopic(topic)) return byPhone;
   switch (topic) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Contrast, Modality } from '../exams/modality.catalog';
 import { isBuiltInTopic } from '../faq/faq.topics';
+import { BODY_PARTS } from '../understanding/lexicon';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM (24 h)');
 const Window = z
@@ -71,8 +72,13 @@ export const SiteConfig = z
             id: z.string().min(1),
             modality: Modality.optional(),
             contrast: z.array(Contrast).optional(),
-            bodyPartPattern: z.string().optional(),
+            /** Canonical body parts (the lexicon's names: "abdomen", "gallbladder", "bladder"), never a pattern. */
+            bodyParts: z.array(z.string().min(1)).min(1).optional(),
+            /** A combined study ("abdomen and pelvis"): applies when the study names every one, in place of the single-part entries. */
+            allBodyParts: z.array(z.string().min(1)).min(2).optional(),
             fastingHours: z.number().min(0).max(24).optional(),
+            /** Minutes before the appointment to arrive; the prep says one time, the longest that applies. */
+            arriveMinutesEarly: z.number().int().min(0).max(240).optional(),
             text: Bilingual,
           })
           .strict(),
@@ -160,6 +166,13 @@ export const SiteConfig = z
     for (const m of new Set(cfg.scanners.map((s) => s.modality))) {
       if (!cfg.slotMinutes[m]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['slotMinutes', m], message: `a ${m} scanner needs slot lengths` });
     }
+    cfg.prep.forEach((p, i) => {
+      for (const key of ['bodyParts', 'allBodyParts'] as const) {
+        p[key]?.forEach((b, j) => {
+          if (!BODY_PARTS.includes(b)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['prep', i, key, j], message: `'${b}' is not a body part name; use one of: ${BODY_PARTS.join(', ')}` });
+        });
+      }
+    });
   });
 export type SiteConfig = z.infer<typeof SiteConfig>;
 

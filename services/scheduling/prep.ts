@@ -3,11 +3,16 @@ import { fastingHours, prepFor, type Study } from './study';
 
 type Language = 'en' | 'es';
 
+/** Prep entries' texts in one language, then one arrival time: the longest any of them asks. */
+export function prepText(entries: SiteConfig['prep'], language: Language): string {
+  const early = Math.max(0, ...entries.map((p) => p.arriveMinutesEarly ?? 0));
+  const arrive = early === 0 ? [] : [language === 'es' ? `Llegue ${early} minutos antes.` : `Please arrive ${early} minutes early.`];
+  return [...entries.map((p) => p.text[language]), ...arrive].join(' ');
+}
+
 /** The prep message for a booked study: the site's texts that apply, general first, in the patient's language. */
 export function prepMessage(site: SiteConfig, study: Study, language: Language): string {
-  return prepFor(site, study)
-    .map((p) => p.text[language])
-    .join(' ');
+  return prepText(prepFor(site, study), language);
 }
 
 /**

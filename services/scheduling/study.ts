@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { SiteConfig } from '../config/site.schema';
 import type { Contrast, Modality } from '../orders/order.schema';
+import { bodyPartsIn } from '../understanding/lexicon';
 
 export interface Study {
   modality: z.infer<typeof Modality>;
@@ -17,14 +18,21 @@ export function slotMinutes(site: SiteConfig, study: Study): number {
   return byPart ?? (study.contrast ? rule.contrast?.[study.contrast] : undefined) ?? rule.default;
 }
 
-/** The prep entries that apply to a study (the site's general one first), in the site's order. */
+/**
+ * The prep entries that apply to a study, in the site's order: general ones, those of its modality and contrast, and
+ * those whose body parts it names (whole parts, so a gallbladder ultrasound is not a bladder one). An entry for a
+ * combined study whose parts it names every one of ("abdomen and pelvis") stands in for the single-part entries.
+ */
 export function prepFor(site: SiteConfig, study: Study): SiteConfig['prep'] {
-  return site.prep.filter(
+  const parts = study.bodyPart ? bodyPartsIn(study.bodyPart) : [];
+  const fits = site.prep.filter(
     (p) =>
       (!p.modality || p.modality === study.modality) &&
       (!p.contrast || (study.contrast !== null && p.contrast.includes(study.contrast))) &&
-      (!p.bodyPartPattern || (study.bodyPart !== null && new RegExp(p.bodyPartPattern, 'i').test(study.bodyPart))),
+      (!p.bodyParts || p.bodyParts.some((b) => parts.includes(b))) &&
+      (!p.allBodyParts || p.allBodyParts.every((b) => parts.includes(b))),
   );
+  return fits.some((p) => p.allBodyParts) ? fits.filter((p) => !p.bodyParts) : fits;
 }
 
 /** Hours of fasting the study's prep asks for (0 when none): fasting studies are offered morning slots only. */

@@ -1,4 +1,6 @@
 import { MODALITIES, modalityWords, type Modality } from '../exams/modality.catalog';
+import { foldAccents } from '../text';
+import { phrases } from './phrases';
 
 export { foldAccents as fold } from '../text';
 
@@ -29,6 +31,7 @@ export const BODY_PART_WORDS: Array<[string, string[]]> = [
   ['kidneys', ['kidney', 'kidneys', 'renal', 'rinon', 'rinones']],
   ['liver', ['liver', 'higado']],
   ['gallbladder', ['gallbladder', 'gall bladder', 'vesicula', 'vesicula biliar']],
+  ['bladder', ['bladder', 'urinary bladder', 'vejiga']],
   ['sinuses', ['sinus', 'sinuses', 'senos nasales', 'senos paranasales']],
   ['heart', ['heart', 'cardiac', 'corazon', 'cardiaco']],
   ['carotid arteries', ['carotid', 'carotids', 'carotida', 'carotidas']],
@@ -83,3 +86,16 @@ export const BODY_PART_ES: Readonly<Record<string, string>> = {
   'upper extremity': 'el brazo',
   'hip and spine': 'la cadera y la columna',
 };
+
+/** The canonical body-part names (what orders and the site's prep entries say). */
+export const BODY_PARTS: readonly string[] = BODY_PART_WORDS.map(([part]) => part).filter((p) => !p.includes(' and '));
+
+// Every word of every part, longest first, so "gall bladder" is the gallbladder and not the bladder.
+const EVERY_PART = phrases(BODY_PART_WORDS.flatMap(([, words]) => words), 'g');
+const PART_OF_WORD = new Map(BODY_PART_WORDS.flatMap(([part, words]) => words.map((w) => [w, part] as const)));
+
+/** Every canonical body part a text names, once each: "abdomen and pelvis" is both, "gallbladder" only itself. */
+export function bodyPartsIn(text: string): string[] {
+  const parts = [...foldAccents(text).matchAll(EVERY_PART)].flatMap((m) => (PART_OF_WORD.get(m[1]!) ?? '').split(' and ')).filter(Boolean);
+  return [...new Set(parts)];
+}
