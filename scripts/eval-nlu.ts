@@ -29,7 +29,8 @@ const NEW_FIELDS = ['topic', 'clinical', 'disclosures', 'secondary'] as const;
 const DETAILS = ['providerName', 'providerPractice', 'providerPhone', 'payer', 'memberId', 'hasOrder', 'timeWish'] as const;
 const site = loadSiteConfig(DEFAULT_SITE_CONFIG, repoRoot());
 if (!site.ok) throw new Error(site.error.message);
-const ctx = { now: new Date('2026-11-30T15:00:00Z'), timeZone: 'America/Chicago', payers: site.value.payers };
+/** Monday 30 Nov 2026 in Austin, with the example site's payers: what every set is read against. */
+export const ctx = { now: new Date('2026-11-30T15:00:00Z'), timeZone: 'America/Chicago', payers: site.value.payers };
 
 export type Reader = (text: string) => Promise<Understanding & { fellBack?: boolean }>;
 

@@ -4,7 +4,7 @@ import type { CaseChannel } from '../../services/cases/case.schema';
 import { normalizePhone } from '../../services/contact/phone';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
 import { orderName, orderNames, usesContrast } from '../../services/exams/modality.catalog';
-import { isValidNpi, normalizeIcd10 } from '../../services/orders/order.codes';
+import { normalizeIcd10, npiProblem } from '../../services/orders/order.codes';
 import { needsLaterality } from '../../services/orders/order.completeness';
 import type { Insurance, OrderInput } from '../../services/orders/order.schema';
 import { foldAccents } from '../../services/text';
@@ -353,8 +353,10 @@ export function createOrderForm(port: OrderFormPort) {
           return null;
         }
         const digits = text.replace(/\D/g, '');
-        if (digits.length !== 10) return 'An NPI has 10 digits.';
-        if (!isValidNpi(digits)) return `The NPI ${digits} fails its check digit (the last digit must match a Luhn check over 80840 and the first nine digits). Please check it.`;
+        const problem = npiProblem(digits);
+        if (problem === 'not_10_digits') return 'An NPI has 10 digits.';
+        if (problem === 'first_digit') return `${digits} is not an NPI: an NPI starts with 1 (a person) or 2 (an organization). Please check it.`;
+        if (problem) return `The NPI ${digits} fails its check digit (the last digit must match a Luhn check over 80840 and the first nine digits). Please check it.`;
         a.npi = digits;
         return null;
       }

@@ -1,6 +1,8 @@
-/** NPI: 10 digits whose last is the Luhn check digit computed over the prefix 80840 and the first nine. */
-export function isValidNpi(npi: string): boolean {
-  if (!/^\d{10}$/.test(npi)) return false;
+/** What is wrong with an NPI, or null: 10 digits, the first 1 or 2, the last a Luhn check over 80840 and the first nine. */
+export function npiProblem(npi: string): 'not_10_digits' | 'first_digit' | 'check_digit' | null {
+  if (!/^\d{10}$/.test(npi)) return 'not_10_digits';
+  // Individual NPIs start with 1, organizations' with 2; a phone number or 0000000006 is no NPI.
+  if (npi[0] !== '1' && npi[0] !== '2') return 'first_digit';
   const payload = `80840${npi.slice(0, 9)}`;
   let sum = 0;
   // Luhn: double every second digit from the right of the payload (the check digit would sit to its right).
@@ -12,8 +14,10 @@ export function isValidNpi(npi: string): boolean {
     }
     sum += d;
   }
-  return (10 - (sum % 10)) % 10 === Number(npi[9]);
+  return (10 - (sum % 10)) % 10 === Number(npi[9]) ? null : 'check_digit';
 }
+
+export const isValidNpi = (npi: string): boolean => npiProblem(npi) === null;
 
 /** ICD-10-CM code shape: a letter (not U), a digit, a letter or digit, then optionally a dot and 1–4 more. */
 const ICD10_CM = /^[A-TV-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?$/;

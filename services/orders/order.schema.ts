@@ -28,7 +28,7 @@ export const BirthDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getTime() <= Date.now() && s >= '1900-01-01';
   }, 'must be a real date between 1900-01-01 and today');
 
-export const Npi = z.string().trim().refine(isValidNpi, 'must be 10 digits with a valid check digit (Luhn over 80840)');
+export const Npi = z.string().trim().refine(isValidNpi, 'must be 10 digits starting with 1 or 2, with a valid check digit (Luhn over 80840)');
 
 export const Icd10Code = z.string().transform((raw, ctx) => {
   const code = normalizeIcd10(raw);

@@ -1,12 +1,16 @@
 import { createPhoneHasher, maskPhone, normalizePhone } from '../../services/contact/phone';
-import { isValidNpi, normalizeIcd10 } from '../../services/orders/order.codes';
+import { isValidNpi, normalizeIcd10, npiProblem } from '../../services/orders/order.codes';
 import { missingItems } from '../../services/orders/order.completeness';
 import { OrderInput, PatientInput } from '../../services/orders/order.schema';
 import { scrubText } from '../../bot/logger';
 
 describe('NPI check digit (Luhn over 80840)', () => {
+  test('what is wrong is named', () => {
+    expect([npiProblem('5125550199'), npiProblem('0000000006'), npiProblem('1234567890'), npiProblem('12345'), npiProblem('1234567893')]).toEqual(['first_digit', 'first_digit', 'check_digit', 'not_10_digits', null]);
+  });
   test.each(['1234567893', '1245319599', '1003000126'])('%s is valid', (npi) => expect(isValidNpi(npi)).toBe(true));
-  test.each(['1234567890', '1234567894', '123456789', '12345678933', 'abcdefghij'])('%s is refused', (npi) =>
+  // A phone number and 0000000006 pass the Luhn check but are no NPI: the first digit is 1 or 2.
+  test.each(['1234567890', '1234567894', '123456789', '12345678933', 'abcdefghij', '5125550199', '0000000006'])('%s is refused', (npi) =>
     expect(isValidNpi(npi)).toBe(false),
   );
 });
