@@ -232,7 +232,8 @@ export class IntakeBot extends TeamsActivityHandler {
         const url = typeof info?.downloadUrl === 'string' ? info.downloadUrl : a.contentUrl;
         return { contentType: a.contentType, ...(a.name ? { name: a.name } : {}), ...(url ? { url } : {}) };
       });
-      const officeTurn = officeUser ? { text, value: context.activity.value as unknown, attachments: files, channel: (channel === 'msteams' ? 'msteams' : 'webchat') as CaseChannel, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff } : null;
+      const inChannel = context.activity.conversation?.conversationType === 'channel' || context.activity.conversation?.isGroup === true;
+      const officeTurn = officeUser ? { text, value: context.activity.value as unknown, attachments: files, channel: (channel === 'msteams' ? 'msteams' : 'webchat') as CaseChannel, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff, inChannel } : null;
       if (officeTurn && !state.patient) {
         const replies = await deps.office.handle(state, officeTurn, false);
         if (replies) {

@@ -3,7 +3,7 @@ import { SuppliedItems, type CaseService, type CaseView } from '../../services/c
 import type { CaseChannel } from '../../services/cases/case.schema';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
-import { orderName } from '../../services/exams/modality.catalog';
+import { MODALITIES, modalityWords, orderName } from '../../services/exams/modality.catalog';
 import { OrderInput, PatientInput } from '../../services/orders/order.schema';
 import type { CaseState } from '../../services/pipeline/pipeline.states';
 import { requestNumber } from '../../services/patients/order-request.service';
@@ -29,7 +29,14 @@ export interface OfficeTurn {
   principal: Principal;
   understanding: Understanding;
   now: Date;
+  /** A Teams channel or group chat: patients' names and orders are never listed there. */
+  inChannel?: boolean;
 }
+
+// "is the MRI for Rosa scheduled yet?", "any update on Harold?", "what's missing for 9EAC56?": an office asking after its orders.
+const ASKS_STATUS = /\b(status|statuses|my orders|our orders|open orders|where is|where are|update|updates|news|scheduled|booked|missing|approved|authoriz\w*|estado|novedades|agendad[oa]|programad[oa])\b/;
+// Words of the question that name no patient.
+const NOT_A_NAME_WORD = new Set(['status', 'order', 'orders', 'open', 'our', 'the', 'for', 'what', 'whats', 'where', 'show', 'scan', 'any', 'update', 'updates', 'news', 'scheduled', 'booked', 'yet', 'has', 'have', 'been', 'was', 'did', 'get', 'got', 'patient', 'appointment', 'missing', 'approved', 'authorization', 'with', 'about', 'still', 'estado', 'novedades', 'paciente', 'orden', 'para', 'agendado', 'agendada', 'programado', 'programada', 'already', 'his', 'her', 'their', 'and', 'exam', 'study', 'imaging'].concat(MODALITIES.flatMap((m) => modalityWords(m)).filter((w) => !w.includes(' '))));
 
 const MENU: Choice[] = [
   { value: 'new', title: 'Send a new order' },
@@ -134,7 +141,8 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
   async function status(turn: OfficeTurn, filter: string): Promise<OutboundContentInput[]> {
     const r = await deps.cases.list({ limit: 100 }, turn.principal);
     if (!r.ok) return [{ text: r.error.message }];
-    const words = foldAccents(filter).split(/[^a-z]+/).filter((w) => w.length >= 3 && !['status', 'order', 'orders', 'open', 'our', 'the', 'for', 'what', 'where', 'show', 'mri', 'scan'].includes(w));
+    if (turn.inChannel) return [{ text: 'To keep patients’ details private I don’t list orders in a channel. Ask me in a personal chat (open a chat with me), and I’ll show them there.' }];
+    const words = foldAccents(filter).split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !NOT_A_NAME_WORD.has(w) && !/\d/.test(w));
     const modality = turn.understanding.fields.modality;
     const open = r.value.items
       .filter((c) => !['closed', 'cancelled', 'delivered'].includes(c.state))
@@ -224,7 +232,15 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         conv.office = { form: state };
         return [{ text: `Thanks. I've filled in what the patient told us for request ${requestNumber(c.id)}; a few more details for the order.` }, form.advance(state)];
       }
-      if (/\b(status|my orders|our orders|open orders|where is|estado)\b/.test(f) || pickChoice(text, MENU) === 1 && o?.menu) {
+      // A request number in a question: that order, its state and what it is missing.
+      const numbered = /\b([a-f0-9]{6})\b/i.exec(f);
+      if (numbered && /\d/.test(numbered[1]!) && (ASKS_STATUS.test(f) || /\?\s*$/.test(text))) {
+        if (turn.inChannel) return status(turn, '');
+        const c = await findByNumber(turn.principal, numbered[1]!);
+        if (!c) return [{ text: `I can't find request ${numbered[1]!.toUpperCase()} among your organization's orders.` }];
+        return [{ text: line(c) }];
+      }
+      if (ASKS_STATUS.test(f) || (pickChoice(text, MENU) === 1 && o?.menu)) {
         delete conv.office;
         return status(turn, /^\d$/.test(f) ? '' : text);
       }

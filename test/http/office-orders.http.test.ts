@@ -335,3 +335,36 @@ test('Teams: a stat order opens an urgent task at once, on top of the queue; the
   expect((await t.app.repos.tasks.findByKey(`urgent:${c.id}`))!.status).toBe('done');
   now = NOW;
 });
+
+test('an office asks after its orders in its own words, by name or number; a Teams channel gets no list', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_B });
+  const phone = newPhone();
+  await run(office, [['hi', /^Hi, this is Bluebonnet Imaging/], ['2', /^What would you like to do\?/]]);
+  await run(office, [
+    ['1', /Patient's full name/],
+    ['Rosa Delgado-Villanueva', /date of birth/],
+    ...orderLines({ phone, exam: 'CT abdomen', contrast: '2', codes: 'skip', reason: 'right lower quadrant pain', insurance: 'Aetna W123456789' }).slice(2, -1),
+    ['none', /^Imaging order\nPatient: Rosa Delgado-Villanueva\n/],
+  ]);
+  const [done] = await run(office, [['1', /^Order [A-F0-9]{6} for Rosa Delgado-Villanueva is received/]]);
+  const n = numberIn(done!);
+  const c = await caseByNumber(n);
+  const expected = new RegExp(`${n} · Rosa Delgado-Villanueva · CT abdomen · ${c.state === 'pending_authorization' ? 'waiting for prior authorization' : '[a-z]'}`);
+  // Never the patient flow ("Do you have an order…") nor the menu.
+  const said = await run(office, [
+    ['Is the CT for Rosa scheduled yet?', expected],
+    ['any update on rosa?', expected],
+    [`what's the status of ${n}?`, new RegExp(`^${n} · Rosa Delgado-Villanueva`)],
+    ['any news on 0A0A0A?', "I can't find request 0A0A0A among your organization's orders."],
+  ]);
+  expect(said.join('\n')).not.toMatch(/Do you have an order|What would you like to do/);
+  // Organization A's users never see B's patient.
+  const other = teamsTalker(t, { tenant: TENANT_A });
+  await run(other, [['hi', /^Hi/]]);
+  const [theirs] = await run(other, [['any update on rosa?', /^I found no open order of yours for that patient\.$/]]);
+  expect(theirs).not.toMatch(/Delgado/);
+  // In a channel the whole team reads: no patient list there.
+  const channel = teamsTalker(t, { tenant: TENANT_B, channel: true });
+  const [inChannel] = await run(channel, [['status', /^To keep patients’ details private I don’t list orders in a channel\. Ask me in a personal chat/]]);
+  expect(inChannel).not.toMatch(/Rosa/);
+});

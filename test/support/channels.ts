@@ -51,7 +51,7 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
 }
 
 /** A Teams user (tenant and Azure AD object id) in a personal chat with the bot; cards and their buttons read as text. */
-export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string }): Talker & { conversationId: string; aad: string; submit(value: Record<string, string>): Promise<string>; sendFile(name: string, url: string): Promise<string> } {
+export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string; channel?: boolean }): Talker & { conversationId: string; aad: string; submit(value: Record<string, string>): Promise<string>; sendFile(name: string, url: string): Promise<string> } {
   const conversationId = `a:${randomBytes(8).toString('hex')}`;
   const aad = opts.aad ?? `aad-${randomBytes(6).toString('hex')}`;
   const talker = {
@@ -72,7 +72,7 @@ export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; na
           channelId: 'msteams',
           serviceUrl: 'https://smba.trafficmanager.net/amer/',
           deliveryMode: 'expectReplies',
-          conversation: { id: conversationId, conversationType: 'personal', tenantId: opts.tenant },
+          conversation: { id: conversationId, conversationType: opts.channel ? 'channel' : 'personal', ...(opts.channel ? { isGroup: true } : {}), tenantId: opts.tenant },
           from: { id: `29:${aad}`, name: opts.name ?? 'Maya Patel', aadObjectId: aad },
           recipient: { id: '28:intake-bot-id', name: 'Intake' },
           channelData: { tenant: { id: opts.tenant } },
