@@ -1,6 +1,6 @@
 import type { Request, Server } from 'restify';
 import { z } from 'zod';
-import { ApplyEventInput, CreateCaseInput, ListCasesInput, type CaseService } from '../../services/cases/case.service';
+import { ApplyEventInput, CorrectCaseInput, CreateCaseInput, ListCasesInput, type CaseService } from '../../services/cases/case.service';
 import type { Authenticate } from '../http/auth';
 import { HttpError } from '../http/errors';
 import { parse, pathParam, requireJson, unwrap, type RouteFactory } from '../http/route';
@@ -53,6 +53,18 @@ export function registerCaseRoutes(
       const key = keyHeader === undefined ? undefined : parse(IdempotencyKey, keyHeader, 'Idempotency-Key');
       const out = unwrap(await cases.create(input, principal, 'api', key));
       return { status: out.created ? 201 : 200, body: out.case, headers: { Location: `/api/v1/cases/${out.case.id}` } };
+    }),
+  );
+
+  // Staff correct a case: patient details or order fields, the checklist run again, the change in the history.
+  server.patch(
+    '/api/v1/cases/:id',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      requireJson(req);
+      const id = caseIdOf(req);
+      const input = parse(CorrectCaseInput, req.body, 'body');
+      return { status: 200, body: unwrap(await cases.correct(id, input, principal, 'api')) };
     }),
   );
 

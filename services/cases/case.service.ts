@@ -58,6 +58,22 @@ export const ListCasesInput = z
 /** Items an office may supply for a documentation request: any order field, checked as on creation. */
 export const SuppliedItems = OrderInput.partial().strict();
 
+/** Staff correct a case: the patient's details or order fields (each given replaces what is stored), and why. */
+export const CorrectCaseInput = z
+  .object({
+    reason: text(500),
+    expectedVersion: z.number().int().min(0).optional(),
+    patient: PatientInput.partial().strict().optional(),
+    order: SuppliedItems.optional(),
+  })
+  .strict()
+  .refine((x) => (x.patient && Object.keys(x.patient).length > 0) || (x.order && Object.keys(x.order).length > 0), 'nothing to correct: give patient or order fields');
+
+/** Who may correct a case (not offices: they supply documentation; not technologists or marketing). */
+const CORRECTS: ReadonlySet<string> = new Set(['admin', 'coordinator', 'scheduler']);
+/** A case that is over is no longer corrected. */
+const CLOSED: ReadonlySet<string> = new Set(['closed', 'cancelled', 'delivered']);
+
 /** The stored order back in the shape the checklist reads. */
 export function orderInputOf(o: Case['order']): OrderInput {
   const r = o.requester;
@@ -436,6 +452,55 @@ export function createCaseService(deps: CaseServiceDeps) {
     return ok(await view(r.value, principal));
   }
 
-  return { create, get, list, applyEvent, supplyDocumentation, receiveRequestedOrder, declineRequestedOrder };
+  /**
+   * Staff correct a case (a wrong phone, a missing code): the patient's details point the case at the person they name
+   * (the same phone, birth date and family name are the same person), the order fields are replaced, the checklist runs
+   * again and, if the case was waiting for documentation and nothing is missing now, it moves on; all in one update,
+   * with a `correct` entry in the history naming the fields and why.
+   */
+  async function correct(id: string, input: z.infer<typeof CorrectCaseInput>, principal: Principal, channel: CaseChannel): Promise<Result<CaseView, CaseFailure>> {
+    if (!CORRECTS.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not correct cases`);
+    const locked = await deps.locks.withLock(`case:${id}`, async (): Promise<Result<{ c: Case; moved: boolean; phoneAdded: string | null }, CaseFailure>> => {
+      const loaded = await load(id, principal);
+      if (!loaded.ok) return loaded;
+      const c = loaded.value;
+      if (input.expectedVersion !== undefined && input.expectedVersion !== c.version) return err('VERSION_CONFLICT', `case is at version ${c.version}, not ${input.expectedVersion}`);
+      if (CLOSED.has(c.state)) return err('ILLEGAL_TRANSITION', `the case is '${c.state}': it can no longer be corrected`);
+      const now = deps.now();
+      const actor = actorOf(principal);
+      const before = await patients.findById(c.patientId);
+      const p = { ...patientInputOf(before), ...input.patient };
+      const patient = input.patient
+        ? await patients.findOrCreate({ givenName: p.givenName ?? null, familyName: p.familyName ?? null, birthDate: p.birthDate ?? null, phone: p.phone ?? null, phoneHash: p.phone ? deps.hashPhone(p.phone) : null, language: p.language }, now)
+        : before;
+      const was = orderInputOf(c.order);
+      const requester = was.requester || input.order?.requester ? { ...was.requester, ...input.order?.requester } : undefined;
+      const order = { ...was, ...input.order, ...(requester ? { requester } : {}) };
+      const missing = missingItems(patientInputOf(patient), order);
+      const fields = [...Object.keys(input.patient ?? {}).map((k) => `patient.${k}`), ...Object.keys(input.order ?? {}).map((k) => `order.${k}`)];
+      const entries: CaseHistoryEntry[] = [{ from: c.state, to: c.state, event: 'correct', actor, channel, at: now, reason: `corrected ${fields.join(', ')}: ${input.reason}`.slice(0, 500) }];
+      let state = c.state;
+      const track = trackFor(order.priority ?? 'routine');
+      if (c.state === 'awaiting_documentation' && missing.length === 0) {
+        const back = decide(c, 'documentation_received', actor, now, { channel, reason: 'complete after a correction' });
+        if (!back.ok) return back;
+        const routed = route(missing, order, track, actor, now, channel);
+        entries.push(back.value.entry, routed.entry);
+        state = routed.state;
+      }
+      const set = { order: { ...serviceRequestOf(order, c.order.intent), note: c.order.note }, missing, ...(patient && patient.id !== c.patientId ? { patientId: patient.id } : {}) };
+      const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state, track, entry: entries, now, set });
+      if (!saved) return err('VERSION_CONFLICT', 'the case changed meanwhile; try again');
+      return ok({ c: saved, moved: state !== c.state, phoneAdded: patient?.phoneHash && patient.phoneHash !== before?.phoneHash ? patient.phoneHash : null });
+    });
+    if (!locked.ok) return err('CASE_BUSY', locked.error.message);
+    if (!locked.value.ok) return locked.value;
+    const { c, moved, phoneAdded } = locked.value.value;
+    if (phoneAdded) await deps.consent?.noteReferral(phoneAdded, `phone number corrected by staff on case ${c.id}`, deps.now());
+    if (moved && c.state === 'ready_to_schedule') await deps.onReady?.(c);
+    return ok(await view(c, principal));
+  }
+
+  return { create, get, list, applyEvent, supplyDocumentation, receiveRequestedOrder, declineRequestedOrder, correct };
 }
 export type CaseService = ReturnType<typeof createCaseService>;

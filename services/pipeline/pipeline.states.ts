@@ -63,7 +63,8 @@ export type Channel = z.infer<typeof Channel>;
 export const HistoryEntry = z.object({
   from: CaseState.nullable(),
   to: CaseState,
-  event: z.union([PipelineEvent, z.literal('create')]),
+  /** `correct`: staff changed the patient's details or order fields (the state may stay). */
+  event: z.union([PipelineEvent, z.literal('create'), z.literal('correct')]),
   actor: Actor,
   channel: Channel,
   at: z.date(),

@@ -298,3 +298,48 @@ describe('concurrency on the real server', () => {
     expect(read.body.history.filter((h: { event: string }) => h.event === 'approve_authorization')).toHaveLength(1);
   });
 });
+
+describe('PATCH /api/v1/cases/:id (staff correct a case)', () => {
+  test('an order without the patient phone: staff add it → the checklist runs again, the case moves on, the history says who, what and why', async () => {
+    const body = completeOrder();
+    const noPhone: Record<string, unknown> = { ...body.patient };
+    delete noPhone.phone;
+    const c = await createCase({ ...body, patient: noPhone, order: { ...body.order, modality: 'xray', bodyPart: 'chest', contrast: null } });
+    expect(c).toMatchObject({ state: 'awaiting_documentation', missing: ['phone number'] });
+    const coordinator = await t.token('coordinator');
+    const res = await api(t.base, 'PATCH', `/api/v1/cases/${c.id}`, { token: coordinator, body: { reason: 'the office called with the mobile', patient: { phone: '(512) 555-0142' } } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'ready_to_schedule', missing: [], patient: { givenName: 'Ana', familyName: 'Lopez', phone: '+15125550142' } });
+    expect(res.body.history.slice(-3)).toEqual([
+      expect.objectContaining({ event: 'correct', from: 'awaiting_documentation', to: 'awaiting_documentation', actor: expect.stringMatching(/^staff:/), reason: 'corrected patient.phone: the office called with the mobile' }),
+      expect.objectContaining({ event: 'documentation_received', to: 'received' }),
+      expect.objectContaining({ to: 'ready_to_schedule' }),
+    ]);
+    // Stored: a fresh read agrees; the invitation to book goes to the corrected number.
+    expect((await api(t.base, 'GET', `/api/v1/cases/${c.id}`, { token: admin })).body).toMatchObject({ state: 'ready_to_schedule', patient: { phone: '+15125550142' } });
+  });
+
+  test('an order field corrected on a complete case keeps its state; the stored order and the history change', async () => {
+    const c = await createCase();
+    const res = await api(t.base, 'PATCH', `/api/v1/cases/${c.id}`, { token: admin, body: { reason: 'wrong side on the fax', expectedVersion: c.version, order: { bodyPart: 'knee', laterality: 'left' } } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ state: 'pending_authorization', version: c.version + 1, order: { bodySite: { text: 'knee', laterality: 'left' }, reasonCode: ['M54.50'] } });
+    expect(res.body.history.at(-1)).toMatchObject({ event: 'correct', reason: 'corrected order.bodyPart, order.laterality: wrong side on the fax' });
+  });
+
+  test('bad input, a stale version, no reason, nothing to correct or the wrong role: refused, and the case is unchanged', async () => {
+    const c = await createCase();
+    const patch = (body: unknown, token = admin) => api(t.base, 'PATCH', `/api/v1/cases/${c.id}`, { token, body });
+    const bad = await patch({ reason: 'typo', patient: { phone: '12' }, order: { requester: { npi: '5125550199' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['body.order.requester.npi', 'body.patient.phone']);
+    expect((await patch({ patient: { phone: '+15125550142' } })).status).toBe(400);
+    expect((await patch({ reason: 'nothing' })).body.error.message).toMatch(/nothing to correct/);
+    expect((await patch({ reason: 'late', expectedVersion: 0, patient: { givenName: 'Anna' } })).status).toBe(409);
+    expect((await patch({ reason: 'mine', patient: { givenName: 'Anna' } }, await t.token('technologist'))).status).toBe(403);
+    expect((await api(t.base, 'PATCH', '/api/v1/cases/c_000000000000000000000000', { token: admin, body: { reason: 'x', patient: { givenName: 'Anna' } } })).status).toBe(404);
+    const after = (await api(t.base, 'GET', `/api/v1/cases/${c.id}`, { token: admin })).body;
+    expect(after).toMatchObject({ version: c.version, patient: { givenName: 'Ana' } });
+    expect(after.history.map((h: { event: string }) => h.event)).not.toContain('correct');
+  });
+});
