@@ -185,7 +185,14 @@ export async function createApp(opts: AppOptions) {
       (e) => opts.logger.error({ err: e }, 'campaign job failed'),
     );
     reminderQueue.startWorker((job) => appointmentMessages.run(job), (e) => opts.logger.error({ err: e }, 'appointment reminder job failed'));
-    followUpQueue.startWorker((job) => followUps.run(job), (e) => opts.logger.error({ err: e }, 'follow-up job failed'));
+    followUpQueue.startWorker(
+      (job) => followUps.run(job),
+      (e, failed) => {
+        opts.logger.error({ err: e, caseId: failed?.data.caseId, kind: failed?.data.kind }, 'follow-up job failed');
+        // Its last try: a person takes it over, so no order or documentation silently stops being chased.
+        if (failed?.final) void followUps.failed(failed.data, e).catch((err: unknown) => opts.logger.error({ err, caseId: failed.data.caseId }, 'opening the task for a failed follow-up failed'));
+      },
+    );
     // A case written while Redis was away, or by a process that died before queueing, is caught up here.
     const sweep = () => void followUps.sweep().catch((e: unknown) => opts.logger.error({ err: e }, 'follow-up sweep failed'));
     sweep();

@@ -47,7 +47,8 @@ export function createDelayedQueue<D>(opts: {
       const job = await queue.getJob(jobId);
       if (job && !(await job.isActive())) await job.remove();
     },
-    startWorker(run: (data: D) => Promise<unknown>, onError: (e: unknown) => void): Worker {
+    /** `onError` gets the failed job's data, and whether that was its last try (BullMQ gives up after 5). */
+    startWorker(run: (data: D) => Promise<unknown>, onError: (e: unknown, failed?: { data: D; final: boolean }) => void): Worker {
       workerConnection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
       worker = new Worker(opts.name, async (job) => run(opts.job.parse(job.data)), {
         connection: workerConnection,
@@ -55,7 +56,10 @@ export function createDelayedQueue<D>(opts: {
         concurrency: opts.concurrency ?? 4,
         ...(opts.perSecond ? { limiter: { max: opts.perSecond, duration: 1_000 } } : {}),
       });
-      worker.on('failed', (_job, e) => onError(e));
+      worker.on('failed', (job, e) => {
+        const data = job ? opts.job.safeParse(job.data) : null;
+        onError(e, data?.success ? { data: data.data, final: job!.attemptsMade >= (job!.opts.attempts ?? 1) } : undefined);
+      });
       return worker;
     },
     async close(): Promise<void> {

@@ -11,7 +11,7 @@ export function createFollowUpQueue(redisUrl: string, prefix: string, now: () =>
   return {
     ...scheduler,
     queue: q.queue,
-    startWorker: (run: (job: FollowUpJob) => Promise<unknown>, onError: (e: unknown) => void) => q.startWorker(run, onError),
+    startWorker: (run: (job: FollowUpJob) => Promise<unknown>, onError: (e: unknown, failed?: { data: FollowUpJob; final: boolean }) => void) => q.startWorker(run, onError),
     close: () => q.close(),
   };
 }

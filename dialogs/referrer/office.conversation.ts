@@ -92,7 +92,8 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         const { reasonCodes, ...rest } = orderInputFrom(a).order as { reasonCodes: string[] };
         const parsed = SuppliedItems.safeParse({ ...rest, ...(reasonCodes.length ? { reasonCodes } : {}) });
         if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join('; ') };
-        const r = await deps.cases.supplyDocumentation(caseId, parsed.data, turn.principal, turn.channel);
+        const phone = orderInputFrom(a).patient.phone;
+        const r = await deps.cases.supplyDocumentation(caseId, parsed.data, turn.principal, turn.channel, phone ? { phone, ...(a.language ? { language: a.language } : {}) } : undefined);
         return r.ok ? { ok: true, case: r.value } : { ok: false, message: r.error.message };
       },
     });

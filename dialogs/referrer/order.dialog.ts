@@ -5,6 +5,7 @@ import { normalizePhone } from '../../services/contact/phone';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
 import { orderName, orderNames, usesContrast } from '../../services/exams/modality.catalog';
 import { normalizeIcd10, npiProblem } from '../../services/orders/order.codes';
+import { REQUESTED } from '../../services/orders/order.completeness';
 import { needsLaterality } from '../../services/orders/order.completeness';
 import type { Insurance, OrderInput } from '../../services/orders/order.schema';
 import { foldAccents } from '../../services/text';
@@ -54,6 +55,7 @@ export interface OrderFormState {
 
 /** Checklist item names (services/orders/order.completeness.ts) → the step that asks for them. */
 const STEP_FOR_ITEM: Record<string, Step> = {
+  'phone number': 'patient_phone',
   modality: 'exam',
   'body part': 'exam',
   laterality: 'laterality',
@@ -68,7 +70,7 @@ const STEP_FOR_ITEM: Record<string, Step> = {
 };
 
 export function documentationState(caseId: string, missing: string[]): OrderFormState | null {
-  const only = [...new Set(missing.map((m) => STEP_FOR_ITEM[m]).filter((x): x is Step => x !== undefined))];
+  const only = [...new Set(missing.map((m) => (m.startsWith(REQUESTED) ? 'notes' : STEP_FOR_ITEM[m])).filter((x): x is Step => x !== undefined))];
   if (only.length === 0) return null;
   return { mode: 'documentation', caseId, step: only[0]!, fails: 0, submitKey: randomUUID(), answers: {}, only };
 }
@@ -197,8 +199,9 @@ export function createOrderForm(port: OrderFormPort) {
         return a.callback === undefined;
       case 'insurance':
         return a.insurance === undefined;
+      // In documentation mode only when the center asked for documents ("UHC needs office notes").
       case 'notes':
-        return a.note === undefined && s.mode !== 'documentation';
+        return a.note === undefined;
       case 'confirm':
         return true;
     }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { newId } from '../ids';
 import { z } from 'zod';
 import { needsPriorAuthorization, type SiteConfig } from '../config/site.schema';
-import { missingItems } from '../orders/order.completeness';
+import { missingItems, REQUESTED } from '../orders/order.completeness';
 import { OrderInput, PatientInput, text } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
 import { serviceRequestStatus } from '../pipeline/pipeline.fhir';
@@ -88,6 +88,11 @@ export function orderInputOf(o: Case['order']): OrderInput {
     ...(r ? { requester: { ...(r.name ? { name: r.name } : {}), ...(r.npi ? { npi: r.npi } : {}), ...(r.phone ? { phone: r.phone } : {}) } } : {}),
     ...(o.insurance ? { insurance: o.insurance } : {}),
   };
+}
+
+/** The stored patient's details, as findOrCreate takes them. */
+function patientRecordOf(p: Patient): Omit<Patient, 'id' | 'createdAt'> {
+  return { givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, phone: p.phone, phoneHash: p.phoneHash, language: p.language };
 }
 
 function patientInputOf(p: Patient | null): PatientInput {
@@ -340,6 +345,8 @@ export function createCaseService(deps: CaseServiceDeps) {
         });
         if (!decision.ok) return decision;
         const entry: CaseHistoryEntry = input.data ? { ...decision.value.entry, data: input.data } : decision.value.entry;
+        // Documentation staff ask for (a payer's request) is a missing item in their words, asked of the office by name.
+        const asked = input.event === 'request_documentation' && input.reason ? { missing: [...c.missing, `${REQUESTED}${input.reason}`.slice(0, 300)] } : {};
         // A time the patient held while authorization was pending becomes the booking in the same update (if still ahead).
         const held = input.event === 'approve_authorization' && c.appointment?.status === 'pending' && c.appointment.start > now ? c.appointment : null;
         const booked = held ? decide({ state: decision.value.state, track: c.track }, 'book', 'system', now, { channel, reason: 'held time confirmed on approval' }) : null;
@@ -347,7 +354,7 @@ export function createCaseService(deps: CaseServiceDeps) {
         const updated =
           held && booked?.ok
             ? await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: booked.value.state, entry: [entry, booked.value.entry], now, set: { appointment: { ...held, status: 'booked' } } })
-            : await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now, ...(dropped ? { set: { appointment: null } } : {}) });
+            : await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now, set: { ...asked, ...(dropped ? { appointment: null } : {}) } });
         if (updated) {
           if (dropped) await deps.onAppointmentGone?.(dropped.id, `${input.event}${input.reason ? `: ${input.reason}` : ''}`.slice(0, 300));
           if (held) await deps.onHeldBooked?.(updated);
@@ -373,6 +380,8 @@ export function createCaseService(deps: CaseServiceDeps) {
     supplied: z.infer<typeof SuppliedItems>,
     principal: Principal,
     channel: CaseChannel,
+    /** The patient's mobile, when that was what was missing. */
+    contact?: { phone: string; language?: 'en' | 'es' },
   ): Promise<Result<CaseView, CaseFailure>> {
     if (!canCreateCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not supply documentation`);
     const locked = await deps.locks.withLock(`case:${id}`, async (): Promise<Result<Case, CaseFailure>> => {
@@ -380,14 +389,21 @@ export function createCaseService(deps: CaseServiceDeps) {
       if (!loaded.ok) return loaded;
       const c = loaded.value;
       if (c.state !== 'awaiting_documentation') return err('ILLEGAL_TRANSITION', `the case is '${c.state}', not waiting for documentation`);
-      const patient = await patients.findById(c.patientId);
-      const before = orderInputOf(c.order);
+      const before = await patients.findById(c.patientId);
+      // A phone given: the case points at the person with that phone, birth date and family name.
+      const patient = contact && before
+        ? await patients.findOrCreate({ ...patientRecordOf(before), phone: contact.phone, phoneHash: deps.hashPhone(contact.phone), language: contact.language ?? before.language }, deps.now())
+        : before;
+      const was = orderInputOf(c.order);
       // Field by field: an NPI supplied alone keeps the provider's name and callback number.
-      const requester = before.requester || supplied.requester ? { ...before.requester, ...supplied.requester } : undefined;
-      const order = { ...before, ...supplied, ...(requester ? { requester } : {}), reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
-      const missing = missingItems(patientInputOf(patient), order);
+      const requester = was.requester || supplied.requester ? { ...was.requester, ...supplied.requester } : undefined;
+      const order = { ...was, ...supplied, ...(requester ? { requester } : {}), reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
+      // What the center asked for in words stays missing until the office sends notes or a file for it.
+      const stillAsked = supplied.note ? [] : c.missing.filter((m) => m.startsWith(REQUESTED));
+      const missing = [...missingItems(patientInputOf(patient), order), ...stillAsked];
       const now = deps.now();
       const actor = actorOf(principal);
+      if (missing.length && missing.length === c.missing.length && missing.every((m) => c.missing.includes(m))) return err('INVALID_INPUT', `still missing: ${missing.join(', ')}`);
       const back = decide(c, 'documentation_received', actor, now, { channel, reason: `supplied: ${Object.keys(supplied).join(', ')}` });
       if (!back.ok) return back;
       const track = trackFor(order.priority ?? 'routine');
@@ -395,7 +411,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const saved = await cases.applyTransition(
         c.id,
         { state: c.state, version: c.version },
-        { state: routed.state, track, entry: [back.value.entry, routed.entry], now, set: { order: { ...serviceRequestOf(order, c.order.intent), note: c.order.note }, missing } },
+        { state: routed.state, track, entry: [back.value.entry, routed.entry], now, set: { order: { ...serviceRequestOf(order, c.order.intent), note: supplied.note ? [...c.order.note, { text: supplied.note, at: now, author: actor }] : c.order.note }, missing, ...(patient && patient.id !== c.patientId ? { patientId: patient.id } : {}) } },
       );
       return saved ? ok(saved) : err('VERSION_CONFLICT', 'the case changed meanwhile; try again');
     });

@@ -136,7 +136,23 @@ export function createFollowUps(deps: {
     await deps.tasks.insert(t); // false: open already (what the patient said since stays on it)
   }
 
+  const KIND_WORDS: Record<FollowUpKind, string> = {
+    order_reminder: 'order reminder to the office',
+    order_overdue: 'overdue order task',
+    documentation_reminder: 'documentation reminder to the office',
+    lead_nurture: 'follow-up text to the patient',
+    urgent_call_overdue: 'overdue urgent call check',
+  };
+
   return {
+    /** A job that failed its last try: a staff task names the case and what did not happen (the error's kind, no PHI). */
+    async failed(job: FollowUpJob, e: unknown): Promise<void> {
+      const c = await deps.cases.findById(job.caseId);
+      if (!c) return;
+      const why = e instanceof Error ? e.name : 'error';
+      await task(c, `failed:${job.kind}:${job.caseId}:${job.since}:${job.n}`, `The ${KIND_WORDS[job.kind]} for case ${c.id} failed after every retry (${why}): follow the case up by hand.`);
+    },
+
     /** The urgent task, then the follow-ups the case is due for; called after every write of a case, and by the sweep. */
     async schedule(c: Case): Promise<void> {
       await urgentTask(c);
@@ -172,6 +188,11 @@ export function createFollowUps(deps: {
       switch (job.kind) {
         case 'order_reminder':
         case 'documentation_reminder': {
+          // Waiting for documentation with nothing named: the office cannot be asked for it; a person finds out what.
+          if (job.kind === 'documentation_reminder' && c.missing.length === 0) {
+            await task(c, `${job.kind}:${stay}:${job.n}`, `Case ${c.id} waits for documentation but no missing item is named: find out what is needed (payer or staff request) and ask the office.`);
+            return 'staff_task';
+          }
           const patient = await deps.patients.findById(c.patientId);
           const reached = patient !== null && (await deps.orderRequests.remind(c, patient, job.kind === 'order_reminder' ? 'order' : 'documentation', `${job.kind}:${stay}:${job.n}`));
           if (reached) return 'office_reminded';

@@ -8,6 +8,9 @@ export function needsLaterality(bodyPart: string): boolean {
   return PAIRED.test(bodyPart);
 }
 
+/** A missing item staff or a payer asked for in their own words ("requested: UHC needs the last 6 weeks of office notes"). */
+export const REQUESTED = 'requested: ';
+
 /**
  * The order checklist: the names of what is missing, in words a referring office reads as-is
  * ("diagnosis code or reason"). Empty means complete.

@@ -122,7 +122,7 @@ export function createOrderRequests(deps: {
             : {
                 text: `Reminder from ${center.name}: order ${number} is still missing: ${c.missing.join(', ')}. We can't schedule the patient until we have it. Reply COMPLETE ${number} to send it here, or fax ${fax}.`,
                 choices: [{ value: `complete ${number}`, title: `Send the missing items ${number}` }],
-                summary: { title: `Order ${number}`, facts: [...who(patient), { label: 'Exam', value: studyText(c) }, { label: 'Missing', value: c.missing.join(', ') }] },
+                summary: { title: `Order ${number}`, facts: [...who(patient), { label: 'Exam', value: studyText(c) }, ...(c.missing.length ? [{ label: 'Missing', value: c.missing.join(', ') }] : [])] },
               },
         purpose: 'care',
         template: 'office_reminder',

@@ -368,3 +368,45 @@ test('an office asks after its orders in its own words, by name or number; a Tea
   const [inChannel] = await run(channel, [['status', /^To keep patients’ details private I don’t list orders in a channel\. Ask me in a personal chat/]]);
   expect(inChannel).not.toMatch(/Rosa/);
 });
+
+test('documentation that finishes: a missing patient phone is asked and supplied; a payer’s request in staff words is asked by name and closed by a file; a reminder of a record naming nothing cannot throw', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const admin = await t.token('admin');
+  const phone = newPhone();
+  const lines = orderLines({ phone, exam: 'XR chest', codes: 'R05.9', reason: 'cough 6 weeks', insurance: 'Aetna W123456789' });
+  // No mobile given: the language question is skipped with it.
+  const noPhone: Line[] = [...lines.slice(0, 3), ['skip', /Which study\?/], ...lines.slice(5)];
+  const replies = await run(office, [...noPhone, ['1', /^Order [A-F0-9]{6} for Ana Lopez is saved, but it is missing: phone number\. Let's add it now\.\nPatient's mobile number/]]);
+  const n = numberIn(replies.at(-1)!);
+  await run(office, [
+    [phone, /^Missing items\n[\s\S]*Send these to complete the order\?/],
+    ['1', new RegExp(`^Order ${n} for Ana Lopez is received\\.`)],
+  ]);
+  const c = await caseByNumber(n);
+  expect(c).toMatchObject({ state: 'ready_to_schedule', missing: [] });
+  expect((await t.app.repos.patients.findById(c.patientId))!.phone).toBe(phone);
+
+  // Staff ask for what a payer wants, in their words: the office is asked for exactly that and sends a file.
+  const ct = await run(office, [...orderLines({ phone: newPhone(), exam: 'MRI lumbar spine', contrast: '1', codes: 'M54.50', reason: 'low back pain 8 weeks', insurance: 'Aetna W123456789' }), ['1', /needs prior authorization/]]);
+  const m = numberIn(ct.at(-1)!);
+  const mri = await caseByNumber(m);
+  const asked = await api(t.base, 'POST', `/api/v1/cases/${mri.id}/events`, { token: admin, body: { event: 'request_documentation', reason: 'UHC needs the last 6 weeks of office notes' } });
+  expect(asked.body).toMatchObject({ state: 'awaiting_documentation', missing: ['requested: UHC needs the last 6 weeks of office notes'] });
+  await run(office, [[`complete ${m}`, new RegExp(`^Order ${m} is missing: requested: UHC needs the last 6 weeks of office notes\\.\\nClinical notes`)]]);
+  const filed = await office.sendFile('office-notes.pdf', 'https://files.example/notes.pdf');
+  expect(filed).toMatch(/^Missing items\n[\s\S]*Send these to complete the order\?/);
+  await run(office, [['1', new RegExp(`^Order ${m} for Ana Lopez is received\\. It is complete and needs prior authorization`)]]);
+  const after = await caseByNumber(m);
+  expect(after).toMatchObject({ state: 'pending_authorization', missing: [] });
+  expect(after.order.note.at(-1)!.text).toMatch(/^Attachment: office-notes\.pdf \(application\/vnd\.microsoft\.teams\.file\.download\.info\) https:\/\/files\.example\/notes\.pdf$/);
+
+  // A record waiting for documentation that names nothing: the reminder becomes a staff task, it does not throw.
+  const empty = (await t.app.repos.cases.applyTransition(after.id, { state: after.state, version: after.version }, { state: 'awaiting_documentation', entry: { from: after.state, to: 'awaiting_documentation', event: 'request_documentation', actor: 'system', channel: 'api', at: now }, now, set: { missing: [] } }))!;
+  const job = { caseId: empty.id, kind: 'documentation_reminder' as const, since: now.toISOString(), n: 0 };
+  expect(await t.app.followUps.run(job)).toBe('staff_task');
+  const tasks = (await t.app.repos.tasks.list({ kind: 'order_follow_up' }, 200)).filter((x) => x.caseId === empty.id);
+  expect(tasks.map((x) => x.summary)).toEqual([`Case ${empty.id} waits for documentation but no missing item is named: find out what is needed (payer or staff request) and ask the office.`]);
+  // A job that failed its last try is a staff task naming the case.
+  await t.app.followUps.failed(job, new TypeError('boom'));
+  expect((await t.app.repos.tasks.list({ kind: 'order_follow_up' }, 200)).filter((x) => x.caseId === empty.id).map((x) => x.summary)).toContain(`The documentation reminder to the office for case ${empty.id} failed after every retry (TypeError): follow the case up by hand.`);
+});

@@ -115,7 +115,8 @@ describe('booking is exactly once', () => {
 describe('prep and the readiness check', () => {
   test('prep texts for the study, general first, in English and Spanish', () => {
     const ct = { modality: 'ct' as const, bodyPart: 'chest', contrast: 'with' as const };
-    expect(prepMessage(site, ct, 'en')).toBe(`${site.prep[0]!.text.en} ${site.prep.find((p) => p.id === 'ct-contrast')!.text.en}`);
+    // One arrival time at the end: the longest any entry asks (15 minutes here).
+    expect(prepMessage(site, ct, 'en')).toBe(`${site.prep[0]!.text.en} ${site.prep.find((p) => p.id === 'ct-contrast')!.text.en} Please arrive 15 minutes early.`);
     expect(prepMessage(site, ct, 'es')).toContain('No coma alimentos sólidos durante 4 horas');
   });
 
