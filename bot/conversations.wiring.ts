@@ -40,6 +40,8 @@ import { SmsAdapter } from './sms/sms.adapter';
 import { createSmsTurns, type SmsTurnsStore } from './sms/sms.turns';
 import { noticeWords } from '../dialogs/notices.texts';
 import { corpusModel } from './integrations/nlpjs.intent-model';
+import { shippedDiagnosisCodes } from './integrations/icd10.table';
+import type { DiagnosisCodes } from '../services/orders/diagnosis-codes';
 
 /** Every store the conversations read and write (MongoDB in the app, in memory in the fast tests). */
 export interface ConversationRepositories {
@@ -88,6 +90,8 @@ export interface ConversationOptions {
   understandingEngine?: UnderstandingEngine | null;
   /** The intent classifier trained on corpus/nlu (the default); null for the hand rules alone. */
   intentModel?: IntentModel | null;
+  /** The ICD-10-CM table orders are checked against (default: the shipped one in data/icd10cm). */
+  diagnosisCodes?: DiagnosisCodes;
   understandingTimeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -187,7 +191,9 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     onAppointmentGone: (appointmentId) => appointmentGone(appointmentId),
     onScreeningCleared: afterWrite('telling the patient the review is cleared', (c) => appointmentMessages.screeningCleared(c)),
   });
+  const diagnosisCodes = opts.diagnosisCodes ?? shippedDiagnosisCodes();
   const cases = createCaseService({
+    codes: diagnosisCodes,
     cases: caseWrites,
     patients: repos.patients,
     site: opts.site,
@@ -220,7 +226,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
       now,
     }),
     waitlist,
-    office: createOfficeConversation({ cases, site: opts.site }),
+    office: createOfficeConversation({ cases, site: opts.site, codes: diagnosisCodes }),
     conversationState,
     userState,
     site: opts.site,

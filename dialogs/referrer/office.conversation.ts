@@ -4,6 +4,7 @@ import type { CaseChannel } from '../../services/cases/case.schema';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
 import { MODALITIES, modalityWords, orderName } from '../../services/exams/modality.catalog';
+import type { DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { OrderInput, PatientInput } from '../../services/orders/order.schema';
 import type { CaseState } from '../../services/pipeline/pipeline.states';
 import { requestNumber } from '../../services/patients/order-request.service';
@@ -70,10 +71,11 @@ const PRIORITY_RANK: Record<string, number> = { stat: 0, asap: 1, urgent: 2, rou
  * accept or decline a patient's order request, and see their organization's orders. Every action is the office
  * user's (`referrer:<id>`), scoped to their organization by the case service.
  */
-export function createOfficeConversation(deps: { cases: CaseService; site: SiteConfig }) {
+export function createOfficeConversation(deps: { cases: CaseService; site: SiteConfig; codes?: DiagnosisCodes }) {
   // The form's submit acts as this turn's office user: built per turn, so turns of two offices never mix.
   const formFor = (turn: OfficeTurn) =>
     createOrderForm({
+      ...(deps.codes ? { codes: deps.codes } : {}),
       async create(a, submitKey) {
         const { patient, order } = orderInputFrom(a);
         const p = PatientInput.safeParse(patient);

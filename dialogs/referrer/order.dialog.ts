@@ -4,6 +4,7 @@ import type { CaseChannel } from '../../services/cases/case.schema';
 import { normalizePhone } from '../../services/contact/phone';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
 import { orderName, orderNames, usesContrast } from '../../services/exams/modality.catalog';
+import { codeRefusal, type DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { normalizeIcd10, npiProblem } from '../../services/orders/order.codes';
 import { REQUESTED } from '../../services/orders/order.completeness';
 import { needsLaterality } from '../../services/orders/order.completeness';
@@ -51,6 +52,8 @@ export interface OrderFormState {
   only?: Step[];
   /** accept: what the patient told us, where "start over" goes back to. */
   prefill?: OrderAnswers;
+  /** A warning to show with the next question (a code our table does not know). */
+  notice?: string;
 }
 
 /** Checklist item names (services/orders/order.completeness.ts) → the step that asks for them. */
@@ -157,6 +160,8 @@ export interface OrderFormPort {
   create(a: OrderAnswers, submitKey: string): Promise<{ ok: true; case: CaseView } | { ok: false; message: string }>;
   accept(caseId: string, a: OrderAnswers): Promise<{ ok: true; case: CaseView } | { ok: false; message: string }>;
   supply(caseId: string, a: OrderAnswers): Promise<{ ok: true; case: CaseView } | { ok: false; message: string }>;
+  /** The ICD-10-CM table the codes are checked against, when there is one. */
+  codes?: DiagnosisCodes;
 }
 
 /**
@@ -327,7 +332,13 @@ export function createOrderForm(port: OrderFormPort) {
           return null;
         }
         if (raw.length === 0 || bad.length) return `'${(bad[0] ?? text).slice(0, 12)}' is not an ICD-10-CM code (a letter, two characters, then optionally a dot and up to 4 more, e.g. M54.50).${s.mode === 'documentation' ? '' : ' Or SKIP.'}`;
-        a.reasonCodes = raw.map((c) => normalizeIcd10(c)!).slice(0, 12);
+        const codes = raw.map((c) => normalizeIcd10(c)!).slice(0, 12);
+        const refused = codes.map((c) => codeRefusal(port.codes, c)).find((x) => x !== null);
+        if (refused) return `${refused}.`;
+        // Well formed but not in our table: taken, and the office asked to check it.
+        const unknown = codes.filter((c) => port.codes?.check(c).kind === 'unknown');
+        if (unknown.length) s.notice = `Note: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in our ICD-10-CM table of imaging indications; please check ${unknown.length > 1 ? 'them' : 'it'} (we kept ${unknown.length > 1 ? 'them' : 'it'}).`;
+        a.reasonCodes = codes;
         return null;
       }
       case 'reason': {
@@ -478,7 +489,9 @@ export function createOrderForm(port: OrderFormPort) {
         s.fails++;
         return { replies: [{ text: problem }, ...(s.fails >= 3 ? [{ text: 'Say AGENT to talk to a person, or CANCEL to stop.' }] : [])], done: false };
       }
-      return { replies: [advance(s)], done: false };
+      const notice = s.notice;
+      delete s.notice;
+      return { replies: [...(notice ? [{ text: notice }] : []), advance(s)], done: false };
     },
   };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { newId } from '../ids';
 import { z } from 'zod';
 import { needsPriorAuthorization, type SiteConfig } from '../config/site.schema';
+import { codeRefusal, type DiagnosisCodes } from '../orders/diagnosis-codes';
 import { missingItems, REQUESTED } from '../orders/order.completeness';
 import { OrderInput, PatientInput, text } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
@@ -157,6 +158,8 @@ export interface CaseServiceDeps {
   onOrderDeclined?: (c: Case) => Promise<void>;
   /** An appointment left the case (cancelled, no-show, new time needed, authorization not given): free its time and reminders. */
   onAppointmentGone?: (appointmentId: string, reason: string) => Promise<void>;
+  /** The ICD-10-CM table: a category code where billable codes exist under it is refused. */
+  codes?: DiagnosisCodes;
 }
 
 /** States a case may hold an appointment in; any other drops it (and its time is freed). */
@@ -207,6 +210,15 @@ export function createCaseService(deps: CaseServiceDeps) {
    * same insert, so no reader ever sees a half-routed case. The idempotency key makes a retried POST return the
    * case the first one made.
    */
+  /** Diagnosis codes the table knows to be categories, each named with the billable codes under it. */
+  function codeProblems(codes: readonly string[] | undefined, at: string): Result<never, CaseFailure> | null {
+    const details = (codes ?? []).flatMap((code, i) => {
+      const message = codeRefusal(deps.codes, code);
+      return message ? [{ field: `${at}.reasonCodes.${i}`, message }] : [];
+    });
+    return details.length ? err('INVALID_INPUT', details.map((d) => `${d.field}: ${d.message}`).join('; '), details) : null;
+  }
+
   async function create(
     input: CreateCaseInput,
     principal: Principal,
@@ -214,6 +226,8 @@ export function createCaseService(deps: CaseServiceDeps) {
     idempotencyKey?: string,
   ): Promise<Result<{ created: boolean; case: CaseView }, CaseFailure>> {
     if (!canCreateCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not create cases`);
+    const badCode = codeProblems(input.order.reasonCodes, 'order');
+    if (badCode) return badCode;
     const referrerOrgId = principal.referrerOrgId ?? input.referrerOrgId ?? null;
     if (principal.referrerOrgId && input.referrerOrgId && input.referrerOrgId !== principal.referrerOrgId) {
       return err('FORBIDDEN', 'a referrer token may only create cases for its own organization');
@@ -384,6 +398,8 @@ export function createCaseService(deps: CaseServiceDeps) {
     contact?: { phone: string; language?: 'en' | 'es' },
   ): Promise<Result<CaseView, CaseFailure>> {
     if (!canCreateCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not supply documentation`);
+    const badCode = codeProblems(supplied.reasonCodes, 'order');
+    if (badCode) return badCode;
     const locked = await deps.locks.withLock(`case:${id}`, async (): Promise<Result<Case, CaseFailure>> => {
       const loaded = await load(id, principal);
       if (!loaded.ok) return loaded;
@@ -436,6 +452,8 @@ export function createCaseService(deps: CaseServiceDeps) {
    * update; the request's reason and notes stay with the case.
    */
   async function receiveRequestedOrder(id: string, order: OrderInput, principal: Principal, channel: CaseChannel): Promise<Result<CaseView, CaseFailure>> {
+    const badCode = codeProblems(order.reasonCodes, 'order');
+    if (badCode) return badCode;
     const r = await writeCase(id, principal, async (c, patient) => {
       const now = deps.now();
       const actor = actorOf(principal);
@@ -476,6 +494,8 @@ export function createCaseService(deps: CaseServiceDeps) {
    */
   async function correct(id: string, input: z.infer<typeof CorrectCaseInput>, principal: Principal, channel: CaseChannel): Promise<Result<CaseView, CaseFailure>> {
     if (!CORRECTS.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not correct cases`);
+    const badCode = codeProblems(input.order?.reasonCodes, 'order');
+    if (badCode) return badCode;
     const locked = await deps.locks.withLock(`case:${id}`, async (): Promise<Result<{ c: Case; moved: boolean; phoneAdded: string | null }, CaseFailure>> => {
       const loaded = await load(id, principal);
       if (!loaded.ok) return loaded;

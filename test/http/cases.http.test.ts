@@ -343,3 +343,12 @@ describe('PATCH /api/v1/cases/:id (staff correct a case)', () => {
     expect(after.history.map((h: { event: string }) => h.event)).not.toContain('correct');
   });
 });
+
+test('POST /api/v1/cases: a category diagnosis code (M54.5, a header since FY2022) is refused naming the billable ones; nothing is created', async () => {
+  const body = completeOrder();
+  const phone = '+15125550177';
+  const res = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: { ...body, patient: { ...body.patient, phone }, order: { ...body.order, reasonCodes: ['M54.5'] } } });
+  expect(res.status).toBe(400);
+  expect(res.body.error).toMatchObject({ code: 'INVALID_INPUT', details: [{ field: 'order.reasonCodes.0', message: 'M54.5 is a category, not a billable code: use a more specific one, e.g. M54.50, M54.51, M54.59' }] });
+  expect((await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent(phone)}`, { token: admin })).body.items).toEqual([]);
+});

@@ -131,8 +131,15 @@ test('a wrong NPI check digit and a malformed ICD-10 code are refused with the r
   const codesAt = lines.findIndex(([say]) => say === 'M54.50');
   await run(office, lines.slice(0, codesAt));
   await run(office, [['54.50X', /^'54\.50X' is not an ICD-10-CM code \(a letter, two characters, then optionally a dot and up to 4 more, e\.g\. M54\.50\)\. Or SKIP\.$/]]);
-  await run(office, lines.slice(codesAt, codesAt + 4));
-  await run(office, [['1234567890', 'The NPI 1234567890 fails its check digit (the last digit must match a Luhn check over 80840 and the first nine digits). Please check it.']]);
+  // Checked against the CMS table: a category and a made-up code are refused, a code outside the table is kept with a note.
+  await run(office, [
+    ['M54.5', 'M54.5 is a category, not a billable code: use a more specific one, e.g. M54.50, M54.51, M54.59.'],
+    ['Z99.ZZZZ', /^Z99\.ZZZZ is not an ICD-10-CM code; codes under Z99 are e\.g\. Z99\.0, /],
+  ]);
+  const noted = await office.say('L98.9');
+  expect(noted).toMatch(/^Note: L98\.9 is not in our ICD-10-CM table of imaging indications; please check it \(we kept it\)\.\nReason for the exam/);
+  await run(office, lines.slice(codesAt + 1, codesAt + 4));
+  await run(office, [['5125550199', '5125550199 is not an NPI: an NPI starts with 1 (a person) or 2 (an organization). Please check it.'], ['1234567890', 'The NPI 1234567890 fails its check digit (the last digit must match a Luhn check over 80840 and the first nine digits). Please check it.']]);
   const token = await t.token('admin');
   expect((await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent(phone)}`, { token })).body.items).toEqual([]);
   await run(office, [['1234567893', /Callback number/], ['CANCEL', 'OK, stopped. Nothing was sent. Say NEW ORDER to start again.']]);
