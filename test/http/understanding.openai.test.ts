@@ -25,6 +25,18 @@ afterEach(() => nock.cleanAll());
 
 const engine = () => createOpenAiEngine({ apiKey: 'sk-test', baseURL: BASE, model: 'gpt-test' });
 
+/** The next chat completion answers `content`; what was sent is in `.body` afterwards. */
+function answerWith(content: unknown): { body: any } {
+  const sent: { body: any } = { body: null };
+  nock(BASE)
+    .post('/chat/completions', (body) => {
+      sent.body = body;
+      return true;
+    })
+    .reply(200, completion(content));
+  return sent;
+}
+
 function completion(content: unknown) {
   return {
     id: 'chatcmpl-1',
@@ -36,45 +48,33 @@ function completion(content: unknown) {
 }
 
 test('structured output fills modality, body part, hasOrder and provider (and the request asked for that schema)', async () => {
-  let request: any = null;
-  nock(BASE)
-    .post('/chat/completions', (body) => {
-      request = body;
-      return true;
-    })
-    .reply(200, completion({
+  const sent = answerWith({
       intent: 'request_exam',
       fields: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', providerPractice: null, providerPhone: null, payer: null, memberId: null, preferredTimes: [], timeWish: null, language: 'en' },
       ...NO_EXTRAS,
-    }));
+  });
   const r = await createUnderstanding({ llm: engine() }).understand(UTTERANCE, ctx);
   expect(r).toMatchObject({ engine: 'openai', fallbackReason: null, intent: 'request_exam' });
   expect(r.fields).toMatchObject({ modality: 'mri', bodyPart: 'lumbar spine', hasOrder: true, providerName: 'Dr. Patel' });
-  expect(request.model).toBe('gpt-test');
-  expect(request.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'understanding', strict: true } });
-  expect(request.messages.at(-1)).toEqual({ role: 'user', content: UTTERANCE });
+  expect(sent.body.model).toBe('gpt-test');
+  expect(sent.body.response_format).toMatchObject({ type: 'json_schema', json_schema: { name: 'understanding', strict: true } });
+  expect(sent.body.messages.at(-1)).toEqual({ role: 'user', content: UTTERANCE });
   // The schema asks for the newer fields too, every one required (strict structured output).
-  const schema = request.response_format.json_schema.schema;
+  const schema = sent.body.response_format.json_schema.schema;
   expect(schema.required).toEqual(expect.arrayContaining(['intent', 'fields', 'topic', 'clinical', 'disclosures', 'secondary']));
   expect(schema.properties.disclosures.items.properties.kind.enum).toEqual(['contrast_reaction', 'implant_device', 'pregnancy', 'kidney']);
   expect(schema.properties.fields.required).toEqual(expect.arrayContaining(['providerPractice', 'providerPhone', 'payer', 'memberId', 'timeWish']));
 });
 
 test("the site's payers go with the instructions, and the engine's practice, payer, id and time constraints are used", async () => {
-  let request: any = null;
-  nock(BASE)
-    .post('/chat/completions', (body) => {
-      request = body;
-      return true;
-    })
-    .reply(200, completion({
+  const sent = answerWith({
       intent: 'request_exam',
       fields: { modality: 'mri', bodyPart: 'knee', laterality: null, contrast: null, hasOrder: true, providerName: 'Dr. Patel', providerPractice: 'Northside Family', providerPhone: '+15125550188', payer: 'Aetna', memberId: 'W123456789', preferredTimes: [], timeWish: { days: [], notDays: [2], after: 1020, before: null, from: null }, language: 'en' },
       ...NO_EXTRAS,
-    }));
+  });
   const text = 'knee mri, dr patel at northside family 512-555-0188 sent it, aetna W123456789, after 5 not tuesday';
   const r = await createUnderstanding({ llm: engine() }).understand(text, { ...ctx, payers: [{ name: 'Aetna', aliases: [] }, { name: 'Texas Medicaid', aliases: ['Medicaid'] }] });
-  expect(request.messages[0].content).toContain("The site's payers: Aetna; Texas Medicaid.");
+  expect(sent.body.messages[0].content).toContain("The site's payers: Aetna; Texas Medicaid.");
   expect(r).toMatchObject({ engine: 'openai', fields: { providerPractice: 'Northside Family', payer: 'Aetna', memberId: 'W123456789', timeWish: { notDays: [2], after: 1020 } } });
 });
 
