@@ -30,6 +30,8 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
   return {
     async ensureIndexes() {
       await model.createIndexes();
+      // Tasks stored before urgent tasks existed sort as non-urgent ones (a missing field would sort below them).
+      await model.updateMany({ urgent: { $exists: false } }, { $set: { urgent: false, dueAt: null, escalatedAt: null } });
     },
     insert(task) {
       // Bounded at write time as at read time: no stored task can break the list.

@@ -113,3 +113,19 @@ describe('first writes for one number in parallel', () => {
     }
   });
 });
+
+test('tasks: urgent first (re-raised on top), then newest first; tasks stored before the urgent fields sort with the other non-urgent ones after start-up', async () => {
+  const at = (m: number) => new Date(Date.UTC(2026, 10, 30, 16, m));
+  const base = { status: 'open' as const, caseId: null, referrerOrgId: null, replyTo: null };
+  // Written as the older code wrote it: no urgent, dueAt or escalatedAt field at all.
+  await conn.collection('tasks').insertOne({ _id: 't_legacy' as never, kind: 'call_patient', status: 'open', dedupeKey: 'legacy', summary: 'old', caseId: null, referrerOrgId: null, replyTo: null, conversationKey: null, live: null, createdAt: at(3), updatedAt: at(3) });
+  await repos.tasks.insert({ ...base, id: 't_routine', kind: 'call_patient', dedupeKey: 'routine', summary: 'routine', createdAt: at(1), updatedAt: at(1) });
+  await repos.tasks.insert({ ...base, id: 't_urgent', kind: 'schedule_by_phone', dedupeKey: 'urgent', summary: 'stat', urgent: true, dueAt: at(15), createdAt: at(0), updatedAt: at(0) });
+  await repos.tasks.insert({ ...base, id: 't_raised', kind: 'schedule_by_phone', dedupeKey: 'raised', summary: 'stat 2', urgent: true, dueAt: at(14), createdAt: at(-1), updatedAt: at(-1) });
+  expect(await repos.tasks.escalate('raised', 'OVERDUE stat 2', at(20))).toBe(true);
+  expect(await repos.tasks.escalate('raised', 'again', at(21))).toBe(false);
+  await repos.ensureIndexes();
+  const order = (await repos.tasks.list({ status: 'open' }, 10)).map((x) => x.id).filter((id) => ['t_legacy', 't_routine', 't_urgent', 't_raised'].includes(id));
+  expect(order).toEqual(['t_raised', 't_urgent', 't_legacy', 't_routine']);
+  expect(await repos.tasks.findByKey('raised')).toMatchObject({ summary: 'OVERDUE stat 2', escalatedAt: at(20) });
+});
