@@ -30,6 +30,7 @@ export const BODY_PART_WORDS: Array<[string, string[]]> = [
   ['thyroid', ['thyroid', 'tiroides']],
   ['kidneys', ['kidney', 'kidneys', 'renal', 'rinon', 'rinones']],
   ['liver', ['liver', 'higado']],
+  ['right upper quadrant', ['ruq', 'right upper quadrant', 'cuadrante superior derecho']],
   ['gallbladder', ['gallbladder', 'gall bladder', 'vesicula', 'vesicula biliar']],
   ['bladder', ['bladder', 'urinary bladder', 'vejiga']],
   ['sinuses', ['sinus', 'sinuses', 'senos nasales', 'senos paranasales']],
@@ -48,11 +49,12 @@ export const SIDE_OF_WORD: Record<string, 'left' | 'right' | 'bilateral'> = { ll
 /** Side words; "right" is no side in "right now", "right away". */
 export const LATERAL: Array<['left' | 'right' | 'bilateral', RegExp]> = [
   ['bilateral', /\b(both|bilateral|ambos|ambas|las dos|los dos)\b/],
-  ['left', /\b(left|izquierd[ao])\b/],
-  ['right', /\b(right|derech[ao])\b(?! (now|away|after|there|here|ahora))/],
+  // Order shorthand: "XR R knee", "lt shoulder" (a letter only right before a paired body part).
+  ['left', /\b(left|izquierd[ao])\b|\b(?:l|lt)\.?(?= (?:knee|shoulder|hip|ankle|wrist|elbow|hand|foot|breast|kidney|leg|arm)\b)/],
+  ['right', /\b(right|derech[ao])\b(?! (now|away|after|there|here|ahora))|\b(?:r|rt)\.?(?= (?:knee|shoulder|hip|ankle|wrist|elbow|hand|foot|breast|kidney|leg|arm)\b)/],
 ];
 /** "That's right", "all right", "derecho a": agreement or a right, not a side. */
-export const NOT_LATERAL = /\b(that'?s right|all right|alright|is that right|derecho a)\b|^right\b|\bright\s*\?/;
+export const NOT_LATERAL = /\b(that'?s right|all right|alright|is that right|derecho a|right (upper|lower) quadrant|cuadrante (superior|inferior) derecho)\b|^right\b|\bright\s*\?/;
 
 /** Each canonical body part as a Spanish speaker reads it (the stored name stays English). */
 export const BODY_PART_ES: Readonly<Record<string, string>> = {

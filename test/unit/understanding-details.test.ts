@@ -76,3 +76,14 @@ describe('whether there is an order, in everyday words', () => {
     expect((await fields(text)).hasOrder).toBe(hasOrder);
   });
 });
+
+describe('order shorthand offices type', () => {
+  test.each([
+    ['XR R knee', 'xray', 'knee', 'right'],
+    ['xr lt shoulder', 'xray', 'shoulder', 'left'],
+    ['US RUQ', 'ultrasound', 'right upper quadrant', null],
+    ['ultrasound of the right upper quadrant', 'ultrasound', 'right upper quadrant', null],
+  ])('%s', async (text, modality, bodyPart, laterality) => {
+    expect(await fields(text)).toMatchObject({ modality, bodyPart, laterality });
+  });
+});
