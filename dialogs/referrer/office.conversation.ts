@@ -91,10 +91,11 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         return r.ok ? { ok: true, case: r.value } : { ok: false, message: r.error.message };
       },
       async supply(caseId, a) {
-        const { reasonCodes, ...rest } = orderInputFrom(a).order as { reasonCodes: string[] };
+        const { order, patient } = orderInputFrom(a);
+        const { reasonCodes, ...rest } = order as { reasonCodes: string[] };
         const parsed = SuppliedItems.safeParse({ ...rest, ...(reasonCodes.length ? { reasonCodes } : {}) });
         if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join('; ') };
-        const phone = orderInputFrom(a).patient.phone;
+        const phone = patient.phone;
         const r = await deps.cases.supplyDocumentation(caseId, parsed.data, turn.principal, turn.channel, phone ? { phone, ...(a.language ? { language: a.language } : {}) } : undefined);
         return r.ok ? { ok: true, case: r.value } : { ok: false, message: r.error.message };
       },

@@ -91,6 +91,13 @@ export function orderInputOf(o: Case['order']): OrderInput {
   };
 }
 
+/** The stored order with some fields replaced; the requester field by field (an NPI alone keeps the name and callback). */
+function withChanges(stored: Case['order'], changes: z.infer<typeof SuppliedItems> | undefined): OrderInput {
+  const was = orderInputOf(stored);
+  const requester = was.requester || changes?.requester ? { ...was.requester, ...changes?.requester } : undefined;
+  return { ...was, ...changes, ...(requester ? { requester } : {}) };
+}
+
 /** The stored patient's details, as findOrCreate takes them. */
 function patientRecordOf(p: Patient): Omit<Patient, 'id' | 'createdAt'> {
   return { givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, phone: p.phone, phoneHash: p.phoneHash, language: p.language };
@@ -205,11 +212,6 @@ export function createCaseService(deps: CaseServiceDeps) {
     return ok(c);
   }
 
-  /**
-   * A case from an order (fax, phone, API): starts `received`, then the checklist and payer rules route it in the
-   * same insert, so no reader ever sees a half-routed case. The idempotency key makes a retried POST return the
-   * case the first one made.
-   */
   /** Diagnosis codes the table knows to be categories, each named with the billable codes under it. */
   function codeProblems(codes: readonly string[] | undefined, at: string): Result<never, CaseFailure> | null {
     const details = (codes ?? []).flatMap((code, i) => {
@@ -219,6 +221,11 @@ export function createCaseService(deps: CaseServiceDeps) {
     return details.length ? err('INVALID_INPUT', details.map((d) => `${d.field}: ${d.message}`).join('; '), details) : null;
   }
 
+  /**
+   * A case from an order (fax, phone, API): starts `received`, then the checklist and payer rules route it in the
+   * same insert, so no reader ever sees a half-routed case. The idempotency key makes a retried POST return the
+   * case the first one made.
+   */
   async function create(
     input: CreateCaseInput,
     principal: Principal,
@@ -410,10 +417,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const patient = contact && before
         ? await patients.findOrCreate({ ...patientRecordOf(before), phone: contact.phone, phoneHash: deps.hashPhone(contact.phone), language: contact.language ?? before.language }, deps.now())
         : before;
-      const was = orderInputOf(c.order);
-      // Field by field: an NPI supplied alone keeps the provider's name and callback number.
-      const requester = was.requester || supplied.requester ? { ...was.requester, ...supplied.requester } : undefined;
-      const order = { ...was, ...supplied, ...(requester ? { requester } : {}), reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
+      const order = { ...withChanges(c.order, supplied), reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
       // What the center asked for in words stays missing until the office sends notes or a file for it.
       const stillAsked = supplied.note ? [] : c.missing.filter((m) => m.startsWith(REQUESTED));
       const missing = [...missingItems(patientInputOf(patient), order), ...stillAsked];
@@ -509,9 +513,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const patient = input.patient
         ? await patients.findOrCreate({ givenName: p.givenName ?? null, familyName: p.familyName ?? null, birthDate: p.birthDate ?? null, phone: p.phone ?? null, phoneHash: p.phone ? deps.hashPhone(p.phone) : null, language: p.language }, now)
         : before;
-      const was = orderInputOf(c.order);
-      const requester = was.requester || input.order?.requester ? { ...was.requester, ...input.order?.requester } : undefined;
-      const order = { ...was, ...input.order, ...(requester ? { requester } : {}) };
+      const order = withChanges(c.order, input.order);
       const missing = missingItems(patientInputOf(patient), order);
       const fields = [...Object.keys(input.patient ?? {}).map((k) => `patient.${k}`), ...Object.keys(input.order ?? {}).map((k) => `order.${k}`)];
       const entries: CaseHistoryEntry[] = [{ from: c.state, to: c.state, event: 'correct', actor, channel, at: now, reason: `corrected ${fields.join(', ')}: ${input.reason}`.slice(0, 500) }];

@@ -1,5 +1,6 @@
 import { normalizePhone, PHONE_IN_TEXT } from '../contact/phone';
 import { foldAccents as fold, titleCase } from '../text';
+import { phrases } from './phrases';
 
 /** A payer as the site lists it: its name and the other words people use for it. */
 export interface KnownPayer {
@@ -7,7 +8,13 @@ export interface KnownPayer {
   aliases: readonly string[];
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// Compiled once per payer list (the site's), not per message and clause.
+const payerMatchers = new WeakMap<readonly KnownPayer[], Array<{ name: string; re: RegExp }>>();
+function matchersOf(payers: readonly KnownPayer[]): Array<{ name: string; re: RegExp }> {
+  let m = payerMatchers.get(payers);
+  if (!m) payerMatchers.set(payers, (m = payers.map((p) => ({ name: p.name, re: phrases([p.name, ...p.aliases].map(fold), 'g') }))));
+  return m;
+}
 
 // "dr patel at northside family sent…", "la dra. ruiz de clinica san jose": the practice named after the doctor,
 // up to punctuation or the verb that follows it.
@@ -40,12 +47,12 @@ export function coverageIn(text: string, payers: readonly KnownPayer[]): { payer
   if (SELF_PAY.test(t)) return { payer: 'self-pay', memberId: null };
   let payer: string | null = null;
   let payerEnd = -1;
-  for (const p of payers) {
-    for (const n of [p.name, ...p.aliases]) {
-      const m = new RegExp(`\\b${escape(fold(n))}\\b`).exec(t);
-      if (m && (payer === null || m.index + m[0].length > payerEnd)) [payer, payerEnd] = [p.name, m.index + m[0].length];
-    }
-    if (payer) break;
+  // The first payer the message names; its last mention is where a member id may follow.
+  for (const { name, re } of matchersOf(payers)) {
+    const found = [...t.matchAll(re)].at(-1);
+    if (!found) continue;
+    [payer, payerEnd] = [name, found.index + found[0].length];
+    break;
   }
   let memberId: string | null = null;
   for (const w of text.matchAll(/[A-Za-z0-9-]+/g)) {
