@@ -42,6 +42,8 @@ import { noticeWords } from '../dialogs/notices.texts';
 import { corpusModel } from './integrations/nlpjs.intent-model';
 import { shippedDiagnosisCodes } from './integrations/icd10.table';
 import type { DiagnosisCodes } from '../services/orders/diagnosis-codes';
+import { conversationRefId } from './channels/turn-runner';
+import { createOfficeNotices, type OfficeNoticeRepository } from '../services/referrers/office-notices';
 
 /** Every store the conversations read and write (MongoDB in the app, in memory in the fast tests). */
 export interface ConversationRepositories {
@@ -56,6 +58,7 @@ export interface ConversationRepositories {
   referrerInvites: ReferrerInviteRepository;
   campaigns: CampaignRepository;
   waitlist: WaitlistRepository;
+  officeNotices: OfficeNoticeRepository;
   botState: Storage;
 }
 
@@ -148,10 +151,22 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     await fn(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, `${what} failed after the booking was saved`));
   };
   const orderRequests = createOrderRequests({ referrers: repos.referrers, refs: repos.conversationRefs, proactive, tasks: repos.tasks, site: opts.site, now });
-  const followUps = createFollowUps({ cases: repos.cases, patients: repos.patients, orderRequests, gateway, tasks: repos.tasks, scheduler: ports.followUpQueue, site: opts.site, words, now });
+  const officeNotices = createOfficeNotices({ cases: repos.cases, patients: repos.patients, referrers: repos.referrers, refs: repos.conversationRefs, proactive, notices: repos.officeNotices, site: opts.site, now });
+  const staffTeams = opts.site.staffTeams;
+  // Urgent work is posted to the staff's Teams channel when one is configured; a failed post is logged (the task stands).
+  const alertStaff = staffTeams
+    ? async (key: string, text: string) => {
+        const r = await proactive
+          .send({ to: { conversationId: conversationRefId('msteams', staffTeams.conversationId) }, content: { text }, purpose: 'care', template: 'staff_alert', idempotencyKey: `staff-alert:${key}`, caseId: null })
+          .catch((e: unknown) => ({ ok: false as const, error: { code: e instanceof Error ? e.name : 'error' } }));
+        if (!r.ok || r.value.outcome === 'failed') opts.logger.warn({ code: r.ok ? r.value.outcome : r.error.code }, 'posting to the staff Teams channel failed');
+      }
+    : undefined;
+  const followUps = createFollowUps({ cases: repos.cases, patients: repos.patients, orderRequests, officeNotices, gateway, tasks: repos.tasks, scheduler: ports.followUpQueue, site: opts.site, words, now, ...(alertStaff ? { alertStaff } : {}) });
   // Every use case writes cases through this: whatever moved a case, its follow-ups are queued.
-  const caseWrites = afterCaseWrites(repos.cases, async (c) => {
-    await followUps.schedule(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, 'queueing follow-ups failed; the sweep will queue them'));
+  const caseWrites = afterCaseWrites(repos.cases, async (c, written) => {
+    await followUps.schedule(c, written).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, 'queueing follow-ups failed; the sweep will queue them'));
+    await appointmentMessages.authorizationChanged(c, written).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, 'telling the patient about their authorization failed'));
   });
   const waitlist = createWaitlist({
     waitlist: repos.waitlist,
@@ -226,7 +241,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
       now,
     }),
     waitlist,
-    office: createOfficeConversation({ cases, site: opts.site, codes: diagnosisCodes }),
+    office: createOfficeConversation({ cases, site: opts.site, codes: diagnosisCodes, notices: officeNotices }),
     conversationState,
     userState,
     site: opts.site,

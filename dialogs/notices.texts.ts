@@ -19,6 +19,18 @@ const N: Record<Notice['kind'], Record<Language, string>> = {
     en: "{center}: your doctor's office will not be sending an order for the exam you asked about. Please talk with your doctor, or call us at {phone} and we'll help.",
     es: '{center}: el consultorio de su médico no enviará la orden para el examen que pidió. Hable con su médico, o llámenos al {phone} y le ayudamos.',
   },
+  authorization_denied: {
+    en: "{center}: your insurance has not approved your exam yet. Your doctor's office is working with them on it; there is nothing you need to do now. We'll text you as soon as it's approved. Questions: {phone}.",
+    es: '{center}: su seguro todavía no aprobó su examen. El consultorio de su médico está trabajando con ellos; por ahora usted no tiene que hacer nada. Le escribiremos en cuanto lo aprueben. Preguntas: {phone}.',
+  },
+  authorization_cancelled: {
+    en: "{center}: your insurance did not approve your exam, so it is cancelled for now. Please talk with your doctor's office about what to do next, or call us at {phone}.",
+    es: '{center}: su seguro no aprobó su examen, así que por ahora queda cancelado. Hable con el consultorio de su médico sobre el siguiente paso, o llámenos al {phone}.',
+  },
+  authorization_expired: {
+    en: "{center}: your insurance's approval for your exam has ended, so we've asked your doctor's office to renew it.{held} We'll text you as soon as it's renewed. Questions: {phone}.",
+    es: '{center}: la aprobación de su seguro para el examen venció, así que pedimos al consultorio de su médico que la renueve.{held} Le escribiremos en cuanto la renueven. Preguntas: {phone}.',
+  },
   screening_cleared: {
     en: '{center}: thank you for talking with our team. You can pick a time for your exam now: reply BOOK. Questions: {phone}.',
     es: '{center}: gracias por hablar con nuestro equipo. Ya puede elegir la hora de su examen: responda AGENDAR. Preguntas: {phone}.',
@@ -55,6 +67,7 @@ const N: Record<Notice['kind'], Record<Language, string>> = {
   },
 };
 
+const HELD: Record<Language, string> = { en: ' We are holding your time, {when}, until then.', es: ' Le guardamos su hora, {when}, mientras tanto.' };
 const RELEASE: Record<Language, string> = { en: " (we'll release your {current} appointment)", es: ' (liberamos su cita del {current})' };
 
 /** A clock time as said after "at" / "a": "1:00 PM", "la 1:00", "las 3:30". */
@@ -80,6 +93,7 @@ export function noticeWords(site: SiteConfig): NoticeWords {
       vars.clock = atClock(n.holdUntil, site, lang);
       vars.release = n.current ? fillIn(RELEASE[lang], { current: slotText(n.current, site, lang) }) : '';
     }
+    if (n.kind === 'authorization_expired') vars.held = n.held ? fillIn(HELD[lang], { when: slotText(n.held, site, lang) }) : '';
     if (n.kind === 'campaign') vars.text = n.text.toLowerCase().includes(c.name.toLowerCase()) ? n.text : `${c.name}: ${n.text}`;
     return fillIn(N[n.kind][lang], vars);
   };

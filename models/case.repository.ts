@@ -30,6 +30,7 @@ const CaseSchema = new Schema(
     missing: { type: [String], default: [] },
     appointment: { type: Schema.Types.Mixed, default: null },
     screening: { type: Schema.Types.Mixed, default: null },
+    authorization: { type: Schema.Types.Mixed, default: null },
     history: { type: [HistorySchema], default: [] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -12,6 +12,7 @@ import { createAppointmentRepository } from './appointment.repository';
 import { createReferrerInviteRepository } from './referrer-invite.repository';
 import { createCampaignRepository } from './campaign.repository';
 import { createWaitlistRepository } from './waitlist.repository';
+import { createOfficeNoticeRepository } from './office-notice.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -29,6 +30,7 @@ export function createRepositories(conn: Connection) {
     referrerInvites: createReferrerInviteRepository(conn),
     campaigns: createCampaignRepository(conn),
     waitlist: createWaitlistRepository(conn),
+    officeNotices: createOfficeNoticeRepository(conn),
   };
   return {
     ...repos,

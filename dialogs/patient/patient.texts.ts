@@ -103,6 +103,12 @@ export const T = {
   slots: { en: 'Here are the earliest times:', es: 'Estos son los primeros horarios disponibles:' },
   slots_help: { en: 'Reply 1, 2 or 3 to pick a time, or tell me a day that works better (like "Friday").', es: 'Responda 1, 2 o 3 para elegir, o dígame un día que le funcione mejor (como "viernes").' },
   slot_taken: { en: 'That time was just taken by someone else.', es: 'Alguien acaba de tomar ese horario.' },
+  authorization_expired: {
+    en: "Your insurance's approval for this exam ended on {until}, so I can't book it yet. We've asked your doctor's office to renew it, and we'll text you as soon as it's renewed.{held} Questions: {phone}.",
+    es: 'La aprobación de su seguro para este examen venció el {until}, así que todavía no puedo agendarlo. Pedimos al consultorio de su médico que la renueve y le escribiremos en cuanto la renueven.{held} Preguntas: {phone}.',
+  },
+  authorization_held: { en: ' We are holding your current time, {when}, until then.', es: ' Le guardamos su hora actual, {when}, mientras tanto.' },
+  outside_authorization: { en: 'Your insurance approved this exam only until {until}, so here are times before then.', es: 'Su seguro aprobó este examen solo hasta el {until}; estas son horas antes de esa fecha.' },
   no_slots: {
     en: "I don't see an open time that fits in the next 4 weeks. Our scheduling team will call you to find one.",
     es: 'No veo un horario disponible en las próximas 4 semanas. Nuestro equipo de citas lo llamará para buscar uno.',

@@ -8,6 +8,7 @@ import type { DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { OrderInput, PatientInput } from '../../services/orders/order.schema';
 import type { CaseState } from '../../services/pipeline/pipeline.states';
 import { requestNumber } from '../../services/patients/order-request.service';
+import { cancelledText, type OfficeNotices } from '../../services/referrers/office-notices';
 import type { Principal } from '../../services/staff/staff.roles';
 import { foldAccents } from '../../services/text';
 import type { Understanding } from '../../services/understanding/understanding.schema';
@@ -71,7 +72,7 @@ const PRIORITY_RANK: Record<string, number> = { stat: 0, asap: 1, urgent: 2, rou
  * accept or decline a patient's order request, and see their organization's orders. Every action is the office
  * user's (`referrer:<id>`), scoped to their organization by the case service.
  */
-export function createOfficeConversation(deps: { cases: CaseService; site: SiteConfig; codes?: DiagnosisCodes }) {
+export function createOfficeConversation(deps: { cases: CaseService; site: SiteConfig; codes?: DiagnosisCodes; notices?: Pick<OfficeNotices, 'forWebChat'> }) {
   // The form's submit acts as this turn's office user: built per turn, so turns of two offices never mix.
   const formFor = (turn: OfficeTurn) =>
     createOrderForm({
@@ -110,7 +111,17 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
     const study = [c.order.code.modality ? orderName(c.order.code.modality) : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
     const when = c.appointment && c.state === 'scheduled' ? ` ${DateTime.fromJSDate(c.appointment.start, { zone: deps.site.center.timeZone }).toFormat("ccc LLL d 'at' h:mm a")}` : '';
     // Stat and asap orders are never texted to book: a scheduler calls.
-    const stateWords = c.track === 'human' && c.state === 'ready_to_schedule' ? 'complete; a scheduler is calling the patient' : (OFFICE_WORDS[c.state] ?? c.state.replace(/_/g, ' '));
+    const a = c.authorization;
+    const stateWords =
+      c.track === 'human' && c.state === 'ready_to_schedule'
+        ? 'complete; a scheduler is calling the patient'
+        : c.state === 'pending_authorization' && a?.status === 'denied'
+          ? `authorization denied${a.denialReason ? ` (${a.denialReason})` : ''}; waiting on a peer-to-peer review`
+          : c.state === 'pending_authorization' && a?.status === 'expired'
+            ? `the authorization ended${a.validTo ? ` on ${a.validTo}` : ''}; waiting for a renewal`
+            : c.state === 'cancelled'
+              ? (c.history.at(-1) ? cancelledText(c.history.at(-1)!) : 'cancelled')
+              : (OFFICE_WORDS[c.state] ?? c.state.replace(/_/g, ' '));
     const words = c.state === 'awaiting_documentation' ? `missing: ${c.missing.join(', ')} (reply COMPLETE ${requestNumber(c.id)})` : `${stateWords}${when}`;
     return `${requestNumber(c.id)} · ${who} · ${study}${c.order.priority && c.order.priority !== 'routine' ? ` · ${c.order.priority.toUpperCase()}` : ''} · ${words}`;
   }
@@ -149,7 +160,8 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
     const words = foldAccents(filter).split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !NOT_A_NAME_WORD.has(w) && !/\d/.test(w));
     const modality = turn.understanding.fields.modality;
     const open = r.value.items
-      .filter((c) => !['closed', 'cancelled', 'delivered'].includes(c.state))
+      // A cancelled order stays in the list for two weeks, so the office sees that (and why) rather than losing it.
+      .filter((c) => !['closed', 'delivered'].includes(c.state) && (c.state !== 'cancelled' || turn.now.getTime() - c.updatedAt.getTime() < 14 * 86_400_000))
       .filter((c) => words.length === 0 || words.some((w) => foldAccents(`${c.patient?.givenName ?? ''} ${c.patient?.familyName ?? ''}`).includes(w)))
       .filter((c) => !modality || words.length === 0 || c.order.code.modality === modality)
       .sort((a, b) => (PRIORITY_RANK[a.order.priority ?? 'routine'] ?? 3) - (PRIORITY_RANK[b.order.priority ?? 'routine'] ?? 3));
@@ -260,7 +272,10 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
       }
       if (officeChosen) {
         conv.office = { menu: true };
-        return [{ text: 'What would you like to do?', choices: MENU }];
+        // Web Chat has no conversation to post to: what changed since its users last looked is shown here, once.
+        const orgId = turn.principal.referrerOrgId;
+        const news = turn.channel === 'webchat' && orgId && deps.notices ? await deps.notices.forWebChat(orgId) : [];
+        return [...(news.length ? [{ text: `Updates on your orders since you were last here:\n${news.map((n) => `- ${n}`).join('\n')}` }] : []), { text: 'What would you like to do?', choices: MENU }];
       }
       return null;
     },

@@ -6,7 +6,7 @@ import { pickChoice, type Choice, type OutboundContentInput } from '../../servic
 import { orderName, orderNames, usesContrast } from '../../services/exams/modality.catalog';
 import { codeRefusal, type DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { normalizeIcd10, npiProblem } from '../../services/orders/order.codes';
-import { REQUESTED } from '../../services/orders/order.completeness';
+import { CHANGED_STUDY, REQUESTED } from '../../services/orders/order.completeness';
 import { needsLaterality } from '../../services/orders/order.completeness';
 import type { Insurance, OrderInput } from '../../services/orders/order.schema';
 import { foldAccents } from '../../services/text';
@@ -73,7 +73,9 @@ const STEP_FOR_ITEM: Record<string, Step> = {
 };
 
 export function documentationState(caseId: string, missing: string[]): OrderFormState | null {
-  const only = [...new Set(missing.map((m) => (m.startsWith(REQUESTED) ? 'notes' : STEP_FOR_ITEM[m])).filter((x): x is Step => x !== undefined))];
+  // A study the payer denied: the office names the one it orders instead (the study, its side and contrast when they apply).
+  const stepsFor = (m: string): Array<Step | undefined> => (m.startsWith(REQUESTED) ? ['notes'] : m === CHANGED_STUDY ? ['exam', 'laterality', 'contrast'] : [STEP_FOR_ITEM[m]]);
+  const only = [...new Set(missing.flatMap(stepsFor).filter((x): x is Step => x !== undefined))];
   if (only.length === 0) return null;
   return { mode: 'documentation', caseId, step: only[0]!, fails: 0, submitKey: randomUUID(), answers: {}, only };
 }
@@ -186,10 +188,11 @@ export function createOrderForm(port: OrderFormPort) {
         return a.language === undefined && !!a.phone;
       case 'exam':
         return a.modality === undefined || (s.mode === 'documentation' && !a.bodyPart);
+      // Asked for on its own in documentation mode; with a changed study given here, only where the study needs it.
       case 'laterality':
-        return a.laterality === undefined && (s.mode === 'documentation' || (!!a.bodyPart && needsLaterality(a.bodyPart)));
+        return a.laterality === undefined && ((s.mode === 'documentation' && !s.only?.includes('exam')) || (!!a.bodyPart && needsLaterality(a.bodyPart)));
       case 'contrast':
-        return a.contrast === undefined && (s.mode === 'documentation' || (a.modality !== undefined && usesContrast(a.modality)));
+        return a.contrast === undefined && ((s.mode === 'documentation' && !s.only?.includes('exam')) || (a.modality !== undefined && usesContrast(a.modality)));
       case 'codes':
         return a.reasonCodes === undefined;
       case 'reason':

@@ -121,6 +121,19 @@ export function createAppointmentMessages(deps: {
       await sendTo(c, 'reply', `order-declined:${c.id}`, { kind: 'order_declined' });
     },
 
+    /**
+     * Staff recorded a denial or an expiry (among the `written` entries of this write): the patient is told in plain words, once per entry.
+     * Not when the bot itself found the approval lapsed while talking to the patient: the conversation told them.
+     */
+    async authorizationChanged(c: Case, written: number): Promise<void> {
+      for (const [i, h] of c.history.entries()) {
+        if (i < c.history.length - written || h.actor === 'bot') continue;
+        const key = `authorization:${c.id}:${i}`;
+        if (h.event === 'deny_authorization') await sendTo(c, 'reply', key, { kind: h.to === 'cancelled' ? 'authorization_cancelled' : 'authorization_denied' });
+        if (h.event === 'expire_authorization') await sendTo(c, 'reply', key, { kind: 'authorization_expired', held: c.appointment && c.appointment.start > deps.now() ? c.appointment.start : null });
+      }
+    },
+
     /** Staff cleared the patient's safety review: they may book now (by replying BOOK). */
     async screeningCleared(c: Case): Promise<void> {
       await sendTo(c, 'reply', `screening-cleared:${c.id}`, { kind: 'screening_cleared' });

@@ -1,7 +1,7 @@
 import type { Case, CaseFilter, CaseHistoryEntry, Patient } from './case.schema';
 
 /** Case fields a transition (or a patch) may set along with it, in the same conditional update. */
-export type CaseFieldsPatch = Partial<Pick<Case, 'appointment' | 'screening' | 'order' | 'missing' | 'referrerOrgId' | 'patientId'>>;
+export type CaseFieldsPatch = Partial<Pick<Case, 'appointment' | 'screening' | 'authorization' | 'order' | 'missing' | 'referrerOrgId' | 'patientId'>>;
 import type { CaseState, Track } from '../pipeline/pipeline.states';
 
 export interface CaseRepository {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Contrast, Insurance, Language, Laterality, Modality } from '../orders/order.schema';
 import { CaseState, Channel, HistoryEntry, Priority, Track } from '../pipeline/pipeline.states';
 import { Disclosure } from '../screening/disclosures';
+import { CaseAuthorization } from './authorization';
 
 export const CaseSource = z.enum(['fax', 'phone', 'api', 'sms', 'webchat', 'msteams']);
 
@@ -63,6 +64,8 @@ export const Case = z.object({
   missing: z.array(z.string()),
   /** The booked (or, while authorization is pending, held) appointment, shaped after FHIR Appointment. */
   appointment: CaseAppointment.nullable().default(null),
+  /** Prior authorization, once the payer rules asked for it: status, number, approved dates and units, or the denial. */
+  authorization: CaseAuthorization.nullable().default(null),
   /** The patient's safety screening: `review` means staff must clear it before any slot is offered. */
   screening: CaseScreening.nullable().default(null),
   history: z.array(HistoryEntry.extend({ data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional() })),

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { newId } from '../ids';
 import { z } from 'zod';
 import { needsPriorAuthorization, type SiteConfig } from '../config/site.schema';
 import { codeRefusal, type DiagnosisCodes } from '../orders/diagnosis-codes';
-import { missingItems, REQUESTED } from '../orders/order.completeness';
+import { CHANGED_STUDY, missingItems, REQUESTED } from '../orders/order.completeness';
+import { authorizationAfter, covers, deniedItem, DenialData, pendingAuthorization } from './authorization';
 import { OrderInput, PatientInput, text } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
 import { serviceRequestStatus } from '../pipeline/pipeline.fhir';
@@ -98,6 +100,8 @@ function withChanges(stored: Case['order'], changes: z.infer<typeof SuppliedItem
   return { ...was, ...changes, ...(requester ? { requester } : {}) };
 }
 
+const payerOf = (o: OrderInput) => (o.insurance && 'payer' in o.insurance ? o.insurance.payer : null);
+
 /** The stored patient's details, as findOrCreate takes them. */
 function patientRecordOf(p: Patient): Omit<Patient, 'id' | 'createdAt'> {
   return { givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, phone: p.phone, phoneHash: p.phoneHash, language: p.language };
@@ -188,9 +192,12 @@ export function createCaseService(deps: CaseServiceDeps) {
     return viewWith(c, await patients.findById(c.patientId), principal);
   }
 
-  /** From `received`, by the checklist and the payer rules: documentation, authorization, or ready to schedule. */
+  /**
+   * From `received`, by the checklist and the payer rules: documentation, authorization (a new pending record), or
+   * ready to schedule.
+   */
   function route(missing: string[], o: OrderInput, track: Case['track'], actor: Actor, now: Date, channel: CaseChannel) {
-    const payer = o.insurance && 'payer' in o.insurance ? o.insurance.payer : null;
+    const payer = payerOf(o);
     const [next, reason]: [PipelineEvent, string | undefined] =
       missing.length > 0
         ? ['request_documentation', `missing: ${missing.join(', ')}`]
@@ -199,8 +206,10 @@ export function createCaseService(deps: CaseServiceDeps) {
           : ['mark_ready', undefined];
     const routed = decide({ state: 'received', track }, next, actor, now, { channel, ...(reason ? { reason } : {}) });
     if (!routed.ok) throw new Error(`transition table refuses intake routing: ${routed.error.code}`);
-    return routed.value;
+    return { ...routed.value, authorization: next === 'require_authorization' ? { authorization: pendingAuthorization(payer, now) } : {} };
   }
+
+  const today = (now: Date) => DateTime.fromJSDate(now, { zone: deps.site.center.timeZone }).toISODate()!;
 
   /** A referrer sees only its organization's cases; anything else reads as "not found", never "forbidden". */
   async function load(id: string, principal: Principal): Promise<Result<Case, CaseFailure>> {
@@ -283,6 +292,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       missing,
       appointment: null,
       screening: null,
+      authorization: routed.authorization.authorization ?? null,
       history,
       createdAt: now,
       updatedAt: now,
@@ -360,22 +370,29 @@ export function createCaseService(deps: CaseServiceDeps) {
           return err('VERSION_CONFLICT', `case is at version ${c.version}, not ${input.expectedVersion}`);
         }
         const now = deps.now();
-        const decision = decide(c, input.event, actorOf(principal), now, {
-          channel,
-          ...(input.reason ? { reason: input.reason } : {}),
-        });
+        const options = { channel, ...(input.reason ? { reason: input.reason } : {}) };
+        // Legal from here at all first (a 409 before any 400 about the event's data).
+        const legal = decide(c, input.event, actorOf(principal), now, options);
+        if (!legal.ok) return legal;
+        const auth = authorizationAfter(input.event, c.authorization, { ...options, ...(input.data ? { data: input.data } : {}), payer: payerOf(orderInputOf(c.order)) }, now, today(now));
+        if (!auth.ok) return auth;
+        const decision = auth.value?.to ? decide(c, input.event, actorOf(principal), now, { ...options, to: auth.value.to }) : legal;
         if (!decision.ok) return decision;
         const entry: CaseHistoryEntry = input.data ? { ...decision.value.entry, data: input.data } : decision.value.entry;
-        // Documentation staff ask for (a payer's request) is a missing item in their words, asked of the office by name.
-        const asked = input.event === 'request_documentation' && input.reason ? { missing: [...c.missing, `${REQUESTED}${input.reason}`.slice(0, 300)] } : {};
-        // A time the patient held while authorization was pending becomes the booking in the same update (if still ahead).
-        const held = input.event === 'approve_authorization' && c.appointment?.status === 'pending' && c.appointment.start > now ? c.appointment : null;
+        // Documentation staff ask for (a payer's request), or a denial's next step, is a missing item asked of the office by name.
+        const item = input.event === 'request_documentation' && input.reason ? `${REQUESTED}${input.reason}`.slice(0, 300) : input.event === 'deny_authorization' ? deniedItem(DenialData.parse(input.data ?? {}).nextStep, input.reason ?? '') : null;
+        const asked = { ...(item && !c.missing.includes(item) ? { missing: [...c.missing, item] } : {}), ...(auth.value ? { authorization: auth.value.record } : {}) };
+        // A time the patient held while authorization was pending becomes the booking in the same update (if still ahead and inside the approved dates).
+        const inDates = (a: NonNullable<Case['appointment']>) => covers(auth.value?.record ?? null, DateTime.fromJSDate(a.start, { zone: deps.site.center.timeZone }).toISODate()!);
+        const held = input.event === 'approve_authorization' && c.appointment?.status === 'pending' && c.appointment.start > now && inDates(c.appointment) ? c.appointment : null;
         const booked = held ? decide({ state: decision.value.state, track: c.track }, 'book', 'system', now, { channel, reason: 'held time confirmed on approval' }) : null;
         const dropped = c.appointment && !(held && booked?.ok) && (!KEEPS_APPOINTMENT.has(decision.value.state) || input.event === 'approve_authorization') ? c.appointment : null;
+        // An expired approval: the booked time is held (not confirmed) until the new one comes.
+        const rehold = input.event === 'expire_authorization' && c.appointment && !dropped ? { appointment: { ...c.appointment, status: 'pending' as const } } : {};
         const updated =
           held && booked?.ok
-            ? await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: booked.value.state, entry: [entry, booked.value.entry], now, set: { appointment: { ...held, status: 'booked' } } })
-            : await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now, set: { ...asked, ...(dropped ? { appointment: null } : {}) } });
+            ? await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: booked.value.state, entry: [entry, booked.value.entry], now, set: { ...asked, appointment: { ...held, status: 'booked' } } })
+            : await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: decision.value.state, entry, now, set: { ...asked, ...rehold, ...(dropped ? { appointment: null } : {}) } });
         if (updated) {
           if (dropped) await deps.onAppointmentGone?.(dropped.id, `${input.event}${input.reason ? `: ${input.reason}` : ''}`.slice(0, 300));
           if (held) await deps.onHeldBooked?.(updated);
@@ -418,8 +435,9 @@ export function createCaseService(deps: CaseServiceDeps) {
         ? await patients.findOrCreate({ ...patientRecordOf(before), phone: contact.phone, phoneHash: deps.hashPhone(contact.phone), language: contact.language ?? before.language }, deps.now())
         : before;
       const order = { ...withChanges(c.order, supplied), reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
-      // What the center asked for in words stays missing until the office sends notes or a file for it.
-      const stillAsked = supplied.note ? [] : c.missing.filter((m) => m.startsWith(REQUESTED));
+      // What the center asked for in words stays missing until the office sends notes or a file for it; a changed study until the exam changes.
+      const changedStudy = supplied.modality !== undefined || supplied.bodyPart !== undefined;
+      const stillAsked = c.missing.filter((m) => (m.startsWith(REQUESTED) && !supplied.note) || (m === CHANGED_STUDY && !changedStudy));
       const missing = [...missingItems(patientInputOf(patient), order), ...stillAsked];
       const now = deps.now();
       const actor = actorOf(principal);
@@ -431,7 +449,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const saved = await cases.applyTransition(
         c.id,
         { state: c.state, version: c.version },
-        { state: routed.state, track, entry: [back.value.entry, routed.entry], now, set: { order: { ...serviceRequestOf(order, c.order.intent), note: supplied.note ? [...c.order.note, { text: supplied.note, at: now, author: actor }] : c.order.note }, missing, ...(patient && patient.id !== c.patientId ? { patientId: patient.id } : {}) } },
+        { state: routed.state, track, entry: [back.value.entry, routed.entry], now, set: { order: { ...serviceRequestOf(order, c.order.intent), note: supplied.note ? [...c.order.note, { text: supplied.note, at: now, author: actor }] : c.order.note }, missing, ...routed.authorization, ...(patient && patient.id !== c.patientId ? { patientId: patient.id } : {}) } },
       );
       return saved ? ok(saved) : err('VERSION_CONFLICT', 'the case changed meanwhile; try again');
     });
@@ -467,7 +485,7 @@ export function createCaseService(deps: CaseServiceDeps) {
       const track = trackFor(order.priority ?? 'routine');
       const routed = route(missing, order, track, actor, now, channel);
       const note = order.note ? [...c.order.note, { text: order.note, at: now, author: actor }] : c.order.note;
-      const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: routed.state, track, entry: [received.value.entry, routed.entry], now, set: { order: { ...serviceRequestOf(order, 'order'), note }, missing } });
+      const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: routed.state, track, entry: [received.value.entry, routed.entry], now, set: { order: { ...serviceRequestOf(order, 'order'), note }, missing, ...routed.authorization } });
       return saved ? ok(saved) : err('VERSION_CONFLICT', 'the case changed meanwhile; try again');
     });
     if (!r.ok) return r;
@@ -514,10 +532,13 @@ export function createCaseService(deps: CaseServiceDeps) {
         ? await patients.findOrCreate({ givenName: p.givenName ?? null, familyName: p.familyName ?? null, birthDate: p.birthDate ?? null, phone: p.phone ?? null, phoneHash: p.phone ? deps.hashPhone(p.phone) : null, language: p.language }, now)
         : before;
       const order = withChanges(c.order, input.order);
-      const missing = missingItems(patientInputOf(patient), order);
+      // What staff or a payer asked the office for stays asked: a correction does not answer it.
+      const studyChanged = input.order?.modality !== undefined || input.order?.bodyPart !== undefined;
+      const missing = [...missingItems(patientInputOf(patient), order), ...c.missing.filter((m) => m.startsWith(REQUESTED) || (m === CHANGED_STUDY && !studyChanged))];
       const fields = [...Object.keys(input.patient ?? {}).map((k) => `patient.${k}`), ...Object.keys(input.order ?? {}).map((k) => `order.${k}`)];
       const entries: CaseHistoryEntry[] = [{ from: c.state, to: c.state, event: 'correct', actor, channel, at: now, reason: `corrected ${fields.join(', ')}: ${input.reason}`.slice(0, 500) }];
       let state = c.state;
+      let authorization = {};
       const track = trackFor(order.priority ?? 'routine');
       if (c.state === 'awaiting_documentation' && missing.length === 0) {
         const back = decide(c, 'documentation_received', actor, now, { channel, reason: 'complete after a correction' });
@@ -525,8 +546,9 @@ export function createCaseService(deps: CaseServiceDeps) {
         const routed = route(missing, order, track, actor, now, channel);
         entries.push(back.value.entry, routed.entry);
         state = routed.state;
+        authorization = routed.authorization;
       }
-      const set = { order: { ...serviceRequestOf(order, c.order.intent), note: c.order.note }, missing, ...(patient && patient.id !== c.patientId ? { patientId: patient.id } : {}) };
+      const set = { order: { ...serviceRequestOf(order, c.order.intent), note: c.order.note }, missing, ...authorization, ...(patient && patient.id !== c.patientId ? { patientId: patient.id } : {}) };
       const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state, track, entry: entries, now, set });
       if (!saved) return err('VERSION_CONFLICT', 'the case changed meanwhile; try again');
       return ok({ c: saved, moved: state !== c.state, phoneAdded: patient?.phoneHash && patient.phoneHash !== before?.phoneHash ? patient.phoneHash : null });

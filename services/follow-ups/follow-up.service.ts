@@ -9,13 +9,21 @@ import type { Gateway, SendOutcome } from '../messaging/gateway';
 import type { NoticeWords } from '../messaging/notices';
 import type { CaseState } from '../pipeline/pipeline.states';
 import type { OrderRequests } from '../patients/order-request.service';
-import { urgentTaskKey, type TaskInput, type TaskRepository } from '../tasks/task.schema';
+import { officeIsTold, type NoticeOutcome, type OfficeNotices } from '../referrers/office-notices';
+import { authorizationTaskKey, urgentTaskKey, type TaskInput, type TaskRepository } from '../tasks/task.schema';
 
-export const FollowUpKind = z.enum(['order_reminder', 'order_overdue', 'documentation_reminder', 'lead_nurture', 'urgent_call_overdue']);
+export const FollowUpKind = z.enum(['order_reminder', 'order_overdue', 'documentation_reminder', 'lead_nurture', 'urgent_call_overdue', 'office_notice']);
 export type FollowUpKind = z.infer<typeof FollowUpKind>;
 
 /** One follow-up of one stay in a state: `since` is when the case entered it, so a later stay gets its own. */
-export const FollowUpJob = z.object({ caseId: z.string().min(1), kind: FollowUpKind, since: z.string().datetime(), n: z.number().int().min(0) });
+export const FollowUpJob = z.object({
+  caseId: z.string().min(1),
+  kind: FollowUpKind,
+  since: z.string().datetime(),
+  n: z.number().int().min(0),
+  /** office_notice: how many history entries the write appended from index n. */
+  count: z.number().int().min(1).max(20).optional(),
+});
 export type FollowUpJob = z.infer<typeof FollowUpJob>;
 
 export interface FollowUpScheduler {
@@ -30,6 +38,7 @@ const WAITS_ON: Record<FollowUpKind, CaseState | null> = {
   documentation_reminder: 'awaiting_documentation',
   lead_nurture: null,
   urgent_call_overdue: null,
+  office_notice: null,
 };
 /** A stat or asap order before it is booked: someone must call the patient now (domain.md §3, the human track). */
 const AWAITS_CALL: ReadonlySet<CaseState> = new Set(['received', 'awaiting_documentation', 'pending_authorization', 'ready_to_schedule']);
@@ -65,8 +74,11 @@ export function enteredAt(c: Case): Date {
 const selfRequested = (c: Case) => c.history[0]?.to === 'lead';
 const everBooked = (c: Case) => c.history.some((h) => h.event === 'book');
 
-/** The follow-ups a case is due for where it stands now (domain.md §7, site.followUps). */
-export function followUpPlan(site: SiteConfig, c: Case): Array<{ job: FollowUpJob; at: Date }> {
+/**
+ * The follow-ups a case is due for where it stands now (domain.md §7, site.followUps); `written` is how many history
+ * entries the write that got it here appended (0 for the sweep: no office update is queued again).
+ */
+export function followUpPlan(site: SiteConfig, c: Case, written = 0): Array<{ job: FollowUpJob; at: Date }> {
   const f = site.followUps;
   const zone = site.center.timeZone;
   const out: Array<{ job: FollowUpJob; at: Date }> = [];
@@ -79,11 +91,17 @@ export function followUpPlan(site: SiteConfig, c: Case): Array<{ job: FollowUpJo
   }
   if (c.state === 'awaiting_documentation') f.documentationReminderBusinessDays.forEach((d, n) => job('documentation_reminder', n, office(d)));
   if (c.track === 'human' && AWAITS_CALL.has(c.state)) job('urgent_call_overdue', 0, DateTime.fromJSDate(c.createdAt).plus({ minutes: f.urgentCallMinutes }).toJSDate(), c.createdAt);
+  // The office is told of the latest write in its office hours (n: the write's first history index).
+  const told = written > 0 ? c.history.length - written : null;
+  if (told !== null && told >= 0 && officeIsTold(c, told)) {
+    const at = c.history[told]!.at;
+    out.push({ job: { caseId: c.id, kind: 'office_notice', since: at.toISOString(), n: told, count: written }, at: inOfficeHours(at, zone) });
+  }
   if (selfRequested(c) && NOT_YET_BOOKED.has(c.state) && !everBooked(c)) job('lead_nurture', 0, DateTime.fromJSDate(c.createdAt).plus({ days: f.leadNurtureDays }).toJSDate(), c.createdAt);
   return out;
 }
 
-export type FollowUpOutcome = 'stale' | 'office_reminded' | 'staff_task' | 'escalated' | SendOutcome['outcome'] | 'no_phone';
+export type FollowUpOutcome = 'stale' | 'office_reminded' | 'staff_task' | 'escalated' | SendOutcome['outcome'] | 'no_phone' | NoticeOutcome;
 
 /** What the urgent task says: the priority, the study and the case; what is missing when the order is incomplete. */
 function urgentSummary(c: Case, minutes: number): string {
@@ -104,12 +122,15 @@ export function createFollowUps(deps: {
   cases: CaseRepository;
   patients: PatientRepository;
   orderRequests: Pick<OrderRequests, 'remind'>;
+  officeNotices: Pick<OfficeNotices, 'run'>;
   gateway: Pick<Gateway, 'send'>;
   tasks: TaskRepository;
   scheduler: FollowUpScheduler;
   site: SiteConfig;
   words: NoticeWords;
   now: () => Date;
+  /** Posts to the staff's Teams channel, once per key (none configured: nothing); never throws. */
+  alertStaff?: (key: string, text: string) => Promise<void>;
 }) {
   const { site } = deps;
 
@@ -133,7 +154,8 @@ export function createFollowUps(deps: {
     const minutes = site.followUps.urgentCallMinutes;
     const dueAt = DateTime.fromJSDate(c.createdAt).plus({ minutes }).toJSDate();
     const t: TaskInput = { id: newId('t'), kind: 'schedule_by_phone', status: 'open', dedupeKey: urgentTaskKey(c.id), summary: urgentSummary(c, minutes), caseId: c.id, referrerOrgId: c.referrerOrgId, replyTo: null, urgent: true, dueAt, createdAt: now, updatedAt: now };
-    await deps.tasks.insert(t); // false: open already (what the patient said since stays on it)
+    // false: open already (what the patient said since stays on it); a new one is posted to the staff channel too.
+    if (await deps.tasks.insert(t)) await deps.alertStaff?.(`urgent:${c.id}`, `Urgent task: ${t.summary}`);
   }
 
   const KIND_WORDS: Record<FollowUpKind, string> = {
@@ -142,6 +164,7 @@ export function createFollowUps(deps: {
     documentation_reminder: 'documentation reminder to the office',
     lead_nurture: 'follow-up text to the patient',
     urgent_call_overdue: 'overdue urgent call check',
+    office_notice: 'update to the office',
   };
 
   return {
@@ -154,9 +177,11 @@ export function createFollowUps(deps: {
     },
 
     /** The urgent task, then the follow-ups the case is due for; called after every write of a case, and by the sweep. */
-    async schedule(c: Case): Promise<void> {
+    async schedule(c: Case, written = 0): Promise<void> {
       await urgentTask(c);
-      await deps.scheduler.add(followUpPlan(site, c));
+      // A renewal task is done once a new approval is recorded.
+      if (c.authorization?.status === 'approved') await deps.tasks.close(authorizationTaskKey(c.id), deps.now());
+      await deps.scheduler.add(followUpPlan(site, c, written));
     },
 
     /** Every open case in a followed state, queued again (ids make it a no-op for those still queued): after a restart. */
@@ -210,9 +235,13 @@ export function createFollowUps(deps: {
           const open = await deps.tasks.findByKey(key);
           if (!open || open.status !== 'open' || !AWAITS_CALL.has(c.state)) return 'stale';
           const minutes = site.followUps.urgentCallMinutes;
-          const raised = await deps.tasks.escalate(key, `OVERDUE, nobody has taken it in ${minutes} minutes (coordinator: assign it now). ${open.summary}`, deps.now());
+          const summary = `OVERDUE, nobody has taken it in ${minutes} minutes (coordinator: assign it now). ${open.summary}`;
+          const raised = await deps.tasks.escalate(key, summary, deps.now());
+          if (raised) await deps.alertStaff?.(`urgent-overdue:${c.id}`, summary);
           return raised ? 'escalated' : 'stale';
         }
+        case 'office_notice':
+          return deps.officeNotices.run(c.id, job.n, job.count ?? 1);
         case 'lead_nurture': {
           if (!NOT_YET_BOOKED.has(c.state) || everBooked(c)) return 'stale';
           const patient = await deps.patients.findById(c.patientId);
@@ -238,19 +267,20 @@ export type FollowUps = ReturnType<typeof createFollowUps>;
 
 /**
  * The case repository, with `after` called once a case is created or moves (every use case writes through it), so
- * follow-ups are queued whichever path moved the case. `after` must not throw: the write has happened.
+ * follow-ups are queued whichever path moved the case; `written` is how many history entries that write appended.
+ * `after` must not throw: the write has happened.
  */
-export function afterCaseWrites(cases: CaseRepository, after: (c: Case) => Promise<void>): CaseRepository {
+export function afterCaseWrites(cases: CaseRepository, after: (c: Case, written: number) => Promise<void>): CaseRepository {
   return {
     ...cases,
     async insert(c) {
       const inserted = await cases.insert(c);
-      if (inserted) await after(c);
+      if (inserted) await after(c, c.history.length);
       return inserted;
     },
     async applyTransition(id, expected, change) {
       const saved = await cases.applyTransition(id, expected, change);
-      if (saved) await after(saved);
+      if (saved) await after(saved, Array.isArray(change.entry) ? change.entry.length : 1);
       return saved;
     },
   };

@@ -10,6 +10,12 @@ export type Notice =
   | { kind: 'booking_confirmed'; start: Date; study: Study }
   | { kind: 'invite_to_book' }
   | { kind: 'order_declined' }
+  /** The payer said no for now; the office is working on it (more documentation, a peer-to-peer review, another study). */
+  | { kind: 'authorization_denied' }
+  /** The payer said no and the order was cancelled. */
+  | { kind: 'authorization_cancelled' }
+  /** The approval's dates ran out: the office renews it; a booked time is held meanwhile. */
+  | { kind: 'authorization_expired'; held: Date | null }
   | { kind: 'screening_cleared' }
   | { kind: 'prep'; start: Date; study: Study }
   | { kind: 'appointment_reminder'; start: Date }

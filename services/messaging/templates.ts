@@ -20,6 +20,8 @@ export const TEMPLATES = {
   staff_message: { purposes: ['care'] },
   order_request: { purposes: ['care'] },
   office_reminder: { purposes: ['care'] },
+  office_update: { purposes: ['care'] },
+  staff_alert: { purposes: ['care'] },
   waitlist_offer: { purposes: ['care'] },
   campaign: { purposes: ['marketing'] },
   nurture: { purposes: ['marketing'] },

@@ -10,6 +10,8 @@ export function needsLaterality(bodyPart: string): boolean {
 
 /** A missing item staff or a payer asked for in their own words ("requested: UHC needs the last 6 weeks of office notes"). */
 export const REQUESTED = 'requested: ';
+/** A payer denied the study as ordered: the office sends the study it will order instead (closed by a changed exam). */
+export const CHANGED_STUDY = 'a changed study (the payer denied this one)';
 
 /**
  * The order checklist: the names of what is missing, in words a referring office reads as-is

@@ -6,6 +6,7 @@ import { needsPriorAuthorization } from '../config/site.schema';
 import type { CaseRepository, PatientRepository } from '../cases/case.ports';
 import type { Case, CaseAppointment, CaseChannel, CaseHistoryEntry, Patient } from '../cases/case.schema';
 import { verifiedPatients } from '../cases/identity';
+import { covers, lapsed } from '../cases/authorization';
 import { orderName } from '../exams/modality.catalog';
 import type { Insurance } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
@@ -53,7 +54,7 @@ export interface SelfRequest {
 const SCHEDULABLE: ReadonlySet<CaseState> = new Set(['ready_to_schedule', 'reschedule_needed', 'pending_authorization']);
 const OPEN: ReadonlySet<CaseState> = new Set(['lead', 'qualified', 'order_requested', 'received', 'awaiting_documentation', 'pending_authorization', 'ready_to_schedule', 'scheduled', 'reschedule_needed', 'no_show', 'incomplete']);
 
-export type SelfServiceFailure = 'SCREENING_NOT_IN_REVIEW' | 'CASE_NOT_FOUND' | 'NOT_SCHEDULABLE' | 'HUMAN_TRACK_ONLY' | 'SCREENING_REVIEW' | 'SLOT_TAKEN' | 'SLOT_INVALID' | 'CASE_BUSY' | 'CASE_CHANGED' | 'NO_APPOINTMENT';
+export type SelfServiceFailure = 'AUTHORIZATION_EXPIRED' | 'OUTSIDE_AUTHORIZATION' | 'SCREENING_NOT_IN_REVIEW' | 'CASE_NOT_FOUND' | 'NOT_SCHEDULABLE' | 'HUMAN_TRACK_ONLY' | 'SCREENING_REVIEW' | 'SLOT_TAKEN' | 'SLOT_INVALID' | 'CASE_BUSY' | 'CASE_CHANGED' | 'NO_APPOINTMENT';
 
 export function studyOf(c: Case): Study | null {
   return c.order.code.modality ? { modality: c.order.code.modality, bodyPart: c.order.bodySite.text, contrast: c.order.code.contrast } : null;
@@ -155,8 +156,11 @@ export function createSelfService(deps: {
     if (!SCHEDULABLE.has(c.state) && c.state !== 'scheduled') return err('NOT_SCHEDULABLE', `a case in '${c.state}' cannot be booked`);
     if (!c.screening || c.screening.status === 'review') return err('SCREENING_REVIEW', 'screening must be done and clear first');
     if (!studyOf(c)) return err('NOT_SCHEDULABLE', 'the exam is not known yet');
+    if (lapsed(c.authorization, localDay(deps.now()))) return err('AUTHORIZATION_EXPIRED', `the authorization ended on ${c.authorization!.validTo}`);
     return null;
   }
+
+  const localDay = (at: Date) => DateTime.fromJSDate(at, { zone: deps.site.center.timeZone }).toISODate()!;
 
   /**
    * Puts a claimed time on the case in one conditional update: ready_to_schedule/reschedule_needed → scheduled;
@@ -267,6 +271,7 @@ export function createSelfService(deps: {
           missing: [],
           appointment: null,
           screening: null,
+          authorization: null,
           history,
           createdAt: now,
           updatedAt: now,
@@ -340,7 +345,28 @@ export function createSelfService(deps: {
     /** Free times for the case; never its own current time (a move offers somewhere else). */
     async offer(c: Case, preferredDates: string[] = [], wish: TimeWish | null = null): Promise<Slot[]> {
       const study = studyOf(c);
-      return study ? deps.scheduling.offer(study, { preferredDates, wish, exclude: c.appointment ? [c.appointment.start] : [] }) : [];
+      const a = c.authorization?.status === 'approved' ? c.authorization : null;
+      return study ? deps.scheduling.offer(study, { preferredDates, wish, exclude: c.appointment ? [c.appointment.start] : [], ...(a ? { within: { from: a.validFrom, to: a.validTo } } : {}) }) : [];
+    },
+
+    /**
+     * The approval's last day is behind us (found while the patient books or moves): the case needs a new one
+     * (expire_authorization, a booked time held), and the office is asked for it. The updated case, or null when the
+     * approval still holds.
+     */
+    async lapseAuthorization(caseId: string, channel: CaseChannel): Promise<Case | null> {
+      const r = await withCase(caseId, async (c): Promise<Result<Case | null, SelfServiceFailure>> => {
+        const now = deps.now();
+        if (!lapsed(c.authorization, localDay(now))) return ok(null);
+        const d = step(c, 'expire_authorization', channel, `the authorization ended on ${c.authorization!.validTo}`);
+        const set = { authorization: { ...c.authorization!, status: 'expired' as const, updatedAt: now }, ...(c.appointment ? { appointment: { ...c.appointment, status: 'pending' as const } } : {}) };
+        const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: d.state, entry: d.entry, now, set });
+        if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile');
+        const a = c.authorization!;
+        await task('authorization', saved, `The ${a.payer ?? 'payer'} authorization${a.number ? ` ${a.number}` : ''} for case ${c.id} ended on ${a.validTo} before the exam: get it renewed, then record the new approval (approve_authorization with its dates).`);
+        return ok(saved);
+      });
+      return r.ok ? r.value : null;
     },
 
     /**
@@ -350,6 +376,7 @@ export function createSelfService(deps: {
       return withCase(caseId, async (c) => {
         const refused = bookable(c);
         if (refused) return refused;
+        if (!covers(c.authorization, localDay(slot.start))) return err('OUTSIDE_AUTHORIZATION', `the authorization covers ${c.authorization!.validFrom ?? '…'} to ${c.authorization!.validTo ?? '…'}`);
         const booked = await deps.scheduling.book({ caseId: c.id, study: studyOf(c)!, slot });
         if (!booked.ok) return booked;
         return attach(c, booked.value, channel, reason);

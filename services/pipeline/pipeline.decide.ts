@@ -12,6 +12,8 @@ export interface DecideInput {
 export interface DecideOptions {
   channel: Channel;
   reason?: string;
+  /** One of the event's other landing states (`alsoTo` in the table), when the event's data chooses it. */
+  to?: CaseState;
 }
 
 export interface Decision {
@@ -31,6 +33,10 @@ export function decide(
   if (!rule.from.includes(current.state)) {
     return err('ILLEGAL_TRANSITION', `event '${event}' is not allowed from state '${current.state}'`);
   }
+  const to = options.to ?? rule.to;
+  if (to !== rule.to && !rule.alsoTo?.includes(to)) {
+    return err('ILLEGAL_TRANSITION', `event '${event}' does not lead to '${to}'`);
+  }
   const reason = options.reason?.trim();
   if (REASON_REQUIRED.has(event) && !reason) {
     return err('REASON_REQUIRED', `event '${event}' needs a reason`);
@@ -40,12 +46,12 @@ export function decide(
   }
   const entry: HistoryEntry = {
     from: current.state,
-    to: rule.to,
+    to,
     event,
     actor,
     channel: options.channel,
     at: now,
     ...(reason ? { reason } : {}),
   };
-  return ok({ state: rule.to, entry });
+  return ok({ state: to, entry });
 }

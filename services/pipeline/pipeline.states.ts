@@ -31,6 +31,8 @@ export const PipelineEvent = z.enum([
   'require_authorization',
   'mark_ready',
   'approve_authorization',
+  'deny_authorization',
+  'expire_authorization',
   'book',
   'check_in',
   'complete_imaging',

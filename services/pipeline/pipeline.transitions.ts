@@ -4,7 +4,7 @@ import type { CaseState, PipelineEvent } from './pipeline.states';
  * The one transition table (domain.md §2). Each event lists the states it may leave and the state it lands in.
  * `cancel` is allowed from every state before check-in and after a failed visit: a patient may withdraw at any time.
  */
-export const TRANSITIONS: Readonly<Record<PipelineEvent, { from: readonly CaseState[]; to: CaseState }>> = {
+export const TRANSITIONS: Readonly<Record<PipelineEvent, { from: readonly CaseState[]; to: CaseState; alsoTo?: readonly CaseState[] }>> = {
   qualify: { from: ['lead'], to: 'qualified' },
   request_order: { from: ['qualified'], to: 'order_requested' },
   receive_order: { from: ['qualified', 'order_requested'], to: 'received' },
@@ -13,6 +13,10 @@ export const TRANSITIONS: Readonly<Record<PipelineEvent, { from: readonly CaseSt
   require_authorization: { from: ['received'], to: 'pending_authorization' },
   mark_ready: { from: ['received'], to: 'ready_to_schedule' },
   approve_authorization: { from: ['pending_authorization'], to: 'ready_to_schedule' },
+  // A denial names the next step: more documentation (the default), a peer-to-peer review (still pending), or cancel.
+  deny_authorization: { from: ['pending_authorization'], to: 'awaiting_documentation', alsoTo: ['pending_authorization', 'cancelled'] },
+  // The approval's dates ran out before the visit: a new authorization is needed (a booked time is held, not confirmed).
+  expire_authorization: { from: ['ready_to_schedule', 'scheduled', 'reschedule_needed'], to: 'pending_authorization' },
   book: { from: ['ready_to_schedule', 'reschedule_needed'], to: 'scheduled' },
   check_in: { from: ['scheduled'], to: 'checked_in' },
   complete_imaging: { from: ['checked_in'], to: 'imaging_completed' },
@@ -42,7 +46,7 @@ export const TRANSITIONS: Readonly<Record<PipelineEvent, { from: readonly CaseSt
 };
 
 /** Events that must carry a reason: the record has to say why (domain.md §2). */
-export const REASON_REQUIRED: ReadonlySet<PipelineEvent> = new Set(['cancel', 'mark_incomplete', 'request_documentation']);
+export const REASON_REQUIRED: ReadonlySet<PipelineEvent> = new Set(['cancel', 'mark_incomplete', 'request_documentation', 'deny_authorization']);
 
 export function eventsFrom(state: CaseState): PipelineEvent[] {
   return (Object.keys(TRANSITIONS) as PipelineEvent[]).filter((e) => TRANSITIONS[e].from.includes(state));

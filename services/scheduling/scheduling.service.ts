@@ -21,6 +21,8 @@ export interface OfferOptions {
   wish?: TimeWish | null;
   /** Starts not to offer (the appointment being moved away from, on any scanner). */
   exclude?: Date[];
+  /** Local dates (yyyy-MM-dd, inclusive) the exam may be on: an authorization's approved dates. */
+  within?: { from: string | null; to: string | null };
 }
 
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -75,8 +77,11 @@ export function createScheduling(deps: { site: SiteConfig; appointments: Appoint
       const scanners = site.scanners.filter((s) => s.modality === study.modality).map((s) => s.id);
       const booked = await deps.appointments.bookedBetween(scanners, now, first.plus({ days: HORIZON_DAYS + 1 }).toJSDate());
       const excluded = new Set((opts.exclude ?? []).map((d) => d.getTime()));
+      const localDate = (s: Slot) => DateTime.fromJSDate(s.start, { zone }).toFormat('yyyy-MM-dd');
+      const inDates = (s: Slot) => !opts.within || ((!opts.within.from || localDate(s) >= opts.within.from) && (!opts.within.to || localDate(s) <= opts.within.to));
       const free = (s: Slot) =>
         s.start.getTime() >= earliest &&
+        inDates(s) &&
         !excluded.has(s.start.getTime()) &&
         (!opts.wish || fitsWish(opts.wish, s.start, minutes, zone)) &&
         !booked.some((b) => b.scannerId === s.scannerId && b.start < s.end && b.end > s.start);
@@ -85,7 +90,6 @@ export function createScheduling(deps: { site: SiteConfig; appointments: Appoint
         for (const s of candidatesOn(study, first.plus({ days: d }), minutes)) if (free(s)) all.push(s);
       }
       all.sort((a, b) => a.start.getTime() - b.start.getTime() || a.scannerId.localeCompare(b.scannerId));
-      const localDate = (s: Slot) => DateTime.fromJSDate(s.start, { zone }).toFormat('yyyy-MM-dd');
       const preferred = new Set(opts.preferredDates ?? []);
       const ordered = preferred.size ? [...all.filter((s) => preferred.has(localDate(s))), ...all.filter((s) => !preferred.has(localDate(s)))] : all;
       const picked: Slot[] = [];

@@ -15,6 +15,8 @@ const INTAKE: PipelineEvent[] = [
   'require_authorization',
   'mark_ready',
   'approve_authorization',
+  'deny_authorization',
+  'expire_authorization',
 ];
 const SCHEDULING: PipelineEvent[] = ['book', 'request_reschedule', 'reauthorize', 'mark_no_show', 'cancel'];
 const IMAGING: PipelineEvent[] = ['check_in', 'complete_imaging', 'mark_incomplete'];

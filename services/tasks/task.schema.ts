@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const TaskKind = z.enum(['unknown_teams_tenant', 'call_patient', 'technologist_review', 'contrast_review', 'order_follow_up', 'human_handoff', 'schedule_by_phone', 'prep_readiness']);
+export const TaskKind = z.enum(['unknown_teams_tenant', 'call_patient', 'technologist_review', 'contrast_review', 'order_follow_up', 'human_handoff', 'schedule_by_phone', 'prep_readiness', 'authorization']);
 export type TaskKind = z.infer<typeof TaskKind>;
 
 /** Work for staff that the bot must not do itself. Details never hold PHI beyond what the role needs. */
@@ -41,6 +41,8 @@ export type TaskInput = z.input<typeof Task>;
 
 /** The one urgent call task of a stat or asap case. */
 export const urgentTaskKey = (caseId: string) => `urgent:${caseId}`;
+/** The task to renew an authorization that ended before the exam (one per case; closed by a new approval). */
+export const authorizationTaskKey = (caseId: string) => `authorization:${caseId}`;
 
 export interface TaskRepository {
   /** false when a task with this dedupe key exists already. */

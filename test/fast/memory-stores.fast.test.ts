@@ -24,6 +24,7 @@ const aCase = (over: Partial<Case> = {}): Case => ({
   missing: [],
   appointment: null,
   screening: null,
+  authorization: null,
   history: [],
   createdAt: AT,
   updatedAt: AT,

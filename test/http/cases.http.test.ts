@@ -38,7 +38,7 @@ describe('POST /api/v1/cases', () => {
     const read = await api(t.base, 'GET', `/api/v1/cases/${res.body.id}`, { token: admin });
     expect(read.status).toBe(200);
     expect(read.body.state).toBe('pending_authorization');
-    expect(read.body.allowedEvents).toEqual(['request_documentation', 'approve_authorization', 'cancel']);
+    expect(read.body.allowedEvents).toEqual(['request_documentation', 'approve_authorization', 'deny_authorization', 'cancel']);
   });
 
   test('an order missing items is created in awaiting_documentation naming exactly what is missing', async () => {

@@ -43,6 +43,7 @@ function newCase(id: string, at = new Date('2026-11-28T10:00:00Z')): Case {
     missing: [],
     appointment: null,
     screening: null,
+    authorization: null,
     history: [{ from: null, to: 'received', event: 'create', actor: 'system', channel: 'fax', at }],
     createdAt: at,
     updatedAt: at,

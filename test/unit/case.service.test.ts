@@ -20,6 +20,7 @@ const base: Case = {
   missing: [],
   appointment: null,
   screening: null,
+  authorization: null,
   history: [],
   createdAt: at,
   updatedAt: at,

@@ -19,21 +19,23 @@ const EXPECTED: Record<CaseState, Partial<Record<PipelineEvent, CaseState>>> = {
   awaiting_documentation: { documentation_received: 'received', cancel: 'cancelled' },
   pending_authorization: {
     approve_authorization: 'ready_to_schedule',
+    deny_authorization: 'awaiting_documentation',
     request_documentation: 'awaiting_documentation',
     cancel: 'cancelled',
   },
-  ready_to_schedule: { book: 'scheduled', cancel: 'cancelled' },
+  ready_to_schedule: { book: 'scheduled', expire_authorization: 'pending_authorization', cancel: 'cancelled' },
   scheduled: {
     check_in: 'checked_in',
     request_reschedule: 'reschedule_needed',
     mark_no_show: 'no_show',
+    expire_authorization: 'pending_authorization',
     cancel: 'cancelled',
   },
   checked_in: { complete_imaging: 'imaging_completed', mark_incomplete: 'incomplete' },
   imaging_completed: { finalize_report: 'reported' },
   incomplete: { request_reschedule: 'reschedule_needed', cancel: 'cancelled' },
   no_show: { request_reschedule: 'reschedule_needed', cancel: 'cancelled' },
-  reschedule_needed: { book: 'scheduled', reauthorize: 'pending_authorization', cancel: 'cancelled' },
+  reschedule_needed: { book: 'scheduled', reauthorize: 'pending_authorization', expire_authorization: 'pending_authorization', cancel: 'cancelled' },
   reported: { deliver_report: 'delivered' },
   delivered: { close: 'closed' },
   closed: {},
@@ -106,6 +108,17 @@ describe('pipeline rules beyond the table', () => {
     const from = event === 'mark_incomplete' ? 'checked_in' : 'received';
     const r = decide({ state: from, track: 'standard' }, event, 'staff:a', NOW, { channel: 'api', reason: '   ' });
     expect(r).toMatchObject({ ok: false, error: { code: 'REASON_REQUIRED' } });
+  });
+
+  test('a denial lands where its next step says: documentation, still pending (peer-to-peer), or cancelled; nowhere else', () => {
+    const pending = { state: 'pending_authorization' as const, track: 'standard' as const };
+    const deny = (to?: CaseState) => decide(pending, 'deny_authorization', 'staff:a', NOW, { channel: 'api', reason: 'not medically necessary', ...(to ? { to } : {}) });
+    expect(deny()).toMatchObject({ ok: true, value: { state: 'awaiting_documentation', entry: { from: 'pending_authorization', to: 'awaiting_documentation' } } });
+    expect(deny('pending_authorization')).toMatchObject({ ok: true, value: { state: 'pending_authorization', entry: { to: 'pending_authorization' } } });
+    expect(deny('cancelled')).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+    expect(deny('ready_to_schedule')).toMatchObject({ ok: false, error: { code: 'ILLEGAL_TRANSITION' } });
+    expect(decide(pending, 'approve_authorization', 'staff:a', NOW, { channel: 'api', to: 'cancelled' })).toMatchObject({ ok: false, error: { code: 'ILLEGAL_TRANSITION' } });
+    expect(decide(pending, 'deny_authorization', 'staff:a', NOW, { channel: 'api' })).toMatchObject({ ok: false, error: { code: 'REASON_REQUIRED' } });
   });
 
   test('the bot never books a stat or asap case; staff may', () => {

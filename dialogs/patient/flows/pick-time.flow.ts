@@ -8,6 +8,7 @@ import { FASTING_MORNING_HOURS } from '../../../services/scheduling/scheduling.s
 import { fastingHours } from '../../../services/scheduling/study';
 import type { Slot } from '../../../services/scheduling/scheduling.service';
 import { placeText, slotText } from '../../../services/scheduling/slot-text';
+import { phoneText } from '../../../services/messaging/templates';
 import { fitsWish, mergeWish, parseTimeWish, weekdayNamed } from '../../../services/scheduling/time-wish';
 import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
@@ -127,6 +128,12 @@ export function createPickTimeFlow(kit: Kit) {
   /** Open times that fit what the patient said; none at all goes to a person who calls them. */
   async function offer(ctx: PatientCtx, c: Case, lead: Out[]): Promise<Out[]> {
     const { conv, s, turn } = ctx;
+    // An approval that ended: not bookable until renewed (the office is asked, a booked time held).
+    const expired = await self.lapseAuthorization(c.id, turn.channel);
+    if (expired) {
+      if (conv.patient === s) delete conv.patient;
+      return [...lead, { text: expiredText(expired, turn.lang) }];
+    }
     let slots: Slot[] = await self.offer(c, s.answers.preferredDates, s.wish ?? null);
     const study = studyOf(c);
     if (slots.length === 0 && s.wish && study && s.wish.after !== null && s.wish.after >= 12 * 60 && fastingHours(site, study) >= FASTING_MORNING_HOURS) {
@@ -152,6 +159,12 @@ export function createPickTimeFlow(kit: Kit) {
     return [...lead, offerContent(s, turn.lang)];
   }
 
+  function expiredText(c: Case, lang: Language): string {
+    const until = kit.dayText(c.authorization!.validTo!, lang);
+    const held = c.appointment && c.appointment.start > deps.now() ? t('authorization_held', lang, { when: slotText(c.appointment.start, site, lang) }) : '';
+    return t('authorization_expired', lang, { until, held, phone: phoneText(site.center.phone) });
+  }
+
   async function book(ctx: PatientCtx, pick: { scannerId: string; start: string }): Promise<Out[]> {
     const { conv, s, turn } = ctx;
     const { lang } = turn;
@@ -160,6 +173,8 @@ export function createPickTimeFlow(kit: Kit) {
       const c = await self.findCase(s.caseId!);
       if (c && (r.error.code === 'SLOT_TAKEN' || r.error.code === 'SLOT_INVALID')) return offer(ctx, c, [{ text: t('slot_taken', lang) }]);
       if (c && r.error.code === 'HUMAN_TRACK_ONLY') return kit.links.schedule(ctx, c);
+      if (c && r.error.code === 'OUTSIDE_AUTHORIZATION') return offer(ctx, c, [{ text: t('outside_authorization', lang, { until: kit.dayText(c.authorization!.validTo!, lang) }) }]);
+      if (c && r.error.code === 'AUTHORIZATION_EXPIRED') return offer(ctx, c, []);
       return [{ text: t('busy', lang) }];
     }
     delete conv.patient;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ReferrerOrg, type ReferrerRepository, type ReferrerUser } from '../../../services/referrers/referrer.schema';
 import { ReferrerInvite, type ReferrerInviteRepository } from '../../../services/referrers/invite.service';
+import { OfficeNotice, type OfficeNoticeRepository } from '../../../services/referrers/office-notices';
 import { Task, type TaskInput, type TaskKind, type TaskRepository } from '../../../services/tasks/task.schema';
 import { copy } from './util';
 
@@ -151,5 +152,27 @@ export class MemoryReferrerInvites implements ReferrerInviteRepository {
     if (!i) return Promise.resolve(null);
     i.usedAt = now;
     return Promise.resolve(ReferrerInvite.parse(copy(i)));
+  };
+}
+
+/** Updates kept for offices; the id is unique, as the Mongo _id makes it. */
+export class MemoryOfficeNotices implements OfficeNoticeRepository {
+  readonly rows = new Map<string, OfficeNotice>();
+
+  insert = (n: OfficeNotice): Promise<boolean> => {
+    if (this.rows.has(n.id)) return Promise.resolve(false);
+    this.rows.set(n.id, copy(OfficeNotice.parse(n)));
+    return Promise.resolve(true);
+  };
+
+  unshown = (orgId: string, limit: number): Promise<OfficeNotice[]> =>
+    Promise.resolve([...this.rows.values()].filter((n) => n.orgId === orgId && n.shownAt === null).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, limit).map((n) => copy(n)));
+
+  markShown = (ids: string[], at: Date): Promise<void> => {
+    for (const id of ids) {
+      const n = this.rows.get(id);
+      if (n && n.shownAt === null) n.shownAt = at;
+    }
+    return Promise.resolve();
   };
 }
