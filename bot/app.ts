@@ -133,7 +133,7 @@ export async function createApp(opts: AppOptions) {
   if (localChat) localChat.onTurnError = onTurnError;
   // One first-come, first-served queue per conversation, for SMS (per phone hash) and chat turns alike.
   const turnQueue = createTurnQueue(redis, { prefix });
-  const { consent, gateway, proactive, handoff, scheduling, campaigns, appointmentMessages, followUps, waitlist, selfService, cases, invites, runner, smsTurns } = wireConversations(
+  const { teams, consent, gateway, proactive, handoff, scheduling, campaigns, appointmentMessages, followUps, waitlist, selfService, cases, invites, runner, smsTurns } = wireConversations(
     {
       repos,
       locks,
@@ -231,6 +231,7 @@ export async function createApp(opts: AppOptions) {
     staff: createStaffConversationsService({ refs: repos.conversationRefs, tasks: repos.tasks, proactive }),
     handoff,
     invites,
+    teams,
   });
   if (localChat) {
     registerDirectLineRoutes(server, {

@@ -225,6 +225,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
       await appointmentGone(appointmentId);
     },
   });
+  const teams = createTeamsIdentity({ orgs: repos.referrers, tasks: repos.tasks, refs: repos.conversationRefs, proactive, now });
   const invites = createReferrerInvites({ invites: repos.referrerInvites, orgs: repos.referrers, now });
   const bot = new IntakeBot({
     invites,
@@ -241,11 +242,11 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
       now,
     }),
     waitlist,
-    office: createOfficeConversation({ cases, site: opts.site, codes: diagnosisCodes, notices: officeNotices }),
+    office: createOfficeConversation({ cases, site: opts.site, codes: diagnosisCodes, notices: officeNotices, enrolment: teams }),
     conversationState,
     userState,
     site: opts.site,
-    teams: createTeamsIdentity({ orgs: repos.referrers, tasks: repos.tasks, now }),
+    teams,
     handoff,
     hashPhone,
     now,
@@ -279,6 +280,6 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     now,
     logger: opts.logger,
   });
-  return { consent, gateway, proactive, handoff, understanding, scheduling, campaigns, appointmentMessages, orderRequests, followUps, waitlist, selfService, cases, invites, bot, runner, smsTurns, conversationState, userState };
+  return { teams, consent, gateway, proactive, handoff, understanding, scheduling, campaigns, appointmentMessages, orderRequests, followUps, waitlist, selfService, cases, invites, bot, runner, smsTurns, conversationState, userState };
 }
 export type Conversations = ReturnType<typeof wireConversations>;

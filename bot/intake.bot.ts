@@ -148,6 +148,10 @@ export class IntakeBot extends TeamsActivityHandler {
           aadObjectId: scalarId(context.activity.from.aadObjectId),
           name: typeof context.activity.from.name === 'string' ? context.activity.from.name.slice(0, 100) : null,
         });
+        if (who.kind === 'pending') {
+          await say({ text: intakeText('teams_pending', lang, { ...words, name: who.name, org: who.org.name }) });
+          return next();
+        }
         if (who.kind !== 'member') {
           await say({ text: intakeText('teams_unknown_org', lang, words) });
           return next();

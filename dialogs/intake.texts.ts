@@ -40,6 +40,10 @@ const T = {
     en: "Thanks for reaching {center}. Your organization isn't connected to us on Teams yet; we've let our team know and they'll be in touch. In the meantime, call {phone} ({hours}).",
     es: 'Gracias por escribir a {center}. Su organización todavía no está conectada con nosotros por Teams; avisamos a nuestro equipo y lo contactarán. Mientras tanto, llame al {phone} ({hours}).',
   },
+  teams_pending: {
+    en: "Thanks, {name}. Before you can send or follow {org}'s orders here, your office's admin or our team needs to approve you. We've asked them, and I'll message you here once you're approved. Questions: {phone}.",
+    es: 'Gracias, {name}. Antes de enviar o seguir las órdenes de {org} por aquí, el administrador de su consultorio o nuestro equipo debe aprobarle. Ya les avisamos y le escribiré por aquí en cuanto le aprueben. Preguntas: {phone}.',
+  },
   teams_welcome: {
     en: `Hi, this is {center}'s intake assistant. Doctor's offices can send orders and see where they stand here: say NEW ORDER or STATUS, or "hi" for the menu. Questions: {phone} ({hours}).`,
     es: 'Hola, le escribe el asistente de {center}. Los consultorios pueden enviar órdenes y ver su estado aquí: escriban NUEVA ORDEN o ESTADO, u "hola" para el menú. Preguntas: {phone} ({hours}).',

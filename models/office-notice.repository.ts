@@ -7,6 +7,7 @@ const NoticeSchema = new Schema(
     _id: { type: String, required: true },
     orgId: { type: String, required: true },
     caseId: { type: String, required: true },
+    n: { type: Number, default: 0 },
     text: { type: String, required: true },
     createdAt: { type: Date, required: true },
     shownAt: { type: Date, default: null },
@@ -14,7 +15,7 @@ const NoticeSchema = new Schema(
   { collection: 'office_notices', versionKey: false },
 );
 // An office's unseen updates, oldest first.
-NoticeSchema.index({ orgId: 1, shownAt: 1, createdAt: 1 });
+NoticeSchema.index({ orgId: 1, shownAt: 1, createdAt: 1, n: 1 });
 
 const { fromRow, toRow } = rowCodec(OfficeNotice);
 
@@ -29,7 +30,7 @@ export function createOfficeNoticeRepository(conn: Connection): OfficeNoticeRepo
       return insertUnique(model as never, toRow(n));
     },
     async unshown(orgId, limit) {
-      return (await model.find({ orgId, shownAt: null }).sort({ createdAt: 1 }).limit(limit).lean<Row[]>()).map(fromRow);
+      return (await model.find({ orgId, shownAt: null }).sort({ createdAt: 1, n: 1 }).limit(limit).lean<Row[]>()).map(fromRow);
     },
     async markShown(ids, at) {
       await model.updateMany({ _id: { $in: ids }, shownAt: null }, { $set: { shownAt: at } });

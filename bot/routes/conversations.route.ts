@@ -7,6 +7,7 @@ import {
 } from '../../services/conversations/staff-conversations.service';
 import { TaskReplyInput, type HandoffService } from '../../services/conversations/handoff.service';
 import { CreateInviteInput, type ReferrerInvites } from '../../services/referrers/invite.service';
+import { ApproveUserInput, type TeamsIdentityService } from '../../services/referrers/teams-identity.service';
 import type { Authenticate } from '../http/auth';
 import { parse, requireJson, unwrap, pathParam, type RouteFactory } from '../http/route';
 
@@ -18,7 +19,7 @@ function bodyWithKey(req: Request): unknown {
 
 export function registerConversationRoutes(
   server: Server,
-  deps: { route: RouteFactory; staff: StaffConversationsService; handoff: HandoffService; invites: ReferrerInvites; authenticate: Authenticate },
+  deps: { route: RouteFactory; staff: StaffConversationsService; handoff: HandoffService; invites: ReferrerInvites; teams: Pick<TeamsIdentityService, 'approve'>; authenticate: Authenticate },
 ): void {
   const { route, staff, authenticate } = deps;
 
@@ -76,6 +77,16 @@ export function registerConversationRoutes(
     route(async (req) => {
       const principal = await authenticate(req);
       return { status: 200, body: unwrap(await deps.handoff.close(pathParam(req, 'id'), principal)) };
+    }),
+  );
+
+  // A Teams user of a referring office is let in (admin, coordinator), optionally as the office's admin.
+  server.post(
+    '/api/v1/referrers/:id/users/:userId/approve',
+    route(async (req) => {
+      const principal = await authenticate(req);
+      const input = parse(ApproveUserInput, req.body ?? {}, 'body');
+      return { status: 200, body: unwrap(await deps.teams.approve(pathParam(req, 'id'), pathParam(req, 'userId'), input, principal)) };
     }),
   );
 

@@ -9,6 +9,7 @@ import { OrderInput, PatientInput } from '../../services/orders/order.schema';
 import type { CaseState } from '../../services/pipeline/pipeline.states';
 import { requestNumber } from '../../services/patients/order-request.service';
 import { cancelledText, type OfficeNotices } from '../../services/referrers/office-notices';
+import type { TeamsIdentityService } from '../../services/referrers/teams-identity.service';
 import type { Principal } from '../../services/staff/staff.roles';
 import { foldAccents } from '../../services/text';
 import type { Understanding } from '../../services/understanding/understanding.schema';
@@ -72,7 +73,7 @@ const PRIORITY_RANK: Record<string, number> = { stat: 0, asap: 1, urgent: 2, rou
  * accept or decline a patient's order request, and see their organization's orders. Every action is the office
  * user's (`referrer:<id>`), scoped to their organization by the case service.
  */
-export function createOfficeConversation(deps: { cases: CaseService; site: SiteConfig; codes?: DiagnosisCodes; notices?: Pick<OfficeNotices, 'forWebChat'> }) {
+export function createOfficeConversation(deps: { cases: CaseService; site: SiteConfig; codes?: DiagnosisCodes; notices?: Pick<OfficeNotices, 'forWebChat'>; enrolment?: Pick<TeamsIdentityService, 'approveByName'> }) {
   // The form's submit acts as this turn's office user: built per turn, so turns of two offices never mix.
   const formFor = (turn: OfficeTurn) =>
     createOrderForm({
@@ -216,6 +217,12 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         const r = await deps.cases.declineRequestedOrder(caseId, reason, turn.principal, turn.channel);
         delete conv.office;
         return [{ text: r.ok ? `Declined. We've let the patient know, without your reason, and closed request ${number}.` : r.error.message }];
+      }
+      // An office admin lets a colleague in ("APPROVE Dana Ruiz", from the message the bot sent them).
+      const approve = /^(?:approve|aprobar)\s+(.{2,100})$/i.exec(text.trim());
+      if (approve && deps.enrolment && turn.channel === 'msteams') {
+        const r = await deps.enrolment.approveByName(turn.principal, approve[1]!);
+        return [{ text: r.ok ? `Done: ${r.value.name} can now send and follow your organization's orders here; we've told them.` : r.error.message.replace(/^./, (c) => c.toUpperCase()) + '.' }];
       }
       const act = /^(?:send the order|accept|decline|complete|missing)\s+([a-z0-9]{6})$/i.exec(f);
       if (act) {

@@ -22,6 +22,7 @@ export const TEMPLATES = {
   office_reminder: { purposes: ['care'] },
   office_update: { purposes: ['care'] },
   staff_alert: { purposes: ['care'] },
+  office_enrolment: { purposes: ['care'] },
   waitlist_offer: { purposes: ['care'] },
   campaign: { purposes: ['marketing'] },
   nurture: { purposes: ['marketing'] },

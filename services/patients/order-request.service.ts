@@ -5,6 +5,7 @@ import { modalityLabel } from '../exams/modality.catalog';
 import type { ConversationRefRepository } from '../conversations/conversation-ref.schema';
 import type { ProactiveSender } from '../conversations/proactive.service';
 import type { ReferrerOrg } from '../referrers/referrer.schema';
+import { officeTeamsChat } from '../referrers/office-chat';
 import type { TaskInput, TaskRepository } from '../tasks/task.schema';
 import type { SiteConfig } from '../config/site.schema';
 import { phoneText } from '../messaging/templates';
@@ -62,9 +63,7 @@ export function createOrderRequests(deps: {
     { value: `decline ${requestNumber(c.id)}`, title: `Decline ${requestNumber(c.id)}` },
   ];
   /** The office's Teams conversation with the bot, when the organization is linked to a tenant that has one. */
-  async function teamsOf(org: ReferrerOrg | null) {
-    return org?.tenantId ? (await deps.refs.list({ channel: 'msteams', tenantId: org.tenantId }, 1))[0] : undefined;
-  }
+  const teamsOf = (org: ReferrerOrg | null) => officeTeamsChat(deps.refs, org);
   const reached = (r: Awaited<ReturnType<ProactiveSender['send']>>) => r.ok && r.value.outcome !== 'failed' && r.value.outcome !== 'refused';
 
   return {

@@ -9,6 +9,7 @@ import { orderName } from '../exams/modality.catalog';
 import { slotText } from '../scheduling/slot-text';
 import { requestNumber } from '../patients/order-request.service';
 import type { ReferrerOrg } from './referrer.schema';
+import { officeTeamsChat } from './office-chat';
 
 /** One update an office was given about one of its orders: kept for its Web Chat users, posted on Teams when it has a conversation. */
 export const OfficeNotice = z.object({
@@ -16,6 +17,8 @@ export const OfficeNotice = z.object({
   id: z.string().min(1).max(120),
   orgId: z.string(),
   caseId: z.string(),
+  /** The first history index of the change: its order among the case's updates. */
+  n: z.number().int().min(0).default(0),
   text: z.string().max(1500),
   createdAt: z.date(),
   /** When a Web Chat user of the office was shown it (at sign-in or asking for updates). */
@@ -161,8 +164,8 @@ export function createOfficeNotices(deps: {
       const study = [c.order.code.modality ? orderName(c.order.code.modality) : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
       const text = `Update from ${site.center.name} on order ${requestNumber(c.id)} (${who}, ${study}): ${lines.join('; ')}.`;
       const id = `office-notice:${c.id}:${n}`;
-      await deps.notices.insert({ id, orgId: org.id, caseId: c.id, text, createdAt: deps.now(), shownAt: null });
-      const ref = org.tenantId ? (await deps.refs.list({ channel: 'msteams', tenantId: org.tenantId }, 1))[0] : undefined;
+      await deps.notices.insert({ id, orgId: org.id, caseId: c.id, n, text, createdAt: deps.now(), shownAt: null });
+      const ref = await officeTeamsChat(deps.refs, org);
       if (!ref) return 'kept';
       const sent = await deps.proactive.send({ to: { conversationId: ref.id }, content: { text }, purpose: 'care', template: 'office_update', idempotencyKey: id, caseId: c.id, language: 'en' });
       if (!sent.ok) throw new Error(`office update not posted: ${sent.error.code}`);

@@ -6,7 +6,12 @@ export const ReferrerUser = z.object({
   email: z.string().nullable(),
   /** Azure AD object id, for Teams users. */
   aadObjectId: z.string().nullable(),
+  /** A Teams user of a linked tenant waits (`pending`) until an office admin or center staff approves them. */
+  status: z.enum(['active', 'pending']).default('active'),
+  /** May approve the office's other people in the chat. */
+  officeAdmin: z.boolean().default(false),
 });
+export type ReferrerUser = z.infer<typeof ReferrerUser>;
 
 /** A referring organization (a clinic or practice) and the people who order for it. */
 export const ReferrerOrg = z.object({
@@ -29,5 +34,7 @@ export interface ReferrerRepository {
   /** Every organization, by name (a center has tens or hundreds, not millions). */
   list(limit: number): Promise<ReferrerOrg[]>;
   /** Adds the user unless one with the same Azure AD object id is there; the organization as stored after. */
-  addUser(orgId: string, user: z.infer<typeof ReferrerUser>): Promise<ReferrerOrg | null>;
+  addUser(orgId: string, user: z.input<typeof ReferrerUser>): Promise<ReferrerOrg | null>;
+  /** Changes one user (approved, made an office admin); the organization after, or null when there is no such user. */
+  updateUser(orgId: string, userId: string, set: Partial<Pick<ReferrerUser, 'status' | 'officeAdmin'>>): Promise<ReferrerOrg | null>;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const TaskKind = z.enum(['unknown_teams_tenant', 'call_patient', 'technologist_review', 'contrast_review', 'order_follow_up', 'human_handoff', 'schedule_by_phone', 'prep_readiness', 'authorization']);
+export const TaskKind = z.enum(['unknown_teams_tenant', 'call_patient', 'technologist_review', 'contrast_review', 'order_follow_up', 'human_handoff', 'schedule_by_phone', 'prep_readiness', 'authorization', 'office_enrolment']);
 export type TaskKind = z.infer<typeof TaskKind>;
 
 /** Work for staff that the bot must not do itself. Details never hold PHI beyond what the role needs. */

@@ -51,6 +51,12 @@ function teams(conversationId: string, text: string, opts: { tenant?: string; aa
   };
 }
 
+/** A person the office (or center staff) already approved, as enrolment leaves them. */
+async function enrolled(aad = `aad-${hex()}`): Promise<string> {
+  await t.app.repos.referrers.addUser('org_lakeside', { id: `u_${hex(6)}`, name: 'Maya Patel', email: null, aadObjectId: aad, status: 'active', officeAdmin: false });
+  return aad;
+}
+
 const post = (body: unknown, headers: Record<string, string> = {}) => api(t.base, 'POST', '/api/messages', { body, headers });
 
 describe('POST /api/messages (CloudAdapter)', () => {
@@ -74,21 +80,20 @@ describe('POST /api/messages (CloudAdapter)', () => {
   });
 
   test('an msteams activity with an @mention: the mention is dropped, the tenant maps to its organization, the menu comes back as a card', async () => {
-    const aad = `aad-${hex()}`;
+    const aad = await enrolled();
     const res = await post(teams(`a:${hex()}`, 'hi', { aad }));
     expect(res.status).toBe(200);
     const [reply] = res.body.activities;
     const card = reply.attachments.find((a: { contentType: string }) => a.contentType === 'application/vnd.microsoft.card.hero');
     expect(card.content.text).toBe('Hi, this is Bluebonnet Imaging (for Lakeside Family Medicine). How can we help?');
     expect(card.content.buttons.map((b: { title: string }) => b.title)).toEqual(["I'm a patient", "I'm with a doctor's office", 'Talk to a person']);
-    // The new Teams user joined the organization of their tenant.
     const org = await t.app.repos.referrers.findById('org_lakeside');
     expect(org?.users.filter((u) => u.aadObjectId === aad)).toHaveLength(1);
   });
 
   test('without removing the mention "<at>Intake</at> 3" would not read as a choice: with it, choice 3 is understood', async () => {
     const conv = `a:${hex()}`;
-    const aad = `aad-${hex()}`;
+    const aad = await enrolled();
     await post(teams(conv, 'hi', { aad }));
     const res = await post(teams(conv, '3', { aad }));
     expect(res.body.activities[0].text).toMatch(/^I've asked our team to reply to you here/);
@@ -97,7 +102,7 @@ describe('POST /api/messages (CloudAdapter)', () => {
   });
 
   test('a Teams channel conversation (where the bot is always @mentioned) gets the menu card too', async () => {
-    const base = teams(`19:${hex()}@thread.tacv2;messageid=${Date.now()}`, 'hi');
+    const base = teams(`19:${hex()}@thread.tacv2;messageid=${Date.now()}`, 'hi', { aad: await enrolled() });
     const res = await post({ ...base, conversation: { ...base.conversation, conversationType: 'channel', isGroup: true } });
     const card = res.body.activities[0].attachments[0];
     expect(card.content.text).toBe('Hi, this is Bluebonnet Imaging (for Lakeside Family Medicine). How can we help?');
@@ -169,7 +174,7 @@ describe('POST /api/messages (CloudAdapter)', () => {
 describe('proactive messages to a stored Teams conversation', () => {
   test('posts to the reference serviceUrl for that conversation, is stored as an outbound message, and is sent once per key', async () => {
     const conv = `a:${hex()}`;
-    await post(teams(conv, 'hi'));
+    await post(teams(conv, 'hi', { aad: await enrolled() }));
     const token = await t.token('coordinator');
     const list = await api(t.base, 'GET', '/api/v1/conversations?channel=msteams', { token });
     const ref = list.body.items.find((r: { tenantId: string; serviceUrl: string }) => r.tenantId === TENANT && r.serviceUrl === TEAMS_SERVICE);
@@ -280,7 +285,7 @@ describe('with MicrosoftAppId set', () => {
 describe('order requests to a referring office on Teams (patient self-request with no order)', () => {
   test('a patient names a known office: the request card goes to its Teams conversation, and the patient is told', async () => {
     const conv = `a:${hex()}`;
-    await post(teams(conv, 'hi')); // the office talks to the bot on Teams: its conversation is kept
+    await post(teams(conv, 'hi', { aad: await enrolled() })); // the office talks to the bot on Teams: its conversation is kept
     let posted: any = null;
     const scope = nock(TEAMS_SERVICE)
       .post(`/v3/conversations/${encodeURIComponent(conv)}/activities`, (body) => {

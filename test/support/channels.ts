@@ -51,9 +51,14 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
 }
 
 /** A Teams user (tenant and Azure AD object id) in a personal chat with the bot; cards and their buttons read as text. */
-export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string; channel?: boolean }): Talker & { conversationId: string; aad: string; submit(value: Record<string, string>): Promise<string>; sendFile(name: string, url: string): Promise<string> } {
+/**
+ * A person on Teams. `enrolled` (the default): an approved person of the tenant's organization, as an office admin or
+ * center staff would have let in (added before their first message); false: someone writing for the first time.
+ */
+export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string; channel?: boolean; enrolled?: boolean; officeAdmin?: boolean }): Talker & { conversationId: string; aad: string; submit(value: Record<string, string>): Promise<string>; sendFile(name: string, url: string): Promise<string> } {
   const conversationId = `a:${randomBytes(8).toString('hex')}`;
   const aad = opts.aad ?? `aad-${randomBytes(6).toString('hex')}`;
+  let enrol = opts.enrolled !== false;
   const talker = {
     channel: 'webchat' as const,
     phone: '',
@@ -65,6 +70,11 @@ export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; na
     sendFile: (name: string, downloadUrl: string) => talker.post('', undefined, [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name, content: { downloadUrl, fileType: 'pdf' } }]),
     say: (text: string) => talker.post(text),
     async post(text: string, value?: Record<string, string>, attachments?: unknown[]): Promise<string> {
+      const org = enrol ? await t.app.repos.referrers.findByTenant(opts.tenant) : null;
+      if (org) {
+        await t.app.repos.referrers.addUser(org.id, { id: `u_${aad.replace(/\W/g, '').slice(-16)}`, name: opts.name ?? 'Maya Patel', email: null, aadObjectId: aad, status: 'active', officeAdmin: opts.officeAdmin ?? false });
+        enrol = false;
+      }
       const res = await api(t.base, 'POST', '/api/messages', {
         body: {
           type: 'message',

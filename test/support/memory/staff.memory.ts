@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ReferrerOrg, type ReferrerRepository, type ReferrerUser } from '../../../services/referrers/referrer.schema';
+import { ReferrerOrg, ReferrerUser, type ReferrerRepository } from '../../../services/referrers/referrer.schema';
 import { ReferrerInvite, type ReferrerInviteRepository } from '../../../services/referrers/invite.service';
 import { OfficeNotice, type OfficeNoticeRepository } from '../../../services/referrers/office-notices';
 import { Task, type TaskInput, type TaskKind, type TaskRepository } from '../../../services/tasks/task.schema';
@@ -129,10 +129,18 @@ export class MemoryReferrers implements ReferrerRepository {
     return Promise.resolve(rows.slice(0, limit).map((o) => ReferrerOrg.parse(copy(o))));
   };
 
-  addUser = (orgId: string, user: z.infer<typeof ReferrerUser>): Promise<ReferrerOrg | null> => {
+  addUser = (orgId: string, user: z.input<typeof ReferrerUser>): Promise<ReferrerOrg | null> => {
     const o = this.rows.get(orgId);
     // Once per Azure AD object id, as the Mongo update's guard.
-    if (o && !(user.aadObjectId && o.users.some((u) => u.aadObjectId === user.aadObjectId))) o.users.push(copy(user));
+    if (o && !(user.aadObjectId && o.users.some((u) => u.aadObjectId === user.aadObjectId))) o.users.push(ReferrerUser.parse(copy(user)));
+    return this.findById(orgId);
+  };
+
+  updateUser = (orgId: string, userId: string, set: Partial<Pick<ReferrerUser, 'status' | 'officeAdmin'>>): Promise<ReferrerOrg | null> => {
+    const o = this.rows.get(orgId);
+    const u = o?.users.find((x) => x.id === userId);
+    if (!u) return Promise.resolve(null);
+    Object.assign(u, set);
     return this.findById(orgId);
   };
 }
@@ -166,7 +174,7 @@ export class MemoryOfficeNotices implements OfficeNoticeRepository {
   };
 
   unshown = (orgId: string, limit: number): Promise<OfficeNotice[]> =>
-    Promise.resolve([...this.rows.values()].filter((n) => n.orgId === orgId && n.shownAt === null).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, limit).map((n) => copy(n)));
+    Promise.resolve([...this.rows.values()].filter((n) => n.orgId === orgId && n.shownAt === null).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.n - b.n).slice(0, limit).map((n) => copy(n)));
 
   markShown = (ids: string[], at: Date): Promise<void> => {
     for (const id of ids) {
