@@ -44,6 +44,7 @@ import { shippedDiagnosisCodes } from './integrations/icd10.table';
 import type { DiagnosisCodes } from '../services/orders/diagnosis-codes';
 import { conversationRefId } from './channels/turn-runner';
 import { createOfficeNotices, type OfficeNoticeRepository } from '../services/referrers/office-notices';
+import { createOfficeSessions, type OfficeSessionRepository } from '../services/referrers/office-session';
 
 /** Every store the conversations read and write (MongoDB in the app, in memory in the fast tests). */
 export interface ConversationRepositories {
@@ -59,6 +60,7 @@ export interface ConversationRepositories {
   campaigns: CampaignRepository;
   waitlist: WaitlistRepository;
   officeNotices: OfficeNoticeRepository;
+  officeSessions: OfficeSessionRepository;
   botState: Storage;
 }
 
@@ -229,6 +231,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
   const invites = createReferrerInvites({ invites: repos.referrerInvites, orgs: repos.referrers, now });
   const bot = new IntakeBot({
     invites,
+    officeSessions: createOfficeSessions({ sessions: repos.officeSessions, orgs: repos.referrers, days: opts.site.webChatSignInDays, now }),
     appointmentMessages,
     understanding,
     patientDialog: createPatientDialog({

@@ -7,8 +7,12 @@ import { renderContent } from './render/channel-render';
 
 /** The event the chat page posts once it is connected (Web Chat's usual welcome event), with the page's language. */
 export const JOIN_EVENT = 'webchat/join';
+/** Sent to the chat page: keep this office sign-in token on the device (value: token, expiresAt). */
+export const OFFICE_SESSION_EVENT = 'office/session';
+/** Sent to the chat page: forget the office sign-in (signed out, expired or revoked). */
+export const OFFICE_SESSION_ENDED_EVENT = 'office/session-ended';
 
-const JoinValue = z.object({ locale: z.string().max(16).optional() }).passthrough();
+const JoinValue = z.object({ locale: z.string().max(16).optional(), officeSession: z.string().max(100).optional() }).passthrough();
 
 /** Only chat pages greet this way: SMS starts with the person's text, Teams with its installation welcome. */
 const GREETING_CHANNELS: ReadonlySet<string> = new Set(['webchat', 'directline', 'emulator']);

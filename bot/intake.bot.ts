@@ -25,14 +25,16 @@ import { openingHoursText } from '../dialogs/patient/side-questions';
 import { intakeText } from '../dialogs/intake.texts';
 import { appointmentLetter, askedLanguage, isCourtesy } from '../dialogs/engine/interruptions';
 import { waitlistReply } from '../dialogs/patient/waitlist.texts';
-import { createGreeter } from './greeting';
+import { createGreeter, JOIN_EVENT, OFFICE_SESSION_ENDED_EVENT, OFFICE_SESSION_EVENT } from './greeting';
+import { DateTime } from 'luxon';
+import { sessionId, type OfficeSessions } from '../services/referrers/office-session';
 
 interface ConversationData extends PatientConversation, OfficeConversation {
   menuShown?: boolean;
   /** The conversation has had a turn past the intake router (its first message gets the greeting). */
   started?: boolean;
   /** Web chat: the office user this conversation signed in as with a one-time code (`awaiting` while asking for it). */
-  officeSignIn?: { principal: Principal; orgName: string } | 'awaiting';
+  officeSignIn?: { principal: Principal; orgName: string; sessionId?: string } | 'awaiting';
 }
 
 const EXAM_OR_NOTHING: ReadonlySet<Intent> = new Set(['request_exam', 'prep_question', 'greeting', 'help', 'other']);
@@ -99,6 +101,7 @@ export interface IntakeBotDeps {
   patientDialog: PatientDialog;
   office: OfficeConversationHandler;
   invites: Pick<ReferrerInvites, 'redeem'>;
+  officeSessions: Pick<OfficeSessions, 'start' | 'resume' | 'end'>;
   appointmentMessages: Pick<AppointmentMessages, 'answerReadiness'>;
   waitlist: Pick<Waitlist, 'answer'>;
   hashPhone: (e164: string) => string;
@@ -117,6 +120,7 @@ export class IntakeBot extends TeamsActivityHandler {
     const conversation = deps.conversationState.createProperty<ConversationData>('intake');
     const profile = deps.userState.createProperty<{ language?: Language }>('profile');
     const phone = phoneText(site.center.phone);
+    const dayText = (at: Date, lang: Language) => DateTime.fromJSDate(at, { zone: site.center.timeZone }).setLocale(lang === 'es' ? 'es' : 'en-US').toFormat(lang === 'es' ? "d 'de' LLLL" : 'LLLL d');
 
     this.onMessage(async (context: TurnContext, next) => {
       const channel = context.activity.channelId;
@@ -209,8 +213,20 @@ export class IntakeBot extends TeamsActivityHandler {
             await say({ text: intakeText('office_code_failed', lang, words) });
             return next();
           }
-          state.officeSignIn = { principal: signedIn.principal, orgName: signedIn.org.name };
-          await sayAll([{ text: intakeText('office_signed_in', lang, { org: signedIn.org.name, name: signedIn.principal.name }) }, ...((await deps.office.handle(state, { text: '', channel: 'webchat', principal: signedIn.principal, understanding, now: deps.now(), handoff: requestHandoff }, true)) ?? [])]);
+          // The sign-in stays on this device (the page keeps the token the event carries) for the site's days.
+          const session = await deps.officeSessions.start(signedIn.principal);
+          state.officeSignIn = { principal: signedIn.principal, orgName: signedIn.org.name, ...(session ? { sessionId: sessionId(session.token) } : {}) };
+          if (session) await context.sendActivity({ type: 'event', name: OFFICE_SESSION_EVENT, value: { token: session.token, expiresAt: session.expiresAt.toISOString() } });
+          const stays = session ? intakeText('office_stays_signed_in', lang, { until: dayText(session.expiresAt, lang) }) : '';
+          await sayAll([{ text: `${intakeText('office_signed_in', lang, { org: signedIn.org.name, name: signedIn.principal.name })}${stays}` }, ...((await deps.office.handle(state, { text: '', channel: 'webchat', principal: signedIn.principal, understanding, now: deps.now(), handoff: requestHandoff }, true)) ?? [])]);
+          return next();
+        }
+        if (state.officeSignIn && /^(sign ?out|log ?out|cerrar (la )?sesi[oó]n|salir de la sesi[oó]n)[.!]*$/i.test(text)) {
+          if (state.officeSignIn.sessionId) await deps.officeSessions.end(state.officeSignIn.sessionId);
+          delete state.officeSignIn;
+          delete state.office;
+          await context.sendActivity({ type: 'event', name: OFFICE_SESSION_ENDED_EVENT });
+          await say({ text: intakeText('office_signed_out', lang, words) });
           return next();
         }
         if (state.officeSignIn) officeUser = state.officeSignIn.principal;
@@ -375,8 +391,34 @@ export class IntakeBot extends TeamsActivityHandler {
     // Web Chat: the greeting and the menu when the chat opens (the page's join event), once per conversation.
     const greet = createGreeter({ conversationState: deps.conversationState, intake: conversation, site, menu: MENU, now: deps.now });
     this.onEvent(async (context, next) => {
+      await resumeOffice(context);
       await greet(context);
       await next();
     });
+
+    /** A chat page that kept an office sign-in on the device: the office user is signed in again, or the page forgets it. */
+    const resumeOffice = async (context: TurnContext): Promise<void> => {
+      const a = context.activity;
+      const token = a.type === 'event' && a.name === JOIN_EVENT ? (a.value as { officeSession?: unknown } | undefined)?.officeSession : undefined;
+      if (typeof token !== 'string' || context.activity.channelId === 'msteams' || context.activity.channelId === 'sms') return;
+      const state = await conversation.get(context, {});
+      if (state.officeSignIn) return;
+      const resumed = await deps.officeSessions.resume(token);
+      if (!resumed) {
+        await context.sendActivity({ type: 'event', name: OFFICE_SESSION_ENDED_EVENT });
+        return;
+      }
+      const locale = (a.value as { locale?: unknown }).locale;
+      const lang: Language = typeof locale === 'string' && locale.toLowerCase().startsWith('es') ? 'es' : 'en';
+      state.officeSignIn = { principal: resumed.principal, orgName: resumed.org.name, sessionId: resumed.sessionId };
+      const understanding = await deps.understanding.understand('', { now: deps.now(), timeZone: site.center.timeZone, language: lang, payers: site.payers }, { llm: false });
+      const handoff = async (why?: string) => {
+        const ref = conversationRefId(a.channelId, a.conversation.id);
+        await deps.handoff.request({ conversationKey: ref, channel: 'webchat', ...(why ? { why } : {}), caseId: null, replyTo: { kind: 'chat', conversationRefId: ref } });
+      };
+      const menu = (await deps.office.handle(state, { text: '', channel: 'webchat', principal: resumed.principal, understanding, now: deps.now(), handoff }, true)) ?? [];
+      const welcome = intakeText('office_welcome_back', lang, { org: resumed.org.name, name: resumed.principal.name, until: dayText(resumed.expiresAt, lang) });
+      for (const c of [{ text: welcome }, ...menu]) await context.sendActivity(renderContent(a.channelId, OutboundContent.parse(c), lang));
+    };
   }
 }

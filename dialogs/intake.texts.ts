@@ -36,6 +36,12 @@ const T = {
     es: 'Ese código no funcionó (incorrecto, usado o vencido). Pida uno nuevo a {center} al {phone}, o escriba CANCELAR.',
   },
   office_signed_in: { en: 'Signed in for {org} as {name}.', es: 'Sesión iniciada para {org} como {name}.' },
+  office_stays_signed_in: { en: ' This device stays signed in until {until}; say SIGN OUT to end it sooner.', es: ' Este dispositivo seguirá con la sesión iniciada hasta el {until}; diga CERRAR SESIÓN para terminarla antes.' },
+  office_welcome_back: { en: 'Welcome back: signed in for {org} as {name} (on this device until {until}; say SIGN OUT to end it).', es: 'Bienvenido de nuevo: sesión iniciada para {org} como {name} (en este dispositivo hasta el {until}; diga CERRAR SESIÓN para terminarla).' },
+  office_signed_out: {
+    en: "Signed out: this device no longer shows your office's orders. To sign in again, choose \"I'm with a doctor's office\" and enter a code from our team ({phone}).",
+    es: 'Sesión cerrada: este dispositivo ya no muestra las órdenes de su consultorio. Para entrar otra vez, elija "Llamo de un consultorio médico" e ingrese un código de nuestro equipo ({phone}).',
+  },
   teams_unknown_org: {
     en: "Thanks for reaching {center}. Your organization isn't connected to us on Teams yet; we've let our team know and they'll be in touch. In the meantime, call {phone} ({hours}).",
     es: 'Gracias por escribir a {center}. Su organización todavía no está conectada con nosotros por Teams; avisamos a nuestro equipo y lo contactarán. Mientras tanto, llame al {phone} ({hours}).',

@@ -13,6 +13,7 @@ import { createReferrerInviteRepository } from './referrer-invite.repository';
 import { createCampaignRepository } from './campaign.repository';
 import { createWaitlistRepository } from './waitlist.repository';
 import { createOfficeNoticeRepository } from './office-notice.repository';
+import { createOfficeSessionRepository } from './office-session.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -31,6 +32,7 @@ export function createRepositories(conn: Connection) {
     campaigns: createCampaignRepository(conn),
     waitlist: createWaitlistRepository(conn),
     officeNotices: createOfficeNoticeRepository(conn),
+    officeSessions: createOfficeSessionRepository(conn),
   };
   return {
     ...repos,

@@ -55,6 +55,13 @@ export function chatPage(centerName: string, hasBundle: boolean): string {
     if (changed && render) setTimeout(render, 0);
   }
   speak(lang);
+  const SESSION_KEY = 'intake.officeSession';
+  function kept() {
+    try { return localStorage.getItem(SESSION_KEY); } catch (e) { return null; }
+  }
+  function keep(token) {
+    try { if (token) localStorage.setItem(SESSION_KEY, token); else localStorage.removeItem(SESSION_KEY); } catch (e) { /* storage off: sign in each visit */ }
+  }
   try {
     const res = await fetch('/v3/directline/tokens/generate', { method: 'POST' });
     if (!res.ok) throw new Error('HTTP ' + res.status);
@@ -69,9 +76,13 @@ export function chatPage(centerName: string, hasBundle: boolean): string {
       // Once per page, on the first connection (not a reconnect): the bot greets; it also greets a conversation once.
       if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED' && !joined) {
         joined = true;
-        dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { locale: LOCALES[lang] } } });
+        const officeSession = kept();
+        dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: officeSession ? { locale: LOCALES[lang], officeSession: officeSession } : { locale: LOCALES[lang] } } });
       }
       const a = action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' ? action.payload.activity : null;
+      // An office sign-in kept on this device until it expires or the user signs out.
+      if (a && a.type === 'event' && a.name === 'office/session' && a.value) keep(a.value.token);
+      if (a && a.type === 'event' && a.name === 'office/session-ended') keep(null);
       if (a && a.from && a.from.role === 'bot' && a.type === 'message' && a.locale) speak(langOf(a.locale));
       return next(action);
     });

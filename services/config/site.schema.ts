@@ -125,6 +125,8 @@ export const SiteConfig = z
     /** Studies that need authorization when the payer is not listed (self-pay never does). */
     defaultPriorAuthorization: z.array(Modality),
     /** The SMS sender's throughput (a long code ~1/s, toll-free 3/s, a short code 100/s): campaign sends never exceed it. */
+    /** Days a Web Chat office sign-in stays on the device (0: every visit needs a new code). */
+    webChatSignInDays: z.number().int().min(0).max(90).default(14),
     /** The staff's Teams channel (its conversation id, 19:…@thread…; the bot must have been @mentioned there once): urgent tasks are posted to it. */
     staffTeams: z.object({ conversationId: z.string().min(1).max(200) }).strict().optional(),
     sender: z.object({ messagesPerSecond: z.number().int().min(1).max(1000) }).strict().default({ messagesPerSecond: 10 }),

@@ -32,6 +32,8 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+/** The office sign-in the page keeps in the browser's storage (run in the page: the browser's own localStorage). */
+const keptSignIn = (page: Page) => page.evaluate<string | null>('window.localStorage.getItem("intake.officeSession")');
 const text = async (page: Page, selector: string) => (await page.locator(selector).textContent()) ?? '';
 
 async function openChat(locale: string): Promise<Page> {
@@ -164,3 +166,33 @@ test('a Spanish browser: the page in Spanish and the greeting and menu in Spanis
   expect(pageErrors).toEqual([]);
   await page.close();
 }, 90_000);
+
+test('an office sign-in stays on the device: a reload is signed in again; SIGN OUT forgets it', async () => {
+  await t.app.repos.referrers.insert({ id: 'org_browser', name: 'Oak Ridge Clinic', tenantId: null, phone: null, fax: null, users: [], createdAt: new Date() });
+  const code = (await api(t.base, 'POST', '/api/v1/referrers/org_browser/invites', { token: await t.token('admin'), body: { name: 'Nora Diaz' } })).body.code as string;
+  const page = await openChat('en-US');
+  const say = async (words: string) => {
+    await sendBox(page).fill(words);
+    await sendBox(page).press('Enter');
+  };
+  await bubble(page, /^Hi, this is Bluebonnet Imaging\./).waitFor({ timeout: 15_000 });
+  await say('2');
+  await bubble(page, /code/i).first().waitFor({ timeout: 15_000 });
+  await say(code);
+  await bubble(page, /^Signed in for Oak Ridge Clinic as Nora Diaz\. This device stays signed in until/).waitFor({ timeout: 15_000 });
+  await until('the page to keep the sign-in', async () => (await keptSignIn(page)) !== null);
+
+  await page.reload();
+  await sendBox(page).waitFor({ timeout: 20_000 });
+  await bubble(page, /^Welcome back: signed in for Oak Ridge Clinic as Nora Diaz/).waitFor({ timeout: 15_000 });
+  expect(await bubble(page, /^Hi, this is Bluebonnet Imaging\./).count()).toBe(0);
+  await say('sign out');
+  await bubble(page, /^Signed out: this device no longer shows your office/).waitFor({ timeout: 15_000 });
+  await until('the page to forget the sign-in', async () => (await keptSignIn(page)) === null);
+
+  await page.reload();
+  await sendBox(page).waitFor({ timeout: 20_000 });
+  await bubble(page, /^Hi, this is Bluebonnet Imaging\./).waitFor({ timeout: 15_000 });
+  expect(pageErrors).toEqual([]);
+  await page.close();
+}, 120_000);

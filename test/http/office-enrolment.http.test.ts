@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { randomBytes } from 'node:crypto';
 import { teamsTalker } from '../support/channels';
 import { newPhone } from '../support/sms';
 import { api, completeOrder, startTestApp, type TestApp } from '../support/test-app';
@@ -81,4 +82,35 @@ test("a patient's details never go to a chat of someone still waiting for approv
   expect(jobs).toHaveLength(1);
   expect(await t.app.followUps.run(jobs[0]!.data)).toBe('kept');
   expect(posted).toEqual([]);
+});
+
+test('a Web Chat sign-in stays on the device: the page keeps the token, the next visit is signed in; SIGN OUT ends it everywhere', async () => {
+  const admin = await t.token('admin');
+  const code = (await api(t.base, 'POST', '/api/v1/referrers/org_mesa/invites', { token: admin, body: { name: 'Rita Gomez' } })).body.code as string;
+  const activity = (conversation: string, body: Record<string, unknown>) => ({ id: randomBytes(6).toString('hex'), channelId: 'webchat', serviceUrl: 'https://webchat.botframework.com/', deliveryMode: 'expectReplies', conversation: { id: conversation }, from: { id: `user-${conversation}`, role: 'user' }, recipient: { id: 'intake-bot' }, locale: 'en-US', ...body });
+  type Act = { type: string; name?: string; text?: string; value?: { token?: string; expiresAt?: string } };
+  const send = async (conversation: string, body: Record<string, unknown>) => (await api(t.base, 'POST', '/api/messages', { body: activity(conversation, body) })).body.activities as Act[];
+  const first = `wc-${randomBytes(4).toString('hex')}`;
+  await send(first, { type: 'message', text: 'hi' });
+  await send(first, { type: 'message', text: '2' });
+  const signedIn = await send(first, { type: 'message', text: code });
+  const kept = signedIn.find((a) => a.type === 'event' && a.name === 'office/session')!;
+  expect(kept.value).toEqual({ token: expect.stringMatching(/^[\w-]{43}$/), expiresAt: '2026-12-14T16:00:00.000Z' }); // 14 days (webChatSignInDays)
+  expect(signedIn.find((a) => a.type === 'message')!.text).toBe('Signed in for Mesa Verde Clinic as Rita Gomez. This device stays signed in until December 14; say SIGN OUT to end it sooner.');
+  // Only the token's hash is stored.
+  expect(JSON.stringify(await t.app.repos.botState.read([`webchat/conversations/${first}/`]))).not.toContain(kept.value!.token);
+
+  // The page opens again (a new conversation) with the token it kept: signed in, with the office menu.
+  const second = `wc-${randomBytes(4).toString('hex')}`;
+  const back = await send(second, { type: 'event', name: 'webchat/join', value: { locale: 'en-US', officeSession: kept.value!.token } });
+  expect(back.filter((a) => a.type === 'message').map((a) => a.text)).toEqual(['Welcome back: signed in for Mesa Verde Clinic as Rita Gomez (on this device until December 14; say SIGN OUT to end it).', "What would you like to do?\n1. Send a new order\n2. Status of our orders\n3. Talk to a person"]);
+  expect((await send(second, { type: 'message', text: 'status of our orders' })).map((a) => a.text).join('\n')).toMatch(/^You have no open orders with us\.$|^Your open orders/);
+
+  const out = await send(second, { type: 'message', text: 'sign out' });
+  expect(out.map((a) => a.name ?? a.text)).toEqual(['office/session-ended', `Signed out: this device no longer shows your office's orders. To sign in again, choose "I'm with a doctor's office" and enter a code from our team ((512) 555-0100).`]);
+  // The token no longer signs anyone in: the page is told to forget it, and greeted as anyone.
+  const third = `wc-${randomBytes(4).toString('hex')}`;
+  const after = await send(third, { type: 'event', name: 'webchat/join', value: { locale: 'en-US', officeSession: kept.value!.token } });
+  expect(after.map((a) => a.name ?? a.text?.split('\n')[0])).toEqual(['office/session-ended', expect.stringMatching(/^Hi, this is Bluebonnet Imaging\./)]);
+  expect((await send(third, { type: 'message', text: 'status of our orders' })).map((a) => a.text).join('\n')).not.toMatch(/open orders/);
 });

@@ -248,7 +248,7 @@ test('Web Chat: an office user signs in with a one-time code and the same order 
     ['hi', /^Hi, this is Bluebonnet Imaging\. How can we help\?/],
     ["I'm with a doctor's office", /^Doctor's offices: enter the sign-in code Bluebonnet Imaging gave you/],
     ['ZZZZ-9999', /^That code did not work \(wrong, used or expired\)/],
-    [issued.body.code.toLowerCase(), /^Signed in for Hill Country Family Medicine as Maya Front Desk\.\nWhat would you like to do\?\n1\. Send a new order\n2\. Status of our orders\n3\. Talk to a person$/],
+    [issued.body.code.toLowerCase(), /^Signed in for Hill Country Family Medicine as Maya Front Desk\. This device stays signed in until December 14; say SIGN OUT to end it sooner\.\nWhat would you like to do\?\n1\. Send a new order\n2\. Status of our orders\n3\. Talk to a person$/],
   ]);
   // The code is a secret: the transcript says a code was typed, never the code.
   const transcript = (await t.app.repos.messages.list({ conversationRefId: conversationRefId('webchat', office.conversationId!) }, 50)).map((m) => m.body);

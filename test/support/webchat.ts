@@ -19,6 +19,7 @@ export function webchatActivity(conversationId: string, text: string) {
 }
 
 export interface ChatActivity {
+  type?: string;
   text?: string;
   attachments?: Array<{ content: { body?: Array<{ text?: string; facts?: Array<{ title: string; value: string }> }>; actions?: Array<{ title: string }> } }>;
   suggestedActions?: { actions: Array<{ title: string }> };
@@ -38,6 +39,7 @@ export function webchatText(a: Pick<ChatActivity, 'text' | 'suggestedActions'>):
 /** Web Chat replies as text: cards first (as Teams shows a summary above its question), their buttons as [Title], then the text. */
 export function webchatReplies(activities: ChatActivity[]): string {
   return activities
+    .filter((a) => a.type !== 'event') // events to the page (a sign-in to keep) are not read by the person
     .map((a) =>
       [
         ...(a.attachments ?? []).flatMap((c) => [

@@ -5,9 +5,9 @@ import { MemoryCases, MemoryPatients } from './cases.memory';
 import { memoryLocks, memorySmsStore, recordedQueues, recordingChatSender, recordingTransport } from './infra.memory';
 import { MemoryConsents, MemoryConversationRefs, MemoryMessages } from './messaging.memory';
 import { MemoryAppointments, MemoryWaitlist } from './scheduling.memory';
-import { MemoryOfficeNotices, MemoryReferrerInvites, MemoryReferrers, MemoryTasks } from './staff.memory';
+import { MemoryOfficeNotices, MemoryOfficeSessions, MemoryReferrerInvites, MemoryReferrers, MemoryTasks } from './staff.memory';
 
-export { MemoryCases, MemoryPatients, MemoryConsents, MemoryConversationRefs, MemoryMessages, MemoryAppointments, MemoryWaitlist, MemoryReferrerInvites, MemoryReferrers, MemoryTasks, MemoryCampaigns, MemoryOfficeNotices };
+export { MemoryCases, MemoryPatients, MemoryConsents, MemoryConversationRefs, MemoryMessages, MemoryAppointments, MemoryWaitlist, MemoryReferrerInvites, MemoryReferrers, MemoryTasks, MemoryCampaigns, MemoryOfficeNotices, MemoryOfficeSessions };
 
 /** Every port of the conversation stack in memory; the concrete stores are returned too, for assertions. */
 export function memoryPorts() {
@@ -27,6 +27,7 @@ export function memoryPorts() {
     campaigns: new MemoryCampaigns({ cases, patients, messages }),
     waitlist: new MemoryWaitlist(),
     officeNotices: new MemoryOfficeNotices(),
+    officeSessions: new MemoryOfficeSessions(),
     // botbuilder's own: eTags honoured, `*` overwrites, items stored as JSON (as our Mongo storage does).
     botState: new MemoryStorage(),
   } satisfies ConversationRepositories;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ReferrerOrg, ReferrerUser, type ReferrerRepository } from '../../../services/referrers/referrer.schema';
 import { ReferrerInvite, type ReferrerInviteRepository } from '../../../services/referrers/invite.service';
 import { OfficeNotice, type OfficeNoticeRepository } from '../../../services/referrers/office-notices';
+import { OfficeSession, type OfficeSessionRepository } from '../../../services/referrers/office-session';
 import { Task, type TaskInput, type TaskKind, type TaskRepository } from '../../../services/tasks/task.schema';
 import { copy } from './util';
 
@@ -181,6 +182,28 @@ export class MemoryOfficeNotices implements OfficeNoticeRepository {
       const n = this.rows.get(id);
       if (n && n.shownAt === null) n.shownAt = at;
     }
+    return Promise.resolve();
+  };
+}
+
+/** Web Chat office sign-ins by token hash. */
+export class MemoryOfficeSessions implements OfficeSessionRepository {
+  readonly rows = new Map<string, OfficeSession>();
+
+  insert = (s: OfficeSession): Promise<void> => {
+    if (this.rows.has(s.id)) return Promise.reject(new Error('session exists already'));
+    this.rows.set(s.id, copy(OfficeSession.parse(s)));
+    return Promise.resolve();
+  };
+
+  findLive = (id: string, now: Date): Promise<OfficeSession | null> => {
+    const s = this.rows.get(id);
+    return Promise.resolve(s && s.endedAt === null && s.expiresAt > now ? copy(s) : null);
+  };
+
+  end = (id: string, now: Date): Promise<void> => {
+    const s = this.rows.get(id);
+    if (s && s.endedAt === null) s.endedAt = now;
     return Promise.resolve();
   };
 }
