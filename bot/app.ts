@@ -27,6 +27,8 @@ import { IntakeCloudAdapter, type BotFrameworkCredentials } from './channels/clo
 import { createConversationSender } from './channels/conversation-sender';
 import { DirectLineAdapter } from './directline/directline.adapter';
 import { registerDirectLineRoutes } from './directline/directline.route';
+import { registerDocumentRoutes } from './routes/documents.route';
+import { newId } from '../services/ids';
 import { registerConversationRoutes } from './routes/conversations.route';
 import { TurnBusyError } from './channels/turn-runner';
 import type { SmsTransport } from '../services/messaging/gateway';
@@ -224,6 +226,7 @@ export async function createApp(opts: AppOptions) {
     staff: createMessagingStaffService({ messages: repos.messages, consents: repos.consents, consent, hashPhone, now }),
   });
   registerBotFrameworkRoutes(server, { route, adapter: cloud, runner });
+  registerDocumentRoutes(server, { route, authenticate, documents: repos.documents });
   registerCampaignRoutes(server, { route, authenticate, campaigns });
   registerConversationRoutes(server, {
     route,
@@ -241,6 +244,19 @@ export async function createApp(opts: AppOptions) {
       runner,
       webChatBundle: webChatBundlePath(),
       centerName: opts.site.center.name,
+      uploads: {
+        // Only a conversation signed in as an office: patients bring documents to the visit.
+        allowed: async (conversationId) => {
+          const key = `webchat/conversations/${conversationId}/`;
+          const state = (await repos.botState.read([key]))[key] as { intake?: { officeSignIn?: unknown } } | undefined;
+          return typeof state?.intake?.officeSignIn === 'object' && state.intake.officeSignIn !== null;
+        },
+        keep: async (file) => {
+          const id = newId('d');
+          await repos.documents.insert({ id, ...file, size: file.data.length, createdAt: now() });
+          return { url: `${opts.sms.publicBaseUrl}/api/v1/documents/${id}` };
+        },
+      },
     });
   }
   registerSmsRoutes(server, {

@@ -18,6 +18,9 @@ class UnsupportedBody extends Error {
 
 const loggers = new WeakMap<Request, Logger>();
 
+/** Web Chat's file upload: the one route that takes multipart (read in memory by the route, with its own limit and time). */
+const isUpload = (req: Request) => req.method === 'POST' && /^\/v3\/directline\/conversations\/[^/]+\/upload$/.test(req.getPath());
+
 /** The request's child logger (carries the request id; PHI redaction comes from the root logger). */
 export function logOf(req: Request, fallback: Logger): Logger {
   return loggers.get(req) ?? fallback;
@@ -38,7 +41,7 @@ export function createHttpServer(logger: Logger, metrics: Metrics): Server {
     // Only JSON and form bodies, uncompressed: multipart would bypass the size limit (files go to disk), and a
     // compressed body would be counted before it inflates.
     const encoding = req.header('content-encoding');
-    if ((encoding && encoding !== 'identity') || req.is('multipart/form-data')) {
+    if ((encoding && encoding !== 'identity') || (req.is('multipart/form-data') && !isUpload(req))) {
       return next(new UnsupportedBody());
     }
     return next();
@@ -49,7 +52,7 @@ export function createHttpServer(logger: Logger, metrics: Metrics): Server {
   server.use(restify.plugins.urlEncodedBodyParser({ mapParams: false }));
   server.use((req, _res, next) => {
     const hasBody = req.contentLength() > 0 || req.isChunked();
-    if (hasBody && !req.is('json') && !req.is('application/x-www-form-urlencoded')) return next(new UnsupportedBody());
+    if (hasBody && !req.is('json') && !req.is('application/x-www-form-urlencoded') && !isUpload(req)) return next(new UnsupportedBody());
     return next();
   });
 

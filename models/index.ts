@@ -14,6 +14,7 @@ import { createCampaignRepository } from './campaign.repository';
 import { createWaitlistRepository } from './waitlist.repository';
 import { createOfficeNoticeRepository } from './office-notice.repository';
 import { createOfficeSessionRepository } from './office-session.repository';
+import { createDocumentRepository } from './document.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -33,6 +34,7 @@ export function createRepositories(conn: Connection) {
     waitlist: createWaitlistRepository(conn),
     officeNotices: createOfficeNoticeRepository(conn),
     officeSessions: createOfficeSessionRepository(conn),
+    documents: createDocumentRepository(conn),
   };
   return {
     ...repos,

@@ -83,6 +83,8 @@ export function chatPage(centerName: string, hasBundle: boolean): string {
       // An office sign-in kept on this device until it expires or the user signs out.
       if (a && a.type === 'event' && a.name === 'office/session' && a.value) keep(a.value.token);
       if (a && a.type === 'event' && a.name === 'office/session-ended') keep(null);
+      // Offices may send files (notes, a signed order); the paper clip shows only while one is signed in.
+      if (a && a.type === 'event' && (a.name === 'office/session' || a.name === 'office/session-ended') && render) setTimeout(render, 0);
       if (a && a.from && a.from.role === 'bot' && a.type === 'message' && a.locale) speak(langOf(a.locale));
       return next(action);
     });
@@ -92,7 +94,7 @@ export function chatPage(centerName: string, hasBundle: boolean): string {
       userID: conv.userId,
       username: 'you',
       locale: LOCALES[lang],
-      styleOptions: { hideUploadButton: true, bubbleBorderRadius: 8, bubbleFromUserBorderRadius: 8, suggestedActionLayout: 'flow' }
+      styleOptions: { hideUploadButton: !kept(), bubbleBorderRadius: 8, bubbleFromUserBorderRadius: 8, suggestedActionLayout: 'flow' }
     }, document.getElementById('webchat'));
     render();
     started = true;

@@ -8,6 +8,8 @@ import { parse, requireJson, pathParam, type RouteFactory } from '../http/route'
 import { TurnBusyError, type TurnRunner } from '../channels/turn-runner';
 import { BOT_ACCOUNT, LOCAL_DIRECT_LINE_URL, type DirectLineAdapter } from './directline.adapter';
 import { chatPage } from './chat.page';
+import { parseMultipart, readBody } from './multipart';
+import { UPLOAD_MAX_BYTES, UPLOAD_TYPES } from '../../services/documents/document.schema';
 
 export interface DirectLineRouteDeps {
   route: RouteFactory;
@@ -17,6 +19,11 @@ export interface DirectLineRouteDeps {
   /** Microsoft's Web Chat bundle (botframework-webchat/dist/webchat.js); null when the package is not installed. */
   webChatBundle: string | null;
   centerName: string;
+  /** Files sent in the chat (signed-in offices only): kept, and linked from the message as attachments. */
+  uploads?: {
+    allowed(conversationId: string): Promise<boolean>;
+    keep(file: { conversationId: string; name: string; contentType: string; data: Buffer }): Promise<{ url: string }>;
+  };
 }
 
 /** What Web Chat posts; identity, conversation and ids are ours to set, never the client's. */
@@ -106,41 +113,80 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
       return { status: 200, body: { activities: r.activities, watermark: String(r.watermark) } };
     }),
   );
+  // Web Chat's upload: the activity and its files in one multipart body (Direct Line 3.0's /upload).
+  server.post(
+    '/v3/directline/conversations/:id/upload',
+    route(async (req) => {
+      const c = await conversationFor(req, pathParam(req, 'id'));
+      if (!deps.uploads || !(await deps.uploads.allowed(c.id))) throw new HttpError(403, 'UPLOADS_OFFICE_ONLY', 'files can be sent here only by a signed-in doctor’s office; patients, please bring documents to your visit');
+      if (!req.is('multipart/form-data')) throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the upload as multipart/form-data');
+      const parts = parseMultipart(await readBody(req, 10 * UPLOAD_MAX_BYTES + 64 * 1024, 30_000), req.header('content-type'));
+      const activityPart = parts.find((p) => p.name === 'activity');
+      let posted: z.infer<typeof PostedActivity> = { type: 'message' };
+      if (activityPart) {
+        let json: unknown;
+        try {
+          json = JSON.parse(activityPart.data.toString('utf8'));
+        } catch {
+          throw new HttpError(400, 'INVALID_INPUT', 'the activity part is not JSON');
+        }
+        posted = parse(PostedActivity.innerType().partial({ type: true }), json, 'activity') as z.infer<typeof PostedActivity>;
+      }
+      const files = parts.filter((p) => p !== activityPart && p.data.length > 0);
+      if (files.length === 0) throw new HttpError(400, 'INVALID_INPUT', 'the upload has no file');
+      const attachments: Array<Record<string, unknown>> = [];
+      for (const f of files) {
+        const type = f.contentType ?? 'application/octet-stream';
+        if (!UPLOAD_TYPES.has(type)) throw new HttpError(415, 'UNSUPPORTED_FILE_TYPE', `${f.filename ?? 'the file'}: send a PDF, a picture (PNG, JPEG, TIFF) or text`);
+        if (f.data.length > UPLOAD_MAX_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `${f.filename ?? 'the file'} is over ${UPLOAD_MAX_BYTES / 1024 / 1024} MB: fax it instead`);
+        // A file name as shown and sent back in a header: printable, no quotes or path separators.
+        const name = [...(f.filename ?? 'file')].filter((ch) => ch >= ' ' && !'"\\/'.includes(ch)).join('').slice(0, 200) || 'file';
+        const kept = await deps.uploads.keep({ conversationId: c.id, name, contentType: type, data: f.data });
+        attachments.push({ contentType: type, name, contentUrl: kept.url });
+      }
+      return { status: 200, body: { id: await runPosted(c, { ...posted, type: 'message', attachments }) } };
+    }),
+  );
+
+  /** One posted activity as a turn: echoed into the transcript in its turn, run, its id answered. */
+  async function runPosted(c: DirectLineConversation, posted: z.infer<typeof PostedActivity>): Promise<string> {
+    const user = { id: c.userId, name: posted.from?.name ?? 'you', role: 'user' };
+    const echo = { ...posted, from: user, channelId: 'webchat', conversation: { id: c.id }, timestamp: new Date().toISOString() };
+    if (posted.type === 'typing') return (await store.append(c.id, [echo]))[0]!;
+    const activity: Partial<Activity> = {
+      ...(posted as Partial<Activity>),
+      channelId: 'webchat',
+      serviceUrl: LOCAL_DIRECT_LINE_URL,
+      conversation: { id: c.id, isGroup: false, conversationType: 'personal', name: 'webchat' },
+      from: user,
+      recipient: BOT_ACCOUNT,
+      timestamp: new Date(),
+    };
+    let id = '';
+    try {
+      // The user's message enters the transcript in its turn, so a refused turn leaves no unanswered echo behind.
+      await deps.adapter.runTurn(activity, (context) =>
+        deps.runner.serialized(context, async () => {
+          id = (await store.append(c.id, [echo]))[0]!;
+          context.activity.id = id;
+        }),
+      );
+    } catch (e) {
+      if (e instanceof TurnBusyError) throw new HttpError(503, 'CONVERSATION_BUSY', e.message);
+      throw e;
+    }
+    return id;
+  }
+
   server.post(
     '/v3/directline/conversations/:id/activities',
     route(async (req) => {
       requireJson(req);
       const c = await conversationFor(req, pathParam(req, 'id'));
       const posted = parse(PostedActivity, req.body, 'body');
-      const user = { id: c.userId, name: posted.from?.name ?? 'you', role: 'user' };
-      const echo = { ...posted, from: user, channelId: 'webchat', conversation: { id: c.id }, timestamp: new Date().toISOString() };
-      if (posted.type === 'typing') return { status: 200, body: { id: (await store.append(c.id, [echo]))[0] } };
-      const activity: Partial<Activity> = {
-        ...(posted as Partial<Activity>),
-        channelId: 'webchat',
-        serviceUrl: LOCAL_DIRECT_LINE_URL,
-        conversation: { id: c.id, isGroup: false, conversationType: 'personal', name: 'webchat' },
-        from: user,
-        recipient: BOT_ACCOUNT,
-        timestamp: new Date(),
-      };
-      let id = '';
-      try {
-        // The user's message enters the transcript in its turn, so a refused turn leaves no unanswered echo behind.
-        await deps.adapter.runTurn(activity, (context) =>
-          deps.runner.serialized(context, async () => {
-            id = (await store.append(c.id, [echo]))[0]!;
-            context.activity.id = id;
-          }),
-        );
-      } catch (e) {
-        if (e instanceof TurnBusyError) throw new HttpError(503, 'CONVERSATION_BUSY', e.message);
-        throw e;
-      }
-      return { status: 200, body: { id } };
+      return { status: 200, body: { id: await runPosted(c, posted) } };
     }),
   );
-
   server.get(
     '/chat',
     route(() => Promise.resolve({ status: 200, body: null, raw: { contentType: 'text/html; charset=utf-8', text: chatPage(deps.centerName, deps.webChatBundle !== null) } })),

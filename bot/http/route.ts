@@ -10,7 +10,7 @@ export interface Reply {
   body: unknown;
   headers?: Record<string, string>;
   /** Sent as-is with this content type instead of JSON (TwiML). */
-  raw?: { contentType: string; text: string };
+  raw?: { contentType: string; text: string | Buffer };
 }
 
 /**

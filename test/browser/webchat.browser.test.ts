@@ -182,6 +182,21 @@ test('an office sign-in stays on the device: a reload is signed in again; SIGN O
   await bubble(page, /^Signed in for Oak Ridge Clinic as Nora Diaz\. This device stays signed in until/).waitFor({ timeout: 15_000 });
   await until('the page to keep the sign-in', async () => (await keptSignIn(page)) !== null);
 
+  // Signed in, the office may attach a file: the notes a payer asked for, with Web Chat's own upload button.
+  const admin = await t.token('admin');
+  const o = { source: 'fax', referrerOrgId: 'org_browser', patient: { givenName: 'Ana', familyName: 'Lopez', birthDate: '1980-04-02', phone: '+15125550177', language: 'en' }, order: { modality: 'mri', bodyPart: 'lumbar spine', laterality: null, contrast: 'without', priority: 'routine', reasonCodes: ['M54.50'], reasonText: 'low back pain', requester: { name: 'Dr. Maya Patel', npi: '1234567893', phone: '+15557654321' }, insurance: { payer: 'Aetna', memberId: 'W123456789' } } };
+  const created = (await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: o })).body as { id: string };
+  await api(t.base, 'POST', `/api/v1/cases/${created.id}/events`, { token: admin, body: { event: 'request_documentation', reason: 'Aetna needs the PT notes' } });
+  const n = created.id.slice(-6).toUpperCase();
+  await say(`complete ${n}`);
+  await bubble(page, /Clinical notes/).first().waitFor({ timeout: 15_000 });
+  await page.locator('#webchat input[type="file"]').setInputFiles({ name: 'pt-notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\nnotes\n%%EOF\n') });
+  await page.getByRole('button', { name: 'Send', exact: true }).click(); // Web Chat attaches first, sends on Send
+  await bubble(page, /Send these to complete the order\?/).waitFor({ timeout: 15_000 });
+  const note = async () => (await t.app.repos.cases.findById(created.id))!.order.note.map((x) => x.text).join('\n');
+  await say('1');
+  await until('the notes on the case', async () => /Attachment: pt-notes\.pdf \(application\/pdf\) https:\/\/intake\.test\/api\/v1\/documents\/d_/.test(await note()));
+
   await page.reload();
   await sendBox(page).waitFor({ timeout: 20_000 });
   await bubble(page, /^Welcome back: signed in for Oak Ridge Clinic as Nora Diaz/).waitFor({ timeout: 15_000 });
@@ -193,6 +208,7 @@ test('an office sign-in stays on the device: a reload is signed in again; SIGN O
   await page.reload();
   await sendBox(page).waitFor({ timeout: 20_000 });
   await bubble(page, /^Hi, this is Bluebonnet Imaging\./).waitFor({ timeout: 15_000 });
+  expect(await page.locator('#webchat input[type="file"]').count()).toBe(0); // no paper clip for patients
   expect(pageErrors).toEqual([]);
   await page.close();
 }, 120_000);
