@@ -8,12 +8,13 @@ const EntrySchema = new Schema(
     caseId: { type: String, required: true },
     modality: { type: String, required: true },
     status: { type: String, required: true },
+    urgent: { type: Boolean, default: false },
     joinedAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
   { collection: 'waitlist', versionKey: false },
 );
-EntrySchema.index({ modality: 1, status: 1, joinedAt: 1 });
+EntrySchema.index({ modality: 1, status: 1, urgent: -1, joinedAt: 1 });
 
 const OfferSchema = new Schema(
   {
@@ -49,11 +50,11 @@ export function createWaitlistRepository(conn: Connection): WaitlistRepository &
     async join(entry) {
       if (await insertUnique(entryModel as never, entries.toRow(entry))) return true;
       // A case that left the list (it took a time, or stopped fitting) and asks again joins at the back.
-      const r = await entryModel.updateOne({ _id: entry.id, status: 'done' }, { $set: { status: 'waiting', joinedAt: entry.joinedAt, updatedAt: entry.updatedAt } });
+      const r = await entryModel.updateOne({ _id: entry.id, status: 'done' }, { $set: { status: 'waiting', urgent: entry.urgent, joinedAt: entry.joinedAt, updatedAt: entry.updatedAt } });
       return r.modifiedCount === 1;
     },
     async waiting(modality) {
-      const rows = await entryModel.find({ modality, status: 'waiting' }).sort({ joinedAt: 1, _id: 1 }).limit(500).lean<Row[]>();
+      const rows = await entryModel.find({ modality, status: 'waiting' }).sort({ urgent: -1, joinedAt: 1, _id: 1 }).limit(500).lean<Row[]>();
       return rows.map(entries.fromRow);
     },
     async finish(caseId, now) {

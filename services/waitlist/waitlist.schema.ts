@@ -8,6 +8,8 @@ export const WaitlistEntry = z.object({
   caseId: z.string(),
   modality: Modality,
   status: z.enum(['waiting', 'done']),
+  /** An urgent order: offered a freed time before routine ones that joined earlier. */
+  urgent: z.boolean().default(false),
   joinedAt: z.date(),
   updatedAt: z.date(),
 });
@@ -39,7 +41,7 @@ export type SlotOffer = z.infer<typeof SlotOffer>;
 export interface WaitlistRepository {
   /** false when the case is waiting already. */
   join(entry: WaitlistEntry): Promise<boolean>;
-  /** Entries still waiting for this modality, first joined first. */
+  /** Entries still waiting for this modality: urgent orders first, then first joined first. */
   waiting(modality: WaitlistEntry['modality']): Promise<WaitlistEntry[]>;
   finish(caseId: string, now: Date): Promise<void>;
   insertOffer(offer: SlotOffer): Promise<void>;

@@ -176,7 +176,7 @@ export function createWaitlist(deps: {
       if (c.state === 'pending_authorization') return err('NOT_YET', 'a time cannot be confirmed before authorization');
       if (!['scheduled', 'ready_to_schedule', 'reschedule_needed'].includes(c.state)) return err('NOTHING_TO_MOVE', `a case in '${c.state}' has no time to move`);
       const now = deps.now();
-      const joined = await waitlist.join({ id: `w_${c.id}`, caseId: c.id, modality: study.modality, status: 'waiting', joinedAt: now, updatedAt: now });
+      const joined = await waitlist.join({ id: `w_${c.id}`, caseId: c.id, modality: study.modality, status: 'waiting', urgent: c.order.priority === 'urgent', joinedAt: now, updatedAt: now });
       return ok({ already: !joined, current: c.state === 'scheduled' && c.appointment ? c.appointment.start : null });
     },
 

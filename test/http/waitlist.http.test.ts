@@ -201,3 +201,27 @@ test('in Spanish: joining, the offer and SÍ', async () => {
   );
   expect(await m.p.say('SÍ')).toBe(`¡Listo! Su cita es el ${slotText(freed.start, site, 'es')} en ${placeText(site)}. Su hora anterior quedó libre. Le enviaremos la preparación y un recordatorio.`);
 });
+
+test('an urgent order goes to the front of the waitlist: a freed time is offered to it before a routine patient who joined earlier', async () => {
+  const d = await patientWithOrder('Delgado');
+  await script(d.p, bookAs('Delgado', [...MRI_SAFE, '1']));
+  const freed = (await t.app.repos.cases.findById(d.caseId))!.appointment!;
+  const routine = await patientWithOrder('Ramos');
+  await script(routine.p, bookAs('Ramos', [...MRI_SAFE, '3']));
+  // An urgent order (the fast track: the patient books it themselves).
+  const phone = newPhone();
+  const o = completeOrder();
+  const res = await api(t.base, 'POST', '/api/v1/cases', { token: await t.token('coordinator'), body: { ...o, patient: { ...o.patient, familyName: 'Urbina', phone, language: 'en' }, order: { ...o.order, priority: 'urgent', insurance: { selfPay: true } } } });
+  expect(res.body).toMatchObject({ state: 'ready_to_schedule', track: 'fast' });
+  const urgent = { p: smsTalker(t, phone), caseId: res.body.id as string };
+  await script(urgent.p, bookAs('Urbina', [...MRI_SAFE, '3']));
+
+  now = new Date(SUNDAY.getTime() + 60_000);
+  expect(await joinWaitlist(routine.p, 'Ramos')).toMatch(/^You're on the waitlist for an earlier time/);
+  now = new Date(SUNDAY.getTime() + 120_000);
+  expect(await joinWaitlist(urgent.p, 'Urbina')).toMatch(/^You're on the waitlist for an earlier time/);
+  await script(d.p, ['X', '04/02/1980', 'Delgado', 'moving away', '2']);
+  expect(await offersTo(urgent.caseId)).toHaveLength(1);
+  expect(await offersTo(routine.caseId)).toHaveLength(0);
+  expect((await offersTo(urgent.caseId))[0]!.body).toContain(`an earlier time opened for your exam: ${slotText(freed.start, exampleSite(), 'en')}`);
+});

@@ -55,7 +55,7 @@ export class MemoryWaitlist implements WaitlistRepository {
 
   waiting = (modality: WaitlistEntry['modality']): Promise<WaitlistEntry[]> => {
     const rows = [...this.entries.values()].filter((e) => e.modality === modality && e.status === 'waiting');
-    rows.sort((a, b) => a.joinedAt.getTime() - b.joinedAt.getTime() || (a.id < b.id ? -1 : 1));
+    rows.sort((a, b) => Number(b.urgent) - Number(a.urgent) || a.joinedAt.getTime() - b.joinedAt.getTime() || (a.id < b.id ? -1 : 1));
     return Promise.resolve(rows.slice(0, 500).map((e) => WaitlistEntry.parse(copy(e))));
   };
 
