@@ -164,7 +164,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
         if (!r.ok || r.value.outcome === 'failed') opts.logger.warn({ code: r.ok ? r.value.outcome : r.error.code }, 'posting to the staff Teams channel failed');
       }
     : undefined;
-  const followUps = createFollowUps({ cases: repos.cases, patients: repos.patients, orderRequests, officeNotices, gateway, tasks: repos.tasks, scheduler: ports.followUpQueue, site: opts.site, words, now, ...(alertStaff ? { alertStaff } : {}) });
+  const followUps = createFollowUps({ cases: repos.cases, patients: repos.patients, orderRequests, officeNotices, gateway, tasks: repos.tasks, scheduler: ports.followUpQueue, site: opts.site, words, now, officeHoursOf: async (orgId) => (await repos.referrers.findById(orgId))?.officeHours ?? null, ...(alertStaff ? { alertStaff } : {}) });
   // Every use case writes cases through this: whatever moved a case, its follow-ups are queued.
   const caseWrites = afterCaseWrites(repos.cases, async (c, written) => {
     await followUps.schedule(c, written).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, 'queueing follow-ups failed; the sweep will queue them'));

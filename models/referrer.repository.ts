@@ -17,6 +17,7 @@ const ReferrerSchema = new Schema(
     users: { type: [UserSchema], default: [] },
     /** Bumped with every change of `users`: a user is changed by one conditional update of the whole list. */
     usersVersion: { type: Number, default: 0 },
+    officeHours: { type: Schema.Types.Mixed, default: null },
     createdAt: { type: Date, required: true },
   },
   { collection: 'referrers', versionKey: false },
@@ -35,7 +36,7 @@ export function createReferrerRepository(conn: Connection): ReferrerRepository &
       await model.updateMany({ usersVersion: { $exists: false } }, { $set: { usersVersion: 0 } });
     },
     async insert(org) {
-      await model.create(toRow(org));
+      await model.create(toRow(ReferrerOrg.parse(org)));
     },
     async findById(id) {
       const row = await model.findById(id).lean<Row>();

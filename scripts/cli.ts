@@ -89,7 +89,7 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' } },
+    options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' }, hours: { type: 'string' } },
     strict: true,
   });
 
@@ -111,6 +111,9 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   if (noun === 'referrer' && verb === 'create') {
     if (!values.name?.trim()) die('referrer create needs --name <organization name>');
+    // --hours 08:00-16:30: when the office is open (updates to it wait for then); default 09:00-17:00.
+    const hours = values.hours ? /^(\d{2}:\d{2})-(\d{2}:\d{2})$/.exec(values.hours) : null;
+    if (values.hours && !hours) die('--hours must be like 08:00-16:30');
     await withRepos(async (repos) => {
       const id = `org_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
       await repos.referrers.insert({
@@ -120,6 +123,7 @@ export async function runCli(argv: string[]): Promise<void> {
         phone: null,
         fax: null,
         users: [],
+        ...(hours ? { officeHours: { open: hours[1]!, close: hours[2]! } } : {}),
         createdAt: new Date(),
       });
       process.stdout.write(`Created referring organization ${id}\n`);

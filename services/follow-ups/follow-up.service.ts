@@ -56,12 +56,23 @@ export function addBusinessDays(from: Date, days: number, zone: string): Date {
   return d.toJSDate();
 }
 
-/** Office follow-ups land in office hours (09:00–17:00 on a business day): a late entry is followed up next morning. */
-export function inOfficeHours(at: Date, zone: string): Date {
-  let d = DateTime.fromJSDate(at, { zone });
-  if (d.hour >= 17) d = d.plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
-  else if (d.hour < 9) d = d.set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
-  while (d.weekday > 5) d = d.plus({ days: 1 }).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
+export interface OfficeHours {
+  /** Local opening and closing times, HH:mm, on business days (Monday to Friday). */
+  open: string;
+  close: string;
+}
+export const DEFAULT_OFFICE_HOURS: OfficeHours = { open: '09:00', close: '17:00' };
+
+/** Office follow-ups land in office hours (default 09:00–17:00 on a business day): a late entry is followed up next morning. */
+export function inOfficeHours(at: Date, zone: string, hours: OfficeHours = DEFAULT_OFFICE_HOURS): Date {
+  const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+  const [open, close] = [minutes(hours.open), minutes(hours.close)];
+  const opening = (d: DateTime): DateTime => d.set({ hour: Math.floor(open / 60), minute: open % 60, second: 0, millisecond: 0 });
+  let d: DateTime = DateTime.fromJSDate(at, { zone });
+  const now = d.hour * 60 + d.minute;
+  if (now >= close) d = opening(d.plus({ days: 1 }));
+  else if (now < open) d = opening(d);
+  while (d.weekday > 5) d = opening(d.plus({ days: 1 }));
   return d.toJSDate();
 }
 
@@ -78,7 +89,7 @@ const everBooked = (c: Case) => c.history.some((h) => h.event === 'book');
  * The follow-ups a case is due for where it stands now (domain.md §7, site.followUps); `written` is how many history
  * entries the write that got it here appended (0 for the sweep: no office update is queued again).
  */
-export function followUpPlan(site: SiteConfig, c: Case, written = 0): Array<{ job: FollowUpJob; at: Date }> {
+export function followUpPlan(site: SiteConfig, c: Case, written = 0, officeHours: OfficeHours = DEFAULT_OFFICE_HOURS): Array<{ job: FollowUpJob; at: Date }> {
   const f = site.followUps;
   const zone = site.center.timeZone;
   const out: Array<{ job: FollowUpJob; at: Date }> = [];
@@ -95,7 +106,7 @@ export function followUpPlan(site: SiteConfig, c: Case, written = 0): Array<{ jo
   const told = written > 0 ? c.history.length - written : null;
   if (told !== null && told >= 0 && officeIsTold(c, told)) {
     const at = c.history[told]!.at;
-    out.push({ job: { caseId: c.id, kind: 'office_notice', since: at.toISOString(), n: told, count: written }, at: inOfficeHours(at, zone) });
+    out.push({ job: { caseId: c.id, kind: 'office_notice', since: at.toISOString(), n: told, count: written }, at: inOfficeHours(at, zone, officeHours) });
   }
   if (selfRequested(c) && NOT_YET_BOOKED.has(c.state) && !everBooked(c)) job('lead_nurture', 0, DateTime.fromJSDate(c.createdAt).plus({ days: f.leadNurtureDays }).toJSDate(), c.createdAt);
   return out;
@@ -129,6 +140,8 @@ export function createFollowUps(deps: {
   site: SiteConfig;
   words: NoticeWords;
   now: () => Date;
+  /** The referring organization's own office hours, when it has them (updates to it wait for them). */
+  officeHoursOf?: (orgId: string) => Promise<OfficeHours | null>;
   /** Posts to the staff's Teams channel, once per key (none configured: nothing); never throws. */
   alertStaff?: (key: string, text: string) => Promise<void>;
 }) {
@@ -181,7 +194,8 @@ export function createFollowUps(deps: {
       await urgentTask(c);
       // A renewal task is done once a new approval is recorded.
       if (c.authorization?.status === 'approved') await deps.tasks.close(authorizationTaskKey(c.id), deps.now());
-      await deps.scheduler.add(followUpPlan(site, c, written));
+      const hours = written > 0 && c.referrerOrgId ? await deps.officeHoursOf?.(c.referrerOrgId) : null;
+      await deps.scheduler.add(followUpPlan(site, c, written, hours ?? DEFAULT_OFFICE_HOURS));
     },
 
     /** Every open case in a followed state, queued again (ids make it a no-op for those still queued): after a restart. */

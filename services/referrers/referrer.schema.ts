@@ -22,12 +22,18 @@ export const ReferrerOrg = z.object({
   phone: z.string().nullable(),
   fax: z.string().nullable(),
   users: z.array(ReferrerUser),
+  /** When the office is open (center's time zone, business days): updates to it are posted only then. Unset: 09:00–17:00. */
+  officeHours: z
+    .object({ open: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/), close: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/) })
+    .refine((h) => h.open < h.close, 'the office must open before it closes')
+    .nullable()
+    .default(null),
   createdAt: z.date(),
 });
 export type ReferrerOrg = z.infer<typeof ReferrerOrg>;
 
 export interface ReferrerRepository {
-  insert(org: ReferrerOrg): Promise<void>;
+  insert(org: z.input<typeof ReferrerOrg>): Promise<void>;
   findById(id: string): Promise<ReferrerOrg | null>;
   findByTenant(tenantId: string): Promise<ReferrerOrg | null>;
   exists(id: string): Promise<boolean>;

@@ -265,3 +265,13 @@ test('a stat order is posted to the staff Teams channel the moment its urgent ta
   // No patient name or reason in the channel.
   expect(posted.join('\n')).not.toMatch(/Ana|Lopez|apixaban|confusion/);
 });
+
+test("an office's own hours: a change after it closed at noon is told when it opens at 7:30 next business day", async () => {
+  await t.app.repos.referrers.insert({ id: 'org_mornings', name: 'Mornings Only Clinic', tenantId: null, phone: null, fax: null, users: [], officeHours: { open: '07:30', close: '12:00' }, createdAt: MONDAY });
+  now = new Date('2026-12-04T18:30:00Z'); // Friday 12:30 in Austin
+  const o = completeOrder();
+  const res = await api(t.base, 'POST', '/api/v1/cases', { token: await t.token('coordinator'), body: { ...o, referrerOrgId: 'org_mornings', patient: { ...o.patient, phone: newPhone(), language: 'en' } } });
+  const [job] = await updatesQueued(res.body.id);
+  expect(new Date(now.getTime() + job!.opts.delay!).toISOString()).toBe('2026-12-07T13:30:00.000Z'); // Monday 07:30
+  expect(await t.app.followUps.run(job!.data)).toBe('kept');
+});

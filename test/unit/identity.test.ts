@@ -27,6 +27,7 @@ describe('matchReferrer: the organization or a full provider name, never one sha
     phone: null,
     fax: null,
     users: users.map((u, i) => ({ id: `${id}-u${i}`, name: u, email: null, aadObjectId: null, status: 'active' as const, officeAdmin: false })),
+    officeHours: null,
     createdAt: new Date(0),
   });
   const orgs = [org('hill', 'Hill Country Family Medicine', ['Grace Lee', 'Maria Front Desk']), org('river', 'Riverside Orthopedics', ['Sam Okafor'])];

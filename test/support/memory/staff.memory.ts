@@ -105,9 +105,9 @@ export class MemoryTasks implements TaskRepository {
 export class MemoryReferrers implements ReferrerRepository {
   readonly rows = new Map<string, ReferrerOrg>();
 
-  insert = (org: ReferrerOrg): Promise<void> => {
+  insert = (org: z.input<typeof ReferrerOrg>): Promise<void> => {
     if (this.rows.has(org.id)) return Promise.reject(new Error(`referrer ${org.id} exists already`));
-    this.rows.set(org.id, copy(org));
+    this.rows.set(org.id, ReferrerOrg.parse(copy(org)));
     return Promise.resolve();
   };
 
