@@ -218,7 +218,7 @@ export class IntakeBot extends TeamsActivityHandler {
           state.officeSignIn = { principal: signedIn.principal, orgName: signedIn.org.name, ...(session ? { sessionId: sessionId(session.token) } : {}) };
           if (session) await context.sendActivity({ type: 'event', name: OFFICE_SESSION_EVENT, value: { token: session.token, expiresAt: session.expiresAt.toISOString() } });
           const stays = session ? intakeText('office_stays_signed_in', lang, { until: dayText(session.expiresAt, lang) }) : '';
-          await sayAll([{ text: `${intakeText('office_signed_in', lang, { org: signedIn.org.name, name: signedIn.principal.name })}${stays}` }, ...((await deps.office.handle(state, { text: '', channel: 'webchat', principal: signedIn.principal, understanding, now: deps.now(), handoff: requestHandoff }, true)) ?? [])]);
+          await sayAll([{ text: `${intakeText('office_signed_in', lang, { org: signedIn.org.name, name: signedIn.principal.name })}${stays}` }, ...((await deps.office.handle(state, { text: '', channel: 'webchat', principal: signedIn.principal, understanding, now: deps.now(), handoff: requestHandoff, lang }, true)) ?? [])]);
           return next();
         }
         if (state.officeSignIn && /^(sign ?out|log ?out|cerrar (la )?sesi[oó]n|salir de la sesi[oó]n)[.!]*$/i.test(text)) {
@@ -253,7 +253,7 @@ export class IntakeBot extends TeamsActivityHandler {
         return { contentType: a.contentType, ...(a.name ? { name: a.name } : {}), ...(url ? { url } : {}) };
       });
       const inChannel = context.activity.conversation?.conversationType === 'channel' || context.activity.conversation?.isGroup === true;
-      const officeTurn = officeUser ? { text, value: context.activity.value as unknown, attachments: files, channel: (channel === 'msteams' ? 'msteams' : 'webchat') as CaseChannel, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff, inChannel } : null;
+      const officeTurn = officeUser ? { text, value: context.activity.value as unknown, attachments: files, channel: (channel === 'msteams' ? 'msteams' : 'webchat') as CaseChannel, principal: officeUser, understanding, now: deps.now(), handoff: requestHandoff, inChannel, lang } : null;
       if (officeTurn && !state.patient) {
         const replies = await deps.office.handle(state, officeTurn, false);
         if (replies) {
@@ -416,7 +416,7 @@ export class IntakeBot extends TeamsActivityHandler {
         const ref = conversationRefId(a.channelId, a.conversation.id);
         await deps.handoff.request({ conversationKey: ref, channel: 'webchat', ...(why ? { why } : {}), caseId: null, replyTo: { kind: 'chat', conversationRefId: ref } });
       };
-      const menu = (await deps.office.handle(state, { text: '', channel: 'webchat', principal: resumed.principal, understanding, now: deps.now(), handoff }, true)) ?? [];
+      const menu = (await deps.office.handle(state, { text: '', channel: 'webchat', principal: resumed.principal, understanding, now: deps.now(), handoff, lang }, true)) ?? [];
       const welcome = intakeText('office_welcome_back', lang, { org: resumed.org.name, name: resumed.principal.name, until: dayText(resumed.expiresAt, lang) });
       for (const c of [{ text: welcome }, ...menu]) await context.sendActivity(renderContent(a.channelId, OutboundContent.parse(c), lang));
     };

@@ -3,21 +3,28 @@ import { SuppliedItems, type CaseService, type CaseView } from '../../services/c
 import type { CaseChannel } from '../../services/cases/case.schema';
 import type { SiteConfig } from '../../services/config/site.schema';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
-import { MODALITIES, modalityWords, orderName } from '../../services/exams/modality.catalog';
+import { MODALITIES, modalityWords } from '../../services/exams/modality.catalog';
+import type { Language } from '../../services/messaging/templates';
 import type { DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { OrderInput, PatientInput } from '../../services/orders/order.schema';
-import type { CaseState } from '../../services/pipeline/pipeline.states';
 import { requestNumber } from '../../services/patients/order-request.service';
 import { cancelledText, type OfficeNotices } from '../../services/referrers/office-notices';
 import type { TeamsIdentityService } from '../../services/referrers/teams-identity.service';
 import type { Principal } from '../../services/staff/staff.roles';
 import { foldAccents } from '../../services/text';
+import { askedLanguage } from '../engine/interruptions';
 import type { Understanding } from '../../services/understanding/understanding.schema';
 import { createOrderForm, documentationState, newOrderState, orderInputFrom, type OrderAnswers, type OrderForm, type OrderFormState } from './order.dialog';
+import { bodyPartName, missingText, officeChoices, officeText, priorityWord, stateName, stateWords, studyName, type OfficeTextId } from './office.texts';
 
 /** The office conversation's part of the dialog state. */
 export interface OfficeConversation {
   office?: { menu?: boolean; form?: OrderFormState; declining?: { caseId: string; reason?: string } };
+  /**
+   * The language the office conversation speaks: the turn's when it starts, changed only when the office asks for
+   * another one. The patient's language chosen in the form ("Spanish" from its button) does not change it.
+   */
+  officeLanguage?: Language;
 }
 
 export interface OfficeTurn {
@@ -34,38 +41,18 @@ export interface OfficeTurn {
   now: Date;
   /** A Teams channel or group chat: patients' names and orders are never listed there. */
   inChannel?: boolean;
+  /** The conversation's language (the person's, as the bot decided it): every prompt is in it. English when not given. */
+  lang?: Language;
 }
 
 // "is the MRI for Rosa scheduled yet?", "any update on Harold?", "what's missing for 9EAC56?": an office asking after its orders.
-const ASKS_STATUS = /\b(status|statuses|my orders|our orders|open orders|where is|where are|update|updates|news|scheduled|booked|missing|approved|authoriz\w*|estado|novedades|agendad[oa]|programad[oa])\b/;
+const ASKS_STATUS = /\b(status|statuses|my orders|our orders|open orders|where is|where are|update|updates|news|scheduled|booked|missing|approved|authoriz\w*|estado|estados|novedades|agendad[oa]|programad[oa]|ordenes|pendientes|falta|faltan|aprobad[oa]|autorizad[oa]|como va|como van)\b/;
 // Words of the question that name no patient.
-const NOT_A_NAME_WORD = new Set(['status', 'order', 'orders', 'open', 'our', 'the', 'for', 'what', 'whats', 'where', 'show', 'scan', 'any', 'update', 'updates', 'news', 'scheduled', 'booked', 'yet', 'has', 'have', 'been', 'was', 'did', 'get', 'got', 'patient', 'appointment', 'missing', 'approved', 'authorization', 'with', 'about', 'still', 'estado', 'novedades', 'paciente', 'orden', 'para', 'agendado', 'agendada', 'programado', 'programada', 'already', 'his', 'her', 'their', 'and', 'exam', 'study', 'imaging'].concat(MODALITIES.flatMap((m) => modalityWords(m)).filter((w) => !w.includes(' '))));
+const NOT_A_NAME_WORD = new Set(['status', 'order', 'orders', 'open', 'our', 'the', 'for', 'what', 'whats', 'where', 'show', 'scan', 'any', 'update', 'updates', 'news', 'scheduled', 'booked', 'yet', 'has', 'have', 'been', 'was', 'did', 'get', 'got', 'patient', 'appointment', 'missing', 'approved', 'authorization', 'with', 'about', 'still', 'estado', 'novedades', 'paciente', 'orden', 'para', 'agendado', 'agendada', 'programado', 'programada', 'already', 'his', 'her', 'their', 'and', 'exam', 'study', 'imaging', 'estados', 'ordenes', 'mis', 'nuestras', 'las', 'los', 'del', 'una', 'que', 'como', 'van', 'esta', 'estan', 'hay', 'cual', 'sobre', 'con', 'falta', 'faltan', 'aprobada', 'aprobado', 'autorizacion', 'autorizada', 'autorizado', 'pendientes', 'estudio', 'examen', 'cita', 'todavia', 'sus'].concat(MODALITIES.flatMap((m) => modalityWords(m)).filter((w) => !w.includes(' '))));
 
-const MENU: Choice[] = [
-  { value: 'new', title: 'Send a new order' },
-  { value: 'status', title: 'Status of our orders' },
-  { value: 'human', title: 'Talk to a person' },
-];
-
-const DECLINE: Choice[] = [
-  { value: 'decline', title: 'Decline the request' },
-  { value: 'keep', title: 'Keep it open' },
-];
-
-const OFFICE_WORDS: Partial<Record<CaseState, string>> = {
-  order_requested: 'the patient asked for it; waiting for your order',
-  received: 'received, being checked',
-  pending_authorization: 'waiting for prior authorization',
-  ready_to_schedule: 'complete; the patient is invited to book',
-  scheduled: 'booked',
-  checked_in: 'the patient is here',
-  imaging_completed: 'imaging done, being read',
-  incomplete: 'the exam could not be completed; we will rebook',
-  no_show: 'the patient missed the appointment',
-  reschedule_needed: 'being rebooked',
-  reported: 'report ready',
-  delivered: 'report delivered',
-};
+// Choice titles by language; the values (what a button or a typed number answers) are the same in both.
+const MENU_CHOICES = [['new', 'menu_new'], ['status', 'menu_status'], ['human', 'menu_human']] as const;
+const DECLINE_CHOICES = [['decline', 'decline_choice'], ['keep', 'keep_choice']] as const;
 const PRIORITY_RANK: Record<string, number> = { stat: 0, asap: 1, urgent: 2, routine: 3 };
 
 /**
@@ -101,52 +88,70 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         const r = await deps.cases.supplyDocumentation(caseId, parsed.data, turn.principal, turn.channel, phone ? { phone, ...(a.language ? { language: a.language } : {}) } : undefined);
         return r.ok ? { ok: true, case: r.value } : { ok: false, message: r.error.message };
       },
-    });
+    }, turn.lang ?? 'en');
 
   function saved(r: Awaited<ReturnType<CaseService['create']>>): { ok: true; case: CaseView } | { ok: false; message: string } {
     return r.ok ? { ok: true, case: r.value.case } : { ok: false, message: r.error.message };
   }
 
-  function line(c: CaseView): string {
-    const who = [c.patient?.givenName, c.patient?.familyName].filter(Boolean).join(' ') || 'patient';
-    const study = [c.order.code.modality ? orderName(c.order.code.modality) : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
-    const when = c.appointment && c.state === 'scheduled' ? ` ${DateTime.fromJSDate(c.appointment.start, { zone: deps.site.center.timeZone }).toFormat("ccc LLL d 'at' h:mm a")}` : '';
+  /** Why an order was cancelled, for its office (as services/referrers/office-notices words it in English). */
+  function cancelled(h: CaseView['history'][number] | undefined, lang: Language): string {
+    if (!h) return officeText('cancelled', lang);
+    if (lang === 'en') return cancelledText(h);
+    if (h.actor.startsWith('staff:') && h.reason) return officeText('cancelled_staff', lang, { reason: h.reason });
+    if (h.actor.startsWith('referrer:')) return officeText('cancelled_office', lang);
+    return officeText(h.actor === 'bot' ? 'cancelled_patient' : 'cancelled', lang);
+  }
+
+  /** An appointment's time for the list: "Mon Dec 7 at 2:30 PM"; "lun 7 de dic. a las 2:30 p. m." in Spanish. */
+  function when(at: Date, lang: Language): string {
+    const d = DateTime.fromJSDate(at, { zone: deps.site.center.timeZone });
+    if (lang === 'en') return d.toFormat("ccc LLL d 'at' h:mm a");
+    return d.setLocale('es').toFormat(`ccc d 'de' LLL '${d.hour % 12 === 1 ? 'a la' : 'a las'}' h:mm a`);
+  }
+
+  function line(c: CaseView, lang: Language): string {
+    const t = (id: OfficeTextId, vars?: Record<string, string>) => officeText(id, lang, vars);
+    const who = [c.patient?.givenName, c.patient?.familyName].filter(Boolean).join(' ') || t('line_patient');
+    const study = [c.order.code.modality ? studyName(c.order.code.modality, lang) : t('line_exam'), c.order.bodySite.text ? bodyPartName(c.order.bodySite.text, lang) : c.order.bodySite.text].filter(Boolean).join(' ');
+    const at = c.appointment && c.state === 'scheduled' ? ` ${when(c.appointment.start, lang)}` : '';
     // Stat and asap orders are never texted to book: a scheduler calls.
     const a = c.authorization;
-    const stateWords =
+    const standing =
       c.track === 'human' && c.state === 'ready_to_schedule'
-        ? 'complete; a scheduler is calling the patient'
+        ? t('line_human_ready')
         : c.state === 'pending_authorization' && a?.status === 'denied'
-          ? `authorization denied${a.denialReason ? ` (${a.denialReason})` : ''}; waiting on a peer-to-peer review`
+          ? t('line_denied', { reason: a.denialReason ? ` (${a.denialReason})` : '' })
           : c.state === 'pending_authorization' && a?.status === 'expired'
-            ? `the authorization ended${a.validTo ? ` on ${a.validTo}` : ''}; waiting for a renewal`
+            ? t('line_expired', { on: a.validTo ? t('line_expired_on', { date: a.validTo }) : '' })
             : c.state === 'cancelled'
-              ? (c.history.at(-1) ? cancelledText(c.history.at(-1)!) : 'cancelled')
-              : (OFFICE_WORDS[c.state] ?? c.state.replace(/_/g, ' '));
-    const words = c.state === 'awaiting_documentation' ? `missing: ${c.missing.join(', ')} (reply COMPLETE ${requestNumber(c.id)})` : `${stateWords}${when}`;
-    return `${requestNumber(c.id)} · ${who} · ${study}${c.order.priority && c.order.priority !== 'routine' ? ` · ${c.order.priority.toUpperCase()}` : ''} · ${words}`;
+              ? cancelled(c.history.at(-1), lang)
+              : stateWords(c.state, lang);
+    const words = c.state === 'awaiting_documentation' ? t('line_missing', { missing: missingText(c.missing, lang), number: requestNumber(c.id) }) : `${standing}${at}`;
+    return `${requestNumber(c.id)} · ${who} · ${study}${c.order.priority && c.order.priority !== 'routine' ? ` · ${priorityWord(c.order.priority, lang).toUpperCase()}` : ''} · ${words}`;
   }
 
   /** After a submit: where the case stands, and the missing items asked for at once. */
-  function afterSubmit(conv: OfficeConversation, c: CaseView, form: OrderForm): OutboundContentInput[] {
-    const head = `Order ${requestNumber(c.id)} for ${c.patient?.givenName ?? 'the patient'} ${c.patient?.familyName ?? ''}`.trim();
+  function afterSubmit(conv: OfficeConversation, c: CaseView, form: OrderForm, lang: Language): OutboundContentInput[] {
+    const t = (id: OfficeTextId, vars?: Record<string, string>) => officeText(id, lang, vars);
+    const head = { number: requestNumber(c.id), patient: `${c.patient?.givenName ?? t('the_patient')} ${c.patient?.familyName ?? ''}`.trim() };
     // The truth for a stat or asap order: a person calls within the site's minutes (the urgent task is open already).
-    const calls = c.track === 'human' ? ` It is marked ${(c.order.priority ?? 'asap').toUpperCase()}: a scheduler will call the patient within ${deps.site.followUps.urgentCallMinutes} minutes.` : '';
+    const calls = c.track === 'human' ? t('calls', { priority: priorityWord(c.order.priority ?? 'asap', lang).toUpperCase(), minutes: String(deps.site.followUps.urgentCallMinutes) }) : '';
     if (c.state === 'awaiting_documentation') {
       const docs = documentationState(c.id, c.missing);
       conv.office = docs ? { form: docs } : {};
-      return [{ text: `${head} is saved, but it is missing: ${c.missing.join(', ')}.${calls} Let's add ${c.missing.length > 1 ? 'them' : 'it'} now.` }, ...(docs ? [form.prompt(docs)] : [])];
+      return [{ text: t(c.missing.length > 1 ? 'saved_missing_many' : 'saved_missing_one', { ...head, missing: missingText(c.missing, lang), calls }) }, ...(docs ? [form.prompt(docs)] : [])];
     }
     delete conv.office;
     const next =
       c.track === 'human'
-        ? `It is complete.${calls}`
+        ? t('next_human', { calls })
         : c.state === 'pending_authorization'
-        ? "It is complete and needs prior authorization; we'll invite the patient to book once it is approved."
+        ? t('next_authorization')
         : c.state === 'ready_to_schedule'
-          ? "It is complete; we're texting the patient to book."
-          : `State: ${c.state.replace(/_/g, ' ')}.`;
-    return [{ text: `${head} is received. ${next}` }];
+          ? t('next_ready')
+          : t('next_state', { state: stateName(c.state, lang) });
+    return [{ text: t('received', { ...head, next }) }];
   }
 
   async function findByNumber(principal: Principal, number: string): Promise<CaseView | null> {
@@ -155,9 +160,10 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
   }
 
   async function status(turn: OfficeTurn, filter: string): Promise<OutboundContentInput[]> {
+    const lang = turn.lang ?? 'en';
     const r = await deps.cases.list({ limit: 100 }, turn.principal);
     if (!r.ok) return [{ text: r.error.message }];
-    if (turn.inChannel) return [{ text: 'To keep patients’ details private I don’t list orders in a channel. Ask me in a personal chat (open a chat with me), and I’ll show them there.' }];
+    if (turn.inChannel) return [{ text: officeText('status_in_channel', lang) }];
     const words = foldAccents(filter).split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !NOT_A_NAME_WORD.has(w) && !/\d/.test(w));
     const modality = turn.understanding.fields.modality;
     const open = r.value.items
@@ -166,16 +172,28 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
       .filter((c) => words.length === 0 || words.some((w) => foldAccents(`${c.patient?.givenName ?? ''} ${c.patient?.familyName ?? ''}`).includes(w)))
       .filter((c) => !modality || words.length === 0 || c.order.code.modality === modality)
       .sort((a, b) => (PRIORITY_RANK[a.order.priority ?? 'routine'] ?? 3) - (PRIORITY_RANK[b.order.priority ?? 'routine'] ?? 3));
-    if (open.length === 0) return [{ text: words.length ? 'I found no open order of yours for that patient.' : 'You have no open orders with us.' }];
-    return [{ text: `${words.length ? 'Matching orders' : 'Your open orders'} (stat and urgent first):\n${open.slice(0, 15).map(line).join('\n')}` }];
+    if (open.length === 0) return [{ text: officeText(words.length ? 'status_none_for_patient' : 'status_none', lang) }];
+    return [{ text: `${officeText(words.length ? 'status_matching' : 'status_open', lang)}\n${open.slice(0, 15).map((c) => line(c, lang)).join('\n')}` }];
   }
 
   return {
     /** Handles the message when it is an office action; null when it is not (the bot's menu answers). */
-    async handle(conv: OfficeConversation, turn: OfficeTurn, officeChosen: boolean): Promise<OutboundContentInput[] | null> {
+    async handle(conv: OfficeConversation, turn0: OfficeTurn, officeChosen: boolean): Promise<OutboundContentInput[] | null> {
+      // The bot switches its language on a bare "Spanish" or "English", which here may be the patient's language
+      // picked in the form: the office keeps its own language unless it asks for another one elsewhere.
+      const answersPatientLanguage = conv.office?.form?.step === 'patient_language';
+      const asked = answersPatientLanguage ? null : askedLanguage(turn0.text);
+      const lang: Language = asked ?? conv.officeLanguage ?? turn0.lang ?? 'en';
+      conv.officeLanguage = lang;
+      const turn: OfficeTurn = { ...turn0, lang };
+      const t = (id: OfficeTextId, vars?: Record<string, string>) => officeText(id, lang, vars);
+      const MENU = officeChoices(MENU_CHOICES, lang);
+      const DECLINE = officeChoices(DECLINE_CHOICES, lang);
       const form = formFor(turn);
       const text = turn.text.trim();
       const f = foldAccents(text).replace(/[.!?]+$/, '').trim();
+      /** A choice by number, by this language's title or value, or by the English title (a button from an earlier card). */
+      const pick = (choices: Choice[], set: typeof MENU_CHOICES | typeof DECLINE_CHOICES) => pickChoice(text, choices) ?? (lang === 'en' ? null : pickChoice(text, officeChoices(set, 'en')));
       const o = conv.office;
       // The order form card sent back: read like the steps; problems listed and the card sent again with the values.
       const submitted = turn.value as { form?: unknown } | undefined;
@@ -183,63 +201,66 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         const r = form.fromCard(submitted, turn.channel, turn.now);
         if (r.problems.length) {
           conv.office = { form: newOrderState() };
-          return [{ text: `Please fix:\n${r.problems.map((p) => `- ${p}`).join('\n')}` }, form.card(r.values)];
+          return [{ text: `${t('fix')}\n${r.problems.map((p) => `- ${p}`).join('\n')}` }, form.card(r.values)];
         }
         conv.office = { form: r.state };
         return [form.prompt(r.state)];
       }
       if (o?.form) {
-        if (/^(agent|talk to a person|human)$/.test(f)) {
+        if (/^(agent|talk to a person|human|agente|hablar con una persona|persona)$/.test(f)) {
           delete conv.office;
           await turn.handoff('asked for a person while sending an order');
-          return [{ text: "I've asked our team to reply to you here." }];
+          return [{ text: t('asked_team') }];
         }
         // Clinical notes may come as a file: the case keeps its name, type and where to fetch it.
         const files = (turn.attachments ?? []).filter((a) => a.url);
         const r = await form.handle(o.form, o.form.step === 'notes' && files.length ? { ...turn, text: files.map((a) => `Attachment: ${a.name ?? 'file'} (${a.contentType}) ${a.url}`).join('\n').slice(0, 4000) } : turn);
         if (!r.done) return r.replies;
         delete conv.office;
-        return r.case ? [...r.replies, ...afterSubmit(conv, r.case, form)] : r.replies;
+        return r.case ? [...r.replies, ...afterSubmit(conv, r.case, form, lang)] : r.replies;
       }
       if (o?.declining) {
         const { caseId, reason } = o.declining;
         const number = requestNumber(caseId);
-        if (/^(cancel|cancelar|stop|menu|never ?mind|back|no|keep it|keep the request)$/.test(f) || (reason && pickChoice(text, DECLINE) === 1)) {
+        if (/^(cancel|cancelar|stop|menu|never ?mind|back|no|keep it|keep the request|mantener|dejarla abierta|volver)$/.test(f) || (reason && pick(DECLINE, DECLINE_CHOICES) === 1)) {
           delete conv.office;
-          return [{ text: `OK, request ${number} stays open. Say SEND THE ORDER ${number} when you have it.` }];
+          return [{ text: t('request_kept', { number }) }];
         }
         if (!reason) {
-          if (text.length < 3) return [{ text: 'A few words on why, please (the patient is only told the order will not be sent), or CANCEL to keep the request open.' }];
+          if (text.length < 3) return [{ text: t('decline_reason_short') }];
           o.declining = { caseId, reason: text.slice(0, 300) };
-          return [{ text: `Decline request ${number} because "${o.declining.reason}"? The patient is told only that the order won't be sent.`, choices: DECLINE }];
+          return [{ text: t('decline_confirm', { number, reason: o.declining.reason! }), choices: DECLINE }];
         }
-        if (pickChoice(text, DECLINE) !== 0) return [{ text: `Reply 1 to decline request ${number}, or 2 to keep it open.`, choices: DECLINE }];
+        if (pick(DECLINE, DECLINE_CHOICES) !== 0) return [{ text: t('decline_reply', { number }), choices: DECLINE }];
         const r = await deps.cases.declineRequestedOrder(caseId, reason, turn.principal, turn.channel);
         delete conv.office;
-        return [{ text: r.ok ? `Declined. We've let the patient know, without your reason, and closed request ${number}.` : r.error.message }];
+        return [{ text: r.ok ? t('declined', { number }) : r.error.message }];
       }
       // An office admin lets a colleague in ("APPROVE Dana Ruiz", from the message the bot sent them).
       const approve = /^(?:approve|aprobar)\s+(.{2,100})$/i.exec(text.trim());
       if (approve && deps.enrolment && turn.channel === 'msteams') {
         const r = await deps.enrolment.approveByName(turn.principal, approve[1]!);
-        return [{ text: r.ok ? `Done: ${r.value.name} can now send and follow your organization's orders here; we've told them.` : r.error.message.replace(/^./, (c) => c.toUpperCase()) + '.' }];
+        return [{ text: r.ok ? t('approved_user', { name: r.value.name }) : r.error.message.replace(/^./, (c) => c.toUpperCase()) + '.' }];
       }
-      const act = /^(?:send the order|accept|decline|complete|missing)\s+([a-z0-9]{6})$/i.exec(f);
+      // By request number, in English or Spanish: SEND THE ORDER / ACCEPT, DECLINE, COMPLETE / MISSING.
+      const act = /^(?:send the order|accept|decline|complete|missing|enviar la orden|enviar orden|mandar la orden|aceptar|rechazar|completar|falta|faltantes?)\s+([a-z0-9]{6})$/i.exec(f);
       if (act) {
         const c = await findByNumber(turn.principal, act[1]!);
-        if (!c) return [{ text: `I can't find request ${act[1]!.toUpperCase()} among your organization's orders.` }];
-        if (/^decline/.test(f)) {
-          if (c.state !== 'order_requested') return [{ text: `Request ${requestNumber(c.id)} is no longer open (${c.state.replace(/_/g, ' ')}).` }];
+        if (!c) return [{ text: t('not_found', { number: act[1]!.toUpperCase() }) }];
+        const number = requestNumber(c.id);
+        const state = stateName(c.state, lang);
+        if (/^(decline|rechazar)/.test(f)) {
+          if (c.state !== 'order_requested') return [{ text: t('not_open', { number, state }) }];
           conv.office = { declining: { caseId: c.id } };
-          return [{ text: "Why won't you send this order? A few words; the patient is only told that it won't be sent. (CANCEL keeps the request open.)" }];
+          return [{ text: t('decline_why') }];
         }
-        if (/^(complete|missing)/.test(f)) {
+        if (/^(complete|missing|completar|falta)/.test(f)) {
           const docs = c.state === 'awaiting_documentation' ? documentationState(c.id, c.missing) : null;
-          if (!docs) return [{ text: `Order ${requestNumber(c.id)} is not missing anything we can take here (${c.state.replace(/_/g, ' ')}).` }];
+          if (!docs) return [{ text: t('nothing_missing', { number, state }) }];
           conv.office = { form: docs };
-          return [{ text: `Order ${requestNumber(c.id)} is missing: ${c.missing.join(', ')}.` }, form.prompt(docs)];
+          return [{ text: t('order_missing', { number, missing: missingText(c.missing, lang) }) }, form.prompt(docs)];
         }
-        if (c.state !== 'order_requested') return [{ text: `Request ${requestNumber(c.id)} is no longer open (${c.state.replace(/_/g, ' ')}).` }];
+        if (c.state !== 'order_requested') return [{ text: t('not_open', { number, state }) }];
         // The form, prefilled with what the patient told us; the office adds the rest and confirms.
         const prefill: OrderAnswers = {
           ...(c.patient?.givenName ? { givenName: c.patient.givenName } : {}),
@@ -251,38 +272,38 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
           ...(c.order.reasonText ? { reasonText: c.order.reasonText } : {}),
           ...(c.order.insurance ? { insurance: c.order.insurance } : {}),
         };
-        const state = newOrderState(prefill, c.id);
-        conv.office = { form: state };
-        return [{ text: `Thanks. I've filled in what the patient told us for request ${requestNumber(c.id)}; a few more details for the order.` }, form.advance(state)];
+        const s = newOrderState(prefill, c.id);
+        conv.office = { form: s };
+        return [{ text: t('prefilled', { number }) }, form.advance(s)];
       }
       // A request number in a question: that order, its state and what it is missing.
       const numbered = /\b([a-f0-9]{6})\b/i.exec(f);
       if (numbered && /\d/.test(numbered[1]!) && (ASKS_STATUS.test(f) || /\?\s*$/.test(text))) {
         if (turn.inChannel) return status(turn, '');
         const c = await findByNumber(turn.principal, numbered[1]!);
-        if (!c) return [{ text: `I can't find request ${numbered[1]!.toUpperCase()} among your organization's orders.` }];
-        return [{ text: line(c) }];
+        if (!c) return [{ text: t('not_found', { number: numbered[1]!.toUpperCase() }) }];
+        return [{ text: line(c, lang) }];
       }
-      if (ASKS_STATUS.test(f) || (pickChoice(text, MENU) === 1 && o?.menu)) {
+      if (ASKS_STATUS.test(f) || (pick(MENU, MENU_CHOICES) === 1 && o?.menu)) {
         delete conv.office;
         return status(turn, /^\d$/.test(f) ? '' : text);
       }
-      if (/^(new order|send an order|submit an order|order|nueva orden)$/.test(f) || (o?.menu && pickChoice(text, MENU) === 0)) {
-        const state = newOrderState();
-        conv.office = { form: state };
-        return [{ text: "Let's send an order. Say CANCEL at any time to stop; nothing is sent until you submit." }, form.card(), form.advance(state)];
+      if (/^(new order|send an order|submit an order|order|nueva orden|orden nueva|enviar una orden|mandar una orden|orden)$/.test(f) || (o?.menu && pick(MENU, MENU_CHOICES) === 0)) {
+        const s = newOrderState();
+        conv.office = { form: s };
+        return [{ text: t('new_order') }, form.card(), form.advance(s)];
       }
-      if (o?.menu && pickChoice(text, MENU) === 2) {
+      if (o?.menu && pick(MENU, MENU_CHOICES) === 2) {
         delete conv.office;
         await turn.handoff('an office asked for a person');
-        return [{ text: "I've asked our team to reply to you here." }];
+        return [{ text: t('asked_team') }];
       }
       if (officeChosen) {
         conv.office = { menu: true };
         // Web Chat has no conversation to post to: what changed since its users last looked is shown here, once.
         const orgId = turn.principal.referrerOrgId;
         const news = turn.channel === 'webchat' && orgId && deps.notices ? await deps.notices.forWebChat(orgId) : [];
-        return [...(news.length ? [{ text: `Updates on your orders since you were last here:\n${news.map((n) => `- ${n}`).join('\n')}` }] : []), { text: 'What would you like to do?', choices: MENU }];
+        return [...(news.length ? [{ text: `${t('news')}\n${news.map((n) => `- ${n}`).join('\n')}` }] : []), { text: t('menu_question'), choices: MENU }];
       }
       return null;
     },

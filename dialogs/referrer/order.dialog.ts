@@ -3,7 +3,8 @@ import type { CaseView } from '../../services/cases/case.service';
 import type { CaseChannel } from '../../services/cases/case.schema';
 import { normalizePhone } from '../../services/contact/phone';
 import { pickChoice, type Choice, type OutboundContentInput } from '../../services/conversations/outbound-content';
-import { orderName, orderNames, usesContrast } from '../../services/exams/modality.catalog';
+import { usesContrast } from '../../services/exams/modality.catalog';
+import type { Language } from '../../services/messaging/templates';
 import { codeRefusal, type DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { normalizeIcd10, npiProblem } from '../../services/orders/order.codes';
 import { CHANGED_STUDY, REQUESTED } from '../../services/orders/order.completeness';
@@ -13,6 +14,7 @@ import { foldAccents } from '../../services/text';
 import type { Understanding } from '../../services/understanding/understanding.schema';
 import { parseBirthDate, parseCoverage, parseFullName } from '../patient/parse';
 import { extractFields } from '../../services/understanding/rules.engine';
+import { bodyPartName, contrastWords, officeChoices, officeText, priorityWord, sideWord, studyName, studyNames, type OfficeTextId } from './office.texts';
 
 type Step = 'patient_name' | 'patient_dob' | 'patient_phone' | 'patient_language' | 'exam' | 'laterality' | 'contrast' | 'codes' | 'reason' | 'priority' | 'provider' | 'npi' | 'callback' | 'insurance' | 'notes' | 'confirm';
 const STEPS: Step[] = ['patient_name', 'patient_dob', 'patient_phone', 'patient_language', 'exam', 'laterality', 'contrast', 'codes', 'reason', 'priority', 'provider', 'npi', 'callback', 'insurance', 'notes', 'confirm'];
@@ -84,51 +86,38 @@ export function newOrderState(prefill: OrderAnswers = {}, acceptCaseId?: string)
   return { mode: acceptCaseId ? 'accept' : 'new', ...(acceptCaseId ? { caseId: acceptCaseId } : {}), step: 'patient_name', fails: 0, submitKey: randomUUID(), answers: { ...prefill }, prefill };
 }
 
-const PRIORITY: Choice[] = [
-  { value: 'routine', title: 'Routine' },
-  { value: 'urgent', title: 'Urgent' },
-  { value: 'asap', title: 'ASAP' },
-  { value: 'stat', title: 'Stat' },
-];
-const CONTRAST: Choice[] = [
-  { value: 'without', title: 'Without contrast' },
-  { value: 'with', title: 'With contrast' },
-  { value: 'with_and_without', title: 'With and without' },
-];
-const SIDE: Choice[] = [
-  { value: 'left', title: 'Left' },
-  { value: 'right', title: 'Right' },
-  { value: 'bilateral', title: 'Both sides' },
-];
-const LANGUAGE: Choice[] = [
-  { value: 'en', title: 'English' },
-  { value: 'es', title: 'Spanish' },
-];
-const CONFIRM: Choice[] = [
-  { value: 'submit', title: 'Submit the order' },
-  { value: 'restart', title: 'Start over' },
-];
+// Choice titles by language; the values (what a button or a typed number answers) are the same in both.
+const PRIORITY_CHOICES = [['routine', 'c_routine'], ['urgent', 'c_urgent'], ['asap', 'c_asap'], ['stat', 'c_stat']] as const;
+const CONTRAST_CHOICES = [['without', 'c_without'], ['with', 'c_with'], ['with_and_without', 'c_with_and_without']] as const;
+const SIDE_CHOICES = [['left', 'c_left'], ['right', 'c_right'], ['bilateral', 'c_bilateral']] as const;
+const LANGUAGE_CHOICES = [['en', 'c_english'], ['es', 'c_spanish']] as const;
+const CONFIRM_CHOICES = [['submit', 'c_submit'], ['restart', 'c_restart']] as const;
+type ChoiceSet = ReadonlyArray<readonly [string, OfficeTextId]>;
 
-const PROMPTS: Record<Exclude<Step, 'confirm'>, string> = {
-  patient_name: "Patient's full name (first and last)?",
-  patient_dob: "Patient's date of birth? (MM/DD/YYYY)",
-  patient_phone: "Patient's mobile number, for scheduling texts? (or SKIP)",
-  patient_language: 'Language for the patient’s texts?',
-  exam: 'Which study? Modality and body part, e.g. "MRI lumbar spine" or "CT abdomen pelvis with contrast".',
-  laterality: 'Which side?',
-  contrast: 'Contrast?',
-  codes: 'Diagnosis codes (ICD-10-CM), e.g. M54.50; several separated by commas. Or SKIP.',
-  reason: 'Reason for the exam, in a few words? (or SKIP)',
-  priority: 'Priority?',
-  provider: "Ordering provider's name?",
-  npi: "Ordering provider's NPI (10 digits)? (or SKIP)",
-  callback: 'Callback number for the ordering provider? (or SKIP)',
-  insurance: 'Insurance: payer and member ID (e.g. Aetna W123456789), or SELF PAY. (or SKIP)',
-  notes: 'Clinical notes for the radiologist? (or NONE)',
+/** The question of each step (office.texts.ts). */
+const PROMPT_IDS: Record<Exclude<Step, 'confirm'>, OfficeTextId> = {
+  patient_name: 'q_patient_name',
+  patient_dob: 'q_patient_dob',
+  patient_phone: 'q_patient_phone',
+  patient_language: 'q_patient_language',
+  exam: 'q_exam',
+  laterality: 'q_laterality',
+  contrast: 'q_contrast',
+  codes: 'q_codes',
+  reason: 'q_reason',
+  priority: 'q_priority',
+  provider: 'q_provider',
+  npi: 'q_npi',
+  callback: 'q_callback',
+  insurance: 'q_insurance',
+  notes: 'q_notes',
 };
 
-const SKIP = /^(skip|none|n\/a|na|no|unknown|omitir|ninguno|ninguna)$/;
-const STOP = /^(cancel|cancelar|stop here|start over|menu|never ?mind)$/;
+/** A step's question without its skip hint (missing items cannot be skipped). */
+const SKIP_HINT = / \((?:or SKIP|u OMITIR)\)| (?:Or SKIP|O escriba OMITIR)\./;
+
+const SKIP = /^(skip|none|n\/a|na|no|unknown|omitir|ninguno|ninguna|nada|no aplica|no se|saltar)$/;
+const STOP = /^(cancel|cancelar|stop here|start over|menu|never ?mind|parar|salir)$/;
 
 /** The order in the shape the case service takes (skipped items left out, so the checklist names them). */
 export function orderInputFrom(a: OrderAnswers): { patient: { givenName?: string; familyName?: string; birthDate?: string; phone?: string; language: 'en' | 'es' }; order: Record<string, unknown> } {
@@ -173,7 +162,19 @@ export interface OrderFormPort {
  * them and the office is asked for exactly those. Invalid values are refused with the reason and asked again; no
  * case exists until the office submits.
  */
-export function createOrderForm(port: OrderFormPort) {
+export function createOrderForm(port: OrderFormPort, lang: Language = 'en') {
+  const t = (id: OfficeTextId, vars?: Record<string, string>) => officeText(id, lang, vars);
+  const PRIORITY = officeChoices(PRIORITY_CHOICES, lang);
+  const CONTRAST = officeChoices(CONTRAST_CHOICES, lang);
+  const SIDE = officeChoices(SIDE_CHOICES, lang);
+  const LANGUAGE = officeChoices(LANGUAGE_CHOICES, lang);
+  const CONFIRM = officeChoices(CONFIRM_CHOICES, lang);
+  /** A choice by number, by this language's title or value, or by the English title (a button from an earlier card). */
+  const pick = (text: string, choices: Choice[], set: ChoiceSet): number | null => pickChoice(text, choices) ?? (lang === 'en' ? null : pickChoice(text, officeChoices(set, 'en')));
+  const question = (step: Exclude<Step, 'confirm'>) => t(PROMPT_IDS[step]);
+  /** A step's name in a list of the card's problems: its question without the question mark and hints. */
+  const fieldName = (step: Exclude<Step, 'confirm'>) => question(step).replace(/^¿/, '').replace(/\?.*$/, '');
+
   function needed(s: OrderFormState, step: Step): boolean {
     const a = s.answers;
     if (s.only && step !== 'confirm' && !s.only.includes(step)) return false;
@@ -218,23 +219,27 @@ export function createOrderForm(port: OrderFormPort) {
   function summary(s: OrderFormState): OutboundContentInput {
     const a = s.answers;
     const o = orderInputFrom(a).order as { requester?: { name?: string; npi?: string; phone?: string } };
-    const v = (x: string | null | undefined) => x ?? 'missing';
+    const missing = t('s_missing');
+    const v = (x: string | null | undefined) => x ?? missing;
+    // Which facts a documentation summary shows: those of the missing items' steps.
+    const factOf = (st: Step) => (st === 'codes' ? 'diagnosis' : st === 'npi' || st === 'callback' || st === 'provider' ? 'provider' : st === 'exam' || st === 'contrast' || st === 'laterality' ? 'study' : st);
+    const facts: Array<{ key: string; label: string; value: string }> = [
+      ...(s.mode === 'documentation' ? [] : [
+        { key: 'patient', label: t('s_patient'), value: `${v(a.givenName)} ${a.familyName ?? ''}`.trim() },
+        { key: 'dob', label: t('s_dob'), value: v(a.birthDate) },
+        { key: 'mobile', label: t('s_mobile'), value: a.phone ? t(a.language === 'es' ? 's_texts_es' : 's_texts_en', { phone: a.phone }) : missing },
+      ]),
+      { key: 'study', label: t('s_study'), value: [a.modality ? studyName(a.modality, lang) : missing, a.bodyPart ? bodyPartName(a.bodyPart, lang) : a.bodyPart, a.laterality ? sideWord(a.laterality, lang) : null, a.contrast ? contrastWords(a.contrast, lang) : null].filter(Boolean).join(', ') },
+      { key: 'diagnosis', label: t('s_diagnosis'), value: [...(a.reasonCodes ?? []), a.reasonText].filter(Boolean).join('; ') || missing },
+      { key: 'priority', label: t('s_priority'), value: a.priority ? priorityWord(a.priority, lang) : missing },
+      { key: 'provider', label: t('s_provider'), value: [o.requester?.name ?? missing, o.requester?.npi ? t('s_npi', { npi: o.requester.npi }) : t('s_npi_missing'), o.requester?.phone ?? t('s_callback_missing')].join(', ') },
+      { key: 'insurance', label: t('s_insurance'), value: a.insurance ? ('selfPay' in a.insurance ? t('s_self_pay') : `${a.insurance.payer} ${a.insurance.memberId ?? t('s_member_missing')}`) : missing },
+    ];
     return {
-      text: s.mode === 'documentation' ? 'Send these to complete the order?' : 'Please check the order, then submit it.',
+      text: t(s.mode === 'documentation' ? 's_check_documentation' : 's_check'),
       summary: {
-        title: s.mode === 'documentation' ? 'Missing items' : 'Imaging order',
-        facts: [
-          ...(s.mode === 'documentation' ? [] : [
-            { label: 'Patient', value: `${v(a.givenName)} ${a.familyName ?? ''}`.trim() },
-            { label: 'Date of birth', value: v(a.birthDate) },
-            { label: 'Mobile', value: a.phone ? `${a.phone} (texts in ${a.language === 'es' ? 'Spanish' : 'English'})` : 'missing' },
-          ]),
-          { label: 'Study', value: [a.modality ? orderName(a.modality) : 'missing', a.bodyPart, a.laterality, a.contrast ? a.contrast.replace(/_/g, ' ') + ' contrast' : null].filter(Boolean).join(', ') },
-          { label: 'Diagnosis', value: [...(a.reasonCodes ?? []), a.reasonText].filter(Boolean).join('; ') || 'missing' },
-          { label: 'Priority', value: v(a.priority) },
-          { label: 'Ordering provider', value: [o.requester?.name ?? 'missing', o.requester?.npi ? `NPI ${o.requester.npi}` : 'NPI missing', o.requester?.phone ?? 'callback missing'].join(', ') },
-          { label: 'Insurance', value: a.insurance ? ('selfPay' in a.insurance ? 'self-pay' : `${a.insurance.payer} ${a.insurance.memberId ?? '(member id missing)'}`) : 'missing' },
-        ].filter((f) => s.mode !== 'documentation' || s.only?.some((st) => f.label.toLowerCase().includes(st === 'codes' ? 'diagnosis' : st === 'npi' || st === 'callback' || st === 'provider' ? 'provider' : st === 'exam' || st === 'contrast' || st === 'laterality' ? 'study' : st))),
+        title: t(s.mode === 'documentation' ? 's_title_documentation' : 's_title'),
+        facts: facts.filter((f) => s.mode !== 'documentation' || s.only?.some((st) => factOf(st) === f.key)).map(({ label, value }) => ({ label, value })),
       },
       choices: CONFIRM,
     };
@@ -245,17 +250,17 @@ export function createOrderForm(port: OrderFormPort) {
       case 'confirm':
         return summary(s);
       case 'laterality':
-        return { text: PROMPTS.laterality, choices: SIDE };
+        return { text: question('laterality'), choices: SIDE };
       case 'contrast':
-        return { text: PROMPTS.contrast, choices: CONTRAST };
+        return { text: question('contrast'), choices: CONTRAST };
       case 'priority':
-        return { text: PROMPTS.priority, choices: PRIORITY };
+        return { text: question('priority'), choices: PRIORITY };
       case 'patient_language':
-        return { text: PROMPTS.patient_language, choices: LANGUAGE };
+        return { text: question('patient_language'), choices: LANGUAGE };
       case 'codes':
-        return { text: s.mode === 'documentation' ? 'Diagnosis codes (ICD-10-CM), e.g. M54.50, or the reason for the exam in words.' : PROMPTS.codes };
+        return { text: s.mode === 'documentation' ? t('q_codes_documentation') : question('codes') };
       default:
-        return { text: s.mode === 'documentation' ? PROMPTS[s.step].replace(/ \(or SKIP\)| Or SKIP\./, '') : PROMPTS[s.step] };
+        return { text: s.mode === 'documentation' ? question(s.step).replace(SKIP_HINT, '') : question(s.step) };
     }
   }
 
@@ -263,6 +268,16 @@ export function createOrderForm(port: OrderFormPort) {
     s.step = STEPS.find((st) => needed(s, st))!;
     s.fails = 0;
     return prompt(s);
+  }
+
+  /** Why a well-formed code cannot go on an order (the table's answer), in this language; null when it can. */
+  function refusal(code: string): string | null {
+    if (lang === 'en') return codeRefusal(port.codes, code);
+    const r = port.codes?.check(code);
+    const list = (xs: string[]) => `${xs.slice(0, 3).join(', ')}${xs.length > 3 ? ', …' : ''}`;
+    if (r?.kind === 'header') return t('r_code_header', { code, codes: list(r.children) });
+    if (r?.kind === 'not_a_code') return t('r_code_not_a_code', { code, category: r.category, codes: list(r.codes) });
+    return null;
   }
 
   /** One answer: null and a reason when it does not fit. */
@@ -273,14 +288,14 @@ export function createOrderForm(port: OrderFormPort) {
     const skip = SKIP.test(f) && s.mode !== 'documentation';
     switch (s.step) {
       case 'patient_name': {
-        const n = parseFullName(text);
-        if (!n) return "Please send the patient's first and last name.";
+        const n = parseFullName(text, lang);
+        if (!n) return t('r_name');
         Object.assign(a, n);
         return null;
       }
       case 'patient_dob': {
         const d = parseBirthDate(text, turn.now);
-        if (!d) return 'Please send the date of birth as MM/DD/YYYY.';
+        if (!d) return t('r_dob');
         a.birthDate = d;
         return null;
       }
@@ -290,19 +305,19 @@ export function createOrderForm(port: OrderFormPort) {
           return null;
         }
         const p = normalizePhone(text);
-        if (!p) return 'That is not a US phone number; send 10 digits, or SKIP.';
+        if (!p) return t('r_phone');
         a.phone = p;
         return null;
       }
       case 'patient_language': {
-        const i = pickChoice(text, LANGUAGE) ?? (/\b(english|ingles)\b/.test(f) ? 0 : /\b(spanish|espanol)\b/.test(f) ? 1 : null);
-        if (i === null) return 'Reply 1 (English) or 2 (Spanish).';
+        const i = pick(text, LANGUAGE, LANGUAGE_CHOICES) ?? (/\b(english|ingles)\b/.test(f) ? 0 : /\b(spanish|espanol)\b/.test(f) ? 1 : null);
+        if (i === null) return t('r_language');
         a.language = LANGUAGE[i]!.value as 'en' | 'es';
         return null;
       }
       case 'exam': {
         const u = turn.understanding.fields;
-        if (!u.modality) return `Please name the modality (${orderNames()}) and the body part.`;
+        if (!u.modality) return t('r_exam', { modalities: studyNames(lang) });
         a.modality = u.modality;
         a.bodyPart = u.bodyPart ?? a.bodyPart ?? null;
         if (u.laterality) a.laterality = u.laterality;
@@ -310,14 +325,14 @@ export function createOrderForm(port: OrderFormPort) {
         return null;
       }
       case 'laterality': {
-        const i = pickChoice(text, SIDE) ?? (/\bleft\b|izquierd/.test(f) ? 0 : /\bright\b|derech/.test(f) ? 1 : /\b(both|bilateral|ambos)\b/.test(f) ? 2 : null);
-        if (i === null) return 'Reply 1 (left), 2 (right) or 3 (both sides).';
+        const i = pick(text, SIDE, SIDE_CHOICES) ?? (/\bleft\b|izquierd/.test(f) ? 0 : /\bright\b|derech/.test(f) ? 1 : /\b(both|bilateral|ambos)\b/.test(f) ? 2 : null);
+        if (i === null) return t('r_side');
         a.laterality = SIDE[i]!.value as OrderAnswers['laterality'];
         return null;
       }
       case 'contrast': {
-        const i = pickChoice(text, CONTRAST) ?? (/with and without|w\/ and w\/o|con y sin/.test(f) ? 2 : /without|w\/o|sin/.test(f) ? 0 : /\bwith\b|con/.test(f) ? 1 : null);
-        if (i === null) return 'Reply 1 (without), 2 (with) or 3 (with and without).';
+        const i = pick(text, CONTRAST, CONTRAST_CHOICES) ?? (/with and without|w\/ and w\/o|con y sin/.test(f) ? 2 : /without|w\/o|sin/.test(f) ? 0 : /\bwith\b|con/.test(f) ? 1 : null);
+        if (i === null) return t('r_contrast');
         a.contrast = CONTRAST[i]!.value as OrderAnswers['contrast'];
         return null;
       }
@@ -334,13 +349,13 @@ export function createOrderForm(port: OrderFormPort) {
           a.reasonCodes = [];
           return null;
         }
-        if (raw.length === 0 || bad.length) return `'${(bad[0] ?? text).slice(0, 12)}' is not an ICD-10-CM code (a letter, two characters, then optionally a dot and up to 4 more, e.g. M54.50).${s.mode === 'documentation' ? '' : ' Or SKIP.'}`;
+        if (raw.length === 0 || bad.length) return t('r_code', { code: (bad[0] ?? text).slice(0, 12), skip: s.mode === 'documentation' ? '' : t('r_code_skip') });
         const codes = raw.map((c) => normalizeIcd10(c)!).slice(0, 12);
-        const refused = codes.map((c) => codeRefusal(port.codes, c)).find((x) => x !== null);
+        const refused = codes.map(refusal).find((x) => x !== null);
         if (refused) return `${refused}.`;
         // Well formed but not in our table: taken, and the office asked to check it.
         const unknown = codes.filter((c) => port.codes?.check(c).kind === 'unknown');
-        if (unknown.length) s.notice = `Note: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not in our ICD-10-CM table of imaging indications; please check ${unknown.length > 1 ? 'them' : 'it'} (we kept ${unknown.length > 1 ? 'them' : 'it'}).`;
+        if (unknown.length) s.notice = t(unknown.length > 1 ? 'note_unknown_many' : 'note_unknown_one', { codes: unknown.join(', ') });
         a.reasonCodes = codes;
         return null;
       }
@@ -349,18 +364,19 @@ export function createOrderForm(port: OrderFormPort) {
           a.reasonText = null;
           return null;
         }
-        if (text.length < 3) return 'A few words, please (or SKIP).';
+        if (text.length < 3) return t('r_reason');
         a.reasonText = text.slice(0, 1000);
         return null;
       }
       case 'priority': {
-        const i = pickChoice(text, PRIORITY);
-        if (i === null) return 'Reply 1 (routine), 2 (urgent), 3 (ASAP) or 4 (stat).';
+        // In Spanish also the words ("rutina", "urgente", "inmediato").
+        const i = pick(text, PRIORITY, PRIORITY_CHOICES) ?? (lang === 'en' ? null : /^(rutina|rutinaria|normal)$/.test(f) ? 0 : /^urgente$/.test(f) ? 1 : /^(lo antes posible|cuanto antes)$/.test(f) ? 2 : /^(inmediat[oa]|de inmediato)$/.test(f) ? 3 : null);
+        if (i === null) return t('r_priority');
         a.priority = PRIORITY[i]!.value as OrderAnswers['priority'];
         return null;
       }
       case 'provider': {
-        if (!/[a-z]{2,}/i.test(text)) return "Please send the ordering provider's name.";
+        if (!/[a-z]{2,}/i.test(text)) return t('r_provider');
         a.providerName = text.slice(0, 200);
         return null;
       }
@@ -371,9 +387,9 @@ export function createOrderForm(port: OrderFormPort) {
         }
         const digits = text.replace(/\D/g, '');
         const problem = npiProblem(digits);
-        if (problem === 'not_10_digits') return 'An NPI has 10 digits.';
-        if (problem === 'first_digit') return `${digits} is not an NPI: an NPI starts with 1 (a person) or 2 (an organization). Please check it.`;
-        if (problem) return `The NPI ${digits} fails its check digit (the last digit must match a Luhn check over 80840 and the first nine digits). Please check it.`;
+        if (problem === 'not_10_digits') return t('r_npi_digits');
+        if (problem === 'first_digit') return t('r_npi_first', { npi: digits });
+        if (problem) return t('r_npi_luhn', { npi: digits });
         a.npi = digits;
         return null;
       }
@@ -383,7 +399,7 @@ export function createOrderForm(port: OrderFormPort) {
           return null;
         }
         const p = normalizePhone(text);
-        if (!p) return 'That is not a US phone number; send 10 digits, or SKIP.';
+        if (!p) return t('r_phone');
         a.callback = p;
         return null;
       }
@@ -393,7 +409,7 @@ export function createOrderForm(port: OrderFormPort) {
           return null;
         }
         const c = parseCoverage(text);
-        if (!c.ok) return c.missing === 'member_id' ? 'Please add the member ID (e.g. Aetna W123456789), or SELF PAY.' : 'Please name the payer (e.g. Aetna W123456789), or SELF PAY.';
+        if (!c.ok) return c.missing === 'member_id' ? t('r_member_id') : t('r_payer');
         a.insurance = c.value;
         return null;
       }
@@ -402,36 +418,36 @@ export function createOrderForm(port: OrderFormPort) {
         return null;
       }
       case 'confirm':
-        return 'Reply 1 to submit, or 2 to start over.';
+        return t('r_confirm');
     }
   }
 
   /** The same questions as one form (Teams and Web Chat), prefilled with what was typed when it is sent back. */
   function card(values: Record<string, string> = {}): OutboundContentInput {
-    const none: Choice = { value: 'none', title: 'Not applicable / not known' };
-    const field = (id: Exclude<Step, 'confirm'>, label: string, choices?: Choice[]) => ({ id, label, ...(choices ? { choices } : {}), ...(values[id] ? { value: values[id] } : {}) });
+    const none: Choice = { value: 'none', title: t('c_none') };
+    const field = (id: Exclude<Step, 'confirm'>, label: OfficeTextId, choices?: Choice[]) => ({ id, label: t(label), ...(choices ? { choices } : {}), ...(values[id] ? { value: values[id] } : {}) });
     return {
-      text: 'Fill in the order form, or answer the questions one at a time below.',
+      text: t('f_text'),
       form: {
         id: 'order',
-        title: 'Imaging order',
-        submit: 'Review the order',
+        title: t('s_title'),
+        submit: t('f_submit'),
         fields: [
-          field('patient_name', "Patient's full name"),
-          field('patient_dob', 'Date of birth (MM/DD/YYYY)'),
-          field('patient_phone', "Patient's mobile number"),
-          field('patient_language', 'Language for texts', LANGUAGE),
-          field('exam', 'Study: modality and body part (e.g. MRI lumbar spine)'),
-          field('laterality', 'Side', [none, ...SIDE]),
-          field('contrast', 'Contrast (CT and MRI)', [none, ...CONTRAST]),
-          field('codes', 'Diagnosis codes, ICD-10-CM (e.g. M54.50)'),
-          field('reason', 'Reason for the exam'),
-          field('priority', 'Priority', PRIORITY),
-          field('provider', 'Ordering provider'),
-          field('npi', "Ordering provider's NPI"),
-          field('callback', 'Callback number'),
-          field('insurance', 'Insurance and member ID, or SELF PAY'),
-          field('notes', 'Clinical notes'),
+          field('patient_name', 'f_patient_name'),
+          field('patient_dob', 'f_patient_dob'),
+          field('patient_phone', 'f_patient_phone'),
+          field('patient_language', 'f_patient_language', LANGUAGE),
+          field('exam', 'f_exam'),
+          field('laterality', 'f_laterality', [none, ...SIDE]),
+          field('contrast', 'f_contrast', [none, ...CONTRAST]),
+          field('codes', 'f_codes'),
+          field('reason', 'f_reason'),
+          field('priority', 'f_priority', PRIORITY),
+          field('provider', 'f_provider'),
+          field('npi', 'f_npi'),
+          field('callback', 'f_callback'),
+          field('insurance', 'f_insurance'),
+          field('notes', 'f_notes'),
         ],
       },
     };
@@ -452,13 +468,13 @@ export function createOrderForm(port: OrderFormPort) {
       const raw = v[step] ?? '';
       if ((!raw || raw === 'none') && (step === 'laterality' || step === 'contrast' || step === 'priority' || step === 'patient_language')) continue; // not chosen: the checklist decides
       if (!raw && required.has(step)) {
-        problems.push(`${PROMPTS[step].replace(/\?.*$/, '')}: required.`);
+        problems.push(t('required', { field: fieldName(step) }));
         continue;
       }
       s.step = step;
       const text = raw || 'skip';
       const problem = read(s, { text, channel, now, understanding: { intent: 'other', fields: extractFields(text, { now, timeZone: 'UTC' }), topic: null, clinical: false, disclosures: [], secondary: null } });
-      if (problem) problems.push(`${PROMPTS[step].replace(/\?.*$/, '')}: ${problem}`);
+      if (problem) problems.push(`${fieldName(step)}: ${problem}`);
     }
     s.step = 'confirm';
     return { state: s, problems, values: v };
@@ -473,24 +489,25 @@ export function createOrderForm(port: OrderFormPort) {
     /** One message of the form; `done` when the form is finished (submitted or abandoned). */
     async handle(s: OrderFormState, turn: OrderFormTurn): Promise<{ replies: OutboundContentInput[]; done: boolean; case?: CaseView }> {
       const f = foldAccents(turn.text).trim().replace(/[.!]+$/, '');
-      if (STOP.test(f)) return { replies: [{ text: 'OK, stopped. Nothing was sent. Say NEW ORDER to start again.' }], done: true };
-      if (/^(help|ayuda|\?)$/.test(f)) return { replies: [{ text: `${PROMPTS[s.step as Exclude<Step, 'confirm'>] ?? 'Reply 1 to submit, or 2 to start over.'} Say CANCEL to stop, or AGENT to talk to a person.` }], done: false };
+      if (STOP.test(f)) return { replies: [{ text: t('stopped') }], done: true };
+      if (/^(help|ayuda|\?)$/.test(f)) return { replies: [{ text: t('form_help', { question: s.step === 'confirm' ? t('r_confirm') : question(s.step) }) }], done: false };
       if (s.step === 'confirm') {
-        const i = pickChoice(turn.text, CONFIRM);
+        // In Spanish also "enviar" and "empezar de nuevo" in words.
+        const i = pick(turn.text, CONFIRM, CONFIRM_CHOICES) ?? (lang === 'en' ? null : /^(enviar|enviarla|confirmar)$/.test(f) ? 0 : /^(de nuevo|otra vez|reiniciar)$/.test(f) ? 1 : null);
         if (i === 1) {
           // Start over: new → blank, accept → what the patient told us, documentation → the missing items again.
           s.answers = { ...(s.prefill ?? {}) };
           return { replies: [advance(s)], done: false };
         }
-        if (i !== 0) return { replies: [{ text: 'Reply 1 to submit, or 2 to start over.' }, prompt(s)], done: false };
+        if (i !== 0) return { replies: [{ text: t('r_confirm') }, prompt(s)], done: false };
         const r = s.mode === 'new' ? await port.create(s.answers, s.submitKey) : s.mode === 'accept' ? await port.accept(s.caseId!, s.answers) : await port.supply(s.caseId!, s.answers);
-        if (!r.ok) return { replies: [{ text: `The order could not be saved: ${r.message}` }], done: true };
+        if (!r.ok) return { replies: [{ text: t('not_saved', { message: r.message }) }], done: true };
         return { replies: [], done: true, case: r.case };
       }
       const problem = read(s, turn);
       if (problem) {
         s.fails++;
-        return { replies: [{ text: problem }, ...(s.fails >= 3 ? [{ text: 'Say AGENT to talk to a person, or CANCEL to stop.' }] : [])], done: false };
+        return { replies: [{ text: problem }, ...(s.fails >= 3 ? [{ text: t('stuck') }] : [])], done: false };
       }
       const notice = s.notice;
       delete s.notice;
