@@ -19,7 +19,7 @@ import { bodyPartName, missingText, officeChoices, officeText, priorityWord, sta
 
 /** The office conversation's part of the dialog state. */
 export interface OfficeConversation {
-  office?: { menu?: boolean; form?: OrderFormState; declining?: { caseId: string; reason?: string } };
+  office?: { menu?: boolean; form?: OrderFormState; declining?: { caseId: string; reason?: string }; files?: string };
   /**
    * The language the office conversation speaks: the turn's when it starts, changed only when the office asks for
    * another one. The patient's language chosen in the form ("Spanish" from its button) does not change it.
@@ -235,6 +235,25 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         const r = await deps.cases.declineRequestedOrder(caseId, reason, turn.principal, turn.channel);
         delete conv.office;
         return [{ text: r.ok ? t('declined', { number }) : r.error.message }];
+      }
+      // Files (or "notes for 9EAC56") outside the form: documentation for one order, named by its number or asked for.
+      const sentFiles = (turn.attachments ?? []).filter((a) => a.url).map((a) => `Attachment: ${a.name ?? 'file'} (${a.contentType}) ${a.url}`).join('\n').slice(0, 4000);
+      const named = /\b([a-f0-9]{6})\b/i.exec(f);
+      const files = sentFiles || (o?.files && named ? o.files : '');
+      if (files) {
+        const target = named && /\d/.test(named[1]!) ? await findByNumber(turn.principal, named[1]!) : null;
+        if (!target) {
+          const listed = await deps.cases.list({ state: 'awaiting_documentation', limit: 50 }, turn.principal);
+          const waiting = listed.ok ? listed.value.items : [];
+          conv.office = { files };
+          return [{ text: `${t('files_which')}${waiting.length && !turn.inChannel ? `\n${waiting.slice(0, 10).map((c) => line(c, lang)).join('\n')}` : ''}` }];
+        }
+        delete conv.office;
+        const number = requestNumber(target.id);
+        if (target.state !== 'awaiting_documentation') return [{ text: t('files_not_waiting', { number }) }];
+        const r = await deps.cases.supplyDocumentation(target.id, { note: files }, turn.principal, turn.channel);
+        if (!r.ok) return [{ text: t('files_not_taken', { number, why: r.error.message }) }];
+        return [{ text: r.value.state === 'awaiting_documentation' ? t('files_still_missing', { number, missing: missingText(r.value.missing, lang) }) : t('files_taken', { number }) }];
       }
       // An office admin lets a colleague in ("APPROVE Dana Ruiz", from the message the bot sent them).
       const approve = /^(?:approve|aprobar)\s+(.{2,100})$/i.exec(text.trim());

@@ -49,6 +49,11 @@ const T = {
     en: "Done: {name} can now send and follow your organization's orders here; we've told them.",
     es: 'Listo: {name} ya puede enviar y seguir las órdenes de su organización por aquí; ya le avisamos.',
   },
+  files_which: { en: 'Thanks. Which order are these files for? Reply with its number (for example 9EAC56).', es: 'Gracias. ¿Para qué orden son estos archivos? Responda con su número (por ejemplo 9EAC56).' },
+  files_not_waiting: { en: "Order {number} isn't waiting for documents, so I haven't added them. Call us if they should go with it.", es: 'La orden {number} no está esperando documentos, así que no los agregué. Llámenos si deben ir con ella.' },
+  files_not_taken: { en: "I couldn't add them to order {number}: {why}", es: 'No pude agregarlos a la orden {number}: {why}' },
+  files_taken: { en: "Thanks: the files are on order {number}, and it's moving on.", es: 'Gracias: los archivos quedaron en la orden {number} y ya sigue su curso.' },
+  files_still_missing: { en: 'Thanks: the files are on order {number}. It still needs: {missing} (reply COMPLETE {number}).', es: 'Gracias: los archivos quedaron en la orden {number}. Todavía falta: {missing} (responda COMPLETAR {number}).' },
   not_found: { en: "I can't find request {number} among your organization's orders.", es: 'No encuentro la solicitud {number} entre las órdenes de su organización.' },
   not_open: { en: 'Request {number} is no longer open ({state}).', es: 'La solicitud {number} ya no está abierta ({state}).' },
   nothing_missing: {

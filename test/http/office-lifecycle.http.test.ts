@@ -275,3 +275,22 @@ test("an office's own hours: a change after it closed at noon is told when it op
   expect(new Date(now.getTime() + job!.opts.delay!).toISOString()).toBe('2026-12-07T13:30:00.000Z'); // Monday 07:30
   expect(await t.app.followUps.run(job!.data)).toBe('kept');
 });
+
+test('files sent outside the form go to the order they are for: asked which when not named, straight in when named', async () => {
+  teamsPosts();
+  const first = await faxOrder(newPhone());
+  const second = await faxOrder(newPhone());
+  for (const c of [first, second]) expect((await event(c, 'admin', { event: 'request_documentation', reason: 'Aetna needs the last office visit note' })).body.state).toBe('awaiting_documentation');
+  const [n1, n2] = [first, second].map((c) => c.id.slice(-6).toUpperCase());
+  const asked = await office.sendFile('visit-note.pdf', 'https://lakeway.sharepoint.example/visit-note.pdf');
+  expect(asked).toMatch(/^Thanks\. Which order are these files for\? Reply with its number \(for example 9EAC56\)\./);
+  expect(asked).toContain(`${n1} · Ana Lopez · MRI lumbar spine · missing: requested: Aetna needs the last office visit note`);
+  expect(await office.say(n1!)).toBe(`Thanks: the files are on order ${n1}, and it's moving on.`);
+  expect(await t.app.repos.cases.findById(first.id)).toMatchObject({ state: 'pending_authorization', missing: [], order: { note: [{ text: 'Attachment: visit-note.pdf (application/vnd.microsoft.teams.file.download.info) https://lakeway.sharepoint.example/visit-note.pdf' }] } });
+  // Named in the message: no question.
+  const named = await office.sendFile('note-2.pdf', 'https://lakeway.sharepoint.example/note-2.pdf', `note for ${n2}`);
+  expect(named).toBe(`Thanks: the files are on order ${n2}, and it's moving on.`);
+  expect((await t.app.repos.cases.findById(second.id))!.state).toBe('pending_authorization');
+  // An order not waiting for documents is not given them.
+  expect(await office.sendFile('x.pdf', 'https://lakeway.sharepoint.example/x.pdf', `for ${n1}`)).toBe(`Order ${n1} isn't waiting for documents, so I haven't added them. Call us if they should go with it.`);
+});

@@ -55,7 +55,7 @@ export function webchatTalker(t: TestApp, phone = newPhone()): Talker {
  * A person on Teams. `enrolled` (the default): an approved person of the tenant's organization, as an office admin or
  * center staff would have let in (added before their first message); false: someone writing for the first time.
  */
-export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string; channel?: boolean; enrolled?: boolean; officeAdmin?: boolean }): Talker & { conversationId: string; aad: string; submit(value: Record<string, string>): Promise<string>; sendFile(name: string, url: string): Promise<string> } {
+export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; name?: string; channel?: boolean; enrolled?: boolean; officeAdmin?: boolean }): Talker & { conversationId: string; aad: string; submit(value: Record<string, string>): Promise<string>; sendFile(name: string, url: string, text?: string): Promise<string> } {
   const conversationId = `a:${randomBytes(8).toString('hex')}`;
   const aad = opts.aad ?? `aad-${randomBytes(6).toString('hex')}`;
   let enrol = opts.enrolled !== false;
@@ -67,7 +67,7 @@ export function teamsTalker(t: TestApp, opts: { tenant: string; aad?: string; na
     /** An Adaptive Card's Action.Submit: the values, no text. */
     submit: (value: Record<string, string>) => talker.post('', value),
     /** A file sent in the chat, as Teams sends one (a download link in its content). */
-    sendFile: (name: string, downloadUrl: string) => talker.post('', undefined, [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name, content: { downloadUrl, fileType: 'pdf' } }]),
+    sendFile: (name: string, downloadUrl: string, text = '') => talker.post(text, undefined, [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name, content: { downloadUrl, fileType: 'pdf' } }]),
     say: (text: string) => talker.post(text),
     async post(text: string, value?: Record<string, string>, attachments?: unknown[]): Promise<string> {
       const org = enrol ? await t.app.repos.referrers.findByTenant(opts.tenant) : null;
