@@ -7,7 +7,7 @@ import { usesContrast } from '../../services/exams/modality.catalog';
 import type { Language } from '../../services/messaging/templates';
 import { codeRefusal, type DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { normalizeIcd10, npiProblem } from '../../services/orders/order.codes';
-import { CHANGED_STUDY, REQUESTED } from '../../services/orders/order.completeness';
+import { CHANGED_STUDY, requestedKind, REQUESTED, type DocumentKind } from '../../services/orders/order.completeness';
 import { needsLaterality } from '../../services/orders/order.completeness';
 import type { Insurance, OrderInput } from '../../services/orders/order.schema';
 import { foldAccents } from '../../services/text';
@@ -74,9 +74,12 @@ const STEP_FOR_ITEM: Record<string, Step> = {
   'insurance member id': 'insurance',
 };
 
+/** A request staff typed as a checklist field is asked by that field's step; documents go by the notes step (text or a file). */
+const REQUESTED_STEP: Partial<Record<DocumentKind, Step>> = { patient_phone: 'patient_phone', insurance: 'insurance', diagnosis_code: 'codes' };
+
 export function documentationState(caseId: string, missing: string[]): OrderFormState | null {
   // A study the payer denied: the office names the one it orders instead (the study, its side and contrast when they apply).
-  const stepsFor = (m: string): Array<Step | undefined> => (m.startsWith(REQUESTED) ? ['notes'] : m === CHANGED_STUDY ? ['exam', 'laterality', 'contrast'] : [STEP_FOR_ITEM[m]]);
+  const stepsFor = (m: string): Array<Step | undefined> => (m.startsWith(REQUESTED) ? [REQUESTED_STEP[requestedKind(m)] ?? 'notes'] : m === CHANGED_STUDY ? ['exam', 'laterality', 'contrast'] : [STEP_FOR_ITEM[m]]);
   const only = [...new Set(missing.flatMap(stepsFor).filter((x): x is Step => x !== undefined))];
   if (only.length === 0) return null;
   return { mode: 'documentation', caseId, step: only[0]!, fails: 0, submitKey: randomUUID(), answers: {}, only };

@@ -4,7 +4,7 @@ import { newId } from '../ids';
 import { z } from 'zod';
 import { needsPriorAuthorization, type SiteConfig } from '../config/site.schema';
 import { codeRefusal, type DiagnosisCodes } from '../orders/diagnosis-codes';
-import { CHANGED_STUDY, missingItems, REQUESTED } from '../orders/order.completeness';
+import { answersRequest, CHANGED_STUDY, DocumentKind, missingItems, requestedItem, requestedKind, REQUESTED } from '../orders/order.completeness';
 import { authorizationAfter, covers, deniedItem, DenialData, pendingAuthorization } from './authorization';
 import { OrderInput, PatientInput, text } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
@@ -380,7 +380,12 @@ export function createCaseService(deps: CaseServiceDeps) {
         if (!decision.ok) return decision;
         const entry: CaseHistoryEntry = input.data ? { ...decision.value.entry, data: input.data } : decision.value.entry;
         // Documentation staff ask for (a payer's request), or a denial's next step, is a missing item asked of the office by name.
-        const item = input.event === 'request_documentation' && input.reason ? `${REQUESTED}${input.reason}`.slice(0, 300) : input.event === 'deny_authorization' ? deniedItem(DenialData.parse(input.data ?? {}).nextStep, input.reason ?? '') : null;
+        const kind = DocumentKind.default('other').safeParse(input.data?.['item'] ?? undefined);
+        if (input.event === 'request_documentation' && !kind.success) {
+          const message = `must be one of ${DocumentKind.options.join(', ')}`;
+          return err('INVALID_INPUT', `data.item: ${message}`, [{ field: 'data.item', message }]);
+        }
+        const item = input.event === 'request_documentation' && input.reason ? requestedItem(kind.success ? kind.data : 'other', input.reason) : input.event === 'deny_authorization' ? deniedItem(DenialData.parse(input.data ?? {}).nextStep, input.reason ?? '') : null;
         const asked = { ...(item && !c.missing.includes(item) ? { missing: [...c.missing, item] } : {}), ...(auth.value ? { authorization: auth.value.record } : {}) };
         // A time the patient held while authorization was pending becomes the booking in the same update (if still ahead and inside the approved dates).
         const inDates = (a: NonNullable<Case['appointment']>) => covers(auth.value?.record ?? null, DateTime.fromJSDate(a.start, { zone: deps.site.center.timeZone }).toISODate()!);
@@ -437,7 +442,8 @@ export function createCaseService(deps: CaseServiceDeps) {
       const order = { ...withChanges(c.order, supplied), reasonCodes: [...new Set([...c.order.reasonCode, ...(supplied.reasonCodes ?? [])])] };
       // What the center asked for in words stays missing until the office sends notes or a file for it; a changed study until the exam changes.
       const changedStudy = supplied.modality !== undefined || supplied.bodyPart !== undefined;
-      const stillAsked = c.missing.filter((m) => (m.startsWith(REQUESTED) && !supplied.note) || (m === CHANGED_STUDY && !changedStudy));
+      const sent = { note: !!supplied.note, phone: !!contact, insurance: !!supplied.insurance, codes: (supplied.reasonCodes?.length ?? 0) > 0 || !!supplied.reasonText };
+      const stillAsked = c.missing.filter((m) => (m.startsWith(REQUESTED) && !answersRequest(requestedKind(m), sent)) || (m === CHANGED_STUDY && !changedStudy));
       const missing = [...missingItems(patientInputOf(patient), order), ...stillAsked];
       const now = deps.now();
       const actor = actorOf(principal);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { usesContrast } from '../exams/modality.catalog';
 import type { OrderInput, PatientInput } from './order.schema';
 
@@ -10,6 +11,37 @@ export function needsLaterality(bodyPart: string): boolean {
 
 /** A missing item staff or a payer asked for in their own words ("requested: UHC needs the last 6 weeks of office notes"). */
 export const REQUESTED = 'requested: ';
+/** What staff (or a payer, through them) ask an office for: each kind named to the office, and closed by its own answer. */
+export const DocumentKind = z.enum(['clinical_notes', 'signed_order', 'prior_images_report', 'patient_phone', 'insurance', 'diagnosis_code', 'other']);
+export type DocumentKind = z.infer<typeof DocumentKind>;
+const KIND_LABEL: Record<Exclude<DocumentKind, 'other'>, string> = {
+  clinical_notes: 'clinical notes',
+  signed_order: 'a signed order',
+  prior_images_report: 'the prior images report',
+  patient_phone: "the patient's mobile number",
+  insurance: 'insurance details',
+  diagnosis_code: 'a diagnosis code',
+};
+
+/** The missing item for a request, by name and in staff's words: "requested: a signed order: UHC needs it signed". */
+export function requestedItem(kind: DocumentKind, reason: string): string {
+  return `${REQUESTED}${kind === 'other' ? '' : `${KIND_LABEL[kind]}: `}${reason}`.slice(0, 300);
+}
+
+/** The kind of a requested item (an item in staff's words alone is `other`: notes or a file answer it). */
+export function requestedKind(item: string): DocumentKind {
+  const rest = item.slice(REQUESTED.length);
+  return (Object.entries(KIND_LABEL) as Array<[DocumentKind, string]>).find(([, label]) => rest.startsWith(`${label}: `))?.[0] ?? 'other';
+}
+
+/** Whether what the office sent answers a requested item of this kind (each item closes on its own answer). */
+export function answersRequest(kind: DocumentKind, sent: { note: boolean; phone: boolean; insurance: boolean; codes: boolean }): boolean {
+  if (kind === 'patient_phone') return sent.phone;
+  if (kind === 'insurance') return sent.insurance;
+  if (kind === 'diagnosis_code') return sent.codes;
+  return sent.note;
+}
+
 /** A payer denied the study as ordered: the office sends the study it will order instead (closed by a changed exam). */
 export const CHANGED_STUDY = 'a changed study (the payer denied this one)';
 

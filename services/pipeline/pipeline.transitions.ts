@@ -8,7 +8,8 @@ export const TRANSITIONS: Readonly<Record<PipelineEvent, { from: readonly CaseSt
   qualify: { from: ['lead'], to: 'qualified' },
   request_order: { from: ['qualified'], to: 'order_requested' },
   receive_order: { from: ['qualified', 'order_requested'], to: 'received' },
-  request_documentation: { from: ['received', 'pending_authorization'], to: 'awaiting_documentation' },
+  // From awaiting_documentation too: another item joins the one missing-items record (the state stays).
+  request_documentation: { from: ['received', 'pending_authorization', 'awaiting_documentation'], to: 'awaiting_documentation' },
   documentation_received: { from: ['awaiting_documentation'], to: 'received' },
   require_authorization: { from: ['received'], to: 'pending_authorization' },
   mark_ready: { from: ['received'], to: 'ready_to_schedule' },

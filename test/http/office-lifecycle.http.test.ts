@@ -294,3 +294,30 @@ test('files sent outside the form go to the order they are for: asked which when
   // An order not waiting for documents is not given them.
   expect(await office.sendFile('x.pdf', 'https://lakeway.sharepoint.example/x.pdf', `for ${n1}`)).toBe(`Order ${n1} isn't waiting for documents, so I haven't added them. Call us if they should go with it.`);
 });
+
+test('typed requests, closed item by item: a new mobile number closes only that item; the signed order, sent as a file, closes the last and the case moves on', async () => {
+  teamsPosts();
+  const c = await faxOrder(newPhone());
+  const n = c.id.slice(-6).toUpperCase();
+  expect((await event(c, 'admin', { event: 'request_documentation', reason: 'the number on the order is a fax line', data: { item: 'patient_phone' } })).status).toBe(200);
+  const both = await event(c, 'admin', { event: 'request_documentation', reason: 'Aetna wants it signed by the doctor', data: { item: 'signed_order' } });
+  expect(both.body).toMatchObject({ state: 'awaiting_documentation', missing: ["requested: the patient's mobile number: the number on the order is a fax line", 'requested: a signed order: Aetna wants it signed by the doctor'] });
+  const bad = await event(c, 'admin', { event: 'request_documentation', reason: 'x', data: { item: 'xray_films' } });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details).toEqual([{ field: 'data.item', message: 'must be one of clinical_notes, signed_order, prior_images_report, patient_phone, insurance, diagnosis_code, other' }]);
+
+  // The office sends the mobile number only: that item closes, the signed order is still asked for.
+  const asked = await office.say(`complete ${n}`);
+  expect(asked).toMatch(/mobile number/);
+  const steps = [await office.say('(512) 555-0144')];
+  for (let i = 0; i < 4 && !/Send these to complete the order\?/.test(steps.at(-1)!); i++) steps.push(await office.say(/Language/.test(steps.at(-1)!) ? '1' : 'none'));
+  expect(steps.at(-1)).toMatch(/Send these to complete the order\?/);
+  // Saved: the one item left is asked for at once.
+  expect(await office.say('1')).toBe(`Order ${n} for Ana Lopez is saved, but it is missing: requested: a signed order: Aetna wants it signed by the doctor. Let's add it now.\nClinical notes for the radiologist? (or NONE)`);
+  const after = (await t.app.repos.cases.findById(c.id))!;
+  expect(after).toMatchObject({ state: 'awaiting_documentation', missing: ['requested: a signed order: Aetna wants it signed by the doctor'] });
+  // The signed order as a file: the last item closes and the case goes on to authorization.
+  expect(await office.sendFile('signed-order.pdf', 'https://lakeway.sharepoint.example/signed.pdf')).toMatch(/Send these to complete the order\?/);
+  expect(await office.say('1')).toMatch(new RegExp(`^Order ${n} for Ana Lopez is received\\. It is complete and needs prior authorization`));
+  expect(await t.app.repos.cases.findById(c.id)).toMatchObject({ state: 'pending_authorization', missing: [] });
+});

@@ -16,7 +16,7 @@ const EXPECTED: Record<CaseState, Partial<Record<PipelineEvent, CaseState>>> = {
     mark_ready: 'ready_to_schedule',
     cancel: 'cancelled',
   },
-  awaiting_documentation: { documentation_received: 'received', cancel: 'cancelled' },
+  awaiting_documentation: { documentation_received: 'received', request_documentation: 'awaiting_documentation', cancel: 'cancelled' },
   pending_authorization: {
     approve_authorization: 'ready_to_schedule',
     deny_authorization: 'awaiting_documentation',
