@@ -8,7 +8,7 @@ import type { Language } from '../../services/messaging/templates';
 import type { DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { OrderInput, PatientInput } from '../../services/orders/order.schema';
 import { requestNumber } from '../../services/patients/order-request.service';
-import { cancelledText, type OfficeNotices } from '../../services/referrers/office-notices';
+import { cancelledBy, type OfficeNotices } from '../../services/referrers/office-notices';
 import type { TeamsIdentityService } from '../../services/referrers/teams-identity.service';
 import type { Principal } from '../../services/staff/staff.roles';
 import { foldAccents } from '../../services/text';
@@ -96,11 +96,8 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
 
   /** Why an order was cancelled, for its office (as services/referrers/office-notices words it in English). */
   function cancelled(h: CaseView['history'][number] | undefined, lang: Language): string {
-    if (!h) return officeText('cancelled', lang);
-    if (lang === 'en') return cancelledText(h);
-    if (h.actor.startsWith('staff:') && h.reason) return officeText('cancelled_staff', lang, { reason: h.reason });
-    if (h.actor.startsWith('referrer:')) return officeText('cancelled_office', lang);
-    return officeText(h.actor === 'bot' ? 'cancelled_patient' : 'cancelled', lang);
+    const c = cancelledBy(h);
+    return c.by === 'staff' ? officeText('cancelled_staff', lang, { reason: c.reason }) : officeText(c.by === 'office' ? 'cancelled_office' : c.by === 'patient' ? 'cancelled_patient' : 'cancelled', lang);
   }
 
   /** An appointment's time for the list: "Mon Dec 7 at 2:30 PM"; "lun 7 de dic. a las 2:30 p. m." in Spanish. */

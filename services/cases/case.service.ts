@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { newId } from '../ids';
 import { z } from 'zod';
 import { needsPriorAuthorization, type SiteConfig } from '../config/site.schema';
 import { codeRefusal, type DiagnosisCodes } from '../orders/diagnosis-codes';
 import { answersRequest, CHANGED_STUDY, DocumentKind, missingItems, requestedItem, requestedKind, REQUESTED } from '../orders/order.completeness';
-import { authorizationAfter, covers, deniedItem, DenialData, pendingAuthorization } from './authorization';
+import { authorizationAfter, covers, deniedItem, pendingAuthorization } from './authorization';
 import { OrderInput, PatientInput, text } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
+import { localDay } from '../scheduling/slot-text';
 import { serviceRequestStatus } from '../pipeline/pipeline.fhir';
 import { CaseState, PipelineEvent, Track, type Actor } from '../pipeline/pipeline.states';
 import { trackFor } from '../pipeline/pipeline.track';
@@ -209,7 +209,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     return { ...routed.value, authorization: next === 'require_authorization' ? { authorization: pendingAuthorization(payer, now) } : {} };
   }
 
-  const today = (now: Date) => DateTime.fromJSDate(now, { zone: deps.site.center.timeZone }).toISODate()!;
+  const today = (now: Date) => localDay(now, deps.site.center.timeZone);
 
   /** A referrer sees only its organization's cases; anything else reads as "not found", never "forbidden". */
   async function load(id: string, principal: Principal): Promise<Result<Case, CaseFailure>> {
@@ -385,10 +385,10 @@ export function createCaseService(deps: CaseServiceDeps) {
           const message = `must be one of ${DocumentKind.options.join(', ')}`;
           return err('INVALID_INPUT', `data.item: ${message}`, [{ field: 'data.item', message }]);
         }
-        const item = input.event === 'request_documentation' && input.reason ? requestedItem(kind.success ? kind.data : 'other', input.reason) : input.event === 'deny_authorization' ? deniedItem(DenialData.parse(input.data ?? {}).nextStep, input.reason ?? '') : null;
+        const item = input.event === 'request_documentation' && input.reason ? requestedItem(kind.success ? kind.data : 'other', input.reason) : input.event === 'deny_authorization' && auth.value?.record.nextStep ? deniedItem(auth.value.record.nextStep, input.reason ?? '') : null;
         const asked = { ...(item && !c.missing.includes(item) ? { missing: [...c.missing, item] } : {}), ...(auth.value ? { authorization: auth.value.record } : {}) };
         // A time the patient held while authorization was pending becomes the booking in the same update (if still ahead and inside the approved dates).
-        const inDates = (a: NonNullable<Case['appointment']>) => covers(auth.value?.record ?? null, DateTime.fromJSDate(a.start, { zone: deps.site.center.timeZone }).toISODate()!);
+        const inDates = (a: NonNullable<Case['appointment']>) => covers(auth.value?.record ?? null, today(a.start));
         const held = input.event === 'approve_authorization' && c.appointment?.status === 'pending' && c.appointment.start > now && inDates(c.appointment) ? c.appointment : null;
         const booked = held ? decide({ state: decision.value.state, track: c.track }, 'book', 'system', now, { channel, reason: 'held time confirmed on approval' }) : null;
         const dropped = c.appointment && !(held && booked?.ok) && (!KEEPS_APPOINTMENT.has(decision.value.state) || input.event === 'approve_authorization') ? c.appointment : null;

@@ -194,7 +194,9 @@ export function createFollowUps(deps: {
       await urgentTask(c);
       // A renewal task is done once a new approval is recorded.
       if (c.authorization?.status === 'approved') await deps.tasks.close(authorizationTaskKey(c.id), deps.now());
-      const hours = written > 0 && c.referrerOrgId ? await deps.officeHoursOf?.(c.referrerOrgId) : null;
+      // The organization is read only for a write its office is told of.
+      const told = c.referrerOrgId !== null && written > 0 && officeIsTold(c, c.history.length - written);
+      const hours = told ? await deps.officeHoursOf?.(c.referrerOrgId!) : null;
       await deps.scheduler.add(followUpPlan(site, c, written, hours ?? DEFAULT_OFFICE_HOURS));
     },
 

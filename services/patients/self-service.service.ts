@@ -6,7 +6,8 @@ import { needsPriorAuthorization } from '../config/site.schema';
 import type { CaseRepository, PatientRepository } from '../cases/case.ports';
 import type { Case, CaseAppointment, CaseChannel, CaseHistoryEntry, Patient } from '../cases/case.schema';
 import { verifiedPatients } from '../cases/identity';
-import { covers, lapsed } from '../cases/authorization';
+import { authorizationAfter, covers, lapsed } from '../cases/authorization';
+import { localDay } from '../scheduling/slot-text';
 import { orderName } from '../exams/modality.catalog';
 import type { Insurance } from '../orders/order.schema';
 import { decide } from '../pipeline/pipeline.decide';
@@ -156,11 +157,11 @@ export function createSelfService(deps: {
     if (!SCHEDULABLE.has(c.state) && c.state !== 'scheduled') return err('NOT_SCHEDULABLE', `a case in '${c.state}' cannot be booked`);
     if (!c.screening || c.screening.status === 'review') return err('SCREENING_REVIEW', 'screening must be done and clear first');
     if (!studyOf(c)) return err('NOT_SCHEDULABLE', 'the exam is not known yet');
-    if (lapsed(c.authorization, localDay(deps.now()))) return err('AUTHORIZATION_EXPIRED', `the authorization ended on ${c.authorization!.validTo}`);
+    if (lapsed(c.authorization, dayOf(deps.now()))) return err('AUTHORIZATION_EXPIRED', `the authorization ended on ${c.authorization!.validTo}`);
     return null;
   }
 
-  const localDay = (at: Date) => DateTime.fromJSDate(at, { zone: deps.site.center.timeZone }).toISODate()!;
+  const dayOf = (at: Date) => localDay(at, deps.site.center.timeZone);
 
   /**
    * Puts a claimed time on the case in one conditional update: ready_to_schedule/reschedule_needed → scheduled;
@@ -357,9 +358,11 @@ export function createSelfService(deps: {
     async lapseAuthorization(caseId: string, channel: CaseChannel): Promise<Case | null> {
       const r = await withCase(caseId, async (c): Promise<Result<Case | null, SelfServiceFailure>> => {
         const now = deps.now();
-        if (!lapsed(c.authorization, localDay(now))) return ok(null);
+        if (!lapsed(c.authorization, dayOf(now))) return ok(null);
         const d = step(c, 'expire_authorization', channel, `the authorization ended on ${c.authorization!.validTo}`);
-        const set = { authorization: { ...c.authorization!, status: 'expired' as const, updatedAt: now }, ...(c.appointment ? { appointment: { ...c.appointment, status: 'pending' as const } } : {}) };
+        const expired = authorizationAfter('expire_authorization', c.authorization, { payer: c.authorization!.payer }, now, dayOf(now));
+        if (!expired.ok || !expired.value) throw new Error('expiring an authorization has no data to refuse');
+        const set = { authorization: expired.value.record, ...(c.appointment ? { appointment: { ...c.appointment, status: 'pending' as const } } : {}) };
         const saved = await cases.applyTransition(c.id, { state: c.state, version: c.version }, { state: d.state, entry: d.entry, now, set });
         if (!saved) return err('CASE_CHANGED', 'the case changed meanwhile');
         const a = c.authorization!;
@@ -376,7 +379,7 @@ export function createSelfService(deps: {
       return withCase(caseId, async (c) => {
         const refused = bookable(c);
         if (refused) return refused;
-        if (!covers(c.authorization, localDay(slot.start))) return err('OUTSIDE_AUTHORIZATION', `the authorization covers ${c.authorization!.validFrom ?? '…'} to ${c.authorization!.validTo ?? '…'}`);
+        if (!covers(c.authorization, dayOf(slot.start))) return err('OUTSIDE_AUTHORIZATION', `the authorization covers ${c.authorization!.validFrom ?? '…'} to ${c.authorization!.validTo ?? '…'}`);
         const booked = await deps.scheduling.book({ caseId: c.id, study: studyOf(c)!, slot });
         if (!booked.ok) return booked;
         return attach(c, booked.value, channel, reason);

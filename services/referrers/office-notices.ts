@@ -61,11 +61,17 @@ export function officeIsTold(c: Case, n: number): boolean {
   return c.referrerOrgId !== null && entries.some((h) => TOLD.has(h.event)) && !entries.some((h) => h.actor.startsWith('referrer:'));
 }
 
-/** Why an order was cancelled, for its office: staff's words; a patient's own words stay with the center. */
-export function cancelledText(h: CaseHistoryEntry): string {
-  if (h.actor.startsWith('staff:') && h.reason) return `cancelled: ${h.reason}`;
-  if (h.actor.startsWith('referrer:')) return 'declined by your office';
-  return h.actor === 'bot' ? 'cancelled at the patient’s request' : 'cancelled';
+/** Who cancelled an order, as its office is told: staff with their words; a patient's own words stay with the center. */
+export type CancelledBy = { by: 'staff'; reason: string } | { by: 'office' | 'patient' | 'unknown' };
+export function cancelledBy(h: CaseHistoryEntry | undefined): CancelledBy {
+  if (h?.actor.startsWith('staff:') && h.reason) return { by: 'staff', reason: h.reason };
+  if (h?.actor.startsWith('referrer:')) return { by: 'office' };
+  return { by: h?.actor === 'bot' ? 'patient' : 'unknown' };
+}
+
+function cancelledText(h: CaseHistoryEntry): string {
+  const c = cancelledBy(h);
+  return c.by === 'staff' ? `cancelled: ${c.reason}` : c.by === 'office' ? 'declined by your office' : c.by === 'patient' ? 'cancelled at the patient’s request' : 'cancelled';
 }
 
 const NEXT_STEP: Record<string, string> = {

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../result';
 import type { Appointment, AppointmentRepository } from './appointment.schema';
 import { fastingHours, slotMinutes, type Study } from './study';
 import { fitsWish, type TimeWish } from './time-wish';
+import { localDay } from './slot-text';
 
 export interface Slot {
   scannerId: string;
@@ -77,7 +78,7 @@ export function createScheduling(deps: { site: SiteConfig; appointments: Appoint
       const scanners = site.scanners.filter((s) => s.modality === study.modality).map((s) => s.id);
       const booked = await deps.appointments.bookedBetween(scanners, now, first.plus({ days: HORIZON_DAYS + 1 }).toJSDate());
       const excluded = new Set((opts.exclude ?? []).map((d) => d.getTime()));
-      const localDate = (s: Slot) => DateTime.fromJSDate(s.start, { zone }).toFormat('yyyy-MM-dd');
+      const localDate = (s: Slot) => localDay(s.start, zone);
       const inDates = (s: Slot) => !opts.within || ((!opts.within.from || localDate(s) >= opts.within.from) && (!opts.within.to || localDate(s) <= opts.within.to));
       const free = (s: Slot) =>
         s.start.getTime() >= earliest &&

@@ -1,4 +1,4 @@
-import { teamsTalker } from '../support/channels';
+import { teamsTalker, runLines as run } from '../support/channels';
 import { newPhone } from '../support/sms';
 import { api, startTestApp, type TestApp } from '../support/test-app';
 
@@ -17,17 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type Line = [string, RegExp | string];
-async function run(p: { say(text: string): Promise<string> }, lines: Line[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const [say, want] of lines) {
-    const got = await p.say(say);
-    if (typeof want === 'string') expect({ said: say, got }).toEqual({ said: say, got: want });
-    else expect({ said: say, got }).toEqual({ said: say, got: expect.stringMatching(want) });
-    out.push(got);
-  }
-  return out;
-}
 const numberIn = (reply: string) => /la orden ([A-F0-9]{6}) /.exec(reply)![1]!;
 async function caseByNumber(n: string) {
   const token = await t.token('admin');

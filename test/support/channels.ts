@@ -135,3 +135,18 @@ export async function directLineTalker(t: TestApp, phone = newPhone()): Promise<
     },
   };
 }
+
+/** One line of a scripted chat: what the person says and the reply wanted (exactly, or matching). */
+export type Line = [string, RegExp | string];
+
+/** Says each line in turn and checks each reply, naming the line that failed; the replies, in order. */
+export async function runLines(p: { say(text: string): Promise<string> }, lines: Line[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const [say, want] of lines) {
+    const got = await p.say(say);
+    if (typeof want === 'string') expect({ said: say, got }).toEqual({ said: say, got: want });
+    else expect({ said: say, got }).toEqual({ said: say, got: expect.stringMatching(want) });
+    out.push(got);
+  }
+  return out;
+}
