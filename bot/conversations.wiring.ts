@@ -221,6 +221,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     consent,
     onHeldBooked: afterWrite('confirming a held booking', (c) => appointmentMessages.confirmHeld(c)),
     onReady: afterWrite('inviting the patient to book', (c) => appointmentMessages.inviteToBook(c)),
+    onReachesNewNumber: (c, phoneHash) => afterWrite('inviting the corrected number to book', (x) => appointmentMessages.inviteToBook(x, phoneHash))(c),
     onOrderDeclined: afterWrite('telling the patient the order was declined', (c) => appointmentMessages.orderDeclined(c)),
     onAppointmentGone: async (appointmentId, reason) => {
       await scheduling.cancel(appointmentId, reason);

@@ -173,12 +173,12 @@ const T = {
   r_code_header: { en: '{code} is a category, not a billable code: use a more specific one, e.g. {codes}', es: '{code} es una categoría, no un código facturable: use uno más específico, p. ej., {codes}' },
   r_code_not_a_code: { en: '{code} is not an ICD-10-CM code; codes under {category} are e.g. {codes}', es: '{code} no es un código ICD-10-CM; bajo {category} hay, p. ej., {codes}' },
   note_unknown_one: {
-    en: 'Note: {codes} is not in our ICD-10-CM table of imaging indications; please check it (we kept it).',
-    es: 'Nota: {codes} no está en nuestra tabla ICD-10-CM de indicaciones de imagen; revíselo, por favor (lo guardamos).',
+    en: 'Note: {codes} is not in the ICD-10-CM release we check against (FY2025); please check it (we kept it).',
+    es: 'Nota: {codes} no está en la versión de ICD-10-CM con la que verificamos (FY2025); revíselo, por favor (lo guardamos).',
   },
   note_unknown_many: {
-    en: 'Note: {codes} are not in our ICD-10-CM table of imaging indications; please check them (we kept them).',
-    es: 'Nota: {codes} no están en nuestra tabla ICD-10-CM de indicaciones de imagen; revíselos, por favor (los guardamos).',
+    en: 'Note: {codes} are not in the ICD-10-CM release we check against (FY2025); please check them (we kept them).',
+    es: 'Nota: {codes} no están en la versión de ICD-10-CM con la que verificamos (FY2025); revíselos, por favor (los guardamos).',
   },
   r_reason: { en: 'A few words, please (or SKIP).', es: 'Unas pocas palabras, por favor (u OMITIR).' },
   r_priority: { en: 'Reply 1 (routine), 2 (urgent), 3 (ASAP) or 4 (stat).', es: 'Responda 1 (rutina), 2 (urgente), 3 (ASAP) o 4 (STAT).' },

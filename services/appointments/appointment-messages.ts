@@ -111,9 +111,10 @@ export function createAppointmentMessages(deps: {
     },
 
     /** The order is complete and, where needed, authorized: invite the patient to book (never before). */
-    async inviteToBook(c: Case): Promise<void> {
+    /** `toNumber`: the hash of a number staff corrected the case to, invited once more (the first number's invite stands). */
+    async inviteToBook(c: Case, toNumber?: string): Promise<void> {
       if (c.track === 'human') return; // stat and asap: staff call the patient
-      await sendTo(c, 'reply', `invite-to-book:${c.id}`, { kind: 'invite_to_book' });
+      await sendTo(c, 'reply', toNumber ? `invite-to-book:${c.id}:${toNumber.slice(0, 16)}` : `invite-to-book:${c.id}`, { kind: 'invite_to_book' });
     },
 
     /** The doctor's office will not send the order the patient asked for: no clinical detail, a way to reach us. */

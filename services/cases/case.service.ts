@@ -165,6 +165,8 @@ export interface CaseServiceDeps {
   consent?: { noteReferral(phoneHash: string, evidence: string, receivedAt: Date): Promise<void> };
   /** A case became ready to schedule: invite the patient to book. */
   onReady?: (c: Case) => Promise<void>;
+  /** A ready case now reaches another number (staff corrected it): invite that number too. */
+  onReachesNewNumber?: (c: Case, phoneHash: string) => Promise<void>;
   /** The office declined a patient's order request: tell the patient. */
   onOrderDeclined?: (c: Case) => Promise<void>;
   /** An appointment left the case (cancelled, no-show, new time needed, authorization not given): free its time and reminders. */
@@ -564,6 +566,7 @@ export function createCaseService(deps: CaseServiceDeps) {
     const { c, moved, phoneAdded } = locked.value.value;
     if (phoneAdded) await deps.consent?.noteReferral(phoneAdded, `phone number corrected by staff on case ${c.id}`, deps.now());
     if (moved && c.state === 'ready_to_schedule') await deps.onReady?.(c);
+    else if (phoneAdded && c.state === 'ready_to_schedule') await deps.onReachesNewNumber?.(c, phoneAdded);
     return ok(await view(c, principal));
   }
 

@@ -1,4 +1,4 @@
-/** What a well-formed ICD-10-CM code is in the shipped table (data/icd10cm, CMS FY2025, the ranges imaging orders carry). */
+/** What a well-formed ICD-10-CM code is in the shipped table (data/icd10cm: every billable code of CMS FY2025). */
 export type CodeCheck = { kind: 'billable' } | { kind: 'header'; children: string[] } | { kind: 'not_a_code'; category: string; codes: string[] } | { kind: 'unknown' };
 
 /** The billable codes a center's orders are checked against (a port: the table's file is the adapter's). */

@@ -19,8 +19,8 @@ export function npiProblem(npi: string): 'not_10_digits' | 'first_digit' | 'chec
 
 export const isValidNpi = (npi: string): boolean => npiProblem(npi) === null;
 
-/** ICD-10-CM code shape: a letter (not U), a digit, a letter or digit, then optionally a dot and 1–4 more. */
-const ICD10_CM = /^[A-TV-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?$/;
+/** ICD-10-CM code shape (U too: U07.1 is COVID-19): a letter, a digit, a letter or digit, then optionally a dot and 1–4 more. */
+const ICD10_CM = /^[A-Z]\d[0-9A-Z](\.[0-9A-Z]{1,4})?$/;
 
 /** Upper-cases and inserts the dot when omitted ("m5450" → "M54.50"); null when the shape is wrong. */
 export function normalizeIcd10(raw: string): string | null {

@@ -319,6 +319,19 @@ describe('PATCH /api/v1/cases/:id (staff correct a case)', () => {
     expect((await api(t.base, 'GET', `/api/v1/cases/${c.id}`, { token: admin })).body).toMatchObject({ state: 'ready_to_schedule', patient: { phone: '+15125550142' } });
   });
 
+  test('a wrong mobile corrected on a case already inviting the patient: the corrected number is invited too, once, however often the correction is sent', async () => {
+    const body = completeOrder();
+    const c = await createCase({ ...body, patient: { ...body.patient, phone: '+15125550177' }, order: { ...body.order, modality: 'xray', bodyPart: 'chest', contrast: null } });
+    expect(c.state).toBe('ready_to_schedule');
+    const invites = async () => (await t.app.repos.messages.list({ caseId: c.id }, 20)).filter((m) => m.idempotencyKey.startsWith(`invite-to-book:${c.id}`)).map((m) => m.phone);
+    expect(await invites()).toEqual(['+15125550177']);
+    const coordinator = await t.token('coordinator');
+    const fix = () => api(t.base, 'PATCH', `/api/v1/cases/${c.id}`, { token: coordinator, body: { reason: 'the patient called: the number on the fax was wrong', patient: { phone: '(512) 555-0178' } } });
+    expect((await fix()).body).toMatchObject({ state: 'ready_to_schedule', patient: { phone: '+15125550178' } });
+    expect((await fix()).status).toBe(200);
+    expect((await invites()).sort()).toEqual(['+15125550177', '+15125550178']);
+  });
+
   test('an order field corrected on a complete case keeps its state; the stored order and the history change', async () => {
     const c = await createCase();
     const res = await api(t.base, 'PATCH', `/api/v1/cases/${c.id}`, { token: admin, body: { reason: 'wrong side on the fax', expectedVersion: c.version, order: { bodyPart: 'knee', laterality: 'left' } } });

@@ -120,13 +120,14 @@ test('a wrong NPI check digit and a malformed ICD-10 code are refused with the r
   const codesAt = lines.findIndex(([say]) => say === 'M54.50');
   await run(office, lines.slice(0, codesAt));
   await run(office, [['54.50X', /^'54\.50X' is not an ICD-10-CM code \(a letter, two characters, then optionally a dot and up to 4 more, e\.g\. M54\.50\)\. Or SKIP\.$/]]);
-  // Checked against the CMS table: a category and a made-up code are refused, a code outside the table is kept with a note.
+  // Checked against the CMS table: a category and a made-up code are refused, a code in no category of the release is kept with a note.
   await run(office, [
     ['M54.5', 'M54.5 is a category, not a billable code: use a more specific one, e.g. M54.50, M54.51, M54.59.'],
+    ['A00', /^A00 is a category, not a billable code: use a more specific one, e\.g\. A00\.0, A00\.1, A00\.9\.\nSay AGENT to talk to a person/],
     ['Z99.ZZZZ', /^Z99\.ZZZZ is not an ICD-10-CM code; codes under Z99 are e\.g\. Z99\.0, /],
   ]);
-  const noted = await office.say('L98.9');
-  expect(noted).toMatch(/^Note: L98\.9 is not in our ICD-10-CM table of imaging indications; please check it \(we kept it\)\.\nReason for the exam/);
+  const noted = await office.say('U99.9');
+  expect(noted).toMatch(/^Note: U99\.9 is not in the ICD-10-CM release we check against \(FY2025\); please check it \(we kept it\)\.\nReason for the exam/);
   await run(office, lines.slice(codesAt + 1, codesAt + 4));
   await run(office, [['5125550199', '5125550199 is not an NPI: an NPI starts with 1 (a person) or 2 (an organization). Please check it.'], ['1234567890', 'The NPI 1234567890 fails its check digit (the last digit must match a Luhn check over 80840 and the first nine digits). Please check it.']]);
   const token = await t.token('admin');

@@ -22,8 +22,9 @@ describe('ICD-10-CM format', () => {
     ['R10.9', 'R10.9'],
     ['S83.511A', 'S83.511A'],
     ['C50', 'C50'],
+    ['u071', 'U07.1'],
   ])('%s → %s', (raw, code) => expect(normalizeIcd10(raw)).toBe(code));
-  test.each(['U07.1', '54.50', 'M5', 'M54.50000', 'MM4.5'])('%s is refused', (raw) => expect(normalizeIcd10(raw)).toBeNull());
+  test.each(['54.50', 'M5', 'M54.50000', 'MM4.5'])('%s is refused', (raw) => expect(normalizeIcd10(raw)).toBeNull());
 });
 
 describe('phone numbers', () => {
