@@ -18,6 +18,7 @@ const ReferrerSchema = new Schema(
     /** Bumped with every change of `users`: a user is changed by one conditional update of the whole list. */
     usersVersion: { type: Number, default: 0 },
     officeHours: { type: Schema.Types.Mixed, default: null },
+    language: { type: String, default: 'en' },
     createdAt: { type: Date, required: true },
   },
   { collection: 'referrers', versionKey: false },

@@ -22,8 +22,8 @@ const USAGE = `Usage: npm run cli -- <command>
 
   staff create --name <name> --role <${Role.options.join('|')}> [--referrer <orgId>]
       Creates a staff API token and prints it once (only its hash is stored).
-  referrer create --name <organization name> [--tenant <Azure AD tenant id>]
-      Creates a referring organization and prints its id.
+  referrer create --name <organization name> [--tenant <Azure AD tenant id>] [--hours 08:00-16:30] [--language en|es]
+      Creates a referring organization and prints its id (updates to it wait for its hours and are in its language).
   referrer invite --referrer <orgId> --name <person's name>
       Prints a one-time code (valid 7 days) that signs that person in for the organization on web chat.
   campaign launch <campaignId>
@@ -89,7 +89,7 @@ export async function runCli(argv: string[]): Promise<void> {
   }
   const { values } = parseArgs({
     args: rest,
-    options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' }, hours: { type: 'string' } },
+    options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' }, hours: { type: 'string' }, language: { type: 'string' } },
     strict: true,
   });
 
@@ -114,6 +114,7 @@ export async function runCli(argv: string[]): Promise<void> {
     // --hours 08:00-16:30: when the office is open (updates to it wait for then); default 09:00-17:00.
     const hours = values.hours ? /^(\d{2}:\d{2})-(\d{2}:\d{2})$/.exec(values.hours) : null;
     if (values.hours && !hours) die('--hours must be like 08:00-16:30');
+    if (values.language && values.language !== 'en' && values.language !== 'es') die('--language must be en or es');
     await withRepos(async (repos) => {
       const id = `org_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
       await repos.referrers.insert({
@@ -124,6 +125,7 @@ export async function runCli(argv: string[]): Promise<void> {
         fax: null,
         users: [],
         ...(hours ? { officeHours: { open: hours[1]!, close: hours[2]! } } : {}),
+        ...(values.language ? { language: values.language as 'en' | 'es' } : {}),
         createdAt: new Date(),
       });
       process.stdout.write(`Created referring organization ${id}\n`);

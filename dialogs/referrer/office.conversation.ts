@@ -318,7 +318,7 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         conv.office = { menu: true };
         // Web Chat has no conversation to post to: what changed since its users last looked is shown here, once.
         const orgId = turn.principal.referrerOrgId;
-        const news = turn.channel === 'webchat' && orgId && deps.notices ? await deps.notices.forWebChat(orgId) : [];
+        const news = turn.channel === 'webchat' && orgId && deps.notices ? await deps.notices.forWebChat(orgId, lang) : [];
         return [...(news.length ? [{ text: `${t('news')}\n${news.map((n) => `- ${n}`).join('\n')}` }] : []), { text: t('menu_question'), choices: MENU }];
       }
       return null;

@@ -5,7 +5,7 @@ import type { Case, CaseHistoryEntry } from '../cases/case.schema';
 import type { SiteConfig } from '../config/site.schema';
 import type { ConversationRefRepository } from '../conversations/conversation-ref.schema';
 import type { ProactiveSender } from '../conversations/proactive.service';
-import { orderName } from '../exams/modality.catalog';
+import { modalityLabel, orderName } from '../exams/modality.catalog';
 import { slotText } from '../scheduling/slot-text';
 import { requestNumber } from '../patients/order-request.service';
 import type { ReferrerOrg } from './referrer.schema';
@@ -69,66 +69,142 @@ export function cancelledBy(h: CaseHistoryEntry | undefined): CancelledBy {
   return { by: h?.actor === 'bot' ? 'patient' : 'unknown' };
 }
 
-function cancelledText(h: CaseHistoryEntry): string {
+type Lang = ReferrerOrg['language'];
+
+/** An update's words in the office's language; {x} are filled in by `say`. */
+const W = {
+  en: {
+    create: 'we received the order',
+    request_documentation: 'we need: {items} (reply COMPLETE {n} to send it here)',
+    require_authorization: "it needs prior authorization{payer}; we'll invite the patient to book once it is approved",
+    payer: ' from {p}',
+    ready_human: 'it is complete; a scheduler is calling the patient',
+    ready_bot: "it is complete; we're inviting the patient to book",
+    approved: 'prior authorization approved{detail}',
+    valid: 'valid {from} to {to}',
+    calling: 'a scheduler is calling the patient',
+    inviting: "we're inviting the patient to book",
+    denied: 'prior authorization was denied{by}{reason}. Next step: {next}{reply}',
+    by: ' by {p}',
+    reply: ' (reply COMPLETE {n})',
+    expired: 'the prior authorization{number} ended{on} before the exam; please get it renewed and send us the new number and dates',
+    on: ' on {d}',
+    booked: 'scheduled for {when}',
+    booked_bare: 'scheduled',
+    check_in: 'the patient checked in for the exam',
+    complete_imaging: 'the exam is done; the report will follow',
+    mark_no_show: "the patient missed the appointment; we'll contact them to rebook",
+    deliver_report: 'the report has been delivered',
+    cancel_staff: 'cancelled: {reason}',
+    cancel_office: 'declined by your office',
+    cancel_patient: 'cancelled at the patient’s request',
+    cancel: 'cancelled',
+    next_documentation: 'please send what the payer needs to approve it',
+    next_changed_study: 'please send the study you will order instead',
+    next_peer_to_peer: 'the ordering doctor may request a peer-to-peer review with the payer; tell us the outcome here',
+    next_cancel: 'the order is cancelled',
+    head: 'Update from {center} on order {n} ({who}, {study}): {lines}.',
+    the_patient: 'the patient',
+    exam: 'exam',
+  },
+  es: {
+    create: 'recibimos la orden',
+    request_documentation: 'necesitamos: {items} (responda COMPLETE {n} para enviarlo aquí)',
+    require_authorization: 'necesita autorización previa{payer}; invitaremos al paciente a agendar en cuanto la aprueben',
+    payer: ' de {p}',
+    ready_human: 'está completa; alguien de nuestro equipo está llamando al paciente',
+    ready_bot: 'está completa; le estamos escribiendo al paciente para que agende',
+    approved: 'autorización previa aprobada{detail}',
+    valid: 'válida del {from} al {to}',
+    calling: 'alguien de nuestro equipo está llamando al paciente',
+    inviting: 'le estamos escribiendo al paciente para que agende',
+    denied: 'la autorización previa fue negada{by}{reason}. Siguiente paso: {next}{reply}',
+    by: ' por {p}',
+    reply: ' (responda COMPLETE {n})',
+    expired: 'la autorización previa{number} venció{on} antes del examen; renuévela y envíenos el nuevo número y las fechas',
+    on: ' el {d}',
+    booked: 'agendada para el {when}',
+    booked_bare: 'agendada',
+    check_in: 'el paciente se registró para el examen',
+    complete_imaging: 'el examen está hecho; el informe llegará después',
+    mark_no_show: 'el paciente no vino a la cita; lo contactaremos para reagendarla',
+    deliver_report: 'el informe fue entregado',
+    cancel_staff: 'cancelada: {reason}',
+    cancel_office: 'rechazada por su consultorio',
+    cancel_patient: 'cancelada a pedido del paciente',
+    cancel: 'cancelada',
+    next_documentation: 'envíe lo que la aseguradora necesita para aprobarla',
+    next_changed_study: 'envíe el estudio que ordenará en su lugar',
+    next_peer_to_peer: 'el médico que ordena puede pedir una revisión entre médicos (peer-to-peer) con la aseguradora; díganos aquí el resultado',
+    next_cancel: 'la orden está cancelada',
+    head: 'Novedad de {center} sobre la orden {n} ({who}, {study}): {lines}.',
+    the_patient: 'el paciente',
+    exam: 'examen',
+  },
+} as const;
+type Word = keyof (typeof W)['en'];
+const say = (lang: Lang, id: Word, vars: Record<string, string> = {}) => W[lang][id].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
+
+function cancelledText(h: CaseHistoryEntry, lang: Lang): string {
   const c = cancelledBy(h);
-  return c.by === 'staff' ? `cancelled: ${c.reason}` : c.by === 'office' ? 'declined by your office' : c.by === 'patient' ? 'cancelled at the patient’s request' : 'cancelled';
+  return c.by === 'staff' ? say(lang, 'cancel_staff', { reason: c.reason }) : say(lang, c.by === 'office' ? 'cancel_office' : c.by === 'patient' ? 'cancel_patient' : 'cancel');
 }
 
-const NEXT_STEP: Record<string, string> = {
-  documentation: 'please send what the payer needs to approve it',
-  changed_study: 'please send the study you will order instead',
-  peer_to_peer: 'the ordering doctor may request a peer-to-peer review with the payer; tell us the outcome here',
-  cancel: 'the order is cancelled',
-};
-
-/** The words of one write for the office: what changed, the real next step, nothing clinical it did not send. */
-export function noticeLines(site: SiteConfig, c: Case, entries: CaseHistoryEntry[]): string[] {
-  const number = requestNumber(c.id);
+/** The words of one write for the office, in its language: what changed, the real next step, nothing clinical it did not send. */
+export function noticeLines(site: SiteConfig, c: Case, entries: CaseHistoryEntry[], lang: Lang = 'en'): string[] {
+  const n = requestNumber(c.id);
   const a = c.authorization;
-  const dates = a?.validFrom || a?.validTo ? `, valid ${a.validFrom ?? '…'} to ${a.validTo ?? '…'}` : '';
+  const valid = a?.validFrom || a?.validTo ? say(lang, 'valid', { from: a.validFrom ?? '…', to: a.validTo ?? '…' }) : '';
+  const human = c.track === 'human';
   const lines: string[] = [];
   for (const h of entries) {
     switch (h.event) {
       case 'create':
-        lines.push('we received the order');
+        lines.push(say(lang, 'create'));
         break;
       case 'request_documentation':
-        lines.push(`we need: ${(h.reason ?? c.missing.join(', ')).replace(/^missing: /, '').replace(/requested: /g, '')} (reply COMPLETE ${number} to send it here)`);
+        // The items as staff or the checklist wrote them (their words); the rest of the line is the office's language.
+        lines.push(say(lang, 'request_documentation', { items: (h.reason ?? c.missing.join(', ')).replace(/^missing: /, '').replace(/requested: /g, ''), n }));
         break;
       case 'require_authorization':
-        lines.push(`it needs prior authorization${a?.payer ? ` from ${a.payer}` : ''}; we'll invite the patient to book once it is approved`);
+        lines.push(say(lang, 'require_authorization', { payer: a?.payer ? say(lang, 'payer', { p: a.payer }) : '' }));
         break;
       case 'mark_ready':
-        lines.push(c.track === 'human' ? 'it is complete; a scheduler is calling the patient' : "it is complete; we're inviting the patient to book");
+        lines.push(say(lang, human ? 'ready_human' : 'ready_bot'));
         break;
-      case 'approve_authorization':
-        lines.push(`prior authorization approved${a?.number ? ` (${a.number}${dates})` : dates ? ` (${dates.slice(2)})` : ''}`);
+      case 'approve_authorization': {
+        const detail = [a?.number, valid].filter(Boolean).join(', ');
+        lines.push(say(lang, 'approved', { detail: detail ? ` (${detail})` : '' }));
         // A held time confirmed in the same write says so itself (the booking line).
-        if (h.to === 'ready_to_schedule' && !entries.some((x) => x.event === 'book')) lines.push(c.track === 'human' ? 'a scheduler is calling the patient' : "we're inviting the patient to book");
+        if (h.to === 'ready_to_schedule' && !entries.some((x) => x.event === 'book')) lines.push(say(lang, human ? 'calling' : 'inviting'));
         break;
-      case 'deny_authorization':
-        lines.push(`prior authorization was denied${a?.payer ? ` by ${a.payer}` : ''}${h.reason ? `: ${h.reason}` : ''}. Next step: ${NEXT_STEP[a?.nextStep ?? 'documentation']}${a?.nextStep === 'documentation' || a?.nextStep === 'changed_study' ? ` (reply COMPLETE ${number})` : ''}`);
+      }
+      case 'deny_authorization': {
+        const next = a?.nextStep ?? 'documentation';
+        lines.push(
+          say(lang, 'denied', {
+            by: a?.payer ? say(lang, 'by', { p: a.payer }) : '',
+            reason: h.reason ? `: ${h.reason}` : '',
+            next: say(lang, `next_${next}`),
+            reply: next === 'documentation' || next === 'changed_study' ? say(lang, 'reply', { n }) : '',
+          }),
+        );
         break;
+      }
       case 'expire_authorization':
-        lines.push(`the prior authorization${a?.number ? ` ${a.number}` : ''} ended${a?.validTo ? ` on ${a.validTo}` : ''} before the exam; please get it renewed and send us the new number and dates`);
+        lines.push(say(lang, 'expired', { number: a?.number ? ` ${a.number}` : '', on: a?.validTo ? say(lang, 'on', { d: a.validTo }) : '' }));
         break;
       case 'book':
-        lines.push(c.appointment ? `scheduled for ${slotText(c.appointment.start, site, 'en')}` : 'scheduled');
+        lines.push(c.appointment ? say(lang, 'booked', { when: slotText(c.appointment.start, site, lang) }) : say(lang, 'booked_bare'));
         break;
       case 'check_in':
-        lines.push('the patient checked in for the exam');
-        break;
       case 'complete_imaging':
-        lines.push('the exam is done; the report will follow');
-        break;
       case 'mark_no_show':
-        lines.push("the patient missed the appointment; we'll contact them to rebook");
-        break;
       case 'deliver_report':
-        lines.push('the report has been delivered');
+        lines.push(say(lang, h.event));
         break;
       case 'cancel':
-        lines.push(cancelledText(h));
+        lines.push(cancelledText(h, lang));
         break;
       default:
     }
@@ -161,29 +237,31 @@ export function createOfficeNotices(deps: {
       if (!c || !c.referrerOrgId || entries.length === 0) return 'stale';
       const later = c.history.slice(n + entries.length);
       if (entries.some((h) => h.event === 'book') && later.some((h) => h.event === 'book' || h.event === 'cancel' || h.event === 'request_reschedule')) return 'stale';
-      const lines = noticeLines(site, c, entries);
-      if (lines.length === 0) return 'stale';
       const org = await deps.referrers.findById(c.referrerOrgId);
       if (!org) return 'no_office';
+      const lang = org.language;
+      const lines = noticeLines(site, c, entries, lang);
+      if (lines.length === 0) return 'stale';
       const patient = await deps.patients.findById(c.patientId);
-      const who = [patient?.givenName, patient?.familyName].filter(Boolean).join(' ') || 'the patient';
-      const study = [c.order.code.modality ? orderName(c.order.code.modality) : 'exam', c.order.bodySite.text].filter(Boolean).join(' ');
-      const text = `Update from ${site.center.name} on order ${requestNumber(c.id)} (${who}, ${study}): ${lines.join('; ')}.`;
+      const who = [patient?.givenName, patient?.familyName].filter(Boolean).join(' ') || say(lang, 'the_patient');
+      // The body part as the office wrote it on the order.
+      const study = [c.order.code.modality ? (lang === 'en' ? orderName(c.order.code.modality) : modalityLabel(c.order.code.modality, 'es')) : say(lang, 'exam'), c.order.bodySite.text].filter(Boolean).join(' ');
+      const text = say(lang, 'head', { center: site.center.name, n: requestNumber(c.id), who, study, lines: lines.join('; ') });
       const id = `office-notice:${c.id}:${n}`;
       await deps.notices.insert({ id, orgId: org.id, caseId: c.id, n, text, createdAt: deps.now(), shownAt: null });
       const ref = await officeTeamsChat(deps.refs, org);
       if (!ref) return 'kept';
-      const sent = await deps.proactive.send({ to: { conversationId: ref.id }, content: { text }, purpose: 'care', template: 'office_update', idempotencyKey: id, caseId: c.id, language: 'en' });
+      const sent = await deps.proactive.send({ to: { conversationId: ref.id }, content: { text }, purpose: 'care', template: 'office_update', idempotencyKey: id, caseId: c.id, language: lang });
       if (!sent.ok) throw new Error(`office update not posted: ${sent.error.code}`);
       return 'office_told';
     },
 
-    /** What a Web Chat user of the office has not seen yet (at sign-in, or asking for updates): shown once. */
-    async forWebChat(orgId: string): Promise<string[]> {
+    /** What a Web Chat user of the office has not seen yet (at sign-in, or asking for updates): shown once, dated in their language. */
+    async forWebChat(orgId: string, lang: Lang = 'en'): Promise<string[]> {
       const unseen = await deps.notices.unshown(orgId, 20);
       if (unseen.length) await deps.notices.markShown(unseen.map((u) => u.id), deps.now());
       const zone = site.center.timeZone;
-      return unseen.map((u) => `${DateTime.fromJSDate(u.createdAt, { zone }).toFormat('LLL d')}: ${u.text}`);
+      return unseen.map((u) => `${DateTime.fromJSDate(u.createdAt, { zone }).setLocale(lang).toFormat(lang === 'es' ? 'd LLL' : 'LLL d')}: ${u.text}`);
     },
   };
 }

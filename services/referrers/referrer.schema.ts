@@ -28,6 +28,8 @@ export const ReferrerOrg = z.object({
     .refine((h) => h.open < h.close, 'the office must open before it closes')
     .nullable()
     .default(null),
+  /** The language of the updates posted or kept for the office (its people's chat turns speak their own). */
+  language: z.enum(['en', 'es']).default('en'),
   createdAt: z.date(),
 });
 export type ReferrerOrg = z.infer<typeof ReferrerOrg>;

@@ -37,10 +37,11 @@ export type EnrolmentFailure = 'FORBIDDEN' | 'REFERRER_NOT_FOUND' | 'USER_NOT_FO
  * admin (in the chat) or center staff (the API) approves them. An unknown tenant gets one staff task, never access.
  */
 export function createTeamsIdentity(deps: TeamsIdentityDeps) {
-  async function tell(user: ReferrerUser, key: string, text: string): Promise<void> {
+  /** A message to one person of the office, in the organization's language. */
+  async function tell(org: ReferrerOrg, user: ReferrerUser, key: string, text: Record<ReferrerOrg['language'], string>): Promise<void> {
     if (!deps.refs || !deps.proactive || !user.aadObjectId) return;
     const ref = (await deps.refs.list({ channel: 'msteams', personKey: `aad:${user.aadObjectId}` }, 1))[0];
-    if (ref) await deps.proactive.send({ to: { conversationId: ref.id }, content: { text }, purpose: 'care', template: 'office_enrolment', idempotencyKey: key, caseId: null, language: 'en' });
+    if (ref) await deps.proactive.send({ to: { conversationId: ref.id }, content: { text: text[org.language] }, purpose: 'care', template: 'office_enrolment', idempotencyKey: key, caseId: null, language: org.language });
   }
 
   async function requested(org: ReferrerOrg, user: ReferrerUser): Promise<void> {
@@ -58,7 +59,10 @@ export function createTeamsIdentity(deps: TeamsIdentityDeps) {
       updatedAt: now,
     });
     for (const admin of org.users.filter((u) => u.officeAdmin && u.status === 'active')) {
-      await tell(admin, `enrolment-request:${org.id}:${user.id}:${admin.id}`, `${user.name} asks to see and send ${org.name}'s orders with us here. If they work with you, reply APPROVE ${user.name}.`);
+      await tell(org, admin, `enrolment-request:${org.id}:${user.id}:${admin.id}`, {
+        en: `${user.name} asks to see and send ${org.name}'s orders with us here. If they work with you, reply APPROVE ${user.name}.`,
+        es: `${user.name} pide ver y enviar aquí las órdenes de ${org.name}. Si trabaja con ustedes, responda APROBAR ${user.name}.`,
+      });
     }
   }
 
@@ -67,7 +71,11 @@ export function createTeamsIdentity(deps: TeamsIdentityDeps) {
     const saved = await deps.orgs.updateUser(org.id, user.id, { status: 'active', ...(officeAdmin ? { officeAdmin: true } : {}) });
     if (!saved) throw new Error(`user ${user.id} left organization ${org.id} while being approved`);
     await deps.tasks.close(enrolmentTaskKey(org.id, user.id), deps.now());
-    if (user.status === 'pending') await tell(user, `enrolment-approved:${org.id}:${user.id}`, `You're approved: you can now send and follow ${org.name}'s imaging orders here. Say MENU to start.`);
+    if (user.status === 'pending')
+      await tell(org, user, `enrolment-approved:${org.id}:${user.id}`, {
+        en: `You're approved: you can now send and follow ${org.name}'s imaging orders here. Say MENU to start.`,
+        es: `Ya tiene acceso: puede enviar y seguir aquí las órdenes de imágenes de ${org.name}. Escriba HOLA para empezar.`,
+      });
     return saved;
   }
 

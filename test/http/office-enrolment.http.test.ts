@@ -56,6 +56,20 @@ test('a new person of a linked tenant sees nothing until the office admin approv
   expect(await dana.say('status of our orders')).toBe('You have no open orders with us.');
 });
 
+test('an office set up in Spanish: its admin is asked and the new person told in Spanish; APROBAR lets them in', async () => {
+  const tenant = 'ffffffff-0000-4000-8000-00000000000f';
+  await t.app.repos.referrers.insert({ id: 'org_sol', name: 'Clínica del Sol', tenantId: tenant, phone: null, fax: null, users: [], language: 'es', createdAt: MONDAY });
+  const posted = teamsPosts();
+  const admin = teamsTalker(t, { tenant, name: 'Olga Mendez', officeAdmin: true });
+  await admin.say('hola');
+  const rosa = teamsTalker(t, { tenant, name: 'Rosa Díaz', enrolled: false });
+  await rosa.say('hola');
+  expect(posted).toEqual([{ conversation: admin.conversationId, text: 'Rosa Díaz pide ver y enviar aquí las órdenes de Clínica del Sol. Si trabaja con ustedes, responda APROBAR Rosa Díaz.' }]);
+  await admin.say('APROBAR Rosa Díaz');
+  expect(posted.slice(1)).toEqual([{ conversation: rosa.conversationId, text: 'Ya tiene acceso: puede enviar y seguir aquí las órdenes de imágenes de Clínica del Sol. Escriba HOLA para empezar.' }]);
+  expect((await t.app.repos.referrers.findById('org_sol'))!.users.find((u) => u.aadObjectId === rosa.aad)).toMatchObject({ status: 'active' });
+});
+
 test('center staff approve a person over the API (coordinator, not scheduler); an unknown person is 404', async () => {
   const lee = teamsTalker(t, { tenant: TENANT, name: 'Lee Park', enrolled: false });
   teamsPosts();

@@ -170,6 +170,27 @@ test('a Web Chat office (no Teams) sees its updates once at sign-in; a cancellat
   expect(await again.say(code2)).not.toContain('Updates on your orders');
 });
 
+test('an office set up in Spanish gets its updates in Spanish (what staff wrote stays as written), dated in Spanish at a Spanish sign-in', async () => {
+  const admin = await t.token('admin');
+  await t.app.repos.referrers.insert({ id: 'org_es', name: 'Clínica del Río', tenantId: null, phone: null, fax: null, users: [], language: 'es', createdAt: MONDAY });
+  const o = completeOrder();
+  const res = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: { ...o, referrerOrgId: 'org_es', patient: { ...o.patient, phone: newPhone(), language: 'es' } } });
+  const c = (await t.app.repos.cases.findById(res.body.id))!;
+  expect((await event(c, 'admin', { event: 'deny_authorization', reason: 'falta fisioterapia', data: { nextStep: 'peer_to_peer' } })).status).toBe(200);
+  for (const j of await updatesQueued(c.id)) expect(await t.app.followUps.run(j.data)).toBe('kept');
+
+  const code = (await api(t.base, 'POST', '/api/v1/referrers/org_es/invites', { token: admin, body: { name: 'Lucía Ramírez' } })).body.code as string;
+  const n = c.id.slice(-6).toUpperCase();
+  const { webchatTalker } = await import('../support/channels');
+  const chat = webchatTalker(t);
+  await chat.say('hola');
+  await chat.say('2');
+  const head = `Novedad de Bluebonnet Imaging sobre la orden ${n} (Ana Lopez, resonancia lumbar spine): `;
+  expect(await chat.say(code)).toContain(
+    `\n- 30 nov: ${head}recibimos la orden; necesita autorización previa de Aetna; invitaremos al paciente a agendar en cuanto la aprueben.\n- 30 nov: ${head}la autorización previa fue negada por Aetna: falta fisioterapia. Siguiente paso: el médico que ordena puede pedir una revisión entre médicos (peer-to-peer) con la aseguradora; díganos aquí el resultado.`,
+  );
+});
+
 test('an expired approval found on reschedule: not booked, the patient and the office told, a renewal task; a new approval invites the patient again', async () => {
   const posted = teamsPosts();
   const phone = newPhone();

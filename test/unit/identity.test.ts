@@ -23,6 +23,7 @@ describe('matchReferrer: the organization or a full provider name, never one sha
   const org = (id: string, name: string, users: string[] = []): ReferrerOrg => ({
     id,
     name,
+    language: 'en',
     tenantId: null,
     phone: null,
     fax: null,
