@@ -149,8 +149,8 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
   };
   const appointmentMessages = createAppointmentMessages({ cases: repos.cases, patients: repos.patients, gateway, scheduler: ports.reminders, tasks: repos.tasks, site: opts.site, words, now });
   // After the case is written: a failure to message must not read as a failed write, so it is logged (jobs retry).
-  const afterWrite = (what: string, fn: (c: Case) => Promise<void>) => async (c: Case) => {
-    await fn(c).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, `${what} failed after the booking was saved`));
+  const afterWrite = <A extends unknown[]>(what: string, fn: (c: Case, ...rest: A) => Promise<void>) => async (c: Case, ...rest: A) => {
+    await fn(c, ...rest).catch((e: unknown) => opts.logger.error({ err: e, caseId: c.id }, `${what} failed after the booking was saved`));
   };
   const orderRequests = createOrderRequests({ referrers: repos.referrers, refs: repos.conversationRefs, proactive, tasks: repos.tasks, site: opts.site, now });
   const officeNotices = createOfficeNotices({ cases: repos.cases, patients: repos.patients, referrers: repos.referrers, refs: repos.conversationRefs, proactive, notices: repos.officeNotices, site: opts.site, now });
@@ -221,7 +221,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     consent,
     onHeldBooked: afterWrite('confirming a held booking', (c) => appointmentMessages.confirmHeld(c)),
     onReady: afterWrite('inviting the patient to book', (c) => appointmentMessages.inviteToBook(c)),
-    onReachesNewNumber: (c, phoneHash) => afterWrite('inviting the corrected number to book', (x) => appointmentMessages.inviteToBook(x, phoneHash))(c),
+    onReachesNewNumber: afterWrite('inviting the corrected number to book', (c, phoneHash: string) => appointmentMessages.inviteToBook(c, phoneHash)),
     onOrderDeclined: afterWrite('telling the patient the order was declined', (c) => appointmentMessages.orderDeclined(c)),
     onAppointmentGone: async (appointmentId, reason) => {
       await scheduling.cancel(appointmentId, reason);

@@ -8,7 +8,7 @@ import type { Language } from '../../services/messaging/templates';
 import type { DiagnosisCodes } from '../../services/orders/diagnosis-codes';
 import { OrderInput, PatientInput } from '../../services/orders/order.schema';
 import { requestNumber } from '../../services/patients/order-request.service';
-import { cancelledBy, type OfficeNotices } from '../../services/referrers/office-notices';
+import { cancelledText, type OfficeNotices } from '../../services/referrers/office-notices';
 import type { TeamsIdentityService } from '../../services/referrers/teams-identity.service';
 import type { Principal } from '../../services/staff/staff.roles';
 import { foldAccents } from '../../services/text';
@@ -94,11 +94,6 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
     return r.ok ? { ok: true, case: r.value.case } : { ok: false, message: r.error.message };
   }
 
-  /** Why an order was cancelled, for its office (as services/referrers/office-notices words it in English). */
-  function cancelled(h: CaseView['history'][number] | undefined, lang: Language): string {
-    const c = cancelledBy(h);
-    return c.by === 'staff' ? officeText('cancelled_staff', lang, { reason: c.reason }) : officeText(c.by === 'office' ? 'cancelled_office' : c.by === 'patient' ? 'cancelled_patient' : 'cancelled', lang);
-  }
 
   /** An appointment's time for the list: "Mon Dec 7 at 2:30 PM"; "lun 7 de dic. a las 2:30 p. m." in Spanish. */
   function when(at: Date, lang: Language): string {
@@ -122,7 +117,7 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
           : c.state === 'pending_authorization' && a?.status === 'expired'
             ? t('line_expired', { on: a.validTo ? t('line_expired_on', { date: a.validTo }) : '' })
             : c.state === 'cancelled'
-              ? cancelled(c.history.at(-1), lang)
+              ? cancelledText(c.history.at(-1), lang)
               : stateWords(c.state, lang);
     const words = c.state === 'awaiting_documentation' ? t('line_missing', { missing: missingText(c.missing, lang), number: requestNumber(c.id) }) : `${standing}${at}`;
     return `${requestNumber(c.id)} · ${who} · ${study}${c.order.priority && c.order.priority !== 'routine' ? ` · ${priorityWord(c.order.priority, lang).toUpperCase()}` : ''} · ${words}`;

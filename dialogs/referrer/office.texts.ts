@@ -105,10 +105,6 @@ const T = {
   line_denied: { en: 'authorization denied{reason}; waiting on a peer-to-peer review', es: 'autorización negada{reason}; en espera de una revisión entre médicos (peer-to-peer)' },
   line_expired: { en: 'the authorization ended{on}; waiting for a renewal', es: 'la autorización venció{on}; en espera de la renovación' },
   line_expired_on: { en: ' on {date}', es: ' el {date}' },
-  cancelled_staff: { en: 'cancelled: {reason}', es: 'cancelada: {reason}' },
-  cancelled_office: { en: 'declined by your office', es: 'rechazada por su consultorio' },
-  cancelled_patient: { en: 'cancelled at the patient’s request', es: 'cancelada a pedido del paciente' },
-  cancelled: { en: 'cancelled', es: 'cancelada' },
 
   // The order form: its questions (one per message).
   q_patient_name: { en: "Patient's full name (first and last)?", es: '¿Nombre completo del paciente (nombre y apellido)?' },

@@ -110,8 +110,10 @@ export function createAppointmentMessages(deps: {
       await scheduleFor(c);
     },
 
-    /** The order is complete and, where needed, authorized: invite the patient to book (never before). */
-    /** `toNumber`: the hash of a number staff corrected the case to, invited once more (the first number's invite stands). */
+    /**
+     * The order is complete and, where needed, authorized: invite the patient to book (never before). `toNumber`: the
+     * hash of a number staff corrected the case to, invited once more (the first number's invite stands).
+     */
     async inviteToBook(c: Case, toNumber?: string): Promise<void> {
       if (c.track === 'human') return; // stat and asap: staff call the patient
       await sendTo(c, 'reply', toNumber ? `invite-to-book:${c.id}:${toNumber.slice(0, 16)}` : `invite-to-book:${c.id}`, { kind: 'invite_to_book' });

@@ -61,14 +61,6 @@ export function officeIsTold(c: Case, n: number): boolean {
   return c.referrerOrgId !== null && entries.some((h) => TOLD.has(h.event)) && !entries.some((h) => h.actor.startsWith('referrer:'));
 }
 
-/** Who cancelled an order, as its office is told: staff with their words; a patient's own words stay with the center. */
-export type CancelledBy = { by: 'staff'; reason: string } | { by: 'office' | 'patient' | 'unknown' };
-export function cancelledBy(h: CaseHistoryEntry | undefined): CancelledBy {
-  if (h?.actor.startsWith('staff:') && h.reason) return { by: 'staff', reason: h.reason };
-  if (h?.actor.startsWith('referrer:')) return { by: 'office' };
-  return { by: h?.actor === 'bot' ? 'patient' : 'unknown' };
-}
-
 type Lang = ReferrerOrg['language'];
 
 /** An update's words in the office's language; {x} are filled in by `say`. */
@@ -145,9 +137,10 @@ const W = {
 type Word = keyof (typeof W)['en'];
 const say = (lang: Lang, id: Word, vars: Record<string, string> = {}) => W[lang][id].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? '');
 
-function cancelledText(h: CaseHistoryEntry, lang: Lang): string {
-  const c = cancelledBy(h);
-  return c.by === 'staff' ? say(lang, 'cancel_staff', { reason: c.reason }) : say(lang, c.by === 'office' ? 'cancel_office' : c.by === 'patient' ? 'cancel_patient' : 'cancel');
+/** Why an order was cancelled, for its office (its updates and its status list): staff's words; a patient's own words stay with the center. */
+export function cancelledText(h: CaseHistoryEntry | undefined, lang: Lang): string {
+  if (h?.actor.startsWith('staff:') && h.reason) return say(lang, 'cancel_staff', { reason: h.reason });
+  return say(lang, h?.actor.startsWith('referrer:') ? 'cancel_office' : h?.actor === 'bot' ? 'cancel_patient' : 'cancel');
 }
 
 /** The words of one write for the office, in its language: what changed, the real next step, nothing clinical it did not send. */

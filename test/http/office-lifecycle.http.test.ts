@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { conversationRefId } from '../../bot/channels/turn-runner';
 import type { Case } from '../../services/cases/case.schema';
-import { smsTalker, teamsTalker, type Talker } from '../support/channels';
+import { smsTalker, teamsTalker, webchatTalker, type Talker } from '../support/channels';
 import { newPhone } from '../support/sms';
 import { api, completeOrder, exampleSite, startTestApp, type TestApp } from '../support/test-app';
 
@@ -80,6 +80,15 @@ const skipQueued = async (caseId: string) => (await updatesQueued(caseId)).forEa
 const noUpdateQueued = async (caseId: string) => expect((await updatesQueued(caseId)).filter((j) => !ran.has(j.id!))).toEqual([]);
 const patientTexts = async (caseId: string) => (await t.app.repos.messages.list({ caseId }, 200)).filter((m) => m.direction === 'outbound' && m.channel === 'sms').map((m) => m.body);
 
+/** A new Web Chat session of the office: greeted, "2" (an office), then a fresh one-time code; the sign-in's reply. */
+async function webChatSignIn(orgId: string, name: string, greeting: string): Promise<string> {
+  const code = (await api(t.base, 'POST', `/api/v1/referrers/${orgId}/invites`, { token: await t.token('admin'), body: { name } })).body.code as string;
+  const chat = webchatTalker(t);
+  await chat.say(greeting);
+  await chat.say('2');
+  return chat.say(code);
+}
+
 async function script(p: Talker, lines: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const l of lines) out.push(await p.say(l));
@@ -154,20 +163,11 @@ test('a Web Chat office (no Teams) sees its updates once at sign-in; a cancellat
   expect(jobs.map((j) => j.data.n)).toEqual([0, 2]);
   for (const j of jobs) expect(await t.app.followUps.run(j.data)).toBe('kept');
 
-  const code = (await api(t.base, 'POST', '/api/v1/referrers/org_web/invites', { token: admin, body: { name: 'Lena Ortiz' } })).body.code as string;
   const n = c.id.slice(-6).toUpperCase();
-  const { webchatTalker } = await import('../support/channels');
-  const chat = webchatTalker(t);
-  await chat.say('hi');
-  await chat.say('2');
-  const signedIn = await chat.say(code);
+  const signedIn = await webChatSignIn('org_web', 'Lena Ortiz', 'hi');
   expect(signedIn).toContain(`Updates on your orders since you were last here:\n- Nov 30: Update from Bluebonnet Imaging on order ${n} (Ana Lopez, X-ray chest): we received the order; it is complete; we're inviting the patient to book.\n- Nov 30: Update from Bluebonnet Imaging on order ${n} (Ana Lopez, X-ray chest): cancelled: the patient had it done at the hospital.`);
   // Shown once: the next sign-in has nothing new.
-  const code2 = (await api(t.base, 'POST', '/api/v1/referrers/org_web/invites', { token: admin, body: { name: 'Lena Ortiz' } })).body.code as string;
-  const again = webchatTalker(t);
-  await again.say('hi');
-  await again.say('2');
-  expect(await again.say(code2)).not.toContain('Updates on your orders');
+  expect(await webChatSignIn('org_web', 'Lena Ortiz', 'hi')).not.toContain('Updates on your orders');
 });
 
 test('an office set up in Spanish gets its updates in Spanish (what staff wrote stays as written), dated in Spanish at a Spanish sign-in', async () => {
@@ -179,14 +179,9 @@ test('an office set up in Spanish gets its updates in Spanish (what staff wrote 
   expect((await event(c, 'admin', { event: 'deny_authorization', reason: 'falta fisioterapia', data: { nextStep: 'peer_to_peer' } })).status).toBe(200);
   for (const j of await updatesQueued(c.id)) expect(await t.app.followUps.run(j.data)).toBe('kept');
 
-  const code = (await api(t.base, 'POST', '/api/v1/referrers/org_es/invites', { token: admin, body: { name: 'Lucía Ramírez' } })).body.code as string;
   const n = c.id.slice(-6).toUpperCase();
-  const { webchatTalker } = await import('../support/channels');
-  const chat = webchatTalker(t);
-  await chat.say('hola');
-  await chat.say('2');
   const head = `Novedad de Bluebonnet Imaging sobre la orden ${n} (Ana Lopez, resonancia lumbar spine): `;
-  expect(await chat.say(code)).toContain(
+  expect(await webChatSignIn('org_es', 'Lucía Ramírez', 'hola')).toContain(
     `\n- 30 nov: ${head}recibimos la orden; necesita autorización previa de Aetna; invitaremos al paciente a agendar en cuanto la aprueben.\n- 30 nov: ${head}la autorización previa fue negada por Aetna: falta fisioterapia. Siguiente paso: el médico que ordena puede pedir una revisión entre médicos (peer-to-peer) con la aseguradora; díganos aquí el resultado.`,
   );
 });
