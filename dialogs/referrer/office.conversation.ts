@@ -304,6 +304,14 @@ export function createOfficeConversation(deps: { cases: CaseService; site: SiteC
         conv.office = { form: s };
         return [{ text: t('new_order') }, form.card(), form.advance(s)];
       }
+      // An order typed in one message: what it says is taken, and the form asks only for the rest.
+      const typed = !/\?\s*$/.test(text) && pick(MENU, MENU_CHOICES) === null ? form.fromText(turn) : null;
+      if (typed) {
+        const notice = typed.state.notice;
+        delete typed.state.notice;
+        conv.office = { form: typed.state };
+        return [{ text: t('typed_order') }, ...(notice ? [{ text: notice }] : []), form.advance(typed.state)];
+      }
       if (o?.menu && pick(MENU, MENU_CHOICES) === 2) {
         delete conv.office;
         await turn.handoff('an office asked for a person');

@@ -22,6 +22,10 @@ const T = {
     en: "Let's send an order. Say CANCEL at any time to stop; nothing is sent until you submit.",
     es: 'Vamos a enviar una orden. Escriba CANCELAR en cualquier momento para parar; no se envía nada hasta que usted la confirme.',
   },
+  typed_order: {
+    en: "Let's send this order. I took what your message says; you'll check all of it before anything is sent. Say CANCEL at any time to stop.",
+    es: 'Vamos a enviar esta orden. Tomé lo que dice su mensaje; usted revisará todo antes de enviarla. Escriba CANCELAR en cualquier momento para parar.',
+  },
   fix: { en: 'Please fix:', es: 'Corrija, por favor:' },
 
   // Order requests (a patient asked; the office sends the order or declines) and actions by request number.

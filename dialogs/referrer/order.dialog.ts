@@ -142,6 +142,48 @@ export function orderInputFrom(a: OrderAnswers): { patient: { givenName?: string
   };
 }
 
+const PHONE = String.raw`(\+?1?[\s.(-]*\d{3}[\s.)-]*\d{3}[\s.-]*\d{4})(?!\d)`;
+const LABELLED = {
+  patient_dob: /\b(?:dob|d\.o\.b\.?|born|birth ?date|date of birth|fdn|fecha de nacimiento|nacid[oa](?: el)?)\s*[:#-]?\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})/i,
+  npi: /\bnpi\s*[:#-]?\s*(\d{10})\b/i,
+  patient_phone: new RegExp(String.raw`\b(?:pt|patient|paciente|pt's|patient's)\s*(?:cell|mobile|cel|celular|phone|ph|tel|telefono|teléfono|#|number)?\s*[:#-]?\s*${PHONE}|\b(?:cell|mobile|cel|celular)\s*[:#-]?\s*${PHONE}`, 'i'),
+  callback: new RegExp(String.raw`\b(?:call ?back|cb|office|ofc|clinic|consultorio|oficina)\s*(?:phone|ph|tel|#|number|line)?\s*[:#-]?\s*${PHONE}`, 'i'),
+  priority: /\b(stat|asap|urgent|urgente|routine|rutina)\b/i,
+  patient_name: /\b(?:for|pt|patient|paciente|para|name)\s*[:#-]?\s+((?:[A-ZÁÉÍÓÚÑ][\p{L}'’-]+|[A-Z]\.)(?:\s+(?:[A-ZÁÉÍÓÚÑ][\p{L}'’-]+|[A-Z]\.?)){1,4})/u,
+} as const;
+const PRIORITY_WORD: Record<string, string> = { stat: 'stat', asap: 'asap', urgent: 'urgent', urgente: 'urgent', routine: 'routine', rutina: 'routine' };
+// Words an office types in capitals next to a name that are not part of it.
+const NOT_NAME = /\s+(?:DOB|NPI|MRN|DR|CELL|PH|PT|STAT|ASAP|MRI|CT|US|XR|CTA|DEXA|Medicare|Medicaid)\b.*$/;
+
+/** The pieces of a typed order, each as its step would be answered (the study is read from the whole message). */
+function orderPieces(text: string, u: Understanding['fields']): Partial<Record<Step, string>> {
+  const one = (re: RegExp) => {
+    const m = re.exec(text);
+    return m ? (m.slice(1).find((g) => g !== undefined) ?? null) : null;
+  };
+  const out: Partial<Record<Step, string>> = {};
+  const name = one(LABELLED.patient_name)?.replace(NOT_NAME, '');
+  if (name && !/^(Dr|Doctor)\b/i.test(name)) out.patient_name = name;
+  const dob = one(LABELLED.patient_dob);
+  if (dob) out.patient_dob = dob;
+  const phone = one(LABELLED.patient_phone);
+  if (phone) out.patient_phone = phone;
+  const callback = one(LABELLED.callback);
+  if (callback) out.callback = callback;
+  const npi = one(LABELLED.npi);
+  if (npi) out.npi = npi;
+  const priority = one(LABELLED.priority);
+  if (priority) out.priority = PRIORITY_WORD[priority.toLowerCase()]!;
+  // ICD-10-CM codes: a letter and two digits with an optional dot part, or with a dot when the third is a letter.
+  const codes = [...text.matchAll(/(?<![\w.])([A-Z]\d\d(?:\.[0-9A-Z]{1,4})?|[A-Z]\d[A-Z]\.[0-9A-Z]{1,4})(?!\w|\.\w)/gi)].map((m) => m[1]!);
+  if (codes.length) out.codes = codes.join(', ');
+  if (u.providerName) out.provider = u.providerName;
+  if (u.payer) out.insurance = `${u.payer} ${u.memberId ?? ''}`.trim();
+  if (/\b(self[- ]?pay|cash pay|no insurance|sin seguro|pago propio)\b/i.test(text)) out.insurance = 'self pay';
+  if (out.patient_phone && /\b(spanish[- ]speaking|speaks spanish|habla espa[nñ]ol|en espa[nñ]ol|texts? in spanish)\b/i.test(text)) out.patient_language = 'Spanish';
+  return out;
+}
+
 export interface OrderFormTurn {
   text: string;
   channel: CaseChannel;
@@ -334,7 +376,7 @@ export function createOrderForm(port: OrderFormPort, lang: Language = 'en') {
         return null;
       }
       case 'contrast': {
-        const i = pick(text, CONTRAST, CONTRAST_CHOICES) ?? (/with and without|w\/ and w\/o|con y sin/.test(f) ? 2 : /without|w\/o|sin/.test(f) ? 0 : /\bwith\b|con/.test(f) ? 1 : null);
+        const i = pick(text, CONTRAST, CONTRAST_CHOICES) ?? (/\b(with and without|w\/ and w\/o|w\/wo|con y sin|both|ambos)\b/.test(f) ? 2 : /(^|\s)(without|w\/o|wo|sin|no|non-contrast)(\s|$)/.test(f) ? 0 : /(^|\s)(with|w\/|con|yes|si)(\s|$)/.test(f) ? 1 : null);
         if (i === null) return t('r_contrast');
         a.contrast = CONTRAST[i]!.value as OrderAnswers['contrast'];
         return null;
@@ -483,11 +525,33 @@ export function createOrderForm(port: OrderFormPort, lang: Language = 'en') {
     return { state: s, problems, values: v };
   }
 
+  /**
+   * An order typed in one message ("stat CT head wo for Harold Jensen dob 3/14/1941, R41.0, Dr Alan Brooks NPI
+   * 1234567893, pt cell 512-555-0142, Medicare 1EG4TE5MK72"): each piece found is read by its step's rules, a piece
+   * that does not pass is left for its question, and the form goes on from the first question left.
+   */
+  function fromText(turn: OrderFormTurn): { state: OrderFormState } | null {
+    const u = turn.understanding.fields;
+    if (!u.modality) return null;
+    const text = turn.text;
+    const s = newOrderState();
+    const found = orderPieces(text, u);
+    for (const step of STEPS) {
+      const raw = step === 'exam' ? text : found[step as keyof typeof found];
+      if (!raw) continue;
+      s.step = step;
+      const before = JSON.stringify(s.answers);
+      if (read(s, { ...turn, text: raw }) !== null) s.answers = JSON.parse(before) as OrderAnswers;
+    }
+    return { state: s };
+  }
+
   return {
     prompt,
     advance,
     card,
     fromCard,
+    fromText,
 
     /** One message of the form; `done` when the form is finished (submitted or abandoned). */
     async handle(s: OrderFormState, turn: OrderFormTurn): Promise<{ replies: OutboundContentInput[]; done: boolean; case?: CaseView }> {

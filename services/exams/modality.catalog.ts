@@ -71,7 +71,7 @@ const ENTRIES: Record<Modality, ModalityEntry> = {
     orderName: 'CT',
     words: {
       en: ['ct', 'c.t', 'ct scan', 'cat scan', 'cat-scan', 'catscan', 'computed tomography', 'ct angiogram', 'ct angiography'],
-      es: ['tomografía', 'tomografía computarizada', 'tomografía axial', 'tac', 'angiotomografía'],
+      es: ['tomografía', 'tomografía computarizada', 'tomografía axial', 'tac', 'tc', 'angiotomografía'],
     },
     // CTA is a CT with angiography: the same scanner and the same screening.
     abbreviations: ['CTA'],

@@ -12,7 +12,7 @@ export const BODY_PART_WORDS: Array<[string, string[]]> = [
   ['lumbar spine', ['lower back', 'low back', 'lumbar', 'lumbar spine', 'l-spine', 'lspine', 'l spine', 'ls spine', 'ls-spine', 'espalda baja', 'parte baja de la espalda', 'columna lumbar', 'zona lumbar', 'lumbares', 'my back', 'back pain', 'espalda']],
   ['cervical spine', ['neck', 'cervical', 'cervical spine', 'c-spine', 'c spine', 'cspine', 'cuello', 'columna cervical', 'cervicales']],
   ['thoracic spine', ['mid back', 'middle back', 'upper back', 'thoracic', 't-spine', 't spine', 'tspine', 'espalda media', 'espalda alta', 'columna toracica', 'columna dorsal', 'dorsal']],
-  ['brain', ['brain', 'head', 'cerebro', 'cabeza', 'cerebral']],
+  ['brain', ['brain', 'head', 'cerebro', 'cabeza', 'cerebral', 'craneo', 'craneal', 'encefalo']],
   ['knee', ['knee', 'knees', 'rodilla', 'rodillas']],
   ['shoulder', ['shoulder', 'shoulders', 'hombro', 'hombros']],
   ['hip', ['hip', 'hips', 'cadera', 'caderas']],

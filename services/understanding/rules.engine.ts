@@ -1,7 +1,7 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { isRevocation, exactKeyword } from '../consent/keywords';
-import { CONTRAST_ORDER, contrastPhrases, impliedBodyPart } from '../exams/modality.catalog';
+import { CONTRAST_ORDER, contrastPhrases, impliedBodyPart, type Contrast } from '../exams/modality.catalog';
 import { faqTopic, isBuiltInTopic, looksLikeQuestion } from '../faq/faq.topics';
 import { detectLanguage } from '../messaging/language';
 import { findDisclosures } from '../screening/disclosures';
@@ -21,6 +21,13 @@ const BODY_PART_RE = BODY_PART_WORDS.flatMap(([part, list]) => list.map((w) => [
   .map(([part, w]) => [part, phrases([w])] as const);
 // Both first, then without, then with: "with and without contrast" is not "without contrast".
 const CONTRAST_RE = CONTRAST_ORDER.map((c) => [c, phrases(contrastPhrases(c))] as const);
+// Order shorthand: a bare lead closing the study ("CT head wo", "MRI L-spine w/o, r/o HNP", "TC de craneo sin"),
+// read only within two words after the modality or body part, so "can my husband come with" says nothing.
+const BARE_END = String.raw`(?=\s*(?:$|[,.;:(]|\s(?:for|to|r\/o|rule|dx|pt|para|x)\b))`;
+const BARE_CONTRAST: Array<[Contrast, RegExp]> = [
+  ['without', new RegExp(String.raw`^\s+(?:[a-z-]+\s+){0,2}?(?:wo|w\/o|without|sin)${BARE_END}`)],
+  ['with', new RegExp(String.raw`^\s+(?:[a-z-]+\s+){0,2}?(?:w\/|w|with|con)${BARE_END}`)],
+];
 
 /** Intent rules, first match wins: commands before topics, specific topics before the general "request an exam". */
 const INTENT_RULES: Array<[Intent, RegExp]> = [
@@ -88,6 +95,19 @@ function preferredTimes(text: string, ctx: UnderstandContext, language: 'en' | '
   });
 }
 
+/** A shorthand contrast right after the study's words, when no contrast phrase was said. */
+function bareContrast(t: string, modality: Modality, bodyPart: string | null): Contrast | null {
+  const ends = [...MODALITY_RE.filter(([m]) => m === modality), ...BODY_PART_RE.filter(([part]) => part === bodyPart)]
+    .map(([, re]) => re.exec(t))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => m.index + m[0].length);
+  for (const end of ends) {
+    const found = BARE_CONTRAST.find(([, re]) => re.test(t.slice(end, end + 40)));
+    if (found) return found[0];
+  }
+  return null;
+}
+
 /** Everything the message says, read with keyword and lexicon rules. */
 export function extractFields(text: string, ctx: UnderstandContext): Fields {
   const t = fold(text);
@@ -97,7 +117,7 @@ export function extractFields(text: string, ctx: UnderstandContext): Fields {
   let bodyPart = BODY_PART_RE.find(([, re]) => re.test(t))?.[0] ?? null;
   if (!bodyPart && modality) bodyPart = impliedBodyPart(modality);
   const laterality = bodyPart && !NOT_LATERAL.test(t) ? (LATERAL.find(([, re]) => re.test(t))?.[0] ?? null) : null;
-  const contrast = CONTRAST_RE.find(([, re]) => re.test(t))?.[0] ?? null;
+  const contrast = CONTRAST_RE.find(([, re]) => re.test(t))?.[0] ?? (modality ? bareContrast(t, modality, bodyPart) : null);
   const hasOrder = HAS_ORDER_NO.test(t) ? false : HAS_ORDER_YES.test(t) ? true : null;
   const provider = providerName(text);
   const { practice, phone } = providerDetails(text, provider?.end ?? null);

@@ -407,3 +407,42 @@ test('documentation that finishes: a missing patient phone is asked and supplied
   await t.app.followUps.failed(job, new TypeError('boom'));
   expect((await t.app.repos.tasks.list({ kind: 'order_follow_up' }, 200)).filter((x) => x.caseId === empty.id).map((x) => x.summary)).toContain(`The documentation reminder to the office for case ${empty.id} failed after every retry (TypeError): follow the case up by hand.`);
 });
+
+test('an order typed in one message (Teams) is taken as an order, never a patient flow: what it says is kept, refused pieces are asked, and only the rest is asked', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const phone = newPhone();
+  const cell = phone.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3');
+  const admin = await t.token('admin');
+  await run(office, [['hi', /^Hi, this is Bluebonnet Imaging/], ['2', /^What would you like to do\?/]]);
+  // The way offices type it: priority, study shorthand ("wo"), name, DOB, codes, doctor and NPI, the patient's cell, payer and member id.
+  const typed = `stat CT head wo for Harold Jensen dob 3/14/1941, fall at home on apixaban, new confusion. R41.0, M54.5. Dr Alan Brooks NPI 1234567893. pt cell ${cell}, Medicare 1EG4TE5MK72`;
+  await run(office, [
+    // M54.5 is not billable: the codes question comes back with why, and nothing else of the message is asked again.
+    [typed, /^Let's send this order\. I took what your message says; you'll check all of it before anything is sent\. Say CANCEL at any time to stop\.\nLanguage for the patient’s texts\?/],
+    ['English', /M54\.5/],
+    ['R41.0', /Reason for the exam/],
+    ['fall at home on apixaban, new confusion', /Callback number/],
+    ['(555) 765-4321', /Clinical notes/],
+  ]);
+  const [summary] = await run(office, [['none', /Please check the order, then submit it\./]]);
+  expect(summary).toMatch(/Patient: Harold Jensen\nDate of birth: 1941-03-14\n/);
+  expect(summary).toMatch(/Study: CT, brain, without contrast\nDiagnosis: R41\.0; fall at home on apixaban, new confusion\nPriority: stat\nOrdering provider: Dr\. Alan Brooks, NPI 1234567893, \+15557654321\nInsurance: Medicare 1EG4TE5MK72/);
+  const [done] = await run(office, [['1', /^Order [A-F0-9]{6} for Harold Jensen is received\. It is complete\. It is marked STAT: a scheduler will call the patient within 15 minutes\.$/]]);
+  const c = await caseByNumber(numberIn(done!));
+  expect(await t.app.repos.patients.findById(c.patientId)).toMatchObject({ givenName: 'Harold', familyName: 'Jensen', birthDate: '1941-03-14', phone });
+  expect(c).toMatchObject({ track: 'human', referrerOrgId: 'org_hill', order: { priority: 'stat', code: { modality: 'ct', contrast: 'without' }, reasonCode: ['R41.0'], requester: { npi: '1234567893' } } });
+  const queue = (await api(t.base, 'GET', '/api/v1/tasks?status=open&limit=50', { token: admin })).body.items as Array<{ caseId: string | null; urgent: boolean }>;
+  expect(queue.find((x) => x.caseId === c.id)).toMatchObject({ urgent: true });
+  // No patient conversation began in the office's chat.
+  expect((await t.app.repos.messages.list({ caseId: c.id }, 20)).filter((m) => m.direction === 'outbound' && m.channel === 'sms')).toHaveLength(0);
+});
+
+test('the contrast question reads words, not letters inside them: "new confusion" is no answer, "wo" and "no" are without', async () => {
+  const office = teamsTalker(t, { tenant: TENANT_A });
+  const lines = orderLines({ phone: newPhone(), exam: 'CT head', contrast: 'wo', codes: 'R41.0', reason: 'confusion', insurance: 'self pay' });
+  const at = lines.findIndex(([say]) => say === 'wo');
+  await run(office, lines.slice(0, at));
+  await run(office, [['fall at home, new confusion', /^Reply 1 \(without\), 2 \(with\) or 3 \(with and without\)\.$/], ...lines.slice(at)]);
+  const [done] = await run(office, [['1', /^Order [A-F0-9]{6} for Ana Lopez is received/]]);
+  expect((await caseByNumber(numberIn(done!))).order.code.contrast).toBe('without');
+});

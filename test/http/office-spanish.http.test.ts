@@ -154,3 +154,18 @@ test("English stays English: an office choosing Spanish for its patient's texts 
   const [list] = await run(office, [['my orders', /^Your open orders \(stat and urgent first\):\n/]]);
   expect(list).toContain(`\n${n} · Ana Lopez · X-ray chest · complete; the patient is invited to book`);
 });
+
+test('Teams in Spanish: an order typed in one message is taken as an order; what it says is kept and only the rest is asked, in Spanish', async () => {
+  const office = teamsTalker(t, { tenant: TENANT, name: 'Lucía Ramírez' });
+  const phone = newPhone();
+  await run(office, [['hola', /^Hola, le escribe Bluebonnet Imaging/], ['2', /^¿Qué desea hacer\?/]]);
+  await run(office, [
+    [`urgente TC de cráneo sin contraste para Rosa Delgado Villanueva fdn 02/11/1958, celular ${phone}, habla español. R51.9. Dra. Maya Patel NPI 1234567893`, /^Vamos a enviar esta orden\. Tomé lo que dice su mensaje; usted revisará todo antes de enviarla\. Escriba CANCELAR en cualquier momento para parar\.\n¿Motivo del estudio/],
+    ['cefalea intensa de inicio reciente', /^¿Teléfono de contacto del médico/],
+    ['(555) 765-4321', /^Seguro: aseguradora/],
+    ['particular', /^¿Notas clínicas/],
+  ]);
+  const [summary] = await run(office, [['ninguna', /Revise la orden/]]);
+  expect(summary).toMatch(/Paciente: Rosa Delgado Villanueva\n/);
+  expect(summary).toMatch(/\nFecha de nacimiento: 1958-02-11\nCelular: \+1\d{10} \(mensajes en español\)\nEstudio: tomografía computarizada, cerebro, sin contraste\nDiagnóstico: R51\.9; cefalea intensa de inicio reciente\nPrioridad: urgente\n/);
+});

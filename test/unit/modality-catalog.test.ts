@@ -130,6 +130,21 @@ describe('contrast words and body-part shorthand', () => {
     expect(findExams(text)[0]?.contrast).toBe(contrast);
   });
 
+  test.each<[string, 'with' | 'without' | null]>([
+    ['CT head wo', 'without'],
+    ['stat CT head w/o for Harold Jensen', 'without'],
+    ['MRI L-spine wo, r/o HNP', 'without'],
+    ['CT abd/pelvis w', 'with'],
+    ['MRI brain w for Rosa', 'with'],
+    ['TC de cráneo sin', 'without'],
+    ['resonancia de rodilla con, para Rosa', 'with'],
+    // A lead far from the study, or with a word after it, is not the study's contrast.
+    ['I need an MRI of my knee with my husband', null],
+    ['can I get a CT? my sister will come with.', null],
+  ])('order shorthand %j → %s (a bare lead closing the study)', (text, contrast) => {
+    expect(fields(text).contrast).toBe(contrast);
+  });
+
   test.each<[string, string, 'left' | 'right' | 'bilateral' | null]>([
     ['XR L-spine', 'lumbar spine', null],
     ['MRI C-spine', 'cervical spine', null],
