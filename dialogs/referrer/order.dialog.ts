@@ -155,6 +155,14 @@ const PRIORITY_WORD: Record<string, string> = { stat: 'stat', asap: 'asap', urge
 // Words an office types in capitals next to a name that are not part of it.
 const NOT_NAME = /\s+(?:DOB|NPI|MRN|DR|CELL|PH|PT|STAT|ASAP|MRI|CT|US|XR|CTA|DEXA|Medicare|Medicaid)\b.*$/;
 
+/** The one phone number in an answer ("office 512-555-0170", "her cell is (512) 555-0142"); null when none or several. */
+function phoneIn(text: string): string | null {
+  const whole = normalizePhone(text);
+  if (whole) return whole;
+  const found = [...text.matchAll(new RegExp(PHONE, 'g'))];
+  return found.length === 1 ? normalizePhone(found[0]![1]!) : null;
+}
+
 /** The pieces of a typed order, each as its step would be answered (the study is read from the whole message). */
 function orderPieces(text: string, u: Understanding['fields']): Partial<Record<Step, string>> {
   const one = (re: RegExp) => {
@@ -349,7 +357,7 @@ export function createOrderForm(port: OrderFormPort, lang: Language = 'en') {
           a.phone = null;
           return null;
         }
-        const p = normalizePhone(text);
+        const p = phoneIn(text);
         if (!p) return t('r_phone');
         a.phone = p;
         return null;
@@ -443,7 +451,7 @@ export function createOrderForm(port: OrderFormPort, lang: Language = 'en') {
           a.callback = null;
           return null;
         }
-        const p = normalizePhone(text);
+        const p = phoneIn(text);
         if (!p) return t('r_phone');
         a.callback = p;
         return null;

@@ -422,7 +422,8 @@ test('an order typed in one message (Teams) is taken as an order, never a patien
     ['English', /M54\.5/],
     ['R41.0', /Reason for the exam/],
     ['fall at home on apixaban, new confusion', /Callback number/],
-    ['(555) 765-4321', /Clinical notes/],
+    // An answer with words around the number, as people type it.
+    ['office line (555) 765-4321', /Clinical notes/],
   ]);
   const [summary] = await run(office, [['none', /Please check the order, then submit it\./]]);
   expect(summary).toMatch(/Patient: Harold Jensen\nDate of birth: 1941-03-14\n/);
