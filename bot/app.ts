@@ -285,9 +285,17 @@ export async function createApp(opts: AppOptions) {
     metrics,
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       await new Promise<void>((resolve, reject) => {
-        server.server.once('error', reject);
+        // restify re-emits the HTTP server's errors on itself: both are heard, so a port in use is a clean refusal.
+        const failed = (e: NodeJS.ErrnoException) => {
+          server.removeListener('error', failed);
+          server.server.removeListener('error', failed);
+          reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use; stop what listens there or set PORT to another port`) : e);
+        };
+        server.once('error', failed);
+        server.server.once('error', failed);
         server.listen(port, host, () => {
-          server.server.off('error', reject);
+          server.removeListener('error', failed);
+          server.server.removeListener('error', failed);
           resolve();
         });
       });

@@ -8,7 +8,8 @@ const optionalString = z
 
 /** The environment contract (interfaces.md). Defaults that depend on other variables are filled in below. */
 const EnvShape = z.object({
-  NODE_ENV: z.string().trim().min(1).default('development'),
+  // Only these: "prod" or "Production" would otherwise run in full development mode (/chat served, no refusals).
+  NODE_ENV: z.enum(['development', 'test', 'production'], { errorMap: () => ({ message: 'must be development, test or production' }) }).default('development'),
   PORT: z
     .string()
     .default('3978')
@@ -68,6 +69,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Result<Env, '
   const production = e.NODE_ENV === 'production';
   const refusals: string[] = [];
   if (production && !e.PHONE_HASH_KEY) refusals.push('PHONE_HASH_KEY: must be set when NODE_ENV=production');
+  else if (production && e.PHONE_HASH_KEY && (Buffer.byteLength(e.PHONE_HASH_KEY) < 32 || e.PHONE_HASH_KEY === DEV_HASH_KEY)) refusals.push('PHONE_HASH_KEY: must be a secret of at least 32 bytes when NODE_ENV=production, not the development key (it keys every phone hash)');
   if (production && !e.MicrosoftAppId) refusals.push('MicrosoftAppId: must be set when NODE_ENV=production (Bot Framework authentication)');
   if (production && !e.TWILIO_AUTH_TOKEN) refusals.push('TWILIO_AUTH_TOKEN: must be set when NODE_ENV=production (webhook signatures)');
   if (production && e.SMS_TRANSPORT === 'log') refusals.push('SMS_TRANSPORT: log prints messages and is not allowed when NODE_ENV=production');

@@ -38,11 +38,42 @@ test('production without MONGODB_URI or PHONE_HASH_KEY is refused', () => {
 });
 
 test('production without MicrosoftAppId is refused with a message naming it', () => {
-  const r = runToExit({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://127.0.0.1:1/x', PHONE_HASH_KEY: 'k', TWILIO_AUTH_TOKEN: 't' });
+  const r = runToExit({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://127.0.0.1:1/x', PHONE_HASH_KEY: 'a-production-secret-of-32-bytes-or-more', TWILIO_AUTH_TOKEN: 't' });
   expect(r.status).not.toBe(0);
   expect(r.stderr).toContain('MicrosoftAppId: must be set when NODE_ENV=production');
   expect(r.stderr).not.toMatch(/PHONE_HASH_KEY|MONGODB_URI|TWILIO_AUTH_TOKEN/);
 });
+
+test('NODE_ENV=prod (not a known value) is refused naming NODE_ENV, never run as development', () => {
+  const r = runToExit({ NODE_ENV: 'prod' });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toContain('NODE_ENV: must be development, test or production');
+});
+
+test('a port in use stops start-up with a message naming the port, no stack', async () => {
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+  const port = (taken.address() as net.AddressInfo).port;
+  const u = new URL(testMongoUri());
+  u.pathname = `/${uniqueDbName('e2e-port')}`;
+  try {
+    const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const c = spawn('node', ['dist/bot/index.js', '--role=all'], { cwd: ROOT, env: env({ PORT: String(port), MONGODB_URI: u.toString(), REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' }) });
+      let stderr = '';
+      c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const kill = setTimeout(() => c.kill('SIGKILL'), 30_000);
+      c.on('exit', (status) => {
+        clearTimeout(kill);
+        resolve({ status, stderr });
+      });
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`port ${port} is already in use`);
+    expect(r.stderr).not.toMatch(/EADDRINUSE|\n\s+at /);
+  } finally {
+    await new Promise((resolve) => taken.close(resolve));
+  }
+}, 40_000);
 
 describe('a running service', () => {
   let child: ChildProcessWithoutNullStreams;

@@ -54,6 +54,17 @@ describe('environment', () => {
     }
   });
 
+  test('production refuses a short or development PHONE_HASH_KEY; NODE_ENV takes only known values', () => {
+    const base = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example/x', MicrosoftAppId: 'app', TWILIO_AUTH_TOKEN: 't', TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_FROM_NUMBER: '+15125550100' };
+    const short = parseEnv({ ...base, PHONE_HASH_KEY: 'x' });
+    expect(!short.ok && short.error.message).toContain('PHONE_HASH_KEY: must be a secret of at least 32 bytes');
+    expect(parseEnv({ ...base, PHONE_HASH_KEY: 'a-production-secret-of-32-bytes-or-more' }).ok).toBe(true);
+    for (const v of ['prod', 'Production', 'staging']) {
+      const r = parseEnv({ NODE_ENV: v });
+      expect(!r.ok && r.error.message).toContain('NODE_ENV: must be development, test or production');
+    }
+  });
+
   test('bad URLs and enums are named', () => {
     const r = parseEnv({ MONGODB_URI: 'postgres://x', SMS_TRANSPORT: 'pigeon' });
     expect(r.ok).toBe(false);
