@@ -286,16 +286,14 @@ export async function createApp(opts: AppOptions) {
     async listen(port: number, host = '0.0.0.0'): Promise<number> {
       await new Promise<void>((resolve, reject) => {
         // restify re-emits the HTTP server's errors on itself: both are heard, so a port in use is a clean refusal.
+        const off = () => [server, server.server].forEach((e) => e.removeListener('error', failed));
         const failed = (e: NodeJS.ErrnoException) => {
-          server.removeListener('error', failed);
-          server.server.removeListener('error', failed);
+          off();
           reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use; stop what listens there or set PORT to another port`) : e);
         };
-        server.once('error', failed);
-        server.server.once('error', failed);
+        [server, server.server].forEach((e) => e.once('error', failed));
         server.listen(port, host, () => {
-          server.removeListener('error', failed);
-          server.server.removeListener('error', failed);
+          off();
           resolve();
         });
       });

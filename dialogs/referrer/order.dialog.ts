@@ -151,7 +151,7 @@ const LABELLED = {
   priority: /\b(stat|asap|urgent|urgente|routine|rutina)\b/i,
   patient_name: /\b(?:for|pt|patient|paciente|para|name)\s*[:#-]?\s+((?:[A-ZÁÉÍÓÚÑ][\p{L}'’-]+|[A-Z]\.)(?:\s+(?:[A-ZÁÉÍÓÚÑ][\p{L}'’-]+|[A-Z]\.?)){1,4})/u,
 } as const;
-const PRIORITY_WORD: Record<string, string> = { stat: 'stat', asap: 'asap', urgent: 'urgent', urgente: 'urgent', routine: 'routine', rutina: 'routine' };
+const SPANISH_PRIORITY: Record<string, string> = { urgente: 'urgent', rutina: 'routine' };
 // Words an office types in capitals next to a name that are not part of it.
 const NOT_NAME = /\s+(?:DOB|NPI|MRN|DR|CELL|PH|PT|STAT|ASAP|MRI|CT|US|XR|CTA|DEXA|Medicare|Medicaid)\b.*$/;
 
@@ -172,22 +172,19 @@ function orderPieces(text: string, u: Understanding['fields']): Partial<Record<S
   const out: Partial<Record<Step, string>> = {};
   const name = one(LABELLED.patient_name)?.replace(NOT_NAME, '');
   if (name && !/^(Dr|Doctor)\b/i.test(name)) out.patient_name = name;
-  const dob = one(LABELLED.patient_dob);
-  if (dob) out.patient_dob = dob;
-  const phone = one(LABELLED.patient_phone);
-  if (phone) out.patient_phone = phone;
-  const callback = one(LABELLED.callback);
-  if (callback) out.callback = callback;
-  const npi = one(LABELLED.npi);
-  if (npi) out.npi = npi;
-  const priority = one(LABELLED.priority);
-  if (priority) out.priority = PRIORITY_WORD[priority.toLowerCase()]!;
+  for (const step of ['patient_dob', 'patient_phone', 'callback', 'npi'] as const) {
+    const v = one(LABELLED[step]);
+    if (v) out[step] = v;
+  }
+  // The priority step reads the English words in any language.
+  const priority = one(LABELLED.priority)?.toLowerCase();
+  if (priority) out.priority = SPANISH_PRIORITY[priority] ?? priority;
   // ICD-10-CM codes: a letter and two digits with an optional dot part, or with a dot when the third is a letter.
   const codes = [...text.matchAll(/(?<![\w.])([A-Z]\d\d(?:\.[0-9A-Z]{1,4})?|[A-Z]\d[A-Z]\.[0-9A-Z]{1,4})(?!\w|\.\w)/gi)].map((m) => m[1]!);
   if (codes.length) out.codes = codes.join(', ');
   if (u.providerName) out.provider = u.providerName;
+  // The understanding names self-pay as the payer "self-pay", which the insurance step reads too.
   if (u.payer) out.insurance = `${u.payer} ${u.memberId ?? ''}`.trim();
-  if (/\b(self[- ]?pay|cash pay|no insurance|sin seguro|pago propio)\b/i.test(text)) out.insurance = 'self pay';
   if (out.patient_phone && /\b(spanish[- ]speaking|speaks spanish|habla espa[nñ]ol|en espa[nñ]ol|texts? in spanish)\b/i.test(text)) out.patient_language = 'Spanish';
   return out;
 }
@@ -545,11 +542,12 @@ export function createOrderForm(port: OrderFormPort, lang: Language = 'en') {
     const s = newOrderState();
     const found = orderPieces(text, u);
     for (const step of STEPS) {
-      const raw = step === 'exam' ? text : found[step as keyof typeof found];
+      const raw = step === 'exam' ? text : found[step];
       if (!raw) continue;
       s.step = step;
-      const before = JSON.stringify(s.answers);
-      if (read(s, { ...turn, text: raw }) !== null) s.answers = JSON.parse(before) as OrderAnswers;
+      // A piece its step refuses leaves nothing behind: the question asks for it.
+      const before = { ...s.answers };
+      if (read(s, { ...turn, text: raw }) !== null) s.answers = before;
     }
     return { state: s };
   }
