@@ -45,6 +45,7 @@ import type { DiagnosisCodes } from '../services/orders/diagnosis-codes';
 import { conversationRefId } from './channels/turn-runner';
 import { createOfficeNotices, type OfficeNoticeRepository } from '../services/referrers/office-notices';
 import { createOfficeSessions, type OfficeSessionRepository } from '../services/referrers/office-session';
+import { createIdempotency, type IdempotencyStore } from '../services/idempotency/idempotency';
 
 /** Every store the conversations read and write (MongoDB in the app, in memory in the fast tests). */
 export interface ConversationRepositories {
@@ -62,6 +63,8 @@ export interface ConversationRepositories {
   officeNotices: OfficeNoticeRepository;
   officeSessions: OfficeSessionRepository;
   botState: Storage;
+  /** Idempotency-Key claims (the staff API's). */
+  idempotency?: IdempotencyStore;
 }
 
 /** The ports the conversation stack needs: stores, locks, the delayed-job queues, the SMS transport and the chat sender. */
@@ -129,7 +132,8 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
     locks,
     now,
   });
-  const handoff = createHandoff({ tasks: repos.tasks, messages: repos.messages, proactive, now });
+  const idempotency = repos.idempotency ? createIdempotency({ store: repos.idempotency, now }) : undefined;
+  const handoff = createHandoff({ tasks: repos.tasks, messages: repos.messages, proactive, now, idempotency });
   const conversationState = new ConversationState(repos.botState);
   const userState = new UserState(repos.botState);
   const understanding = createUnderstanding({
@@ -211,6 +215,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
   const diagnosisCodes = opts.diagnosisCodes ?? shippedDiagnosisCodes();
   const cases = createCaseService({
     codes: diagnosisCodes,
+    idempotency,
     cases: caseWrites,
     patients: repos.patients,
     site: opts.site,

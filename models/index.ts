@@ -15,6 +15,7 @@ import { createWaitlistRepository } from './waitlist.repository';
 import { createOfficeNoticeRepository } from './office-notice.repository';
 import { createOfficeSessionRepository } from './office-session.repository';
 import { createDocumentRepository } from './document.repository';
+import { createIdempotencyRepository } from './idempotency.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -35,6 +36,7 @@ export function createRepositories(conn: Connection) {
     officeNotices: createOfficeNoticeRepository(conn),
     officeSessions: createOfficeSessionRepository(conn),
     documents: createDocumentRepository(conn),
+    idempotency: createIdempotencyRepository(conn),
   };
   return {
     ...repos,

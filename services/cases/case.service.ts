@@ -15,6 +15,7 @@ import { eventsFrom } from '../pipeline/pipeline.transitions';
 import { err, ok, type Result } from '../result';
 import { actorOf, canCreateCases, canReadCases, ROLE_EVENTS, type Principal } from '../staff/staff.roles';
 import type { Locks } from '../locks';
+import type { Idempotency, IdempotencyFailure } from '../idempotency/idempotency';
 import type { CaseRepository, PatientRepository } from './case.ports';
 import { CaseSource, type Case, type CaseChannel, type CaseHistoryEntry, type Patient } from './case.schema';
 
@@ -173,6 +174,8 @@ export interface CaseServiceDeps {
   onAppointmentGone?: (appointmentId: string, reason: string) => Promise<void>;
   /** The ICD-10-CM table: a category code where billable codes exist under it is refused. */
   codes?: DiagnosisCodes;
+  /** Idempotency-Key claims shared by every route that takes one. */
+  idempotency?: Idempotency;
 }
 
 /** States a case may hold an appointment in; any other drops it (and its time is freed). */
@@ -238,6 +241,31 @@ export function createCaseService(deps: CaseServiceDeps) {
    * case the first one made.
    */
   async function create(
+    input: CreateCaseInput,
+    principal: Principal,
+    channel: CaseChannel,
+    idempotencyKey?: string,
+  ): Promise<Result<{ created: boolean; case: CaseView }, CaseFailure | IdempotencyFailure>> {
+    if (!idempotencyKey || !deps.idempotency) return createOnce(input, principal, channel, idempotencyKey);
+    // Claimed before anything is written, so concurrent repeats make one case and one patient.
+    const r = await deps.idempotency(
+      `cases:${principal.id}`,
+      idempotencyKey,
+      input,
+      async () => {
+        const made = await createOnce(input, principal, channel, idempotencyKey);
+        return made.ok ? ok({ ref: made.value.case.id, value: made.value }) : made;
+      },
+      async (ref) => {
+        const c = await cases.findById(ref);
+        if (!c) return err('CASE_NOT_FOUND', `the case this key made ('${ref}') is gone`);
+        return ok({ created: false, case: await view(c, principal) });
+      },
+    );
+    return r.ok ? ok(r.value.replayed ? { ...r.value.value, created: false } : r.value.value) : r;
+  }
+
+  async function createOnce(
     input: CreateCaseInput,
     principal: Principal,
     channel: CaseChannel,

@@ -7,6 +7,7 @@ import type { Principal, Role } from '../staff/staff.roles';
 import type { Message, MessageRepository } from '../messaging/message.schema';
 import { Task, type ReplyTo, type TaskInput, type TaskRepository } from '../tasks/task.schema';
 import type { ProactiveSender } from './proactive.service';
+import type { Idempotency } from '../idempotency/idempotency';
 
 const REPLY: ReadonlySet<Role> = new Set(['admin', 'coordinator', 'scheduler']);
 /** The latest messages shown with a task. */
@@ -18,8 +19,8 @@ export const TaskReplyInput = z.object({ text: text(1600), idempotencyKey: z.str
  * A person asked for a human: one open handoff task per conversation and day, holding where the reply goes (never
  * the number or the words); staff answer through the API and the reply reaches the person on their channel.
  */
-export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRepository; proactive: ProactiveSender; now: () => Date }) {
-  return {
+export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRepository; proactive: ProactiveSender; now: () => Date; idempotency?: Idempotency }) {
+  const handoff = {
     async request(input: { conversationKey: string; channel: string; replyTo: ReplyTo; why?: string; caseId?: string | null }): Promise<{ task: Task; created: boolean }> {
       const now = deps.now();
       const task: TaskInput = {
@@ -61,7 +62,27 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
       return ok({ task, conversation: conversation.reverse() });
     },
 
+    /** A reply under an Idempotency-Key: the same key with other words is refused, a repeat gets the first message. */
     async reply(taskId: string, input: z.infer<typeof TaskReplyInput>, principal: Principal) {
+      const key = input.idempotencyKey;
+      if (!key || !deps.idempotency) return handoff.replyOnce(taskId, input, principal);
+      const r = await deps.idempotency(
+        `task-reply:${taskId}`,
+        key,
+        { text: input.text },
+        async () => {
+          const sent = await handoff.replyOnce(taskId, input, principal);
+          return sent.ok ? ok({ ref: sent.value.message.id, value: sent.value }) : sent;
+        },
+        async (ref) => {
+          const message = await deps.messages.findById(ref);
+          return message ? ok({ outcome: 'duplicate' as const, message }) : err('TASK_NOT_FOUND', `the reply this key sent ('${ref}') is gone`);
+        },
+      );
+      return r.ok ? ok(r.value.value) : r;
+    },
+
+    async replyOnce(taskId: string, input: z.infer<typeof TaskReplyInput>, principal: Principal) {
       if (!REPLY.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not reply to patients or offices`);
       const task = await deps.tasks.findById(taskId);
       if (!task) return err('TASK_NOT_FOUND', `no task '${taskId}'`);
@@ -120,5 +141,6 @@ export function createHandoff(deps: { tasks: TaskRepository; messages: MessageRe
       return { state: 'back', task };
     },
   };
+  return handoff;
 }
 export type HandoffService = ReturnType<typeof createHandoff>;

@@ -1,4 +1,5 @@
 import { api, completeOrder, startTestApp, type TestApp } from '../support/test-app';
+import { createPhoneHasher } from '../../services/contact/phone';
 
 let t: TestApp;
 let admin: string;
@@ -86,6 +87,37 @@ describe('POST /api/v1/cases', () => {
     expect(again.body.id).toBe(first.body.id);
     const list = await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent('+15551234567')}&limit=200`, { token: admin });
     expect(list.body.items.filter((c: { id: string }) => c.id === first.body.id)).toHaveLength(1);
+  });
+
+  test('the same Idempotency-Key with another body is refused with 409 and changes nothing', async () => {
+    const headers = { 'idempotency-key': 'fax-2026-11-28-0002' };
+    const first = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: completeOrder(), headers });
+    expect(first.status).toBe(201);
+    const body = completeOrder();
+    const other = { ...body, order: { ...body.order, bodyPart: 'cervical spine' } };
+    const reused = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: other, headers });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const read = await api(t.base, 'GET', `/api/v1/cases/${first.body.id}`, { token: admin });
+    expect(read.body.order.bodySite.text).toBe('lumbar spine');
+    // The first body with its key still answers the first case.
+    const again = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: completeOrder(), headers });
+    expect([again.status, again.body.id]).toEqual([200, first.body.id]);
+  });
+
+  test('20 concurrent posts with one key make one case and one patient record', async () => {
+    const phone = '+15550002020';
+    const body = completeOrder();
+    // No birth date: the patient is not found by identity, so only the key can keep it to one record.
+    const patient: Record<string, unknown> = { ...body.patient, familyName: 'Concurrent', phone };
+    delete patient.birthDate;
+    const headers = { 'idempotency-key': 'fax-2026-11-28-0020' };
+    const answers = await Promise.all(Array.from({ length: 20 }, () => api(t.base, 'POST', '/api/v1/cases', { token: admin, body: { ...body, patient }, headers })));
+    expect(answers.map((a) => a.status).sort((x, y) => x - y)).toEqual([...Array(19).fill(200), 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const listed = await api(t.base, 'GET', `/api/v1/cases?phone=${encodeURIComponent(phone)}&limit=200`, { token: admin });
+    expect(listed.body.items).toHaveLength(1);
+    expect(await t.app.repos.patients.findIdsByPhoneHash(createPhoneHasher('test-hash-key')(phone))).toHaveLength(1);
   });
 
   test('a case for an unknown referring organization is refused and not created', async () => {

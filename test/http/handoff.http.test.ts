@@ -82,3 +82,21 @@ test('Teams: "talk to a person" opens one task a day for the conversation, and t
   expect(teams.isDone()).toBe(true);
   expect(posted[0]?.text).toMatch(/^\*\*coordinator \d+\*\* \(staff\): Dana here: how can I help with the order\?$/);
 });
+
+test('a staff reply under an Idempotency-Key: a retry sends nothing more, the same key with new words is 409', async () => {
+  const phone = newPhone();
+  const before = new Set((await handoffTasks()).map((x) => x.id));
+  await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'talk to a person'));
+  const mine = (await handoffTasks()).find((x) => !before.has(x.id))!;
+  const token = await t.token('coordinator');
+  const reply = (text: string) => api(t.base, 'POST', `/api/v1/tasks/${mine.id}/reply`, { token, headers: { 'idempotency-key': 'dana-reply-0001' }, body: { text } });
+  const [a, b] = await Promise.all([reply('Dana here, calling you in 5 minutes.'), reply('Dana here, calling you in 5 minutes.')]);
+  expect([a.status, b.status].sort()).toEqual([200, 201]);
+  expect(b.body.message.id).toBe(a.body.message.id);
+  const reused = await reply('Something else entirely');
+  expect(reused.status).toBe(409);
+  expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  const sent = (await t.app.repos.messages.list({ phoneHash: hash(phone) }, 50)).filter((m) => m.template === 'staff_message');
+  expect(sent.map((m) => m.body)).toEqual(['Dana here, calling you in 5 minutes.']);
+  expect(t.smsOut.filter((l) => l.includes('Something else entirely'))).toHaveLength(0);
+});
