@@ -14,6 +14,7 @@ import { createRoute } from './http/route';
 import { createMetrics } from './metrics';
 import { registerCaseRoutes } from './routes/cases.route';
 import { registerMessagingRoutes } from './routes/messaging.route';
+import { registerStaffTokenRoutes } from './routes/staff-tokens.route';
 import { createMessagingStaffService } from '../services/messaging/staff-view.service';
 import { registerHealthRoutes } from './routes/health.route';
 import { createHttpServer } from './server';
@@ -220,6 +221,7 @@ export async function createApp(opts: AppOptions) {
   });
   const authenticate = createAuthenticator(staffTokens);
   registerCaseRoutes(server, { route, cases, selfService, authenticate, metrics });
+  registerStaffTokenRoutes(server, { route, tokens: staffTokens, authenticate });
   registerMessagingRoutes(server, {
     route,
     authenticate,

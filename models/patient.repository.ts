@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { newId } from '../services/ids';
 import { Schema, type Connection } from 'mongoose';
 import type { PatientRepository } from '../services/cases/case.ports';
 import { Patient } from '../services/cases/case.schema';
+import { patientIdFor } from '../services/cases/identity';
 import { isDuplicateKey } from './db';
 import { rowCodec, type Row } from './rows';
 
@@ -29,13 +28,9 @@ export function createPatientRepository(conn: Connection): PatientRepository & {
       await model.createIndexes();
     },
 
-    async findOrCreate(p, now) {
-      // A phone number is not an identity (families share phones): phone, birth date and family name together are.
-      // That identity is the _id, so two parallel creates for one person make one record (the unique _id decides).
-      const id =
-        p.phoneHash && p.birthDate && p.familyName
-          ? `p_${createHash('sha256').update(`${p.phoneHash}|${p.birthDate}|${p.familyName.toLowerCase()}`).digest('hex').slice(0, 24)}`
-          : newId('p');
+    async findOrCreate(p, now, scope = null) {
+      // The identity is the _id, so two parallel creates for one person make one record (the unique _id decides).
+      const id = patientIdFor(p, scope);
       const row = { _id: id, ...p, createdAt: now };
       try {
         await model.create(row);

@@ -10,6 +10,7 @@ const StaffTokenSchema = new Schema(
     tokenHash: { type: String, required: true, unique: true },
     referrerOrgId: { type: String, default: null },
     createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, default: null },
     revokedAt: { type: Date, default: null },
   },
   { collection: 'staff_tokens', versionKey: false },
@@ -28,6 +29,15 @@ export function createStaffTokenRepository(conn: Connection): StaffTokenReposito
     },
     async findByHash(tokenHash) {
       const row = await model.findOne({ tokenHash }).lean<Row>();
+      return row ? fromRow(row) : null;
+    },
+    async list(limit) {
+      const rows = await model.find({}).sort({ createdAt: -1 }).limit(limit).lean<Row[]>();
+      return rows.map(fromRow);
+    },
+    async revoke(id, now) {
+      await model.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: now } });
+      const row = await model.findById(id).lean<Row>();
       return row ? fromRow(row) : null;
     },
   };

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { connectMongo, dbNameFrom } from '../models/db';
 import { createRepositories } from '../models';
 import { parseEnv } from '../services/config/env.schema';
-import { createStaffTokenService } from '../services/staff/staff-token.service';
+import { createStaffTokenService, DEFAULT_TOKEN_DAYS } from '../services/staff/staff-token.service';
 import { Role } from '../services/staff/staff.roles';
 import { repoRoot, resolveMongo, resolveRedis } from './local-infra';
 import { createCampaigns } from '../services/campaigns/campaign.service';
@@ -20,8 +20,12 @@ import { createReferrerInvites } from '../services/referrers/invite.service';
 
 const USAGE = `Usage: npm run cli -- <command>
 
-  staff create --name <name> --role <${Role.options.join('|')}> [--referrer <orgId>]
-      Creates a staff API token and prints it once (only its hash is stored).
+  staff create --name <name> --role <${Role.options.join('|')}> [--referrer <orgId>] [--days <1-365, default ${DEFAULT_TOKEN_DAYS}>]
+      Creates a staff API token and prints it once (only its hash is stored); it stops working after --days.
+  staff list
+      Lists the tokens (id, role, name, status, expiry); never the tokens themselves.
+  staff revoke <id>
+      Revokes a token at once.
   referrer create --name <organization name> [--tenant <Azure AD tenant id>] [--hours 08:00-16:30] [--language en|es]
       Creates a referring organization and prints its id (updates to it wait for its hours and are in its language).
   referrer invite --referrer <orgId> --name <person's name>
@@ -79,6 +83,23 @@ async function understandLines(): Promise<void> {
   }
 }
 
+async function manageTokens(verb: 'list' | 'revoke', args: string[]): Promise<void> {
+  if (verb === 'list' ? args.length !== 0 : args.length !== 1) die(verb === 'list' ? 'staff list takes no arguments' : 'staff revoke needs the token id: npm run cli -- staff revoke <id>');
+  await withRepos(async (repos) => {
+    const svc = createStaffTokenService({ tokens: repos.staffTokens, orgs: repos.referrers, now: () => new Date() });
+    if (verb === 'revoke') {
+      const r = await svc.revoke(args[0]!);
+      if (!r.ok) die(r.error.message);
+      process.stdout.write(`Revoked token ${r.value.id} (${r.value.role}, ${r.value.name}).\n`);
+      return;
+    }
+    const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '-');
+    for (const t of await svc.list(500)) {
+      process.stdout.write(`${t.id}  ${t.role.padEnd(12)}  ${t.status.padEnd(7)}  expires ${day(t.expiresAt)}  ${t.name}${t.referrerOrgId ? ` (${t.referrerOrgId})` : ''}\n`);
+    }
+  });
+}
+
 export async function runCli(argv: string[]): Promise<void> {
   const [noun, verb, ...rest] = argv;
   if (noun === 'understand' && verb === undefined) return understandLines();
@@ -87,9 +108,10 @@ export async function runCli(argv: string[]): Promise<void> {
     if (!id || rest.length !== 1) die('campaign launch needs the campaign id: npm run cli -- campaign launch <id>');
     return launchCampaign(id);
   }
+  if (noun === 'staff' && (verb === 'list' || verb === 'revoke')) return manageTokens(verb, rest);
   const { values } = parseArgs({
     args: rest,
-    options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' }, hours: { type: 'string' }, language: { type: 'string' } },
+    options: { name: { type: 'string' }, role: { type: 'string' }, referrer: { type: 'string' }, tenant: { type: 'string' }, hours: { type: 'string' }, language: { type: 'string' }, days: { type: 'string' } },
     strict: true,
   });
 
@@ -100,10 +122,11 @@ export async function runCli(argv: string[]): Promise<void> {
         name: values.name ?? '',
         role: (values.role ?? '') as Role,
         referrerOrgId: values.referrer ?? null,
+        ...(values.days !== undefined ? { days: /^\d+$/.test(values.days) ? Number(values.days) : NaN } : {}),
       });
       if (!out.ok) die(`Cannot create the token: ${out.error.message}`);
       process.stdout.write(
-        `Created ${out.value.record.role} token for ${out.value.record.name} (id ${out.value.record.id}).\n` +
+        `Created ${out.value.record.role} token for ${out.value.record.name} (id ${out.value.record.id}), valid until ${out.value.record.expiresAt?.toISOString().slice(0, 10)}.\n` +
           `Token (shown once; store it now):\n${out.value.token}\n`,
       );
     });

@@ -25,8 +25,8 @@ export interface CaseRepository {
 }
 
 export interface PatientRepository {
-  /** Same phone, date of birth and family name means the same person; otherwise a new patient. */
-  findOrCreate(p: Omit<Patient, 'id' | 'createdAt'>, now: Date): Promise<Patient>;
+  /** Same phone, date of birth and family name (within `scope`, a referring organization) is the same person. */
+  findOrCreate(p: Omit<Patient, 'id' | 'createdAt'>, now: Date, scope?: string | null): Promise<Patient>;
   findById(id: string): Promise<Patient | null>;
   findByIds(ids: string[]): Promise<Patient[]>;
   findIdsByPhoneHash(phoneHash: string): Promise<string[]>;

@@ -4,7 +4,8 @@ import { CaseState, Channel, HistoryEntry, Priority, Track } from '../pipeline/p
 import { Disclosure } from '../screening/disclosures';
 import { CaseAuthorization } from './authorization';
 
-export const CaseSource = z.enum(['fax', 'phone', 'api', 'sms', 'webchat', 'msteams']);
+/** `referrer_api`: a referring office's own system, with its referrer token. */
+export const CaseSource = z.enum(['fax', 'phone', 'api', 'referrer_api', 'sms', 'webchat', 'msteams']);
 
 /** The order, shaped after FHIR ServiceRequest (status is derived from the case state, see pipeline.fhir.ts). */
 export const ServiceRequest = z.object({

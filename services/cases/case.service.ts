@@ -274,6 +274,9 @@ export function createCaseService(deps: CaseServiceDeps) {
     if (!canCreateCases(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not create cases`);
     const badCode = codeProblems(input.order.reasonCodes, 'order');
     if (badCode) return badCode;
+    if (channel === 'api' && (principal.role === 'referrer') !== (input.source === 'referrer_api')) {
+      return err('FORBIDDEN', principal.role === 'referrer' ? "a referrer token creates cases with source 'referrer_api'" : "source 'referrer_api' is for referrer tokens");
+    }
     const referrerOrgId = principal.referrerOrgId ?? input.referrerOrgId ?? null;
     if (principal.referrerOrgId && input.referrerOrgId && input.referrerOrgId !== principal.referrerOrgId) {
       return err('FORBIDDEN', 'a referrer token may only create cases for its own organization');
@@ -302,6 +305,7 @@ export function createCaseService(deps: CaseServiceDeps) {
         language: p.language,
       },
       now,
+      principal.referrerOrgId,
     );
 
     const missing = missingItems(p, o);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { newId } from '../ids';
 import { foldAccents } from '../text';
 import type { PatientRepository } from './case.ports';
 import type { Patient } from './case.schema';
@@ -26,4 +28,15 @@ export async function verifiedPatients(patients: PatientRepository, who: { phone
   const ids = await patients.findIdsByPhoneHash(who.phoneHash);
   if (ids.length === 0) return [];
   return (await patients.findByIds(ids)).filter((p) => p.birthDate === who.birthDate && namesPatient(p, who.name));
+}
+
+/**
+ * A patient's record id: phone, birth date and family name together are one person (a phone alone is not: families
+ * share phones), so parallel creates for one person make one record. A referring office's patients are its own
+ * records (`scope`), so an order never links to, or shows, what another organization stored.
+ */
+export function patientIdFor(p: Pick<Patient, 'phoneHash' | 'birthDate' | 'familyName'>, scope: string | null = null): string {
+  if (!p.phoneHash || !p.birthDate || !p.familyName) return newId('p');
+  const identity = `${p.phoneHash}|${p.birthDate}|${p.familyName.toLowerCase()}${scope ? `|org:${scope}` : ''}`;
+  return `p_${createHash('sha256').update(identity).digest('hex').slice(0, 24)}`;
 }

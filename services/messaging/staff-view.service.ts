@@ -44,10 +44,15 @@ export function createMessagingStaffService(deps: {
   hashPhone: (e164: string) => string;
   now: () => Date;
 }) {
-  const view = (phone: string, recs: Record<Purpose, ConsentRecord | null>) => ({
+  // Evidence quotes the person ("stop, my biopsy came back…") and names cases and staff: marketing sees what changed and when.
+  const view = (phone: string, recs: Record<Purpose, ConsentRecord | null>, principal: Principal) => ({
     phone,
     purposes: Object.fromEntries(
-      Purpose.options.map((p) => [p, { status: recs[p]?.status ?? 'unknown', history: recs[p]?.history ?? [] }]),
+      Purpose.options.map((p) => {
+        const history = recs[p]?.history ?? [];
+        const shown = principal.role === 'marketing' ? history.map(({ status, source, receivedAt, effectiveAt }) => ({ status, source, receivedAt, effectiveAt })) : history;
+        return [p, { status: recs[p]?.status ?? 'unknown', history: shown }];
+      }),
     ),
   });
 
@@ -83,16 +88,17 @@ export function createMessagingStaffService(deps: {
       if (!READ_CONSENT.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not read consent`);
       const p = phoneOrFail(rawPhone);
       if (!p.ok) return p;
-      return ok(view(p.value, await deps.consents.get(deps.hashPhone(p.value))));
+      return ok(view(p.value, await deps.consents.get(deps.hashPhone(p.value)), principal));
     },
 
     async putConsent(rawPhone: string, purpose: Purpose, input: z.infer<typeof PutConsentInput>, principal: Principal) {
       if (!WRITE_CONSENT.has(principal.role)) return err('FORBIDDEN', `role '${principal.role}' may not record consent`);
+      if (principal.role === 'marketing' && purpose !== 'marketing') return err('FORBIDDEN', "role 'marketing' may record marketing consent only");
       const p = phoneOrFail(rawPhone);
       if (!p.ok) return p;
       const hash = deps.hashPhone(p.value);
       await deps.consent.set(hash, purpose, input.status, input.source, `${input.evidence} (recorded by staff:${principal.id})`, deps.now());
-      return ok(view(p.value, await deps.consents.get(hash)));
+      return ok(view(p.value, await deps.consents.get(hash), principal));
     },
   };
 }

@@ -272,6 +272,51 @@ describe('errors through HTTP', () => {
   });
 });
 
+describe('referrer tokens', () => {
+  const orgs = async () => {
+    const a = `org_${Date.now()}x`;
+    const b = `org_${Date.now()}y`;
+    for (const id of [a, b]) await t.app.repos.referrers.insert({ id, name: id, tenantId: null, phone: null, fax: null, users: [], createdAt: new Date() });
+    return { a, b };
+  };
+
+  test("create only as their organization with source 'referrer_api'; staff may not claim that source", async () => {
+    const { a, b } = await orgs();
+    const refA = await t.token('referrer', { referrerOrgId: a });
+    const fax = await api(t.base, 'POST', '/api/v1/cases', { token: refA, body: completeOrder() });
+    expect(fax.status).toBe(403);
+    expect(fax.body.error.message).toBe("a referrer token creates cases with source 'referrer_api'");
+    const asB = await api(t.base, 'POST', '/api/v1/cases', { token: refA, body: { ...completeOrder(), source: 'referrer_api', referrerOrgId: b } });
+    expect(asB.status).toBe(403);
+    const staff = await api(t.base, 'POST', '/api/v1/cases', { token: admin, body: { ...completeOrder(), source: 'referrer_api' } });
+    expect(staff.status).toBe(403);
+    const own = await api(t.base, 'POST', '/api/v1/cases', { token: refA, body: { ...completeOrder(), source: 'referrer_api' } });
+    expect(own.status).toBe(201);
+    expect(own.body).toMatchObject({ source: 'referrer_api', referrerOrgId: a });
+    const listed = await api(t.base, 'GET', `/api/v1/cases?referrer=${b}`, { token: admin });
+    expect(listed.body.items).toEqual([]);
+  });
+
+  test("a case for another organization's patient never shows what that organization stored", async () => {
+    const { a, b } = await orgs();
+    const phone = '+15550003131';
+    const patient = { givenName: 'Marisol', familyName: 'Quintero', birthDate: '1971-09-09', phone, language: 'en' };
+    const refB = await t.token('referrer', { referrerOrgId: b });
+    const theirs = await api(t.base, 'POST', '/api/v1/cases', { token: refB, body: { ...completeOrder(), source: 'referrer_api', patient } });
+    expect(theirs.status).toBe(201);
+    // Organization A knows the phone, birth date and family name, and guesses any given name.
+    const refA = await t.token('referrer', { referrerOrgId: a });
+    const mine = await api(t.base, 'POST', '/api/v1/cases', { token: refA, body: { ...completeOrder(), source: 'referrer_api', patient: { ...patient, givenName: 'X' } } });
+    expect(mine.status).toBe(201);
+    expect(mine.body.patient.givenName).toBe('X');
+    expect(JSON.stringify(mine.body)).not.toContain('Marisol');
+    expect(mine.body.patientId).not.toBe(theirs.body.patientId);
+    const read = await api(t.base, 'GET', `/api/v1/cases/${mine.body.id}`, { token: refA });
+    expect(JSON.stringify(read.body)).not.toContain('Marisol');
+    expect((await api(t.base, 'GET', `/api/v1/cases/${theirs.body.id}`, { token: refA })).status).toBe(404);
+  });
+});
+
 describe('GET /api/v1/cases', () => {
   test('filters by state and track, pages with next, and scopes referrer tokens to their organization', async () => {
     const orgA = `org_${Date.now()}a`;
@@ -280,7 +325,7 @@ describe('GET /api/v1/cases', () => {
       await t.app.repos.referrers.insert({ id, name: id, tenantId: null, phone: null, fax: null, users: [], createdAt: new Date() });
     }
     const refA = await t.token('referrer', { referrerOrgId: orgA });
-    const mine = await createCase(completeOrder(), refA);
+    const mine = await createCase({ ...completeOrder(), source: 'referrer_api' }, refA);
     expect(mine.referrerOrgId).toBe(orgA);
     expect(mine.history[0].actor).toMatch(/^referrer:/);
     await createCase({ ...completeOrder(), referrerOrgId: orgB });

@@ -232,4 +232,28 @@ describe('staff views of messages and consent', () => {
     expect(await granted.json()).toMatchObject({ purposes: { marketing: { status: 'granted', history: [{ source: 'web_form' }] } } });
     expect(await t.app.services.consent.statuses(hash(phone))).toEqual({ care: 'granted', marketing: 'granted' });
   });
+
+  test('marketing sees consent statuses without the evidence and may not change care consent', async () => {
+    const marketing = await t.token('marketing');
+    const admin = await t.token('admin');
+    const phone = newPhone();
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hello'));
+    await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'please stop texting me, my biopsy came back positive and I am switching clinics'));
+    const q = encodeURIComponent(phone);
+    const read = async (token: string) => (await fetch(`${t.base}/api/v1/consents/${q}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<any>;
+    const asMarketing = await read(marketing);
+    expect(asMarketing.purposes.care.status).toBe('revoked');
+    expect(asMarketing.purposes.care.history.at(-1)).toEqual({ status: 'revoked', source: expect.any(String), receivedAt: expect.any(String), effectiveAt: expect.any(String) });
+    expect(JSON.stringify(asMarketing)).not.toMatch(/biopsy|evidence|staff:|c_[a-f0-9]{24}/);
+    // Staff who care for the patient still see the words that made the change.
+    expect(JSON.stringify(await read(admin))).toContain('biopsy');
+
+    const care = await fetch(`${t.base}/api/v1/consents/${q}/care`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${marketing}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'granted', evidence: 'called and agreed' }),
+    });
+    expect(care.status).toBe(403);
+    expect(await t.app.services.consent.statuses(hash(phone))).toMatchObject({ care: 'revoked' });
+  });
 });

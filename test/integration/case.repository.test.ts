@@ -92,7 +92,7 @@ describe('case repository on the real MongoDB-compatible server', () => {
   });
 
   test('a staff token hash is unique, enforced by the database', async () => {
-    const rec = { id: 's1', name: 'A', role: 'admin' as const, tokenHash: 'h'.repeat(64), referrerOrgId: null, createdAt: new Date(), revokedAt: null };
+    const rec = { id: 's1', name: 'A', role: 'admin' as const, tokenHash: 'h'.repeat(64), referrerOrgId: null, createdAt: new Date(), expiresAt: null, revokedAt: null };
     await repos.staffTokens.insert(rec);
     await expect(repos.staffTokens.insert({ ...rec, id: 's2' })).rejects.toMatchObject({ code: 11000 });
   });

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { newId } from '../../../services/ids';
+import { patientIdFor } from '../../../services/cases/identity';
 import type { CaseFieldsPatch, CaseRepository, PatientRepository } from '../../../services/cases/case.ports';
 import { Case, Patient, type CaseFilter, type CaseHistoryEntry } from '../../../services/cases/case.schema';
 import type { CaseState, Track } from '../../../services/pipeline/pipeline.states';
@@ -71,11 +70,8 @@ function decodeCursor(cursor: string): { at: Date; id: string } | null {
 export class MemoryPatients implements PatientRepository {
   readonly rows = new Map<string, Patient>();
 
-  findOrCreate = (p: Omit<Patient, 'id' | 'createdAt'>, now: Date): Promise<Patient> => {
-    const id =
-      p.phoneHash && p.birthDate && p.familyName
-        ? `p_${createHash('sha256').update(`${p.phoneHash}|${p.birthDate}|${p.familyName.toLowerCase()}`).digest('hex').slice(0, 24)}`
-        : newId('p');
+  findOrCreate = (p: Omit<Patient, 'id' | 'createdAt'>, now: Date, scope: string | null = null): Promise<Patient> => {
+    const id = patientIdFor(p, scope);
     if (!this.rows.has(id)) this.rows.set(id, Patient.parse({ ...copy(p), id, createdAt: now }));
     return Promise.resolve(copy(this.rows.get(id)!));
   };
