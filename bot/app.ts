@@ -73,6 +73,8 @@ export interface AppOptions {
   runWorkers: boolean;
   /** Workers: how old a half-sent text must be before it is recovered (default 2 minutes). */
   recoverSmsAfterMs?: number;
+  /** How old a stored text whose turn never ran must be before the workers' sweep runs it (default 30 s). */
+  recoverTurnsAfterMs?: number;
   /** Tests: how long the gateway waits between retries. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -166,6 +168,7 @@ export async function createApp(opts: AppOptions) {
   let recovery: NodeJS.Timeout | null = null;
   let followUpSweep: NodeJS.Timeout | null = null;
   let holdSweep: NodeJS.Timeout | null = null;
+  let turnSweep: NodeJS.Timeout | null = null;
   if (opts.runWorkers) {
     deferred.startWorker((id) => gateway.dispatch(id), (e) => opts.logger.error({ err: e }, 'deferred SMS job failed'));
     const staleMs = opts.recoverSmsAfterMs ?? 120_000;
@@ -202,6 +205,15 @@ export async function createApp(opts: AppOptions) {
     followUpSweep = setInterval(sweep, 6 * 3600_000);
     followUpSweep.unref();
     waitlistQueue.startWorker((job) => waitlist.run(job), (e) => opts.logger.error({ err: e }, 'waitlist job failed'));
+    // Texts stored whose turn never ran (Redis or a process failed right after storing, and no retry came).
+    const turnsAfterMs = opts.recoverTurnsAfterMs ?? 30_000;
+    const recoverTurns = () =>
+      smsTurns.recoverUnhandled(turnsAfterMs).then(
+        (n) => (n > 0 ? opts.logger.warn({ texts: n }, 'ran texts whose turn had not run') : undefined),
+        (e: unknown) => opts.logger.error({ err: e }, 'recovering unrun texts failed'),
+      );
+    turnSweep = setInterval(() => void recoverTurns(), turnsAfterMs);
+    turnSweep.unref();
     // Holds whose end-of-hold job was lost (Redis restarted empty) are passed on.
     holdSweep = setInterval(() => void waitlist.sweepEnded().catch((e: unknown) => opts.logger.error({ err: e }, 'waitlist hold sweep failed')), 60_000);
     holdSweep.unref();
@@ -315,6 +327,7 @@ export async function createApp(opts: AppOptions) {
       if (recovery) clearInterval(recovery);
       if (followUpSweep) clearInterval(followUpSweep);
       if (holdSweep) clearInterval(holdSweep);
+      if (turnSweep) clearInterval(turnSweep);
       await deferred.close();
       await reminderQueue.close();
       await campaignQueue.close();

@@ -40,6 +40,9 @@ const MessageSchema = new Schema(
 // The workers' recovery sweep, every minute: half-sent texts and held texts whose time passed.
 MessageSchema.index({ status: 1, updatedAt: 1 });
 MessageSchema.index({ status: 1, sendAfter: 1 });
+// The sweep for inbound texts whose turn never ran, and the arrival counter rebuilt after Redis lost it.
+MessageSchema.index({ handled: 1, createdAt: 1 });
+MessageSchema.index({ phoneHash: 1, seq: -1 });
 
 const { fromRow, toRow } = rowCodec(Message);
 
@@ -98,6 +101,15 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
     },
     async markHandled(id, now) {
       await model.updateOne({ _id: id }, { $set: { handled: true, updatedAt: now } });
+    },
+    async listUnhandledInbound(f, limit) {
+      const q = { handled: false, createdAt: { $gte: f.since, $lt: f.before }, direction: 'inbound', channel: 'sms', ...(f.phoneHash ? { phoneHash: f.phoneHash } : {}) };
+      const rows = await model.find(q).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<Row[]>();
+      return rows.map(fromRow);
+    },
+    async maxInboundSeq(phoneHash, handledOnly) {
+      const row = await model.findOne({ phoneHash, seq: { $ne: null }, ...(handledOnly ? { handled: true } : {}) }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number | null }>();
+      return row?.seq ?? 0;
     },
     async list(f, limit) {
       const q: Record<string, unknown> = {};

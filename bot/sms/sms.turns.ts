@@ -23,6 +23,7 @@ export interface SmsTurnsStore {
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<unknown>;
   set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
+  set(key: string, value: string, mode: 'NX'): Promise<unknown>;
   zadd(key: string, score: number, member: string): Promise<unknown>;
   zrange(key: string, start: number, stop: number): Promise<string[]>;
   zrem(key: string, member: string): Promise<unknown>;
@@ -48,6 +49,8 @@ export interface SmsTurnsDeps {
 }
 
 const DEDUPE_TTL_S = 7 * 24 * 3600;
+/** A text older than this is not run late (its dedupe marker has expired too). */
+const RECOVER_WITHIN_MS = DEDUPE_TTL_S * 1000;
 /** How long a turn waits for an earlier-numbered message of the same phone that is still being stored. */
 const GAP_WAIT_MS = 2_000;
 
@@ -70,11 +73,31 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
     }
     await messages.markHandled(m.id, deps.now());
     await redis.set(`${prefix}sms:done:${m.phoneHash}`, String(m.seq));
+    // Only now is a repeat of this MessageSid nothing to do: before, a retry must find the stored text and run it.
+    await redis.set(seenKey(m.idempotencyKey.slice(3)), '1', 'EX', DEDUPE_TTL_S);
+  }
+
+  const seenKey = (sid: string) => `${prefix}sms:sid:${sid}`;
+
+  /** A number's arrival counter; rebuilt from the stored texts when Redis lost it, so a new text never runs first. */
+  async function nextSeq(phoneHash: string): Promise<number> {
+    const key = `${prefix}sms:seq:${phoneHash}`;
+    if (!(await redis.exists(key))) await redis.set(key, String(await messages.maxInboundSeq(phoneHash, false)), 'NX');
+    return redis.incr(key);
+  }
+
+  /** Puts a number's stored, unhandled texts back in its waiting index; how many there were. */
+  async function requeueStored(phoneHash: string): Promise<number> {
+    const now = deps.now();
+    const stored = await messages.listUnhandledInbound({ since: new Date(now.getTime() - RECOVER_WITHIN_MS), before: new Date(now.getTime() + 60_000), phoneHash }, 100);
+    for (const m of stored) await redis.zadd(`${prefix}sms:pending:${phoneHash}`, m.seq ?? 0, m.id);
+    return stored.length;
   }
 
   async function drain(phoneHash: string): Promise<void> {
     const locked = await deps.locks.withLock(`sms-turn:${phoneHash}`, async () => {
       const deadline = Date.now() + GAP_WAIT_MS;
+      let lookedBack = false;
       const queue = `${prefix}sms:pending:${phoneHash}`;
       for (;;) {
         // Waiting messages of this number, by arrival number: a Redis index over the stored messages, so a turn
@@ -86,13 +109,22 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
           await redis.zrem(queue, firstId);
           continue;
         }
-        let expected = Number((await redis.get(`${prefix}sms:done:${phoneHash}`)) ?? 0) + 1;
+        const done = await redis.get(`${prefix}sms:done:${phoneHash}`);
+        // Redis lost the marker (restarted empty): the stored texts say how far this number got.
+        let expected = (done === null ? await messages.maxInboundSeq(phoneHash, true) : Number(done)) + 1;
         const skipped = new Set((await redis.smembers(`${prefix}sms:skip:${phoneHash}`)).map(Number));
         while (skipped.has(expected)) expected++;
-        // An earlier message of this number got its number but is not stored yet: give it a moment to land.
-        if (first.seq !== null && first.seq > expected && Date.now() < deadline) {
-          await new Promise((r) => setTimeout(r, 25));
-          continue;
+        if (first.seq !== null && first.seq > expected) {
+          // An earlier text may be stored but not queued (Redis failed between the two): queue it, once per drain.
+          if (!lookedBack) {
+            lookedBack = true;
+            if ((await requeueStored(phoneHash)) > 1) continue;
+          }
+          // Or it got its number and is not stored yet: give it a moment to land.
+          if (Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 25));
+            continue;
+          }
         }
         await runOne(first);
         await redis.zrem(queue, first.id);
@@ -104,10 +136,9 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
   return {
     /** 'duplicate' when this MessageSid was seen before: nothing is stored and no turn runs. */
     async receive(p: InboundParams): Promise<'duplicate' | 'accepted'> {
-      const seen = `${prefix}sms:sid:${p.messageSid}`;
-      if (await redis.exists(seen)) return 'duplicate'; // fast path; the unique index below is what decides
+      if (await redis.exists(seenKey(p.messageSid))) return 'duplicate'; // its turn ran; the unique index decides the rest
       const phoneHash = deps.hashPhone(p.from);
-      const seq = await redis.incr(`${prefix}sms:seq:${phoneHash}`);
+      const seq = await nextSeq(phoneHash);
       const now = deps.now();
       const inbound: Message = {
         id: orderedId('m'),
@@ -140,15 +171,42 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
         createdAt: now,
         updatedAt: now,
       };
-      if (!(await messages.insert(inbound))) {
-        await redis.set(seen, '1', 'EX', DEDUPE_TTL_S);
+      let stored: boolean;
+      try {
+        stored = await messages.insert(inbound);
+      } catch (e) {
+        // The database is away: Twilio's retry comes with a new number, so this one must not hold the queue.
+        await skipSeq(phoneHash, seq).catch((err: unknown) => deps.logger.warn({ err }, 'could not mark an arrival number unused'));
+        throw e;
+      }
+      if (!stored) {
         await skipSeq(phoneHash, seq);
+        const first = await messages.findByKey(inbound.idempotencyKey);
+        // The first delivery was stored but its turn never ran (Redis or the process failed in between): run it now.
+        if (first && !first.handled) {
+          await redis.zadd(`${prefix}sms:pending:${phoneHash}`, first.seq ?? 0, first.id);
+          await drain(phoneHash);
+        }
         return 'duplicate';
       }
-      await redis.set(seen, '1', 'EX', DEDUPE_TTL_S);
       await redis.zadd(`${prefix}sms:pending:${phoneHash}`, seq, inbound.id);
       await drain(phoneHash);
       return 'accepted';
+    },
+
+    /**
+     * Texts stored but never run (Redis or the process failed after storing; no retry came): run in arrival order
+     * per number. Workers call it regularly; a number's lock keeps two sweeps from running a text twice.
+     */
+    async recoverUnhandled(olderThanMs: number): Promise<number> {
+      const now = deps.now();
+      const stale = await messages.listUnhandledInbound({ since: new Date(now.getTime() - RECOVER_WITHIN_MS), before: new Date(now.getTime() - olderThanMs) }, 500);
+      const numbers = [...new Set(stale.flatMap((m) => (m.phoneHash ? [m.phoneHash] : [])))];
+      for (const phoneHash of numbers) {
+        await requeueStored(phoneHash);
+        await drain(phoneHash);
+      }
+      return stale.length;
     },
   };
 

@@ -128,6 +128,10 @@ export interface MessageRepository {
   recordDeliveryStatus(twilioSid: string, event: z.infer<typeof StatusEvent>, now: Date): Promise<Message | null>;
   countOutbound(filter: { phoneHash?: string; caseId?: string; purpose?: Purpose; template?: string; since: Date; statuses: MessageStatus[] }): Promise<number>;
   markHandled(id: string, now: Date): Promise<void>;
+  /** Inbound SMS stored in [since, before) whose turn never ran (of one number, or all), oldest first. */
+  listUnhandledInbound(f: { since: Date; before: Date; phoneHash?: string }, limit: number): Promise<Message[]>;
+  /** The highest arrival number of this number's stored inbound texts (handled ones only, if asked), 0 when none. */
+  maxInboundSeq(phoneHash: string, handledOnly: boolean): Promise<number>;
   /** Outbound SMS in these statuses not changed since `before`, oldest first. */
   listStale(statuses: MessageStatus[], before: Date, limit: number): Promise<Message[]>;
   /** SMS held for the send window whose time passed before `before`: their delayed job should have run by now. */

@@ -41,6 +41,9 @@ export interface TestApp {
 export async function startTestApp(
   opts: {
     mongoUri?: string;
+    /** Its own Redis (fault tests kill it); the shared test Redis otherwise. */
+    redisUrl?: string;
+    recoverTurnsAfterMs?: number;
     now?: () => Date;
     name?: string;
     transport?: SmsTransport;
@@ -66,7 +69,8 @@ export async function startTestApp(
   const app = await createApp({
     mongoUri: opts.mongoUri ?? testMongoUri(),
     dbName,
-    redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: opts.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...(opts.recoverTurnsAfterMs ? { recoverTurnsAfterMs: opts.recoverTurnsAfterMs } : {}),
     redisPrefix: `${uniqueDbName('r')}:`,
     site: opts.site ?? exampleSite(),
     phoneHashKey: 'test-hash-key',

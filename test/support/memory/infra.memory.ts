@@ -61,7 +61,8 @@ export function memorySmsStore(): SmsTurnsStore {
       return Promise.resolve(n);
     },
     get: (k) => Promise.resolve(strings.get(k) ?? null),
-    set(k: string, v: string) {
+    set(k: string, v: string, mode?: 'EX' | 'NX') {
+      if (mode === 'NX' && strings.has(k)) return Promise.resolve(null);
       strings.set(k, v);
       return Promise.resolve('OK');
     },

@@ -73,6 +73,15 @@ export class MemoryMessages implements MessageRepository {
     return Promise.resolve();
   };
 
+  listUnhandledInbound = (f: { since: Date; before: Date; phoneHash?: string }, limit: number): Promise<Message[]> => {
+    const rows = [...this.rows.values()].filter((m) => m.direction === 'inbound' && m.channel === 'sms' && !m.handled && m.createdAt >= f.since && m.createdAt < f.before && (!f.phoneHash || m.phoneHash === f.phoneHash));
+    return Promise.resolve(rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, limit).map((m) => this.read(m)!));
+  };
+
+  maxInboundSeq = (phoneHash: string, handledOnly: boolean): Promise<number> => {
+    return Promise.resolve(Math.max(0, ...[...this.rows.values()].filter((m) => m.phoneHash === phoneHash && m.seq !== null && (!handledOnly || m.handled)).map((m) => m.seq!)));
+  };
+
   listStale = (statuses: MessageStatus[], before: Date, limit: number): Promise<Message[]> => {
     const rows = [...this.rows.values()].filter((m) => m.direction === 'outbound' && m.channel === 'sms' && statuses.includes(m.status) && m.updatedAt < before);
     return Promise.resolve(rows.sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime()).slice(0, limit).map((m) => this.read(m)!));
