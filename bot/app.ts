@@ -10,6 +10,9 @@ import type { SiteConfig } from '../services/config/site.schema';
 import { createPhoneHasher } from '../services/contact/phone';
 import { createStaffTokenService } from '../services/staff/staff-token.service';
 import { createAuthenticator } from './http/auth';
+import { auditStaffApi } from './http/audit';
+import { createRateLimiter } from './http/rate-limit';
+import { registerAuditRoutes } from './routes/audit.route';
 import { createRoute } from './http/route';
 import { createMetrics } from './metrics';
 import { registerCaseRoutes } from './routes/cases.route';
@@ -44,6 +47,8 @@ import { createWaitlistQueue } from '../models/waitlist.queue';
 import { registerSmsRoutes } from './sms/sms.route';
 import { intakeText } from '../dialogs/intake.texts';
 
+export const DEFAULT_RATE_LIMITS = { apiPerTokenPerMinute: 600, smsPerNumberPerMinute: 30 };
+
 export interface AppOptions {
   mongoUri: string;
   /** Database name when the URI names none. */
@@ -73,6 +78,8 @@ export interface AppOptions {
   runWorkers: boolean;
   /** Workers: how old a half-sent text must be before it is recovered (default 2 minutes). */
   recoverSmsAfterMs?: number;
+  /** Requests per minute: staff API per token, SMS webhooks per sending number (defaults in DEFAULT_RATE_LIMITS). */
+  rateLimits?: Partial<typeof DEFAULT_RATE_LIMITS>;
   /** How old a stored text whose turn never ran must be before the workers' sweep runs it (default 30 s). */
   recoverTurnsAfterMs?: number;
   /** Tests: how long the gateway waits between retries. */
@@ -221,7 +228,7 @@ export async function createApp(opts: AppOptions) {
 
   const staffTokens = createStaffTokenService({ tokens: repos.staffTokens, orgs: repos.referrers, now });
 
-  const server = createHttpServer(opts.logger, metrics);
+  const server = createHttpServer(opts.logger, metrics, { https: opts.sms.publicBaseUrl.startsWith('https://') });
   const route = createRoute(opts.logger);
   registerHealthRoutes(server, {
     route,
@@ -231,7 +238,11 @@ export async function createApp(opts: AppOptions) {
       { name: 'redis', label: 'Redis', check: () => pingRedis(redis) },
     ],
   });
-  const authenticate = createAuthenticator(staffTokens);
+  const limiter = createRateLimiter({ store: redis, prefix, logger: opts.logger });
+  const limits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
+  const authenticate = createAuthenticator(staffTokens, { limiter, perToken: { limit: limits.apiPerTokenPerMinute, windowMs: 60_000 } });
+  auditStaffApi(server, { audit: repos.audit, hashPhone, logger: opts.logger, now });
+  registerAuditRoutes(server, { route, audit: repos.audit, authenticate });
   registerCaseRoutes(server, { route, cases, selfService, authenticate, metrics });
   registerStaffTokenRoutes(server, { route, tokens: staffTokens, authenticate });
   registerMessagingRoutes(server, {
@@ -276,6 +287,8 @@ export async function createApp(opts: AppOptions) {
   registerSmsRoutes(server, {
     route,
     turns: smsTurns,
+    // A flood from one number (a loop between two bots, an attack) stops at the limit; a person never reaches it.
+    limit: (from: string) => limiter('sms', hashPhone(from), { limit: limits.smsPerNumberPerMinute, windowMs: 60_000 }),
     messages: repos.messages,
     authToken: opts.sms.authToken,
     publicBaseUrl: opts.sms.publicBaseUrl,

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import restify, { type Request, type Server } from 'restify';
 import { codeForRestifyError } from './http/errors';
+import { securityHeaders } from './http/security';
 import type { Metrics } from './metrics';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -27,10 +28,11 @@ export function logOf(req: Request, fallback: Logger): Logger {
 }
 
 /** A restify server with the cross-cutting parts every route shares: limits, parsing, errors, logs, metrics. */
-export function createHttpServer(logger: Logger, metrics: Metrics): Server {
+export function createHttpServer(logger: Logger, metrics: Metrics, opts: { https: boolean } = { https: false }): Server {
   // restify 11 logs with pino: give it ours, so its own lines are redacted like everything else.
   const server = restify.createServer({ name: 'imaging-intake-bot', handleUncaughtExceptions: false, log: logger as never });
 
+  server.pre(securityHeaders(opts));
   server.pre((req, res, next) => {
     const id = randomUUID();
     res.header('X-Request-Id', id);

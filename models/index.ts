@@ -16,6 +16,7 @@ import { createOfficeNoticeRepository } from './office-notice.repository';
 import { createOfficeSessionRepository } from './office-session.repository';
 import { createDocumentRepository } from './document.repository';
 import { createIdempotencyRepository } from './idempotency.repository';
+import { createAuditRepository } from './audit.repository';
 
 /** Every repository on one connection, and one call that declares all their indexes. */
 export function createRepositories(conn: Connection) {
@@ -37,6 +38,7 @@ export function createRepositories(conn: Connection) {
     officeSessions: createOfficeSessionRepository(conn),
     documents: createDocumentRepository(conn),
     idempotency: createIdempotencyRepository(conn),
+    audit: createAuditRepository(conn),
   };
   return {
     ...repos,

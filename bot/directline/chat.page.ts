@@ -28,13 +28,13 @@ function pageWords(centerName: string): Record<Language, Record<'tagline' | 'sta
  * browser's language at first, then the language of the bot's latest message (its locale): header, Web Chat's
  * placeholder and buttons.
  */
-export function chatPage(centerName: string, hasBundle: boolean): string {
+export function chatPage(centerName: string, hasBundle: boolean, nonce: string): string {
   const name = escapeHtml(centerName);
   const words = pageWords(centerName);
   const body = hasBundle
     ? `<div id="webchat" role="main" aria-label="${escapeHtml(words.en.label)}"></div>
 <script src="/chat/webchat.js"></script>
-<script>
+<script nonce="${nonce}">
 (async function () {
   const WORDS = ${scriptJson(words)};
   const LOCALES = { en: 'en-US', es: 'es-US' };
@@ -113,7 +113,7 @@ export function chatPage(centerName: string, hasBundle: boolean): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${name} · chat</title>
-<style>
+<style nonce="${nonce}">
   html, body { height: 100%; margin: 0; font-family: system-ui, sans-serif; background: #f3f4f6; }
   body { display: flex; flex-direction: column; }
   header { padding: 12px 16px; background: #0b5cad; color: #fff; }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Activity } from 'botbuilder';
 import type { Request, Server } from 'restify';
@@ -8,6 +9,7 @@ import { parse, requireJson, pathParam, type RouteFactory } from '../http/route'
 import { TurnBusyError, type TurnRunner } from '../channels/turn-runner';
 import { BOT_ACCOUNT, LOCAL_DIRECT_LINE_URL, type DirectLineAdapter } from './directline.adapter';
 import { chatPage } from './chat.page';
+import { pageCsp } from '../http/security';
 import { parseMultipart, readBody } from './multipart';
 import { UPLOAD_MAX_BYTES, UPLOAD_TYPES } from '../../services/documents/document.schema';
 
@@ -189,7 +191,15 @@ export function registerDirectLineRoutes(server: Server, deps: DirectLineRouteDe
   );
   server.get(
     '/chat',
-    route(() => Promise.resolve({ status: 200, body: null, raw: { contentType: 'text/html; charset=utf-8', text: chatPage(deps.centerName, deps.webChatBundle !== null) } })),
+    route(() => {
+      const nonce = randomBytes(16).toString('base64');
+      return Promise.resolve({
+        status: 200,
+        body: null,
+        headers: { 'Content-Security-Policy': pageCsp(nonce) },
+        raw: { contentType: 'text/html; charset=utf-8', text: chatPage(deps.centerName, deps.webChatBundle !== null, nonce) },
+      });
+    }),
   );
   server.get(
     '/chat/webchat.js',

@@ -2,14 +2,24 @@ import type { Request } from 'restify';
 import type { Principal } from '../../services/staff/staff.roles';
 import type { StaffTokenService } from '../../services/staff/staff-token.service';
 import { HttpError } from './errors';
+import type { RateLimit, RateLimiter } from './rate-limit';
 
-export function createAuthenticator(tokens: StaffTokenService) {
+const principals = new WeakMap<Request, Principal>();
+
+/** Who made this request, once a route authenticated it (the audit line names them). */
+export function principalOf(req: Request): Principal | null {
+  return principals.get(req) ?? null;
+}
+
+export function createAuthenticator(tokens: StaffTokenService, limits?: { limiter: RateLimiter; perToken: RateLimit }) {
   return async (req: Request): Promise<Principal> => {
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new HttpError(401, 'UNAUTHORIZED', 'send a staff token as Authorization: Bearer <token>');
     const principal = await tokens.authenticate(match[1]);
-    if (!principal) throw new HttpError(401, 'UNAUTHORIZED', 'the token is not recognized or was revoked');
+    if (!principal) throw new HttpError(401, 'UNAUTHORIZED', 'the token is not recognized, expired or was revoked');
+    principals.set(req, principal);
+    if (limits) await limits.limiter('api', principal.id, limits.perToken);
     return principal;
   };
 }

@@ -22,7 +22,8 @@ export function createRoute(logger: Logger) {
     handler(req)
       .then(
       (reply) => {
-        for (const [k, v] of Object.entries(reply.headers ?? {})) res.header(k, v);
+        // setHeader replaces: restify's header() would add a second value to one set for every response.
+        for (const [k, v] of Object.entries(reply.headers ?? {})) res.setHeader(k, v);
         if (reply.raw) {
           res.setHeader('Content-Type', reply.raw.contentType);
           res.writeHead(reply.status);
@@ -37,6 +38,7 @@ export function createRoute(logger: Logger) {
         if (!httpError) logOf(req, logger).error({ err: e }, 'unhandled error in route');
         else if (httpError.status === 503) logOf(req, logger).warn({ err: e }, 'dependency down');
         const out = httpError ?? new HttpError(500, 'INTERNAL', 'internal error; nothing was changed by this request');
+        for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
         res.send(out.status, out.toBody());
         next(false);
       },

@@ -57,6 +57,8 @@ export interface SmsRouteDeps {
   publicBaseUrl: string;
   logger: Logger;
   now: () => Date;
+  /** Throws a 429 HttpError when this number sent too many texts lately. */
+  limit?: (from: string) => Promise<void>;
 }
 
 export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
@@ -86,6 +88,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
       const parsed = InboundParams.safeParse(params);
       if (!parsed.success) throw fromZod(parsed.error, 'body');
       const p = parsed.data;
+      await deps.limit?.(p.From);
       const outcome = await deps.turns.receive({ messageSid: p.MessageSid, from: p.From, body: p.Body, media: mediaOf(params, p.NumMedia) });
       if (outcome === 'duplicate') logOf(req, deps.logger).info('duplicate MessageSid ignored');
       return { status: 200, body: null, raw: EMPTY_TWIML };

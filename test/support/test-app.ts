@@ -44,6 +44,7 @@ export async function startTestApp(
     /** Its own Redis (fault tests kill it); the shared test Redis otherwise. */
     redisUrl?: string;
     recoverTurnsAfterMs?: number;
+    rateLimits?: { apiPerTokenPerMinute?: number; smsPerNumberPerMinute?: number };
     now?: () => Date;
     name?: string;
     transport?: SmsTransport;
@@ -71,6 +72,7 @@ export async function startTestApp(
     dbName,
     redisUrl: opts.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...(opts.recoverTurnsAfterMs ? { recoverTurnsAfterMs: opts.recoverTurnsAfterMs } : {}),
+    ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
     redisPrefix: `${uniqueDbName('r')}:`,
     site: opts.site ?? exampleSite(),
     phoneHashKey: 'test-hash-key',
