@@ -19,7 +19,7 @@ import { registerCaseRoutes } from './routes/cases.route';
 import { registerMessagingRoutes } from './routes/messaging.route';
 import { registerStaffTokenRoutes } from './routes/staff-tokens.route';
 import { createMessagingStaffService } from '../services/messaging/staff-view.service';
-import { registerHealthRoutes } from './routes/health.route';
+import { registerHealthRoutes, type MetricsAccess } from './routes/health.route';
 import { createHttpServer } from './server';
 import { phoneText } from '../services/messaging/templates';
 import type { TurnContext } from 'botbuilder';
@@ -78,6 +78,8 @@ export interface AppOptions {
   runWorkers: boolean;
   /** Workers: how old a half-sent text must be before it is recovered (default 2 minutes). */
   recoverSmsAfterMs?: number;
+  /** Who may read /metrics (default: everyone, as outside production). */
+  metricsAccess?: MetricsAccess;
   /** Requests per minute: staff API per token, SMS webhooks per sending number (defaults in DEFAULT_RATE_LIMITS). */
   rateLimits?: Partial<typeof DEFAULT_RATE_LIMITS>;
   /** How old a stored text whose turn never ran must be before the workers' sweep runs it (default 30 s). */
@@ -233,6 +235,7 @@ export async function createApp(opts: AppOptions) {
   registerHealthRoutes(server, {
     route,
     metrics,
+    ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
     probes: [
       { name: 'mongodb', label: 'MongoDB', check: () => pingMongo(conn) },
       { name: 'redis', label: 'Redis', check: () => pingRedis(redis) },

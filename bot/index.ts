@@ -71,6 +71,7 @@ export async function main(argv: string[]): Promise<void> {
         tenantId: env.MicrosoftAppTenantId ?? null,
       },
       localChat: env.NODE_ENV !== 'production',
+      metricsAccess: env.NODE_ENV === 'production' || env.METRICS_TOKEN ? { open: false, token: env.METRICS_TOKEN ?? null } : { open: true },
       understandingEngine:
         env.NLU === 'openai' && env.OPENAI_API_KEY
           ? createOpenAiEngine({ apiKey: env.OPENAI_API_KEY, model: env.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}) })

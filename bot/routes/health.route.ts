@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'restify';
 import type { Metrics } from '../metrics';
 import { HttpError } from '../http/errors';
@@ -10,7 +11,10 @@ export interface ReadinessProbe {
   check(): Promise<boolean>;
 }
 
-export function registerHealthRoutes(server: Server, deps: { route: RouteFactory; probes: ReadinessProbe[]; metrics: Metrics }): void {
+/** Who may scrape /metrics: everyone (development), a bearer token, or nobody (production without METRICS_TOKEN). */
+export type MetricsAccess = { open: true } | { open: false; token: string | null };
+
+export function registerHealthRoutes(server: Server, deps: { route: RouteFactory; probes: ReadinessProbe[]; metrics: Metrics; metricsAccess?: MetricsAccess }): void {
   const { route, probes, metrics } = deps;
   server.get('/healthz', route(() => Promise.resolve({ status: 200, body: { status: 'ok' } })));
 
@@ -31,7 +35,19 @@ export function registerHealthRoutes(server: Server, deps: { route: RouteFactory
     }),
   );
 
+  const access = deps.metricsAccess ?? { open: true };
   server.get('/metrics', (req, res, next) => {
+    if (!access.open) {
+      // Closed looks like absent; with a token, a wrong one is a plain 401 (compared in constant time).
+      const refuse = (e: HttpError) => {
+        res.send(e.status, e.toBody());
+        next(false);
+      };
+      if (access.token === null) return refuse(new HttpError(404, 'NOT_FOUND', 'no such resource'));
+      const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1] ?? '');
+      const want = Buffer.from(access.token);
+      if (given.length !== want.length || !timingSafeEqual(given, want)) return refuse(new HttpError(401, 'UNAUTHORIZED', 'send the metrics token as Authorization: Bearer <METRICS_TOKEN>'));
+    }
     metrics.registry.metrics().then(
       (text) => {
         res.setHeader('Content-Type', metrics.registry.contentType);

@@ -46,6 +46,8 @@ const EnvShape = z.object({
     .default('120')
     .refine((v) => /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 86_400, 'must be a whole number of seconds from 1 to 86400')
     .transform(Number),
+  /** Production: /metrics answers only `Authorization: Bearer <METRICS_TOKEN>` (unset: closed). Open elsewhere. */
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -72,6 +74,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Result<Env, '
   else if (production && e.PHONE_HASH_KEY && (Buffer.byteLength(e.PHONE_HASH_KEY) < 32 || e.PHONE_HASH_KEY === DEV_HASH_KEY)) refusals.push('PHONE_HASH_KEY: must be a secret of at least 32 bytes when NODE_ENV=production, not the development key (it keys every phone hash)');
   if (production && !e.MicrosoftAppId) refusals.push('MicrosoftAppId: must be set when NODE_ENV=production (Bot Framework authentication)');
   if (production && !e.TWILIO_AUTH_TOKEN) refusals.push('TWILIO_AUTH_TOKEN: must be set when NODE_ENV=production (webhook signatures)');
+  else if (production && e.TWILIO_AUTH_TOKEN && e.TWILIO_AUTH_TOKEN.length < 32) refusals.push("TWILIO_AUTH_TOKEN: must be the account's auth token (32 characters) when NODE_ENV=production");
+  if (production && !e.PUBLIC_BASE_URL?.startsWith('https://')) refusals.push('PUBLIC_BASE_URL: must be the https:// address Twilio and browsers reach when NODE_ENV=production');
+  if (production && !e.REDIS_URL) refusals.push('REDIS_URL: must be set when NODE_ENV=production (no local Redis in production)');
   if (production && e.SMS_TRANSPORT === 'log') refusals.push('SMS_TRANSPORT: log prints messages and is not allowed when NODE_ENV=production');
   if (production && !e.MONGODB_URI) refusals.push('MONGODB_URI: must be set when NODE_ENV=production (no embedded database in production)');
   const twilioReady = e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN;

@@ -38,10 +38,17 @@ test('production without MONGODB_URI or PHONE_HASH_KEY is refused', () => {
 });
 
 test('production without MicrosoftAppId is refused with a message naming it', () => {
-  const r = runToExit({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://127.0.0.1:1/x', PHONE_HASH_KEY: 'a-production-secret-of-32-bytes-or-more', TWILIO_AUTH_TOKEN: 't' });
+  const r = runToExit({
+    NODE_ENV: 'production',
+    MONGODB_URI: 'mongodb://127.0.0.1:1/x',
+    REDIS_URL: 'redis://127.0.0.1:1',
+    PUBLIC_BASE_URL: 'https://intake.example.org',
+    PHONE_HASH_KEY: 'a-production-secret-of-32-bytes-or-more',
+    TWILIO_AUTH_TOKEN: 'f'.repeat(32),
+  });
   expect(r.status).not.toBe(0);
   expect(r.stderr).toContain('MicrosoftAppId: must be set when NODE_ENV=production');
-  expect(r.stderr).not.toMatch(/PHONE_HASH_KEY|MONGODB_URI|TWILIO_AUTH_TOKEN/);
+  expect(r.stderr).not.toMatch(/PHONE_HASH_KEY|MONGODB_URI|TWILIO_AUTH_TOKEN|PUBLIC_BASE_URL|REDIS_URL/);
 });
 
 test('NODE_ENV=prod (not a known value) is refused naming NODE_ENV, never run as development', () => {

@@ -58,6 +58,26 @@ async function earlyInAMinute(): Promise<void> {
   if (sec > 50) await new Promise((r) => setTimeout(r, (61 - sec) * 1000));
 }
 
+describe('/metrics in production', () => {
+  test('closed without METRICS_TOKEN; with one, only a request carrying it is answered', async () => {
+    const closed = await startTestApp({ name: 'metrics_closed', metricsAccess: { open: false, token: null } });
+    const guarded = await startTestApp({ name: 'metrics_token', metricsAccess: { open: false, token: 'scrape-secret-0123456789' } });
+    try {
+      const none = await api(closed.base, 'GET', '/metrics');
+      expect(none.status).toBe(404);
+      expect(JSON.stringify(none.body)).not.toContain('http_requests_total');
+      expect((await api(guarded.base, 'GET', '/metrics')).status).toBe(401);
+      expect((await api(guarded.base, 'GET', '/metrics', { headers: { authorization: 'Bearer wrong-secret-0123456789' } })).status).toBe(401);
+      const ok = await api(guarded.base, 'GET', '/metrics', { headers: { authorization: 'Bearer scrape-secret-0123456789' } });
+      expect(ok.status).toBe(200);
+      expect(ok.body).toContain('http_requests_total');
+    } finally {
+      await closed.close();
+      await guarded.close();
+    }
+  });
+});
+
 describe('rate limits', () => {
   test('the staff API answers 429 with Retry-After past the per-token limit; other tokens are not slowed', async () => {
     const busy = await t.token('coordinator');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../../bot/app';
+import type { MetricsAccess } from '../../bot/routes/health.route';
 import { exampleSite } from './fixtures';
 import { createLogger } from '../../bot/logger';
 import type { SiteConfig } from '../../services/config/site.schema';
@@ -45,6 +46,7 @@ export async function startTestApp(
     redisUrl?: string;
     recoverTurnsAfterMs?: number;
     rateLimits?: { apiPerTokenPerMinute?: number; smsPerNumberPerMinute?: number };
+    metricsAccess?: MetricsAccess;
     now?: () => Date;
     name?: string;
     transport?: SmsTransport;
@@ -73,6 +75,7 @@ export async function startTestApp(
     redisUrl: opts.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...(opts.recoverTurnsAfterMs ? { recoverTurnsAfterMs: opts.recoverTurnsAfterMs } : {}),
     ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
+    ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
     redisPrefix: `${uniqueDbName('r')}:`,
     site: opts.site ?? exampleSite(),
     phoneHashKey: 'test-hash-key',

@@ -55,10 +55,17 @@ describe('environment', () => {
   });
 
   test('production refuses a short or development PHONE_HASH_KEY; NODE_ENV takes only known values', () => {
-    const base = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example/x', MicrosoftAppId: 'app', TWILIO_AUTH_TOKEN: 't', TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_FROM_NUMBER: '+15125550100' };
+    const base = { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.example/x', REDIS_URL: 'redis://cache.example:6379', PUBLIC_BASE_URL: 'https://intake.example.org', MicrosoftAppId: 'app', TWILIO_AUTH_TOKEN: 'f'.repeat(32), TWILIO_ACCOUNT_SID: `AC${'a'.repeat(32)}`, TWILIO_FROM_NUMBER: '+15125550100' };
     const short = parseEnv({ ...base, PHONE_HASH_KEY: 'x' });
     expect(!short.ok && short.error.message).toContain('PHONE_HASH_KEY: must be a secret of at least 32 bytes');
     expect(parseEnv({ ...base, PHONE_HASH_KEY: 'a-production-secret-of-32-bytes-or-more' }).ok).toBe(true);
+    const weak = parseEnv({ ...base, PHONE_HASH_KEY: 'a-production-secret-of-32-bytes-or-more', TWILIO_AUTH_TOKEN: 'x', PUBLIC_BASE_URL: 'http://intake.example.org', REDIS_URL: '' });
+    expect(weak.ok).toBe(false);
+    expect(!weak.ok && weak.error.details).toEqual([
+      "TWILIO_AUTH_TOKEN: must be the account's auth token (32 characters) when NODE_ENV=production",
+      'PUBLIC_BASE_URL: must be the https:// address Twilio and browsers reach when NODE_ENV=production',
+      'REDIS_URL: must be set when NODE_ENV=production (no local Redis in production)',
+    ]);
     for (const v of ['prod', 'Production', 'staging']) {
       const r = parseEnv({ NODE_ENV: v });
       expect(!r.ok && r.error.message).toContain('NODE_ENV: must be development, test or production');
