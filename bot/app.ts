@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { connectMongo, pingMongo } from '../models/db';
+import { connectMongo, createMongoProbe, type Health } from '../models/db';
 import { createRepositories } from '../models';
 import { createRedisLocks } from '../models/redis-lock';
 import type { SiteConfig } from '../services/config/site.schema';
@@ -88,13 +88,14 @@ export interface AppOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-async function pingRedis(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
-  if (redis.status !== 'ready') return false;
+async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<Health> {
+  if (redis.status !== 'ready') return 'down';
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      redis.ping().then((r) => r === 'PONG', () => false),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+      redis.ping().then((r): Health => (r === 'PONG' ? 'up' : 'down'), (): Health => 'down'),
+      // Connected but slow to answer: busy, not down.
+      new Promise<Health>((resolve) => (timer = setTimeout(() => resolve('busy'), timeoutMs))),
     ]);
   } finally {
     clearTimeout(timer);
@@ -232,12 +233,13 @@ export async function createApp(opts: AppOptions) {
 
   const server = createHttpServer(opts.logger, metrics, { https: opts.sms.publicBaseUrl.startsWith('https://') });
   const route = createRoute(opts.logger);
+  const mongoProbe = createMongoProbe(opts.mongoUri, { onError: (e) => opts.logger.warn({ err: e }, 'closing the readiness probe client failed') });
   registerHealthRoutes(server, {
     route,
     metrics,
     ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
     probes: [
-      { name: 'mongodb', label: 'MongoDB', check: () => pingMongo(conn) },
+      { name: 'mongodb', label: 'MongoDB', check: () => mongoProbe.check() },
       { name: 'redis', label: 'Redis', check: () => pingRedis(redis) },
     ],
   });
@@ -349,6 +351,7 @@ export async function createApp(opts: AppOptions) {
       await campaignQueue.close();
       await followUpQueue.close();
       await waitlistQueue.close();
+      await mongoProbe.close();
       await conn.close();
       redis.disconnect();
     },

@@ -15,19 +15,38 @@ export async function connectMongo(uri: string, dbName: string): Promise<Connect
   return conn;
 }
 
-/** true when the server answers a ping within the deadline. */
-export async function pingMongo(conn: Connection, timeoutMs = 1_500): Promise<boolean> {
-  const db = conn.db;
-  if (!db) return false;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), timeoutMs);
-  });
-  try {
-    return await Promise.race([db.command({ ping: 1 }).then(() => true, () => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export type Health = 'up' | 'busy' | 'down';
+
+/**
+ * /readyz's own client (one socket), so its ping never queues behind the app's busy pool. Down is a server that
+ * cannot be reached (selection fails); busy is one that is reached but slow to answer, which is no reason to take
+ * the process out of the load balancer. The embedded FerretDB can take seconds under load: hence 5 s.
+ */
+export function createMongoProbe(uri: string, opts: { timeoutMs?: number; onError?: (e: unknown) => void } = {}) {
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  const connect = () => new mongoose.mongo.MongoClient(uri, { maxPoolSize: 1, serverSelectionTimeoutMS: Math.min(2_000, timeoutMs), connectTimeoutMS: 2_000, heartbeatFrequencyMS: 2_000 });
+  let client = connect();
+  // A client whose first connection failed stays closed ("Topology is closed"): the next check starts a new one.
+  const renew = (): Health => {
+    const old = client;
+    client = connect();
+    void old.close().catch((e: unknown) => opts.onError?.(e));
+    return 'down';
+  };
+  return {
+    async check(): Promise<Health> {
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<Health>((resolve) => {
+        timer = setTimeout(() => resolve('busy'), timeoutMs);
+      });
+      try {
+        return await Promise.race([client.db('admin').command({ ping: 1 }).then((): Health => 'up', renew), slow]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: () => client.close(),
+  };
 }
 
 export function isDuplicateKey(e: unknown): boolean {

@@ -8,7 +8,8 @@ export interface ReadinessProbe {
   name: string;
   /** Human name used in the 503 message, e.g. "MongoDB". */
   label: string;
-  check(): Promise<boolean>;
+  /** busy: reached but slow; still ready (taking the process out would only move its load). */
+  check(): Promise<'up' | 'busy' | 'down'>;
 }
 
 /** Who may scrape /metrics: everyone (development), a bearer token, or nobody (production without METRICS_TOKEN). */
@@ -21,17 +22,18 @@ export function registerHealthRoutes(server: Server, deps: { route: RouteFactory
   server.get(
     '/readyz',
     route(async () => {
-      const results = await Promise.all(probes.map(async (p) => ({ p, up: await p.check().catch(() => false) })));
-      const down = results.filter((r) => !r.up);
+      const results = await Promise.all(probes.map(async (p) => ({ p, health: await p.check().catch(() => 'down' as const) })));
+      const down = results.filter((r) => r.health === 'down');
       if (down.length > 0) {
         throw new HttpError(
           503,
           'DEPENDENCY_DOWN',
           `not ready: ${down.map((r) => r.p.label).join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`,
-          results.map((r) => ({ dependency: r.p.name, status: r.up ? 'up' : 'down' })),
+          results.map((r) => ({ dependency: r.p.name, status: r.health })),
         );
       }
-      return { status: 200, body: { status: 'ready', checks: Object.fromEntries(results.map((r) => [r.p.name, 'up'])) } };
+      const busy = results.some((r) => r.health === 'busy');
+      return { status: 200, body: { status: busy ? 'busy' : 'ready', checks: Object.fromEntries(results.map((r) => [r.p.name, r.health])) } };
     }),
   );
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createPhoneHasher } from '../../services/contact/phone';
 import { ensureFerretDb, freePort, startFerretDb, throwawayPostgres, type FerretDbInstance } from '../../scripts/local-infra';
 import { inbound, newPhone, newSid, postTwilio } from '../support/sms';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { api, startTestApp, type TestApp } from '../support/test-app';
 
 // Real faults on real servers of this test's own: a Redis it kills and a FerretDB on PostgreSQL whose messages
 // table it locks, so the kill lands exactly between storing a text and queueing its turn.
@@ -143,8 +143,27 @@ test('the database down when a text arrives: 503, and the retry is stored and an
   await ferret.stop();
   const down = await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'talk to a person', sid));
   expect(down.status).toBe(503);
+  const notReady = await api(t.base, 'GET', '/readyz');
+  expect(notReady.status).toBe(503);
+  expect(notReady.body.error.details).toEqual([{ dependency: 'mongodb', status: 'down' }, { dependency: 'redis', status: 'up' }]);
   await ferret.start();
+  await waitFor(async () => (await api(t.base, 'GET', '/readyz')).status === 200, '/readyz to be 200 again', 30_000);
   await waitFor(async () => (await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'talk to a person', sid))).status === 200, 'the retry to be taken', 30_000);
   await waitFor(async () => (await inboundOf(phone)).length === 2 && (await inboundOf(phone)).every((m) => m.handled), 'the text to get its turn');
   expect((await outboundOf(phone)).slice(before).map((m) => m.body)).toEqual([expect.stringMatching(/^I've asked our team to reply to you here/)]);
 }, 90_000);
+
+test('/readyz: a database whose pool is taken by waiting writes is busy, not down', async () => {
+  const lock = await lockMessages();
+  // Eight texts whose stores wait on the lock: the app's pool (4 connections) is all taken, the rest queue.
+  const waiting = Array.from({ length: 8 }, () => postTwilio(t.base, '/api/sms/inbound', inbound(newPhone(), 'hi')));
+  await new Promise((r) => setTimeout(r, 500));
+  try {
+    const ready = await api(t.base, 'GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual({ mongodb: 'up', redis: 'up' });
+  } finally {
+    await lock.release();
+  }
+  expect((await Promise.all(waiting)).map((r) => r.status)).toEqual(Array(8).fill(200));
+}, 60_000);
