@@ -1,9 +1,11 @@
+import type { Server } from 'restify';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { connectMongo, createMongoProbe, type Health } from '../models/db';
+import { jobLogFields, type FailedJob } from '../models/delayed-queue';
 import { createRepositories } from '../models';
 import { createRedisLocks } from '../models/redis-lock';
 import type { SiteConfig } from '../services/config/site.schema';
@@ -113,6 +115,23 @@ function webChatBundlePath(): string | null {
   }
 }
 
+/** Listens, turning a port in use into a sentence that names the setting (no stack). */
+function listenOn(server: Server, port: number, host: string, setting: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    // restify re-emits the HTTP server's errors on itself: both are heard, so a port in use is a clean refusal.
+    const off = () => [server, server.server].forEach((e) => e.removeListener('error', failed));
+    const failed = (e: NodeJS.ErrnoException) => {
+      off();
+      reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use; stop what listens there or set ${setting} to another port`) : e);
+    };
+    [server, server.server].forEach((e) => e.once('error', failed));
+    server.listen(port, host, () => {
+      off();
+      resolve((server.server.address() as AddressInfo).port);
+    });
+  });
+}
+
 /** The composition root's wiring: adapters built once and handed to the services and routes that need them. */
 export async function createApp(opts: AppOptions) {
   const now = opts.now ?? (() => new Date());
@@ -180,7 +199,9 @@ export async function createApp(opts: AppOptions) {
   let holdSweep: NodeJS.Timeout | null = null;
   let turnSweep: NodeJS.Timeout | null = null;
   if (opts.runWorkers) {
-    deferred.startWorker((id) => gateway.dispatch(id), (e) => opts.logger.error({ err: e }, 'deferred SMS job failed'));
+    // Every failed job's line names its queue, job id and the case, campaign or message it was for.
+    const jobFailed = (what: string) => (e: unknown, failed: FailedJob<unknown>) => opts.logger.error({ err: e, ...jobLogFields(failed) }, `${what} job failed`);
+    deferred.startWorker((id) => gateway.dispatch(id), jobFailed('deferred SMS'));
     const staleMs = opts.recoverSmsAfterMs ?? 120_000;
     const recover = () =>
       gateway.recoverInterrupted(staleMs).then(
@@ -198,15 +219,16 @@ export async function createApp(opts: AppOptions) {
         if (!r.ok) throw new Error(r.error.message);
         return { planned: r.value.planned, skipped: r.value.skipped };
       },
-      (e) => opts.logger.error({ err: e }, 'campaign job failed'),
+      jobFailed('campaign'),
     );
-    reminderQueue.startWorker((job) => appointmentMessages.run(job), (e) => opts.logger.error({ err: e }, 'appointment reminder job failed'));
+    reminderQueue.startWorker((job) => appointmentMessages.run(job), jobFailed('appointment reminder'));
     followUpQueue.startWorker(
       (job) => followUps.run(job),
       (e, failed) => {
-        opts.logger.error({ err: e, caseId: failed?.data.caseId, kind: failed?.data.kind }, 'follow-up job failed');
+        jobFailed('follow-up')(e, failed);
         // Its last try: a person takes it over, so no order or documentation silently stops being chased.
-        if (failed?.final) void followUps.failed(failed.data, e).catch((err: unknown) => opts.logger.error({ err, caseId: failed.data.caseId }, 'opening the task for a failed follow-up failed'));
+        const job = failed.data;
+        if (failed.final && job) void followUps.failed(job, e).catch((err: unknown) => opts.logger.error({ err, ...jobLogFields(failed) }, 'opening the task for a failed follow-up failed'));
       },
     );
     // A case written while Redis was away, or by a process that died before queueing, is caught up here.
@@ -214,7 +236,7 @@ export async function createApp(opts: AppOptions) {
     sweep();
     followUpSweep = setInterval(sweep, 6 * 3600_000);
     followUpSweep.unref();
-    waitlistQueue.startWorker((job) => waitlist.run(job), (e) => opts.logger.error({ err: e }, 'waitlist job failed'));
+    waitlistQueue.startWorker((job) => waitlist.run(job), jobFailed('waitlist'));
     // Texts stored whose turn never ran (Redis or a process failed right after storing, and no retry came).
     const turnsAfterMs = opts.recoverTurnsAfterMs ?? 30_000;
     const recoverTurns = () =>
@@ -234,7 +256,7 @@ export async function createApp(opts: AppOptions) {
   const server = createHttpServer(opts.logger, metrics, { https: opts.sms.publicBaseUrl.startsWith('https://') });
   const route = createRoute(opts.logger);
   const mongoProbe = createMongoProbe(opts.mongoUri, { onError: (e) => opts.logger.warn({ err: e }, 'closing the readiness probe client failed') });
-  registerHealthRoutes(server, {
+  const health = {
     route,
     metrics,
     ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
@@ -242,7 +264,11 @@ export async function createApp(opts: AppOptions) {
       { name: 'mongodb', label: 'MongoDB', check: () => mongoProbe.check() },
       { name: 'redis', label: 'Redis', check: () => pingRedis(redis) },
     ],
-  });
+  };
+  registerHealthRoutes(server, health);
+  // Workers serve no API; their load balancer or orchestrator still needs to see them live and ready.
+  const healthServer = createHttpServer(opts.logger, metrics, { https: false });
+  registerHealthRoutes(healthServer, health);
   const limiter = createRateLimiter({ store: redis, prefix, logger: opts.logger });
   const limits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
   const authenticate = createAuthenticator(staffTokens, { limiter, perToken: { limit: limits.apiPerTokenPerMinute, windowMs: 60_000 } });
@@ -315,32 +341,21 @@ export async function createApp(opts: AppOptions) {
     appointmentMessages,
     redis,
     metrics,
-    async listen(port: number, host = '0.0.0.0'): Promise<number> {
-      await new Promise<void>((resolve, reject) => {
-        // restify re-emits the HTTP server's errors on itself: both are heard, so a port in use is a clean refusal.
-        const off = () => [server, server.server].forEach((e) => e.removeListener('error', failed));
-        const failed = (e: NodeJS.ErrnoException) => {
-          off();
-          reject(e.code === 'EADDRINUSE' ? new Error(`port ${port} is already in use; stop what listens there or set PORT to another port`) : e);
-        };
-        [server, server.server].forEach((e) => e.once('error', failed));
-        server.listen(port, host, () => {
-          off();
-          resolve();
-        });
-      });
-      return (server.server.address() as AddressInfo).port;
-    },
+    listen: (port: number, host = '0.0.0.0') => listenOn(server, port, host, 'PORT'),
+    /** A worker's own port: /healthz, /readyz and /metrics only. */
+    listenHealth: (port: number, host = '0.0.0.0') => listenOn(healthServer, port, host, 'WORKER_HEALTH_PORT'),
     /** Tests only: remove this app's database. */
     async dropDatabase(): Promise<void> {
       await conn.db?.dropDatabase();
     },
     /** Stop accepting, let in-flight requests finish, then close the connections. */
     async close(): Promise<void> {
-      if (server.server.listening) {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-        });
+      for (const srv of [server, healthServer]) {
+        if (srv.server.listening) {
+          await new Promise<void>((resolve) => {
+            srv.close(() => resolve());
+          });
+        }
       }
       if (recovery) clearInterval(recovery);
       if (followUpSweep) clearInterval(followUpSweep);

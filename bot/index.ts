@@ -92,6 +92,7 @@ export async function main(argv: string[]): Promise<void> {
       },
     });
     if (role === 'web' || role === 'all') port = await app.listen(env.PORT);
+    else port = await app.listenHealth(env.WORKER_HEALTH_PORT);
   } catch (e) {
     await stopEmbedded();
     fail(`Start-up failed: ${(e as Error).message}`);
@@ -107,7 +108,10 @@ export async function main(argv: string[]): Promise<void> {
     say(`  SMS webhook ${base}/api/sms/inbound   status callback ${base}/api/sms/status`);
     say(`  staff API  ${base}/api/v1/cases  (make a token: npm run cli -- staff create --name "Your Name" --role admin)`);
   }
-  if (role === 'worker') say('Worker role: running the deferred-SMS queue.');
+  if (role === 'worker') {
+    say(`Worker role: running the queues (texts, reminders, campaigns, follow-ups, waitlist) and the recovery sweeps.`);
+    say(`Worker health on port ${port}: /healthz /readyz /metrics`);
+  }
 
   let stopping = false;
   const shutdown = (signal: string) => {

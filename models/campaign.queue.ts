@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CampaignQueue } from '../services/campaigns/campaign.service';
-import { createDelayedQueue } from './delayed-queue';
+import { createDelayedQueue, type FailedJob } from './delayed-queue';
 
 const Send = z.object({ kind: z.literal('send'), recipientId: z.string().min(1), campaignId: z.string().min(1), patientId: z.string().min(1), phoneHash: z.string().min(1), language: z.enum(['en', 'es']) });
 const Job = z.discriminatedUnion('kind', [z.object({ kind: z.literal('plan'), campaignId: z.string().min(1) }), Send]);
@@ -22,7 +22,7 @@ export function createCampaignQueue(redisUrl: string, prefix: string, perSecond:
   return {
     ...port,
     queue: q.queue,
-    startWorker: (run: (job: CampaignJob) => Promise<unknown>, onError: (e: unknown) => void) => q.startWorker(run, onError),
+    startWorker: (run: (job: CampaignJob) => Promise<unknown>, onError: (e: unknown, failed: FailedJob<unknown>) => void) => q.startWorker(run, onError),
     close: () => q.close(),
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DeferredSends } from '../services/messaging/gateway';
-import { createDelayedQueue } from './delayed-queue';
+import { createDelayedQueue, type FailedJob } from './delayed-queue';
 
 /**
  * Messages waiting for the recipient's send window, as delayed jobs: the job id (message and due time) keeps one
@@ -15,7 +15,7 @@ export function createDeferredSends(redisUrl: string, prefix: string, now: () =>
     ...port,
     queue: q.queue,
     /** Runs due jobs through `dispatch`, which re-checks consent, quiet hours and caps at send time. */
-    startWorker: (dispatch: (messageId: string) => Promise<unknown>, onError: (e: unknown) => void) => q.startWorker((job) => dispatch(job.messageId), onError),
+    startWorker: (dispatch: (messageId: string) => Promise<unknown>, onError: (e: unknown, failed: FailedJob<unknown>) => void) => q.startWorker((job) => dispatch(job.messageId), onError),
     close: () => q.close(),
   };
 }

@@ -6,6 +6,25 @@ import type { z } from 'zod';
  * A BullMQ queue of delayed jobs (they survive restarts in Redis): the job id makes a repeated add a no-op, and the
  * worker validates each job's data before running it.
  */
+export interface FailedJob<D> {
+  queue: string;
+  jobId: string | null;
+  /** null when the stored job no longer reads as this queue's job. */
+  data: D | null;
+  final: boolean;
+}
+
+/** What a job's log line may name: its queue and id, and the records it is about (never a phone or its hash). */
+export function jobLogFields(f: FailedJob<unknown>): Record<string, string | boolean | null> {
+  const d = (f.data ?? {}) as Record<string, unknown>;
+  const ids: Record<string, string> = {};
+  for (const k of ['caseId', 'campaignId', 'appointmentId', 'messageId', 'offerId', 'kind']) {
+    const v = d[k];
+    if (typeof v === 'string') ids[k] = v;
+  }
+  return { queue: f.queue, jobId: f.jobId, final: f.final, ...ids };
+}
+
 export function createDelayedQueue<D>(opts: {
   name: string;
   job: z.ZodType<D>;
@@ -47,8 +66,8 @@ export function createDelayedQueue<D>(opts: {
       const job = await queue.getJob(jobId);
       if (job && !(await job.isActive())) await job.remove();
     },
-    /** `onError` gets the failed job's data, and whether that was its last try (BullMQ gives up after 5). */
-    startWorker(run: (data: D) => Promise<unknown>, onError: (e: unknown, failed?: { data: D; final: boolean }) => void): Worker {
+    /** `onError` gets the failed job's id and data, and whether that was its last try (BullMQ gives up after 5). */
+    startWorker(run: (data: D) => Promise<unknown>, onError: (e: unknown, failed: FailedJob<D>) => void): Worker {
       workerConnection = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
       worker = new Worker(opts.name, async (job) => run(opts.job.parse(job.data)), {
         connection: workerConnection,
@@ -58,7 +77,7 @@ export function createDelayedQueue<D>(opts: {
       });
       worker.on('failed', (job, e) => {
         const data = job ? opts.job.safeParse(job.data) : null;
-        onError(e, data?.success ? { data: data.data, final: job!.attemptsMade >= (job!.opts.attempts ?? 1) } : undefined);
+        onError(e, { queue: opts.name, jobId: job?.id ?? null, data: data?.success ? data.data : null, final: job ? job.attemptsMade >= (job.opts.attempts ?? 1) : false });
       });
       return worker;
     },

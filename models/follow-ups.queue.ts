@@ -1,5 +1,5 @@
 import { FollowUpJob, type FollowUpScheduler } from '../services/follow-ups/follow-up.service';
-import { createDelayedQueue } from './delayed-queue';
+import { createDelayedQueue, type FailedJob } from './delayed-queue';
 
 /** Follow-ups as delayed BullMQ jobs; the id is case, kind, stay and number, so queueing one twice keeps one. */
 export function createFollowUpQueue(redisUrl: string, prefix: string, now: () => Date = () => new Date()) {
@@ -11,7 +11,7 @@ export function createFollowUpQueue(redisUrl: string, prefix: string, now: () =>
   return {
     ...scheduler,
     queue: q.queue,
-    startWorker: (run: (job: FollowUpJob) => Promise<unknown>, onError: (e: unknown, failed?: { data: FollowUpJob; final: boolean }) => void) => q.startWorker(run, onError),
+    startWorker: (run: (job: FollowUpJob) => Promise<unknown>, onError: (e: unknown, failed: FailedJob<FollowUpJob>) => void) => q.startWorker(run, onError),
     close: () => q.close(),
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ReminderJob, ReminderScheduler } from '../services/appointments/appointment-messages';
-import { createDelayedQueue } from './delayed-queue';
+import { createDelayedQueue, type FailedJob } from './delayed-queue';
 
 const Job = z.object({ caseId: z.string().min(1), appointmentId: z.string().min(1), kind: z.enum(['prep', 'reminder', 'readiness']) });
 
@@ -19,7 +19,7 @@ export function createReminderQueue(redisUrl: string, prefix: string, now: () =>
   return {
     ...scheduler,
     queue: q.queue,
-    startWorker: (run: (job: ReminderJob) => Promise<unknown>, onError: (e: unknown) => void) => q.startWorker(run, onError),
+    startWorker: (run: (job: ReminderJob) => Promise<unknown>, onError: (e: unknown, failed: FailedJob<unknown>) => void) => q.startWorker(run, onError),
     close: () => q.close(),
   };
 }

@@ -1,5 +1,5 @@
 import { WaitlistJob, type WaitlistScheduler } from '../services/waitlist/waitlist.schema';
-import { createDelayedQueue } from './delayed-queue';
+import { createDelayedQueue, type FailedJob } from './delayed-queue';
 
 /** Waitlist offers waiting for the send window, and the ends of holds, as delayed BullMQ jobs (ids keep each once). */
 export function createWaitlistQueue(redisUrl: string, prefix: string, now: () => Date = () => new Date()) {
@@ -11,7 +11,7 @@ export function createWaitlistQueue(redisUrl: string, prefix: string, now: () =>
   return {
     ...scheduler,
     queue: q.queue,
-    startWorker: (run: (job: WaitlistJob) => Promise<unknown>, onError: (e: unknown) => void) => q.startWorker(run, onError),
+    startWorker: (run: (job: WaitlistJob) => Promise<unknown>, onError: (e: unknown, failed: FailedJob<unknown>) => void) => q.startWorker(run, onError),
     close: () => q.close(),
   };
 }

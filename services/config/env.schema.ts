@@ -15,6 +15,12 @@ const EnvShape = z.object({
     .default('3978')
     .refine((v) => /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 65535, 'must be a whole number from 0 to 65535')
     .transform(Number),
+  /** `--role=worker`: the port of its /healthz, /readyz and /metrics (0: any free port, printed). */
+  WORKER_HEALTH_PORT: z
+    .string()
+    .default('3979')
+    .refine((v) => /^\d+$/.test(v) && Number(v) >= 0 && Number(v) <= 65535, 'must be a whole number from 0 to 65535')
+    .transform(Number),
   PUBLIC_BASE_URL: optionalString.pipe(z.string().url('must be a URL such as https://intake.example.org').optional()),
   MONGODB_URI: optionalString.pipe(z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://').optional()),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),

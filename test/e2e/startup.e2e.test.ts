@@ -184,3 +184,33 @@ describe('a running service', () => {
   }, 30_000);
 });
 
+
+test('--role=worker answers /healthz and /readyz on its own port, serves no API there, and stops on SIGTERM', async () => {
+  const u = new URL(testMongoUri());
+  u.pathname = `/${uniqueDbName('e2e-worker')}`;
+  const child = spawn('node', ['dist/bot/index.js', '--role=worker'], {
+    cwd: ROOT,
+    env: env({ WORKER_HEALTH_PORT: '0', MONGODB_URI: u.toString(), REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `e2e${randomBytes(3).toString('hex')}:` }),
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!/Worker health on port (\d+)/.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`worker did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const port = Number(/Worker health on port (\d+)/.exec(out)![1]);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { mongodb: 'up', redis: 'up' } });
+    expect((await fetch(`http://127.0.0.1:${port}/api/v1/cases`)).status).toBe(404);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}, 60_000);
