@@ -7,6 +7,8 @@ import { securityHeaders } from './http/security';
 import type { Metrics } from './metrics';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
+/** Headers and body must have arrived this long after the request began. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 class UnsupportedBody extends Error {
   readonly statusCode = 415;
@@ -38,6 +40,16 @@ export function createHttpServer(logger: Logger, metrics: Metrics, opts: { https
     res.header('X-Request-Id', id);
     loggers.set(req, logger.child({ reqId: id }));
     next();
+  });
+  server.pre((req, res, next) => {
+    // A declared length over the limit is refused before a byte of the body is read (the client may never send it).
+    const declared = Number(req.header('content-length') ?? 0);
+    if (!isUpload(req) && declared > BODY_LIMIT_BYTES) {
+      res.setHeader('Connection', 'close');
+      res.send(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${BODY_LIMIT_BYTES / 1024} KiB` } });
+      return next(false);
+    }
+    return next();
   });
   server.pre((req, _res, next) => {
     // Only JSON and form bodies, uncompressed: multipart would bypass the size limit (files go to disk), and a
@@ -87,5 +99,8 @@ export function createHttpServer(logger: Logger, metrics: Metrics, opts: { https
     else logOf(req, logger).info(line, 'request');
   });
 
+  // A body that never finishes arriving ends the request (Node answers 408), instead of holding the connection.
+  server.server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.server.headersTimeout = Math.min(REQUEST_TIMEOUT_MS, 20_000);
   return server;
 }

@@ -66,7 +66,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
     if (!m.phone || !m.phoneHash) throw new Error(`message ${m.id} is not an SMS`);
     // STOP from someone we know in Spanish is confirmed in Spanish (the Spanish keywords carry their own language).
     const bare = exactKeyword(m.body);
-    const known = bare && !SPANISH_KEYWORDS[bare.word] ? await deps.knownLanguage?.(m.phoneHash) : null;
+    const known = bare && !Object.hasOwn(SPANISH_KEYWORDS, bare.word) ? await deps.knownLanguage?.(m.phoneHash) : null;
     const turn = { phone: m.phone, phoneHash: m.phoneHash, text: m.body, messageSid: m.idempotencyKey.slice(3), language: known ?? m.language, receivedAt: m.createdAt, mediaCount: m.media?.length ?? 0 };
     if ((await deps.keywordLayer(turn)) === 'continue') {
       await deps.adapter.runTurn(turn, deps.turn);

@@ -26,7 +26,8 @@ export function exactKeyword(text: string): { kind: KeywordKind; word: string } 
   if ((OPT_OUT_WORDS as readonly string[]).includes(word)) return { kind: 'opt_out', word };
   if ((OPT_IN_WORDS as readonly string[]).includes(word)) return { kind: 'opt_in', word };
   if ((HELP_WORDS as readonly string[]).includes(word)) return { kind: 'help', word };
-  const es = SPANISH_KEYWORDS[word];
+  // Own keys only: "constructor" or "__proto__" texted in must not read Object's prototype.
+  const es = Object.hasOwn(SPANISH_KEYWORDS, word) ? SPANISH_KEYWORDS[word] : undefined;
   return es ? { kind: es, word } : null;
 }
 

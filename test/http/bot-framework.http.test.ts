@@ -137,6 +137,18 @@ describe('POST /api/messages (CloudAdapter)', () => {
     expect(list.status).toBe(200);
   });
 
+  test('fields of the wrong type (an object as a name or an id, a number as a locale) read as absent, never a 500', async () => {
+    for (const odd of [{ from: { id: `u-${hex()}`, name: { $gt: '' } } }, { id: { a: 1 } }, { locale: 5 }, { conversation: { id: `wc-${hex()}`, tenantId: ['x'], conversationType: {} } }, { entities: 'mention' }, { attachments: [null, 7] }]) {
+      const res = await post({ ...webchat(`wc-${hex()}`, 'hi'), ...odd });
+      expect([JSON.stringify(odd), res.status]).toEqual([JSON.stringify(odd), 200]);
+      expect(res.body.activities[0].text).toMatch(/Bluebonnet Imaging/);
+    }
+    // An invoke nothing handles is the caller's request we do not serve: 400 naming it, not botbuilder's 501.
+    const invoke = await post({ ...webchat(`wc-${hex()}`, 'hi'), type: 'invoke', name: 'composeExtension/query', text: undefined, deliveryMode: undefined, serviceUrl: 'http://127.0.0.1:1/' });
+    expect(invoke.status).toBe(400);
+    expect(invoke.body.error).toEqual({ code: 'UNSUPPORTED_INVOKE', message: "this bot does not handle the invoke 'composeExtension/query'" });
+  });
+
   test('the Teams app being installed gets a welcome, and the conversation is kept for proactive messages', async () => {
     const conv = `a:${hex()}`;
     const res = await post({

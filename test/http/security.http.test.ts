@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { createPhoneHasher } from '../../services/contact/phone';
 import { inbound, newPhone, postTwilio } from '../support/sms';
 import { api, completeOrder, startTestApp, type TestApp } from '../support/test-app';
@@ -57,6 +58,35 @@ async function earlyInAMinute(): Promise<void> {
   const sec = new Date().getSeconds();
   if (sec > 50) await new Promise((r) => setTimeout(r, (61 - sec) * 1000));
 }
+
+/** Sends raw bytes and resolves with the status line, or 'no answer' when the server sends nothing in `ms`. */
+function raw(base: string, request: string, ms: number): Promise<string> {
+  const u = new URL(base);
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(u.port), u.hostname, () => socket.write(request));
+    let got = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve('no answer');
+    }, ms);
+    socket.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (got.includes('\r\n')) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(got.split('\r\n')[0]!);
+      }
+    });
+    socket.on('error', (e) => resolve(`socket error: ${e.message}`));
+  });
+}
+
+describe('bodies', () => {
+  test('a declared Content-Length over the limit is refused at once (413), whatever actually arrives', async () => {
+    const head = `POST /api/sms/inbound HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\nBody=hi`;
+    expect(await raw(t.base, head, 3_000)).toBe('HTTP/1.1 413 Payload Too Large');
+  });
+});
 
 describe('/metrics in production', () => {
   test('closed without METRICS_TOKEN; with one, only a request carrying it is answered', async () => {

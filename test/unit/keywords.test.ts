@@ -151,3 +151,7 @@ describe('revocations in more words (issue 14 tuning corpus)', () => {
     'do i need to stop taking my metformin before the ct',
   ])('%p revokes nothing', (text) => expect(classifyInbound(text, false).kind).toBe('message'));
 });
+
+test("a text that names an Object property ('constructor', '__proto__', 'toString') is no keyword", () => {
+  for (const word of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) expect(exactKeyword(word)).toBeNull();
+});
