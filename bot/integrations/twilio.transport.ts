@@ -11,13 +11,15 @@ export interface TwilioTransportOptions {
   apiBaseUrl?: string;
   /** HTTP keep-alive to Twilio (default on). */
   keepAlive?: boolean;
+  /** How long one request to Twilio may take (default 10 s): a reply inside a turn must not wait the SDK's 30 s. */
+  timeoutMs?: number;
 }
 
 const KNOWN: ReadonlySet<string> = new Set(['accepted', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read']);
 
 /** Sends with the twilio SDK. Retries are the gateway's (the SDK's own autoRetry is off, so nothing is sent twice). */
 export function createTwilioTransport(opts: TwilioTransportOptions): SmsTransport {
-  const client = twilio(opts.accountSid, opts.authToken, { autoRetry: false, keepAlive: opts.keepAlive ?? true });
+  const client = twilio(opts.accountSid, opts.authToken, { autoRetry: false, keepAlive: opts.keepAlive ?? true, timeout: opts.timeoutMs ?? 10_000 });
   if (opts.apiBaseUrl) {
     client.api.baseUrl = opts.apiBaseUrl.replace(/\/$/, '');
     // The SDK rewrites host names for Twilio regions (x.y → x.y.x.y for a two-label host): keep ours as given.

@@ -45,6 +45,8 @@ export type SendOutcome =
   | { outcome: 'deferred'; message: Message }
   | { outcome: 'refused'; message: Message }
   | { outcome: 'failed'; message: Message }
+  /** Handed to the provider with no answer (a reset, a timeout): kept `sending`; the recovery sweep asks its log. */
+  | { outcome: 'unconfirmed'; message: Message }
   | { outcome: 'duplicate'; message: Message };
 
 export interface GatewayDeps {
@@ -136,7 +138,17 @@ export function createGateway(deps: GatewayDeps) {
 
       let sending = await finish(m, 'sending', {});
       for (let attempt = 1; ; attempt++) {
-        const r = await transport.send({ to: phone, body: m.body, statusCallback: deps.statusCallbackUrl });
+        let r: TransportResult;
+        try {
+          r = await transport.send({ to: phone, body: m.body, statusCallback: deps.statusCallbackUrl });
+        } catch (e) {
+          // No answer at all: the provider may have the text, so it is never sent again blindly. It stays `sending`
+          // and the recovery sweep, a while later, finds it in the provider's log or sends it then.
+          const code = (e as { code?: unknown }).code;
+          const reason = `transport_no_answer:${typeof code === 'string' ? code.slice(0, 40) : 'error'}`;
+          const kept = await messages.transition(sending.id, ['sending'], { attempts: attempt, reason }, null, deps.now());
+          return { outcome: 'unconfirmed', message: kept ?? sending };
+        }
         if (r.ok) {
           const updated = await finish(sending, r.status, { twilioSid: r.sid, attempts: attempt, reason: null });
           return { outcome: 'sent', message: updated };

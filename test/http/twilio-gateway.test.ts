@@ -22,7 +22,7 @@ beforeAll(async () => {
       return Promise.resolve();
     },
     // keepAlive off: nock 14's interceptor never answers a request that carries `Connection: keep-alive`.
-    transport: createTwilioTransport({ accountSid: ACCOUNT, authToken: 'tok', from: '+15125550100', apiBaseUrl: 'https://twilio.test', keepAlive: false }),
+    transport: createTwilioTransport({ accountSid: ACCOUNT, authToken: 'tok', from: '+15125550100', apiBaseUrl: 'https://twilio.test', keepAlive: false, timeoutMs: 2_000 }),
   });
 });
 afterAll(async () => {
@@ -168,4 +168,26 @@ test('a marketing template may not go out as care, nor a care template as market
   await grantCare(phone);
   const r = await t.app.services.gateway.send({ to: phone, body: 'Promo', purpose: 'care', template: 'campaign', idempotencyKey: newSid(), initiated: false, language: 'en' });
   expect(r.message).toMatchObject({ status: 'refused', reason: 'template_not_allowed:campaign:care' });
+});
+
+test('Twilio resetting the connection: the webhook still answers 200 with the turn complete; the reply is kept and sent once by the recovery', async () => {
+  const phone = newPhone();
+  nock('https://twilio.test').post(MESSAGES).replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+  const res = await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hi'));
+  expect(res.status).toBe(200);
+  const mine = async () => t.app.repos.messages.list({ phoneHash: hash(phone) }, 10);
+  expect((await mine()).filter((m) => m.direction === 'inbound').map((m) => m.handled)).toEqual([true]);
+  const [reply] = (await mine()).filter((m) => m.direction === 'outbound');
+  // Twilio may have it: kept as sending, never sent again blindly.
+  // (nock's reset reaches the SDK as its timeout, ECONNABORTED; a real reset reads ECONNRESET: both are no answer.)
+  expect(reply).toMatchObject({ status: 'sending', reason: expect.stringMatching(/^transport_no_answer:(ECONNRESET|ECONNABORTED)$/) });
+
+  // The recovery asks Twilio's log; not there, so the same stored message is sent, once.
+  clock = new Date(clock.getTime() + 1_000);
+  const log = nock('https://twilio.test').get(MESSAGES).query(true).reply(200, { messages: [], next_page_uri: null, page: 0, page_size: 50 });
+  const resend = nock('https://twilio.test').post(MESSAGES).reply(201, twilioOk('SMfeedfacefeedfacefeedfacefeedface'));
+  expect(await t.app.services.gateway.recoverInterrupted(0)).toMatchObject({ resent: 1 });
+  expect(log.isDone() && resend.isDone()).toBe(true);
+  const after = (await mine()).filter((m) => m.direction === 'outbound');
+  expect(after.map((m) => [m.id, m.status, m.twilioSid])).toEqual([[reply!.id, 'queued', 'SMfeedfacefeedfacefeedfacefeedface']]);
 });
