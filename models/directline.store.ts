@@ -9,8 +9,8 @@ export interface DirectLineConversation {
 /** Activities as Direct Line returns them: plain JSON with an id, a timestamp and the conversation. */
 export type StoredActivity = Record<string, unknown> & { id: string };
 
-/** How long a conversation, its token and its transcript live without use. */
-export const DIRECT_LINE_TTL_S = 24 * 3600;
+/** How long a conversation, its token and its transcript (names, birth dates) live without use. */
+export const DIRECT_LINE_TTL_S = 2 * 3600;
 const TTL_S = DIRECT_LINE_TTL_S;
 
 // Position and insert in one step, so a poll can never see a later activity before an earlier one.

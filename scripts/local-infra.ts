@@ -262,6 +262,9 @@ export async function resolveMongo(opts: { uri?: string; dataDir: string; log: L
     await waitForPort(port, child, 'mongod', logFile);
     return { url: `mongodb://127.0.0.1:${port}/`, description: `mongod from PATH (data in ${dir}) on 127.0.0.1:${port}`, stop: () => stopChild(child) };
   }
+  // The embedded database holds PHI: its directory is the owner's alone, whatever the files' own modes.
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(opts.dataDir, 0o700);
   const dir = path.join(opts.dataDir, 'ferretdb');
   const portFile = path.join(dir, 'listen.port');
   // Another process of ours (npm start, the CLI) already serves this data directory: share it, never open it twice.
