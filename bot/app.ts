@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { connectMongo, createMongoProbe, type Health } from '../models/db';
+import { connectMongo, createMongoProbe, healthWithin, type Health } from '../models/db';
 import { jobLogFields, type FailedJob } from '../models/delayed-queue';
 import { createRepositories } from '../models';
 import { createRedisLocks } from '../models/redis-lock';
@@ -90,18 +90,9 @@ export interface AppOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-async function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<Health> {
-  if (redis.status !== 'ready') return 'down';
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      redis.ping().then((r): Health => (r === 'PONG' ? 'up' : 'down'), (): Health => 'down'),
-      // Connected but slow to answer: busy, not down.
-      new Promise<Health>((resolve) => (timer = setTimeout(() => resolve('busy'), timeoutMs))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<Health> {
+  if (redis.status !== 'ready') return Promise.resolve('down');
+  return healthWithin(redis.ping().then((r): Health => (r === 'PONG' ? 'up' : 'down'), (): Health => 'down'), timeoutMs);
 }
 
 /** Microsoft's Web Chat bundle from node_modules (a development dependency), or null when it is not installed. */
@@ -266,9 +257,15 @@ export async function createApp(opts: AppOptions) {
     ],
   };
   registerHealthRoutes(server, health);
-  // Workers serve no API; their load balancer or orchestrator still needs to see them live and ready.
-  const healthServer = createHttpServer(opts.logger, metrics, { https: false });
-  registerHealthRoutes(healthServer, health);
+  // Workers serve no API; their load balancer or orchestrator still needs to see them live and ready (made on use).
+  let healthServer: Server | null = null;
+  const healthOnly = (): Server => {
+    if (!healthServer) {
+      healthServer = createHttpServer(opts.logger, metrics, { https: false });
+      registerHealthRoutes(healthServer, health);
+    }
+    return healthServer;
+  };
   const limiter = createRateLimiter({ store: redis, prefix, logger: opts.logger });
   const limits = { ...DEFAULT_RATE_LIMITS, ...opts.rateLimits };
   const authenticate = createAuthenticator(staffTokens, { limiter, perToken: { limit: limits.apiPerTokenPerMinute, windowMs: 60_000 } });
@@ -343,7 +340,7 @@ export async function createApp(opts: AppOptions) {
     metrics,
     listen: (port: number, host = '0.0.0.0') => listenOn(server, port, host, 'PORT'),
     /** A worker's own port: /healthz, /readyz and /metrics only. */
-    listenHealth: (port: number, host = '0.0.0.0') => listenOn(healthServer, port, host, 'WORKER_HEALTH_PORT'),
+    listenHealth: (port: number, host = '0.0.0.0') => listenOn(healthOnly(), port, host, 'WORKER_HEALTH_PORT'),
     /** Tests only: remove this app's database. */
     async dropDatabase(): Promise<void> {
       await conn.db?.dropDatabase();
@@ -351,7 +348,7 @@ export async function createApp(opts: AppOptions) {
     /** Stop accepting, let in-flight requests finish, then close the connections. */
     async close(): Promise<void> {
       for (const srv of [server, healthServer]) {
-        if (srv.server.listening) {
+        if (srv?.server.listening) {
           await new Promise<void>((resolve) => {
             srv.close(() => resolve());
           });

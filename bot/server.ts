@@ -2,7 +2,7 @@ import './quiet-deprecations';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import restify, { type Request, type Server } from 'restify';
-import { codeForRestifyError } from './http/errors';
+import { codeForRestifyError, HttpError } from './http/errors';
 import { securityHeaders } from './http/security';
 import type { Metrics } from './metrics';
 
@@ -46,7 +46,7 @@ export function createHttpServer(logger: Logger, metrics: Metrics, opts: { https
     const declared = Number(req.header('content-length') ?? 0);
     if (!isUpload(req) && declared > BODY_LIMIT_BYTES) {
       res.setHeader('Connection', 'close');
-      res.send(413, { error: { code: 'PAYLOAD_TOO_LARGE', message: `the body is larger than ${BODY_LIMIT_BYTES / 1024} KiB` } });
+      res.send(413, new HttpError(413, 'PAYLOAD_TOO_LARGE', `the body is larger than ${BODY_LIMIT_BYTES / 1024} KiB`).toBody());
       return next(false);
     }
     return next();

@@ -17,6 +17,16 @@ export async function connectMongo(uri: string, dbName: string): Promise<Connect
 
 export type Health = 'up' | 'busy' | 'down';
 
+/** A probe's answer, or 'busy' when it has not come within `ms`: reached but slow is not down. */
+export async function healthWithin(probe: Promise<Health>, ms: number): Promise<Health> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([probe, new Promise<Health>((resolve) => (timer = setTimeout(() => resolve('busy'), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * /readyz's own client (one socket), so its ping never queues behind the app's busy pool. Down is a server that
  * cannot be reached (selection fails); busy is one that is reached but slow to answer, which is no reason to take
@@ -34,17 +44,7 @@ export function createMongoProbe(uri: string, opts: { timeoutMs?: number; onErro
     return 'down';
   };
   return {
-    async check(): Promise<Health> {
-      let timer: NodeJS.Timeout | undefined;
-      const slow = new Promise<Health>((resolve) => {
-        timer = setTimeout(() => resolve('busy'), timeoutMs);
-      });
-      try {
-        return await Promise.race([client.db('admin').command({ ping: 1 }).then((): Health => 'up', renew), slow]);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    check: () => healthWithin(client.db('admin').command({ ping: 1 }).then((): Health => 'up', renew), timeoutMs),
     close: () => client.close(),
   };
 }

@@ -8,6 +8,14 @@ import { TurnBusyError, type TurnRunner } from './turn-runner';
 
 /** An optional text field: kept when it is a bounded string, dropped otherwise (never an object in a query). */
 const optText = (max: number) => z.string().max(max).optional().catch(undefined);
+/** An optional list: the items that fit `item` are kept, the rest dropped; anything but a short list reads as absent. */
+const optList = (item: z.ZodTypeAny, max: number) =>
+  z
+    .array(z.unknown())
+    .max(max)
+    .transform((xs) => xs.flatMap((x) => { const r = item.safeParse(x); return r.success ? [r.data as unknown] : []; }))
+    .optional()
+    .catch(undefined);
 const entity = z.object({ type: z.string().max(64) }).passthrough();
 const attachment = z.object({ contentType: optText(200), contentUrl: optText(2_000), name: optText(300) }).passthrough();
 
@@ -30,8 +38,8 @@ const IncomingActivity = z
     from: z.object({ id: z.string().min(1).max(512), name: optText(300), aadObjectId: optText(100), role: optText(40) }).passthrough(),
     recipient: z.object({ id: z.string().min(1).max(512), name: optText(300) }).passthrough(),
     text: z.string().max(20_000).refine((s) => !s.includes('\u0000'), 'must not contain NUL').optional(),
-    entities: z.array(z.unknown()).max(50).transform((xs) => xs.flatMap((x) => { const e = entity.safeParse(x); return e.success ? [e.data] : []; })).optional().catch(undefined),
-    attachments: z.array(z.unknown()).max(20).transform((xs) => xs.flatMap((x) => { const a = attachment.safeParse(x); return a.success ? [a.data] : []; })).optional().catch(undefined),
+    entities: optList(entity, 50),
+    attachments: optList(attachment, 20),
     channelData: z.record(z.unknown()).optional().catch(undefined),
   })
   .passthrough();

@@ -11,6 +11,11 @@ export function principalOf(req: Request): Principal | null {
   return principals.get(req) ?? null;
 }
 
+/** Admin-only routes (tokens, the audit log): a 403 naming what the caller's role may not do. */
+export function requireAdmin(p: Principal, what: string): void {
+  if (p.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', `role '${p.role}' may not ${what}`);
+}
+
 export function createAuthenticator(tokens: StaffTokenService, limits?: { limiter: RateLimiter; perToken: RateLimit }) {
   return async (req: Request): Promise<Principal> => {
     const header = req.header('authorization') ?? '';

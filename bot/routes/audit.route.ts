@@ -1,8 +1,7 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
 import type { AuditRepository } from '../../services/audit/audit.schema';
-import type { Authenticate } from '../http/auth';
-import { HttpError } from '../http/errors';
+import { requireAdmin, type Authenticate } from '../http/auth';
 import { parse, type RouteFactory } from '../http/route';
 
 const ListAuditInput = z
@@ -18,8 +17,7 @@ export function registerAuditRoutes(server: Server, deps: { route: RouteFactory;
   server.get(
     '/api/v1/audit-events',
     deps.route(async (req) => {
-      const principal = await deps.authenticate(req);
-      if (principal.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', `role '${principal.role}' may not read the audit log`);
+      requireAdmin(await deps.authenticate(req), 'read the audit log');
       const q = parse(ListAuditInput, req.query ?? {}, 'query');
       const items = await deps.audit.list({ ...(q.actor ? { actorId: q.actor } : {}), ...(q.caseId ? { caseId: q.caseId } : {}) }, q.limit);
       return { status: 200, body: { items } };

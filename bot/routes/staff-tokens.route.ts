@@ -1,16 +1,10 @@
 import type { Server } from 'restify';
 import { z } from 'zod';
 import { CreateStaffInput, type StaffTokenService } from '../../services/staff/staff-token.service';
-import type { Principal } from '../../services/staff/staff.roles';
-import type { Authenticate } from '../http/auth';
-import { HttpError } from '../http/errors';
+import { requireAdmin, type Authenticate } from '../http/auth';
 import { parse, pathParam, requireJson, unwrap, type RouteFactory } from '../http/route';
 
 const ListTokensInput = z.object({ limit: z.coerce.number().int().min(1).max(500).default(200) }).strict();
-
-function adminOnly(p: Principal): void {
-  if (p.role !== 'admin') throw new HttpError(403, 'FORBIDDEN', `role '${p.role}' may not manage staff tokens`);
-}
 
 /** Admins issue, list and revoke tokens (the CLI does the same); a token is shown once, at creation. */
 export function registerStaffTokenRoutes(server: Server, deps: { route: RouteFactory; tokens: StaffTokenService; authenticate: Authenticate }): void {
@@ -19,7 +13,7 @@ export function registerStaffTokenRoutes(server: Server, deps: { route: RouteFac
   server.get(
     '/api/v1/staff-tokens',
     route(async (req) => {
-      adminOnly(await authenticate(req));
+      requireAdmin(await authenticate(req), 'manage staff tokens');
       const q = parse(ListTokensInput, req.query ?? {}, 'query');
       return { status: 200, body: { items: await tokens.list(q.limit) } };
     }),
@@ -28,7 +22,7 @@ export function registerStaffTokenRoutes(server: Server, deps: { route: RouteFac
   server.post(
     '/api/v1/staff-tokens',
     route(async (req) => {
-      adminOnly(await authenticate(req));
+      requireAdmin(await authenticate(req), 'manage staff tokens');
       requireJson(req);
       const input = parse(CreateStaffInput, req.body, 'body');
       const made = unwrap(await tokens.create(input));
@@ -39,7 +33,7 @@ export function registerStaffTokenRoutes(server: Server, deps: { route: RouteFac
   server.del(
     '/api/v1/staff-tokens/:id',
     route(async (req) => {
-      adminOnly(await authenticate(req));
+      requireAdmin(await authenticate(req), 'manage staff tokens');
       return { status: 200, body: unwrap(await tokens.revoke(pathParam(req, 'id'))) };
     }),
   );

@@ -201,11 +201,13 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
     async recoverUnhandled(olderThanMs: number): Promise<number> {
       const now = deps.now();
       const stale = await messages.listUnhandledInbound({ since: new Date(now.getTime() - RECOVER_WITHIN_MS), before: new Date(now.getTime() - olderThanMs) }, 500);
-      const numbers = [...new Set(stale.flatMap((m) => (m.phoneHash ? [m.phoneHash] : [])))];
-      for (const phoneHash of numbers) {
-        await requeueStored(phoneHash);
-        await drain(phoneHash);
+      const numbers = new Set<string>();
+      for (const m of stale) {
+        if (!m.phoneHash) continue;
+        await redis.zadd(`${prefix}sms:pending:${m.phoneHash}`, m.seq ?? 0, m.id);
+        numbers.add(m.phoneHash);
       }
+      for (const phoneHash of numbers) await drain(phoneHash);
       return stale.length;
     },
   };
