@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { connectMongo, createMongoProbe, healthWithin, type Health } from '../models/db';
+import { connectMongo, createMongoProbe, healthWithin, reviveStuckMonitor, type Health } from '../models/db';
 import { jobLogFields, type FailedJob } from '../models/delayed-queue';
 import { createRepositories } from '../models';
 import { createRedisLocks } from '../models/redis-lock';
@@ -127,6 +127,9 @@ function listenOn(server: Server, port: number, host: string, setting: string): 
 export async function createApp(opts: AppOptions) {
   const now = opts.now ?? (() => new Date());
   const conn = await connectMongo(opts.mongoUri, opts.dbName ?? 'imaging_intake');
+  const monitor = reviveStuckMonitor(conn, {
+    onRevive: (e) => (e ? opts.logger.warn({ err: e }, 'reconnecting to MongoDB failed; trying again') : opts.logger.warn('MongoDB monitor stuck; reconnecting the client')),
+  });
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false });
   redis.on('error', (e: Error) => opts.logger.warn({ err: e }, 'redis connection error'));
 
@@ -252,7 +255,8 @@ export async function createApp(opts: AppOptions) {
     metrics,
     ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
     probes: [
-      { name: 'mongodb', label: 'MongoDB', check: () => mongoProbe.check() },
+      // The app's own client counts too: a probe that reaches the server proves nothing while it cannot.
+      { name: 'mongodb', label: 'MongoDB', check: () => (monitor.reviving() ? Promise.resolve<Health>('down') : mongoProbe.check()) },
       { name: 'redis', label: 'Redis', check: () => pingRedis(redis) },
     ],
   };
@@ -364,6 +368,7 @@ export async function createApp(opts: AppOptions) {
       await followUpQueue.close();
       await waitlistQueue.close();
       await mongoProbe.close();
+      monitor.stop();
       await conn.close();
       redis.disconnect();
     },

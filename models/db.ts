@@ -15,6 +15,53 @@ export async function connectMongo(uri: string, dbName: string): Promise<Connect
   return conn;
 }
 
+/**
+ * The driver (mongodb 6.20) can leave a heartbeat pending forever when the server drops its connections just as the
+ * heartbeat is written (seen on FerretDB restarts: started, never succeeded nor failed). Its monitor then never
+ * checks again and every operation fails server selection while the server is up. A heartbeat pending far past its
+ * own timeout (connectTimeoutMS) closes and connects the client again; models and collections stay bound to it.
+ */
+export function reviveStuckMonitor(conn: Connection, opts: { stuckMs?: number; everyMs?: number; onRevive?: (e: unknown) => void } = {}) {
+  const stuckMs = opts.stuckMs ?? 15_000;
+  const client = conn.getClient();
+  const pending = new Map<string, number>();
+  client.on('serverHeartbeatStarted', (e) => pending.set(e.connectionId, Date.now()));
+  const settled = (e: { connectionId: string }) => pending.delete(e.connectionId);
+  client.on('serverHeartbeatSucceeded', settled);
+  client.on('serverHeartbeatFailed', settled);
+  let reviving: Promise<void> | null = null;
+  let stopped = false;
+  const stuck = () => [...pending.values()].some((at) => Date.now() - at > stuckMs);
+  const revive = async () => {
+    pending.clear();
+    await client.close();
+    // The server may really be down now: try again on the next tick (operations meanwhile fail as not connected).
+    while (!stopped) {
+      try {
+        await client.connect();
+        return;
+      } catch (e) {
+        opts.onRevive?.(e);
+        await new Promise((r) => setTimeout(r, opts.everyMs ?? 2_000).unref());
+      }
+    }
+  };
+  const timer = setInterval(() => {
+    if (reviving || !stuck()) return;
+    opts.onRevive?.(null);
+    reviving = revive().finally(() => (reviving = null));
+  }, opts.everyMs ?? 2_000);
+  timer.unref();
+  return {
+    /** True while a stuck monitor is being replaced: the app's own client cannot reach the server. */
+    reviving: () => reviving !== null || stuck(),
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}
+
 export type Health = 'up' | 'busy' | 'down';
 
 /** A probe's answer, or 'busy' when it has not come within `ms`: reached but slow is not down. */

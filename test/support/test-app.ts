@@ -45,6 +45,7 @@ export async function startTestApp(
     /** Its own Redis (fault tests kill it); the shared test Redis otherwise. */
     redisUrl?: string;
     recoverTurnsAfterMs?: number;
+    recoverSmsAfterMs?: number;
     rateLimits?: { apiPerTokenPerMinute?: number; smsPerNumberPerMinute?: number };
     metricsAccess?: MetricsAccess;
     now?: () => Date;
@@ -74,6 +75,7 @@ export async function startTestApp(
     dbName,
     redisUrl: opts.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...(opts.recoverTurnsAfterMs ? { recoverTurnsAfterMs: opts.recoverTurnsAfterMs } : {}),
+    ...(opts.recoverSmsAfterMs ? { recoverSmsAfterMs: opts.recoverSmsAfterMs } : {}),
     ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
     ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
     redisPrefix: `${uniqueDbName('r')}:`,
