@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { connectMongo, createMongoProbe, healthWithin, reviveStuckMonitor, type Health } from '../models/db';
+import { connectMongo, createMongoProbe, healthWithin, reviveStuckMonitor, type Health, type MongoCommand } from '../models/db';
 import { jobLogFields, type FailedJob } from '../models/delayed-queue';
 import { createRepositories } from '../models';
 import { createRedisLocks } from '../models/redis-lock';
@@ -88,6 +88,8 @@ export interface AppOptions {
   recoverTurnsAfterMs?: number;
   /** Tests: how long the gateway waits between retries. */
   sleep?: (ms: number) => Promise<void>;
+  /** Bench and tests: every MongoDB command the app sends (the driver's command monitoring). */
+  onMongoCommand?: (c: MongoCommand) => void;
 }
 
 function pingRedis(redis: Redis, timeoutMs = 2_000): Promise<Health> {
@@ -126,7 +128,7 @@ function listenOn(server: Server, port: number, host: string, setting: string): 
 /** The composition root's wiring: adapters built once and handed to the services and routes that need them. */
 export async function createApp(opts: AppOptions) {
   const now = opts.now ?? (() => new Date());
-  const conn = await connectMongo(opts.mongoUri, opts.dbName ?? 'imaging_intake');
+  const conn = await connectMongo(opts.mongoUri, opts.dbName ?? 'imaging_intake', opts.onMongoCommand ? { onCommand: opts.onMongoCommand } : {});
   const monitor = reviveStuckMonitor(conn, {
     onRevive: (e) => (e ? opts.logger.warn({ err: e }, 'reconnecting to MongoDB failed; trying again') : opts.logger.warn('MongoDB monitor stuck; reconnecting the client')),
   });

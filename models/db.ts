@@ -1,9 +1,28 @@
 import mongoose, { type Connection } from 'mongoose';
 
+/** One command as the driver sends it: which, on which collection, with which filter (for counts, never logged). */
+export interface MongoCommand {
+  name: string;
+  collection: string | null;
+  filter: Record<string, unknown> | null;
+}
+
+function commandOf(e: { commandName: string; command: Record<string, unknown> }): MongoCommand {
+  const c = e.command;
+  const first = (k: string) => (Array.isArray(c[k]) ? (c[k] as Array<{ q?: Record<string, unknown> }>)[0]?.q : undefined);
+  const target = c[e.commandName];
+  return {
+    name: e.commandName,
+    collection: typeof target === 'string' ? target : null,
+    filter: ((c['filter'] ?? c['query'] ?? first('updates') ?? first('deletes')) as Record<string, unknown> | undefined) ?? null,
+  };
+}
+
 /** Mongoose's own buffering would hide an outage behind slow requests; fail fast and let /readyz say so. */
-export async function connectMongo(uri: string, dbName: string): Promise<Connection> {
+export async function connectMongo(uri: string, dbName: string, opts: { onCommand?: (c: MongoCommand) => void } = {}): Promise<Connection> {
   const conn = mongoose.createConnection(uri, {
     dbName,
+    ...(opts.onCommand ? { monitorCommands: true } : {}),
     serverSelectionTimeoutMS: 5_000,
     connectTimeoutMS: 5_000,
     heartbeatFrequencyMS: 2_000,
@@ -12,6 +31,8 @@ export async function connectMongo(uri: string, dbName: string): Promise<Connect
     autoCreate: false,
   });
   await conn.asPromise();
+  const onCommand = opts.onCommand;
+  if (onCommand) conn.getClient().on('commandStarted', (e) => onCommand(commandOf(e)));
   return conn;
 }
 

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import { Message, STATUS_RANK, type MessageRepository } from '../services/messaging/message.schema';
+import { upsertById } from './db';
 import { insertUnique, rowCodec, type Row } from './rows';
 
 const MessageSchema = new Schema(
@@ -40,19 +41,43 @@ const MessageSchema = new Schema(
 // The workers' recovery sweep, every minute: half-sent texts and held texts whose time passed.
 MessageSchema.index({ status: 1, updatedAt: 1 });
 MessageSchema.index({ status: 1, sendAfter: 1 });
-// The sweep for inbound texts whose turn never ran, and the arrival counter rebuilt after Redis lost it.
+// The sweep for inbound texts whose turn never ran.
 MessageSchema.index({ handled: 1, createdAt: 1 });
-MessageSchema.index({ phoneHash: 1, seq: -1 });
 
 const { fromRow, toRow } = rowCodec(Message);
 
+/**
+ * Per number: the highest arrival number stored and handled. Read only when Redis lost its counters (or for a new
+ * number), by `_id`: the same answer from the messages themselves is a filter the embedded database scans for.
+ */
+const SmsNumberSchema = new Schema(
+  { _id: { type: String, required: true }, seq: { type: Number, default: 0 }, done: { type: Number, default: 0 } },
+  { collection: 'sms_numbers', versionKey: false },
+);
+
 export function createMessageRepository(conn: Connection): MessageRepository & { ensureIndexes(): Promise<void> } {
   const model = conn.model('Message', MessageSchema);
+  const numbers = conn.model('SmsNumber', SmsNumberSchema);
+  const raise = (phoneHash: string, field: 'seq' | 'done', value: number) =>
+    upsertById(() => numbers.updateOne({ _id: phoneHash }, { $max: { [field]: value } }, { upsert: true }));
   return {
     async ensureIndexes() {
       await model.createIndexes();
+      await numbers.createIndexes();
+      // Texts stored before the counters existed: counted once, in one pass.
+      if ((await numbers.estimatedDocumentCount()) === 0 && (await model.exists({ direction: 'inbound', seq: { $ne: null } }))) {
+        const counts = new Map<string, { seq: number; done: number }>();
+        for await (const m of model.find({ direction: 'inbound', seq: { $ne: null } }, { phoneHash: 1, seq: 1, handled: 1 }).lean<{ phoneHash: string | null; seq: number; handled: boolean }>().cursor()) {
+          if (!m.phoneHash) continue;
+          const c = counts.get(m.phoneHash) ?? { seq: 0, done: 0 };
+          counts.set(m.phoneHash, { seq: Math.max(c.seq, m.seq), done: m.handled ? Math.max(c.done, m.seq) : c.done });
+        }
+        for (const [phoneHash, c] of counts) await numbers.updateOne({ _id: phoneHash }, { $max: c }, { upsert: true });
+      }
     },
-    insert(m) {
+    async insert(m) {
+      // Counted before it is stored: a rebuilt counter is never below a stored text's number.
+      if (m.direction === 'inbound' && m.phoneHash && m.seq !== null) await raise(m.phoneHash, 'seq', m.seq);
       return insertUnique(model as never, toRow(m));
     },
     async findById(id) {
@@ -64,12 +89,10 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       return row ? fromRow(row) : null;
     },
     async transition(id, fromStatuses, set, event, now) {
+      const current = await model.findById(id, { status: 1 }).lean<{ status: string }>();
+      if (!current || !(fromStatuses as string[]).includes(current.status)) return null;
       const row = await model
-        .findOneAndUpdate(
-          { _id: id, status: { $in: fromStatuses } },
-          { $set: { ...set, updatedAt: now }, ...(event ? { $push: { statusHistory: event } } : {}) },
-          { new: true },
-        )
+        .findOneAndUpdate({ _id: id }, { $set: { ...set, updatedAt: now }, ...(event ? { $push: { statusHistory: event } } : {}) }, { new: true })
         .lean<Row>();
       return row ? fromRow(row) : null;
     },
@@ -99,8 +122,9 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       const rows = await model.find({ direction: 'outbound', channel: 'sms', status: 'deferred', sendAfter: { $lt: before } }).sort({ sendAfter: 1 }).limit(limit).lean<Row[]>();
       return rows.map(fromRow);
     },
-    async markHandled(id, now) {
-      await model.updateOne({ _id: id }, { $set: { handled: true, updatedAt: now } });
+    async markHandled(m, now) {
+      await model.updateOne({ _id: m.id }, { $set: { handled: true, updatedAt: now } });
+      if (m.phoneHash && m.seq !== null) await raise(m.phoneHash, 'done', m.seq);
     },
     async listUnhandledInbound(f, limit) {
       const q = { handled: false, createdAt: { $gte: f.since, $lt: f.before }, direction: 'inbound', channel: 'sms', ...(f.phoneHash ? { phoneHash: f.phoneHash } : {}) };
@@ -108,8 +132,8 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       return rows.map(fromRow);
     },
     async maxInboundSeq(phoneHash, handledOnly) {
-      const row = await model.findOne({ phoneHash, seq: { $ne: null }, ...(handledOnly ? { handled: true } : {}) }, { seq: 1 }).sort({ seq: -1 }).lean<{ seq: number | null }>();
-      return row?.seq ?? 0;
+      const row = await numbers.findById(phoneHash).lean<{ seq?: number; done?: number }>();
+      return (handledOnly ? row?.done : row?.seq) ?? 0;
     },
     async list(f, limit) {
       const q: Record<string, unknown> = {};

@@ -14,7 +14,7 @@ import { createApp } from '../bot/app';
 import { DEFAULT_SITE_CONFIG, loadSiteConfig } from '../bot/config';
 import { createLogTransport } from '../bot/integrations/log.transport';
 import { createLogger } from '../bot/logger';
-import { ensureFerretDb, repoRoot, resolveRedis, startFerretDb } from './local-infra';
+import { ensureFerretDb, indexSqliteIds, repoRoot, resolveRedis, startFerretDb } from './local-infra';
 
 const BENCH_TOKEN = 'bench-auth-token';
 const PUBLIC_BASE = 'https://bench.invalid';
@@ -24,6 +24,8 @@ const SMS_TURNS = Number(process.env.BENCH_SMS_TURNS ?? 500);
 const SMS_CONVERSATIONS = 50;
 const CHAT_TURNS = Number(process.env.BENCH_CHAT_TURNS ?? 300);
 const CAMPAIGN_RECIPIENTS = Number(process.env.BENCH_CAMPAIGN_RECIPIENTS ?? 100_000);
+/** Stored messages (of other numbers) before the turns run: the hot path must not slow down as data grows. */
+const PREFILL_MESSAGES = Number(process.env.BENCH_PREFILL_MESSAGES ?? 0);
 
 interface Row {
   scenario: string;
@@ -36,6 +38,24 @@ interface Row {
   /** Throughput relative to the baseline named next to it, measured in the same run. */
   ratio: number;
   baseline: string;
+  /** Commands per request, from the driver's command monitoring and Redis's INFO commandstats. */
+  mongoPerRequest?: number;
+  redisPerRequest?: number;
+}
+
+let mongoCommands = 0;
+
+/** Every command Redis has run since it started (all clients: the bench is the only one). */
+async function redisCalls(redis: { info(section: string): Promise<string> }): Promise<number> {
+  return [...(await redis.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+}
+
+/** A measured row with the MongoDB and Redis commands it cost per request. */
+async function counted(redis: { info(section: string): Promise<string> }, run: () => Promise<Row>): Promise<Row> {
+  const [mongo0, redis0] = [mongoCommands, await redisCalls(redis)];
+  const row = await run();
+  const redisUsed = (await redisCalls(redis)) - redis0 - 1; // less the INFO that read it
+  return { ...row, mongoPerRequest: +((mongoCommands - mongo0) / row.requests).toFixed(1), redisPerRequest: +(redisUsed / row.requests).toFixed(1) };
 }
 
 async function measure(
@@ -147,6 +167,34 @@ async function benchCampaignPlanning(app: Awaited<ReturnType<typeof createApp>>,
   }
 }
 
+/** Messages of 2,000 other numbers as a season of texting leaves them (an inbound and its reply, delivered), in bulk. */
+async function prefillMessages(mongoUri: string, n: number): Promise<void> {
+  const conn = await mongoose.createConnection(mongoUri, { dbName: 'bench' }).asPromise();
+  const hash = createPhoneHasher('bench');
+  try {
+    const at = new Date(Date.now() - 30 * 86_400_000);
+    for (let from = 0; from < n; from += 5_000) {
+      const rows = Array.from({ length: Math.min(5_000, n - from) }, (_, k) => {
+        const i = from + k;
+        const phone = `+1737${String(2_000_000 + (i % 2_000))}`;
+        const inbound = i % 2 === 0;
+        const sid = `SM${i.toString(16).padStart(32, '0')}`;
+        return {
+          _id: `m_prefill${i}`, direction: inbound ? 'inbound' : 'outbound', channel: 'sms', phoneHash: hash(phone), phone, conversationRefId: null, activityId: null,
+          body: inbound ? 'what time is my appointment tomorrow?' : 'Your MRI is Tuesday at 9:30 AM at Northside Imaging. Reply C to confirm, R to reschedule.',
+          purpose: 'care', template: inbound ? 'inbound' : 'reply', idempotencyKey: inbound ? `in:${sid}` : `reply:${sid}:0`, initiated: false, caseId: null, campaignId: null,
+          language: 'en', timeZone: null, status: inbound ? 'received' : 'delivered', statusRank: inbound ? 0 : 6,
+          statusHistory: [{ status: inbound ? 'received' : 'delivered', at, errorCode: null }], twilioSid: sid, errorCode: null, reason: null, sendAfter: null,
+          attempts: inbound ? 0 : 1, seq: inbound ? Math.floor(i / 4_000) + 1 : null, handled: true, createdAt: at, updatedAt: at,
+        };
+      });
+      await conn.collection('messages').insertMany(rows as never[]);
+    }
+  } finally {
+    await conn.close();
+  }
+}
+
 async function main(): Promise<void> {
   const root = repoRoot();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'));
@@ -166,6 +214,7 @@ async function main(): Promise<void> {
     phoneHashKey: 'bench',
     logger: createLogger('error', process.stderr),
     runWorkers: false,
+    onMongoCommand: () => mongoCommands++,
     sms: { transport: createLogTransport(() => undefined), authToken: BENCH_TOKEN, publicBaseUrl: PUBLIC_BASE },
     // One token and a few numbers send thousands of requests here: the figures price the service, not the limiter.
     rateLimits: { apiPerTokenPerMinute: Number.MAX_SAFE_INTEGER, smsPerNumberPerMinute: Number.MAX_SAFE_INTEGER },
@@ -174,8 +223,13 @@ async function main(): Promise<void> {
     const port = await app.listen(0, '127.0.0.1');
     const base = `http://127.0.0.1:${port}`;
     const rows: Row[] = [];
+    if (PREFILL_MESSAGES > 0) {
+      await prefillMessages(ferret.url, PREFILL_MESSAGES);
+      if (process.env.BENCH_NO_ID_INDEX !== '1') await indexSqliteIds(ferret.dataDir);
+      log(`prefilled ${PREFILL_MESSAGES} messages`);
+    }
 
-    // BENCH_ONLY=campaign: the campaign planning figures alone.
+    // BENCH_ONLY=campaign: the campaign planning figures alone; BENCH_ONLY=sms: the SMS turns alone.
     if (process.env.BENCH_ONLY !== 'campaign') {
       // SMS first, on fresh collections: signed inbound webhooks from 50 conversations at once. Baseline: the same
       // server and path answering empty TwiML with no turn (a MessageSid it has seen), so the ratio prices the turn.
@@ -200,13 +254,18 @@ async function main(): Promise<void> {
       const phones = Array.from({ length: SMS_CONVERSATIONS }, (_, k) => `+1512555${String(1000 + k)}`);
       const bodies = ['hello', '1', 'hola', '3', 'what are your hours', '2'];
       rows.push(
-        await measure(
-          'SMS webhook, new message: signed turn + menu reply through the gateway',
-          (i, worker) => sms(phones[worker]!, bodies[i % bodies.length]!, `SM${randomBytes(16).toString('hex')}`),
-          { baseline: smsBaseline, concurrency: SMS_CONVERSATIONS, requests: SMS_TURNS },
+        await counted(app.redis, () =>
+          measure(
+            'SMS webhook, new message: signed turn + menu reply through the gateway',
+            (i, worker) => sms(phones[worker]!, bodies[i % bodies.length]!, `SM${randomBytes(16).toString('hex')}`),
+            { baseline: smsBaseline, concurrency: SMS_CONVERSATIONS, requests: SMS_TURNS },
+          ),
         ),
       );
 
+    }
+    if (!process.env.BENCH_ONLY) {
+      const bodies = ['hello', '1', 'hola', '3', 'what are your hours', '2'];
       // Web Chat turns through CloudAdapter (expectReplies: the replies come back in the response), 50 conversations at
       // once. Baseline: the same route refusing an activity at validation (400, no turn).
       const activity = (conversation: string, text: string) =>
@@ -225,11 +284,13 @@ async function main(): Promise<void> {
       );
       rows.push(chatBaseline);
       rows.push(
-        await measure('POST /api/messages, webchat turn (queue, state, reference, menu reply)', (i, worker) => activity(`bench-${worker}`, bodies[i % bodies.length]!), {
-          baseline: chatBaseline,
-          concurrency: SMS_CONVERSATIONS,
-          requests: CHAT_TURNS,
-        }),
+        await counted(app.redis, () =>
+          measure('POST /api/messages, webchat turn (queue, state, reference, menu reply)', (i, worker) => activity(`bench-${worker}`, bodies[i % bodies.length]!), {
+            baseline: chatBaseline,
+            concurrency: SMS_CONVERSATIONS,
+            requests: CHAT_TURNS,
+          }),
+        ),
       );
 
       const made = await app.services.staffTokens.create({ name: 'bench', role: 'admin' });
@@ -307,7 +368,7 @@ async function main(): Promise<void> {
 
     }
     console.table(rows); // eslint-disable-line no-console -- the table is this program's output
-    const planning = await benchCampaignPlanning(app, ferret.url);
+    const planning = process.env.BENCH_ONLY === 'sms' ? [] : await benchCampaignPlanning(app, ferret.url);
     console.table(planning); // eslint-disable-line no-console -- the table is this program's output
     const out = path.join(root, 'bench-results');
     mkdirSync(out, { recursive: true });

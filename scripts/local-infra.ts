@@ -2,8 +2,8 @@
  * Embedded defaults (architecture §4): find or start a MongoDB-compatible server and Redis, so `npm start` and
  * `npm test` work on a machine with only Node.js (and Go for the one-time FerretDB build).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFileSync, cpSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, cpSync, chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -209,7 +209,48 @@ export function throwawayPostgres(log: Log, serverUrl = process.env.TEST_POSTGRE
   };
 }
 
-export async function startFerretDb(bin: string, dataDir: string, port?: number, opts: { postgresUrl?: string } = {}): Promise<FerretDbInstance> {
+const ID_INDEX_SUFFIX = '_iib_id_path';
+/** How often the embedded database's new collections are looked for, to give them the `_id` index below. */
+const ID_INDEX_EVERY_MS = 5_000;
+
+function sqlite3(file: string, sql: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // .timeout: wait for FerretDB's writer instead of failing with SQLITE_BUSY.
+    execFile('sqlite3', ['-batch', '-bail', '-cmd', '.timeout 10000', file, sql], { timeout: 30_000 }, (e, stdout, stderr) =>
+      e ? reject(new Error(`sqlite3 ${path.basename(file)}: ${(stderr || e.message).trim().split('\n')[0]}`)) : resolve(stdout),
+    );
+  });
+}
+
+/**
+ * FerretDB v1.24 on SQLite looks a document up by `{ _id: <string|ObjectId> }` with
+ * `WHERE _ferretdb_sjson->'$._id' = ?` (internal/backends/sqlite/collection.go, Query, and metadata.IDColumn), but
+ * builds its own `_id` index on `_ferretdb_sjson->"_id"` (metadata/registry.go, indexesCreate). SQLite matches an
+ * expression index by its text, so it never uses that one and every lookup reads the whole table (EXPLAIN: SCAN).
+ * This gives every collection table of every database file in `dir` an index on the very expression the lookup
+ * uses. Idempotent and safe while FerretDB runs; a dropped collection drops its index with its table.
+ */
+export async function indexSqliteIds(dir: string): Promise<number> {
+  if (!existsSync(dir)) return 0;
+  let created = 0;
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.sqlite'))) {
+    const file = path.join(dir, name);
+    const missing = (
+      await sqlite3(
+        file,
+        `SELECT c.table_name FROM _ferretdb_collections c WHERE NOT EXISTS (SELECT 1 FROM sqlite_master m WHERE m.type = 'index' AND m.name = c.table_name || '${ID_INDEX_SUFFIX}');`,
+      )
+    )
+      .split('\n')
+      .filter((t) => /^[a-z0-9_.-]+$/i.test(t)); // FerretDB's own table names: lowercased name and a hash
+    if (missing.length === 0) continue;
+    await sqlite3(file, missing.map((t) => `CREATE INDEX IF NOT EXISTS "${t}${ID_INDEX_SUFFIX}" ON "${t}" (_ferretdb_sjson->'$._id');`).join('\n'));
+    created += missing.length;
+  }
+  return created;
+}
+
+export async function startFerretDb(bin: string, dataDir: string, port?: number, opts: { postgresUrl?: string; log?: Log } = {}): Promise<FerretDbInstance> {
   mkdirSync(dataDir, { recursive: true });
   const listenPort = port ?? (await freePort());
   const logFile = path.join(dataDir, 'ferretdb.log');
@@ -233,7 +274,22 @@ export async function startFerretDb(bin: string, dataDir: string, port?: number,
     );
     await waitForPort(listenPort, child, 'FerretDB', logFile);
   };
-  await start();
+  // On SQLite, collections made later (a new database, a test's) get the `_id` index within seconds.
+  let indexer: NodeJS.Timeout | null = null;
+  let warned = false;
+  const index = () =>
+    indexSqliteIds(dataDir).catch((e: Error) => {
+      if (!warned) opts.log?.(`lookups by _id in the embedded database stay unindexed: ${e.message} (install sqlite3)`);
+      warned = true;
+    });
+  const run = async () => {
+    await start();
+    if (opts.postgresUrl || indexer) return;
+    void index();
+    indexer = setInterval(() => void index(), ID_INDEX_EVERY_MS);
+    indexer.unref();
+  };
+  await run();
 
   return {
     // SQLite takes one writer at a time and answers SQLITE_BUSY when too many wait: a small client pool keeps
@@ -242,8 +298,12 @@ export async function startFerretDb(bin: string, dataDir: string, port?: number,
     description: `FerretDB ${FERRETDB_VERSION} (${opts.postgresUrl ? 'on PostgreSQL' : `SQLite in ${dataDir}`}) on 127.0.0.1:${listenPort}`,
     port: listenPort,
     dataDir,
-    start,
-    stop: () => (child ? stopChild(child) : Promise.resolve()),
+    start: run,
+    stop: () => {
+      if (indexer) clearInterval(indexer);
+      indexer = null;
+      return child ? stopChild(child) : Promise.resolve();
+    },
   };
 }
 
@@ -274,7 +334,7 @@ export async function resolveMongo(opts: { uri?: string; dataDir: string; log: L
   }
   const bin = await ensureFerretDb(opts.log);
   if (bin) {
-    const ferret = await startFerretDb(bin, dir);
+    const ferret = await startFerretDb(bin, dir, undefined, { log: opts.log });
     writeFileSync(portFile, String(ferret.port));
     return {
       ...ferret,

@@ -71,7 +71,7 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
     if ((await deps.keywordLayer(turn)) === 'continue') {
       await deps.adapter.runTurn(turn, deps.turn);
     }
-    await messages.markHandled(m.id, deps.now());
+    await messages.markHandled(m, deps.now());
     await redis.set(`${prefix}sms:done:${m.phoneHash}`, String(m.seq));
     // Only now is a repeat of this MessageSid nothing to do: before, a retry must find the stored text and run it.
     await redis.set(seenKey(m.idempotencyKey.slice(3)), '1', 'EX', DEDUPE_TTL_S);

@@ -176,6 +176,12 @@ export function createGateway(deps: GatewayDeps) {
     return locked.value;
   }
 
+  /** A status change outside a dispatch, under the lock a dispatch takes (transitions check, then write, by `_id`). */
+  async function finishLocked(m: Message, status: MessageStatus, set: Partial<Message>): Promise<boolean> {
+    const locked = await deps.locks.withLock(`sms-out:${m.id}`, () => finish(m, status, set));
+    return locked.ok && locked.value.status === status;
+  }
+
   return {
     dispatch,
 
@@ -192,7 +198,7 @@ export function createGateway(deps: GatewayDeps) {
       // is so old that it would arrive out of place (a day late); those are marked refused, with the reason.
       const tooOld = deps.now().getTime() - 24 * HOUR;
       for (const m of await messages.listOverdueDeferred(before, 500)) {
-        if ((m.sendAfter?.getTime() ?? 0) < tooOld) await finish(m, 'refused', { reason: 'deferred_job_lost_too_late' });
+        if ((m.sendAfter?.getTime() ?? 0) < tooOld) await finishLocked(m, 'refused', { reason: 'deferred_job_lost_too_late' });
         else await dispatch(m.id);
         out.dispatched++;
       }
@@ -208,9 +214,9 @@ export function createGateway(deps: GatewayDeps) {
         }
         const took = await transport.find({ to: m.phone, body: m.body, since: m.createdAt });
         if (took) {
-          await finish(m, took.status, { twilioSid: took.sid, reason: 'recovered_from_provider_log' });
+          await finishLocked(m, took.status, { twilioSid: took.sid, reason: 'recovered_from_provider_log' });
           out.found++;
-        } else if (await messages.transition(m.id, ['sending'], { status: 'pending', statusRank: STATUS_RANK.pending, reason: 'interrupted_not_at_provider' }, null, deps.now())) {
+        } else if (await finishLocked(m, 'pending', { reason: 'interrupted_not_at_provider' })) {
           await dispatch(m.id);
           out.resent++;
         }

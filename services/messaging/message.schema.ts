@@ -116,7 +116,11 @@ export interface MessageRepository {
   insert(m: Message): Promise<boolean>;
   findById(id: string): Promise<Message | null>;
   findByKey(idempotencyKey: string): Promise<Message | null>;
-  /** Sets fields and appends a status event, only if the message is still in one of `fromStatuses`. */
+  /**
+   * Sets fields and appends a status event, only if the message is still in one of `fromStatuses`. Callers hold the
+   * message's lock (`sms-out:` / `chat-out:` + id): the check and the write are two lookups by `_id`, the only filter
+   * the embedded database serves from an index (a conditional filter would read the whole collection).
+   */
   transition(
     id: string,
     fromStatuses: MessageStatus[],
@@ -127,10 +131,14 @@ export interface MessageRepository {
   /** A delivery status from Twilio: always appended to the history; the current status moves only forward. */
   recordDeliveryStatus(twilioSid: string, event: z.infer<typeof StatusEvent>, now: Date): Promise<Message | null>;
   countOutbound(filter: { phoneHash?: string; caseId?: string; purpose?: Purpose; template?: string; since: Date; statuses: MessageStatus[] }): Promise<number>;
-  markHandled(id: string, now: Date): Promise<void>;
+  /** Its turn ran; the number's handled arrival count moves up to its `seq`. */
+  markHandled(m: Pick<Message, 'id' | 'phoneHash' | 'seq'>, now: Date): Promise<void>;
   /** Inbound SMS stored in [since, before) whose turn never ran (of one number, or all), oldest first. */
   listUnhandledInbound(f: { since: Date; before: Date; phoneHash?: string }, limit: number): Promise<Message[]>;
-  /** The highest arrival number of this number's stored inbound texts (handled ones only, if asked), 0 when none. */
+  /**
+   * The highest arrival number of this number's stored inbound texts (handled ones only, if asked), 0 when none:
+   * one lookup by `_id` of the number's counters, kept as texts are stored and handled.
+   */
   maxInboundSeq(phoneHash: string, handledOnly: boolean): Promise<number>;
   /** Outbound SMS in these statuses not changed since `before`, oldest first. */
   listStale(statuses: MessageStatus[], before: Date, limit: number): Promise<Message[]>;

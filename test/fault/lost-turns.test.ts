@@ -193,12 +193,14 @@ test('500 signed webhooks with Twilio-style retries through a Redis kill (restar
   const statuses: Record<number, number> = {};
   const codes: Record<string, number> = {};
   const readyz: number[] = [];
+  let stopped = false; // the test is over (failed): senders stop, so jest ends
 
   // Twilio retries a webhook that did not answer 200, with the same MessageSid.
   async function deliver(phone: string, body: string): Promise<void> {
     const sid = newSid();
     sent.get(phone)!.push(sid);
     for (let attempt = 0; ; attempt++) {
+      if (stopped) throw new Error('stopped');
       inFlight++;
       const status = await Promise.race([
         postTwilio(t.base, '/api/sms/inbound', inbound(phone, body, sid)).then((r) => {
@@ -208,7 +210,7 @@ test('500 signed webhooks with Twilio-style retries through a Redis kill (restar
           }
           return r.status;
         }, () => 0),
-        new Promise<number>((r) => setTimeout(() => r(-1), 20_000)),
+        new Promise<number>((r) => setTimeout(() => r(-1), 20_000).unref()), // never holds jest open
       ]);
       inFlight--;
       if (status === -1) hung++;
@@ -241,7 +243,12 @@ test('500 signed webhooks with Twilio-style retries through a Redis kill (restar
     await outage(250, () => ferret.stop(), () => ferret.start());
     await outage(400, killRedis, () => startRedis(false));
   })();
-  await Promise.all([...senders, faults]);
+  try {
+    await Promise.all([...senders, faults]);
+  } finally {
+    stopped = true;
+    await Promise.allSettled(senders);
+  }
   expect(readyz).toEqual([503, 200, 503, 200, 503, 200]);
   expect(retries).toBeGreaterThan(0); // the faults did land on requests
 

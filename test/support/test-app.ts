@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../../bot/app';
 import type { MetricsAccess } from '../../bot/routes/health.route';
+import type { MongoCommand } from '../../models/db';
 import { exampleSite } from './fixtures';
 import { createLogger } from '../../bot/logger';
 import type { SiteConfig } from '../../services/config/site.schema';
@@ -46,6 +47,7 @@ export async function startTestApp(
     redisUrl?: string;
     recoverTurnsAfterMs?: number;
     recoverSmsAfterMs?: number;
+    onMongoCommand?: (c: MongoCommand) => void;
     rateLimits?: { apiPerTokenPerMinute?: number; smsPerNumberPerMinute?: number };
     metricsAccess?: MetricsAccess;
     now?: () => Date;
@@ -76,6 +78,7 @@ export async function startTestApp(
     redisUrl: opts.redisUrl ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     ...(opts.recoverTurnsAfterMs ? { recoverTurnsAfterMs: opts.recoverTurnsAfterMs } : {}),
     ...(opts.recoverSmsAfterMs ? { recoverSmsAfterMs: opts.recoverSmsAfterMs } : {}),
+    ...(opts.onMongoCommand ? { onMongoCommand: opts.onMongoCommand } : {}),
     ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
     ...(opts.metricsAccess ? { metricsAccess: opts.metricsAccess } : {}),
     redisPrefix: `${uniqueDbName('r')}:`,

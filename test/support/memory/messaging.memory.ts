@@ -67,8 +67,8 @@ export class MemoryMessages implements MessageRepository {
     return Promise.resolve(n);
   };
 
-  markHandled = (id: string, now: Date): Promise<void> => {
-    const m = this.rows.get(id);
+  markHandled = (handled: Pick<Message, 'id'>, now: Date): Promise<void> => {
+    const m = this.rows.get(handled.id);
     if (m) Object.assign(m, { handled: true, updatedAt: now });
     return Promise.resolve();
   };
