@@ -44,6 +44,7 @@ export async function connectMongo(uri: string, dbName: string, opts: { onComman
  */
 export function reviveStuckMonitor(conn: Connection, opts: { stuckMs?: number; everyMs?: number; onRevive?: (e: unknown) => void } = {}) {
   const stuckMs = opts.stuckMs ?? 15_000;
+  const everyMs = opts.everyMs ?? 2_000;
   const client = conn.getClient();
   const pending = new Map<string, number>();
   client.on('serverHeartbeatStarted', (e) => pending.set(e.connectionId, Date.now()));
@@ -63,7 +64,7 @@ export function reviveStuckMonitor(conn: Connection, opts: { stuckMs?: number; e
         return;
       } catch (e) {
         opts.onRevive?.(e);
-        await new Promise((r) => setTimeout(r, opts.everyMs ?? 2_000).unref());
+        await new Promise((r) => setTimeout(r, everyMs).unref());
       }
     }
   };
@@ -71,7 +72,7 @@ export function reviveStuckMonitor(conn: Connection, opts: { stuckMs?: number; e
     if (reviving || !stuck()) return;
     opts.onRevive?.(null);
     reviving = revive().finally(() => (reviving = null));
-  }, opts.everyMs ?? 2_000);
+  }, everyMs);
   timer.unref();
   return {
     /** True while a stuck monitor is being replaced: the app's own client cannot reach the server. */

@@ -277,11 +277,15 @@ export async function startFerretDb(bin: string, dataDir: string, port?: number,
   // On SQLite, collections made later (a new database, a test's) get the `_id` index within seconds.
   let indexer: NodeJS.Timeout | null = null;
   let warned = false;
+  let indexing: Promise<unknown> | null = null;
+  // One round at a time: a round waiting on FerretDB's writer must not have the next one pile up behind it.
   const index = () =>
-    indexSqliteIds(dataDir).catch((e: Error) => {
-      if (!warned) opts.log?.(`lookups by _id in the embedded database stay unindexed: ${e.message} (install sqlite3)`);
-      warned = true;
-    });
+    (indexing ??= indexSqliteIds(dataDir)
+      .catch((e: Error) => {
+        if (!warned) opts.log?.(`lookups by _id in the embedded database stay unindexed: ${e.message} (install sqlite3)`);
+        warned = true;
+      })
+      .finally(() => (indexing = null)));
   const run = async () => {
     await start();
     if (opts.postgresUrl || indexer) return;
