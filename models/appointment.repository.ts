@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { Appointment, cellKeys, type AppointmentRepository } from '../services/scheduling/appointment.schema';
 import { isDuplicateKey } from './db';
 import { rowCodec, type Row } from './rows';
@@ -79,7 +79,7 @@ export function createAppointmentRepository(conn: Connection): AppointmentReposi
     },
     async bookedBetween(scannerIds, from, to) {
       const rows = await model
-        .find({ scannerId: { $in: scannerIds }, status: 'booked', start: { $lt: to }, end: { $gt: from } }, { scannerId: 1, start: 1, end: 1 })
+        .find({ scannerId: trusted({ $in: scannerIds }), status: 'booked', start: trusted({ $lt: to }), end: trusted({ $gt: from }) }, { scannerId: 1, start: 1, end: 1 })
         .lean<Array<{ scannerId: string; start: Date; end: Date }>>();
       return rows.map((r) => ({ scannerId: r.scannerId, start: r.start, end: r.end }));
     },

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { isDuplicateKey, upsertById } from './db';
 
 const StateSchema = new Schema(
@@ -91,7 +91,7 @@ export function createMongoStorage(conn: Connection): Storage & { ensureIndexes(
       const rows =
         keys.length === 1
           ? [await model.findById(keys[0]).lean<StateRow>()].filter((r): r is StateRow => r !== null)
-          : await model.find({ _id: { $in: keys } }).lean<StateRow[]>();
+          : await model.find({ _id: trusted({ $in: keys }) }).lean<StateRow[]>();
       const out: StoreItems = {};
       for (const r of rows) out[r._id] = { ...(JSON.parse(r.json) as object), eTag: r.eTag };
       return out;
@@ -105,7 +105,7 @@ export function createMongoStorage(conn: Connection): Storage & { ensureIndexes(
       }
     },
     async delete(keys: string[]): Promise<void> {
-      if (keys.length) await model.deleteMany({ _id: { $in: keys } });
+      if (keys.length) await model.deleteMany({ _id: trusted({ $in: keys }) });
     },
   };
 }

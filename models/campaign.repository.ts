@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { Campaign, Recipient, type AudienceMember, type CampaignRepository } from '../services/campaigns/campaign.schema';
 import { isDuplicateKey } from './db';
 import { rowCodec, type Row } from './rows';
@@ -71,7 +71,7 @@ export function createCampaignRepository(conn: Connection): CampaignRepository &
       return rows.map(campaignCodec.fromRow);
     },
     async setStatus(id, from, to, set) {
-      const row = await campaigns.findOneAndUpdate({ _id: id, status: { $in: from } }, { $set: { status: to, ...set } }, { new: true }).lean<Row>();
+      const row = await campaigns.findOneAndUpdate({ _id: id, status: trusted({ $in: from }) }, { $set: { status: to, ...set } }, { new: true }).lean<Row>();
       return row ? campaignCodec.fromRow(row) : null;
     },
     async audience(a, now) {
@@ -98,16 +98,16 @@ export function createCampaignRepository(conn: Connection): CampaignRepository &
       }
     },
     async noteRecipientEvent(phoneHash, field, at, since) {
-      await recipients.updateMany({ phoneHash, status: 'queued', sendAt: { $lte: at }, createdAt: { $gte: since }, [field]: null }, { $set: { [field]: at } });
+      await recipients.updateMany({ phoneHash, status: 'queued', sendAt: trusted({ $lte: at }), createdAt: trusted({ $gte: since }), [field]: null }, { $set: { [field]: at } });
     },
     async recipientCounts(campaignId, now) {
       const [byStatus, bySkip, waiting] = await Promise.all([
         countBy({ campaignId }, 'status'),
         countBy({ campaignId, status: 'skipped' }, 'skipReason'),
-        recipients.countDocuments({ campaignId, status: 'queued', waitsForWindow: true, sendAt: { $gt: now } }),
+        recipients.countDocuments({ campaignId, status: 'queued', waitsForWindow: true, sendAt: trusted({ $gt: now }) }),
       ]);
       const [replied, optedOut, booked] = await Promise.all(
-        (['repliedAt', 'optedOutAt', 'bookedAt'] as const).map((f) => recipients.countDocuments({ campaignId, [f]: { $ne: null } })),
+        (['repliedAt', 'optedOutAt', 'bookedAt'] as const).map((f) => recipients.countDocuments({ campaignId, [f]: trusted({ $ne: null }) })),
       );
       return {
         total: Object.values(byStatus).reduce((a, b) => a + b, 0),

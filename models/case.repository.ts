@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import type { CaseRepository } from '../services/cases/case.ports';
 import { Case, type CaseFilter } from '../services/cases/case.schema';
 import { insertUnique, rowCodec, type Row } from './rows';
@@ -73,10 +73,10 @@ export function createCaseRepository(conn: Connection): CaseRepository & { ensur
       if (filter.state) q['state'] = filter.state;
       if (filter.track) q['track'] = filter.track;
       if (filter.referrerOrgId) q['referrerOrgId'] = filter.referrerOrgId;
-      if (filter.patientIds) q['patientId'] = { $in: filter.patientIds };
+      if (filter.patientIds) q['patientId'] = trusted({ $in: filter.patientIds });
       const cursor = page.after ? decodeCursor(page.after) : null;
       if (page.after && !cursor) throw new RangeError('page cursor is malformed');
-      if (cursor) q['$or'] = [{ createdAt: { $lt: cursor.at } }, { createdAt: cursor.at, _id: { $lt: cursor.id } }];
+      if (cursor) q['$or'] = [{ createdAt: trusted({ $lt: cursor.at }) }, { createdAt: cursor.at, _id: trusted({ $lt: cursor.id }) }];
       const rows = await model
         .find(q)
         .sort({ createdAt: -1, _id: -1 })

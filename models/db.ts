@@ -29,6 +29,8 @@ export async function connectMongo(uri: string, dbName: string, opts: { onComman
     bufferCommands: false,
     autoIndex: false,
     autoCreate: false,
+    // A second fence behind zod: an object with $-keys from outside is matched as a value; our own operators are trusted().
+    sanitizeFilter: true,
   });
   await conn.asPromise();
   const onCommand = opts.onCommand;

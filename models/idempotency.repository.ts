@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import type { Claim, IdempotencyStore } from '../services/idempotency/idempotency';
 import { isDuplicateKey } from './db';
 
@@ -39,7 +39,7 @@ export function createIdempotencyRepository(conn: Connection): IdempotencyStore 
       if (row.ref) return { kind: 'done', ref: row.ref };
       // A claim whose holder died (the process was killed mid-request) is taken over once it is stale.
       const taken = await model.findOneAndUpdate(
-        { _id: id, ref: null, claimedAt: { $lte: new Date(now.getTime() - staleMs) } },
+        { _id: id, ref: null, claimedAt: trusted({ $lte: new Date(now.getTime() - staleMs) }) },
         { $set: { claimedAt: now } },
         { new: true },
       );

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { Message, STATUS_RANK, type MessageRepository } from '../services/messaging/message.schema';
 import { upsertById } from './db';
 import { insertUnique, rowCodec, type Row } from './rows';
@@ -65,9 +65,9 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       await model.createIndexes();
       await numbers.createIndexes();
       // Texts stored before the counters existed: counted once, in one pass.
-      if ((await numbers.estimatedDocumentCount()) === 0 && (await model.exists({ direction: 'inbound', seq: { $ne: null } }))) {
+      if ((await numbers.estimatedDocumentCount()) === 0 && (await model.exists({ direction: 'inbound', seq: trusted({ $ne: null }) }))) {
         const counts = new Map<string, { seq: number; done: number }>();
-        for await (const m of model.find({ direction: 'inbound', seq: { $ne: null } }, { phoneHash: 1, seq: 1, handled: 1 }).lean<{ phoneHash: string | null; seq: number; handled: boolean }>().cursor()) {
+        for await (const m of model.find({ direction: 'inbound', seq: trusted({ $ne: null }) }, { phoneHash: 1, seq: 1, handled: 1 }).lean<{ phoneHash: string | null; seq: number; handled: boolean }>().cursor()) {
           if (!m.phoneHash) continue;
           const c = counts.get(m.phoneHash) ?? { seq: 0, done: 0 };
           counts.set(m.phoneHash, { seq: Math.max(c.seq, m.seq), done: m.handled ? Math.max(c.done, m.seq) : c.done });
@@ -100,14 +100,14 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       await model.updateOne({ twilioSid }, { $push: { statusHistory: event }, $set: { updatedAt: now } });
       const rank = STATUS_RANK[event.status];
       await model.updateOne(
-        { twilioSid, statusRank: { $lt: rank } },
+        { twilioSid, statusRank: trusted({ $lt: rank }) },
         { $set: { status: event.status, statusRank: rank, ...(event.errorCode !== null ? { errorCode: event.errorCode } : {}) } },
       );
       const row = await model.findOne({ twilioSid }).lean<Row>();
       return row ? fromRow(row) : null;
     },
     async countOutbound(f) {
-      const q: Record<string, unknown> = { direction: 'outbound', createdAt: { $gte: f.since }, status: { $in: f.statuses } };
+      const q: Record<string, unknown> = { direction: 'outbound', createdAt: trusted({ $gte: f.since }), status: trusted({ $in: f.statuses }) };
       if (f.phoneHash) q['phoneHash'] = f.phoneHash;
       if (f.caseId) q['caseId'] = f.caseId;
       if (f.purpose) q['purpose'] = f.purpose;
@@ -115,11 +115,11 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       return model.countDocuments(q);
     },
     async listStale(statuses, before, limit) {
-      const rows = await model.find({ direction: 'outbound', channel: 'sms', status: { $in: statuses }, updatedAt: { $lt: before } }).sort({ updatedAt: 1 }).limit(limit).lean<Row[]>();
+      const rows = await model.find({ direction: 'outbound', channel: 'sms', status: trusted({ $in: statuses }), updatedAt: trusted({ $lt: before }) }).sort({ updatedAt: 1 }).limit(limit).lean<Row[]>();
       return rows.map(fromRow);
     },
     async listOverdueDeferred(before, limit) {
-      const rows = await model.find({ direction: 'outbound', channel: 'sms', status: 'deferred', sendAfter: { $lt: before } }).sort({ sendAfter: 1 }).limit(limit).lean<Row[]>();
+      const rows = await model.find({ direction: 'outbound', channel: 'sms', status: 'deferred', sendAfter: trusted({ $lt: before }) }).sort({ sendAfter: 1 }).limit(limit).lean<Row[]>();
       return rows.map(fromRow);
     },
     async markHandled(m, now) {
@@ -127,7 +127,7 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       if (m.phoneHash && m.seq !== null) await raise(m.phoneHash, 'done', m.seq);
     },
     async listUnhandledInbound(f, limit) {
-      const q = { handled: false, createdAt: { $gte: f.since, $lt: f.before }, direction: 'inbound', channel: 'sms', ...(f.phoneHash ? { phoneHash: f.phoneHash } : {}) };
+      const q = { handled: false, createdAt: trusted({ $gte: f.since, $lt: f.before }), direction: 'inbound', channel: 'sms', ...(f.phoneHash ? { phoneHash: f.phoneHash } : {}) };
       const rows = await model.find(q).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<Row[]>();
       return rows.map(fromRow);
     },

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { OfficeNotice, type OfficeNoticeRepository } from '../services/referrers/office-notices';
 import { insertUnique, rowCodec, type Row } from './rows';
 
@@ -33,7 +33,7 @@ export function createOfficeNoticeRepository(conn: Connection): OfficeNoticeRepo
       return (await model.find({ orgId, shownAt: null }).sort({ createdAt: 1, n: 1 }).limit(limit).lean<Row[]>()).map(fromRow);
     },
     async markShown(ids, at) {
-      await model.updateMany({ _id: { $in: ids }, shownAt: null }, { $set: { shownAt: at } });
+      await model.updateMany({ _id: trusted({ $in: ids }), shownAt: null }, { $set: { shownAt: at } });
     },
   };
 }

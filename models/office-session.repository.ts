@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { OfficeSession, type OfficeSessionRepository } from '../services/referrers/office-session';
 import { rowCodec, type Row } from './rows';
 
@@ -27,7 +27,7 @@ export function createOfficeSessionRepository(conn: Connection): OfficeSessionRe
       await model.create(toRow(s));
     },
     async findLive(id, now) {
-      const row = await model.findOne({ _id: id, endedAt: null, expiresAt: { $gt: now } }).lean<Row>();
+      const row = await model.findOne({ _id: id, endedAt: null, expiresAt: trusted({ $gt: now }) }).lean<Row>();
       return row ? fromRow(row) : null;
     },
     async end(id, now) {

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import type { PatientRepository } from '../services/cases/case.ports';
 import { Patient } from '../services/cases/case.schema';
 import { patientIdFor } from '../services/cases/identity';
@@ -50,12 +50,12 @@ export function createPatientRepository(conn: Connection): PatientRepository & {
 
     async findByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await model.find({ _id: { $in: ids } }).lean<Row[]>();
+      const rows = await model.find({ _id: trusted({ $in: ids }) }).lean<Row[]>();
       return rows.map(toPatient);
     },
 
     async setLanguage(ids, language) {
-      if (ids.length) await model.updateMany({ _id: { $in: ids }, language: { $ne: language } }, { $set: { language } });
+      if (ids.length) await model.updateMany({ _id: trusted({ $in: ids }), language: trusted({ $ne: language }) }, { $set: { language } });
     },
 
     async findIdsByPhoneHash(phoneHash) {

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { ReferrerInvite, type ReferrerInviteRepository } from '../services/referrers/invite.service';
 import { rowCodec, type Row } from './rows';
 
@@ -27,7 +27,7 @@ export function createReferrerInviteRepository(conn: Connection): ReferrerInvite
       await model.create(toRow(invite));
     },
     async redeem(codeHash, now) {
-      const row = await model.findOneAndUpdate({ codeHash, usedAt: null, expiresAt: { $gt: now } }, { $set: { usedAt: now } }, { new: true }).lean<Row>();
+      const row = await model.findOneAndUpdate({ codeHash, usedAt: null, expiresAt: trusted({ $gt: now }) }, { $set: { usedAt: now } }, { new: true }).lean<Row>();
       return row ? fromRow(row) : null;
     },
   };

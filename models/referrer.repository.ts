@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { ReferrerOrg, type ReferrerRepository } from '../services/referrers/referrer.schema';
 import { rowCodec, type Row } from './rows';
 
@@ -34,7 +34,7 @@ export function createReferrerRepository(conn: Connection): ReferrerRepository &
     async ensureIndexes() {
       await model.createIndexes();
       // Organizations stored before users had a version start at 0.
-      await model.updateMany({ usersVersion: { $exists: false } }, { $set: { usersVersion: 0 } });
+      await model.updateMany({ usersVersion: trusted({ $exists: false }) }, { $set: { usersVersion: 0 } });
     },
     async insert(org) {
       await model.create(toRow(ReferrerOrg.parse(org)));
@@ -48,7 +48,7 @@ export function createReferrerRepository(conn: Connection): ReferrerRepository &
       return row ? toOrg(row) : null;
     },
     async addUser(orgId, user) {
-      const guard = user.aadObjectId ? { 'users.aadObjectId': { $ne: user.aadObjectId } } : {};
+      const guard = user.aadObjectId ? { 'users.aadObjectId': trusted({ $ne: user.aadObjectId }) } : {};
       await model.updateOne({ _id: orgId, ...guard }, { $push: { users: user }, $inc: { usersVersion: 1 } });
       const row = await model.findById(orgId).lean<Row>();
       return row ? toOrg(row) : null;

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { Task, type TaskRepository } from '../services/tasks/task.schema';
 import { insertUnique, rowCodec, type Row } from './rows';
 
@@ -31,7 +31,7 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
     async ensureIndexes() {
       await model.createIndexes();
       // Tasks stored before urgent tasks existed sort as non-urgent ones (a missing field would sort below them).
-      await model.updateMany({ urgent: { $exists: false } }, { $set: { urgent: false, dueAt: null, escalatedAt: null } });
+      await model.updateMany({ urgent: trusted({ $exists: false }) }, { $set: { urgent: false, dueAt: null, escalatedAt: null } });
     },
     insert(task) {
       // Bounded at write time as at read time: no stored task can break the list.

@@ -1,4 +1,4 @@
-import { Schema, type Connection } from 'mongoose';
+import { Schema, trusted, type Connection } from 'mongoose';
 import { SlotOffer, WaitlistEntry, type WaitlistRepository } from '../services/waitlist/waitlist.schema';
 import { insertUnique, rowCodec, type Row } from './rows';
 
@@ -68,14 +68,14 @@ export function createWaitlistRepository(conn: Connection): WaitlistRepository &
       return row ? offers.fromRow(row) : null;
     },
     async latestOfferTo(phoneHash, since) {
-      const row = await offerModel.findOne({ phoneHash, offeredAt: { $gte: since } }).sort({ offeredAt: -1, _id: -1 }).lean<Row>();
+      const row = await offerModel.findOne({ phoneHash, offeredAt: trusted({ $gte: since }) }).sort({ offeredAt: -1, _id: -1 }).lean<Row>();
       return row ? offers.fromRow(row) : null;
     },
     async hasOpenOffer(caseId) {
       return (await offerModel.findOne({ caseId, status: 'open' }, { _id: 1 }).lean<Row>()) !== null;
     },
     async openOffersEndedBefore(before, limit) {
-      const rows = await offerModel.find({ status: 'open', expiresAt: { $lt: before } }).sort({ expiresAt: 1 }).limit(limit).lean<Row[]>();
+      const rows = await offerModel.find({ status: 'open', expiresAt: trusted({ $lt: before }) }).sort({ expiresAt: 1 }).limit(limit).lean<Row[]>();
       return rows.map(offers.fromRow);
     },
     async closeOffer(id, status, now) {
