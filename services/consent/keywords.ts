@@ -56,7 +56,10 @@ const REVOCATION_PATTERNS: RegExp[] = [
   /\b(?:remove|delete|erase)\s+(?:my|this)\s+(?:phone\s+)?number\b(?!\s+from\s+(?:the\s+)?(?:wait ?list|schedule))/,
   /^(?:please\s+)?stop(?:\s+(?:it|now|please|all|this))*(?:\s+please)?$/,
   // Spanish (accents folded)
-  new RegExp(`\\bno (?:me |nos )?(?:manden|envien|escriban|mande|envie|escriba|contacten|contacte|mandes|envies|escribas)\\b(?:\\s+\\w+){0,3}\\s*(?:mas|nunca)\\b`),
+  new RegExp(`\\bno (?:me |nos )?(?:manden|envien|escriban|mande|envie|escriba|contacten|contacte|mandes|envies|escribas|envieis|mandeis|escribais)\\b(?:\\s+\\w+){0,3}\\s*(?:mas|nunca)\\b`),
+  /\bya no (?:me |nos )?(?:manden|envien|escriban|contacten|mande|envie|escriba)\b/,
+  new RegExp(`\\benough (?:with )?(?:the |these |your |all the |all these )?${MSG_EN}`),
+  /\b(?:quit|sac|elimin|borr)(?:e|en|a|ar)(?:me| mi numero| mi telefono| este numero) de (?:la|su|sus|esta|esa) (?:lista|mensajes|textos)\b(?! de espera)/,
   new RegExp(`\\bno (?:me |nos )?(?:manden|envien|mande|envie|mandes|envies) (?:\\w+ )?${MSG_ES}\\b`),
   new RegExp(`\\bno (?:quiero|queremos) (?:recibir )?(?:mas |ningun |ninguno |ninguna )?${MSG_ES}\\b`),
   new RegExp(`\\b(?:ya )?no mas\\s+(?:\\w+\\s+)?${MSG_ES}\\b`),
@@ -85,7 +88,7 @@ export function isRevocation(text: string): boolean {
   if (exactKeyword(text)?.kind === 'opt_out') return true;
   const t = normalizeForKeywords(text).replace(/[¿¡!?.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
   // "I don't want to stop the texts, i just need to reschedule" says the opposite.
-  if (/\b(don'?t|do not|dont) want (you )?to stop\b|\bno quiero (que )?(dejar de recibir|dejen de (mandar|enviar))\b/.test(t)) return false;
+  if (/\b(don'?t|do not|dont) want (you )?to stop\b|\b(don'?t|do not|dont) stop (the |my |sending )?(texts|messages|reminders)\b|\bno (los|las) (mensajes|textos|recordatorios)\b|\bno quiero (que )?(dejar de recibir|dejen de (mandar|enviar))\b/.test(t)) return false;
   if (REVOCATION_PATTERNS.some((p) => p.test(t))) return true;
   return TAKE_ME_OFF.test(t) && (!ABOUT_THE_EXAM.test(t) || new RegExp(`\\b${MSG_EN}\\b|(?<!wait )\\blist\\b`).test(t));
 }

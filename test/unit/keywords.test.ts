@@ -68,6 +68,11 @@ const REVOCATIONS = [
   'déjenme en paz',
   'cancelar suscripción',
   'por favor no me envíen más mensajes',
+  'enough with the texts already',
+  'quítenme de la lista',
+  'ya no me escriban porfa',
+  'Eliminen mi número de su lista',
+  'por favor, no me enviéis más SMS',
 ];
 
 const ORDINARY = [
@@ -112,6 +117,10 @@ const ORDINARY = [
   'mi esposa me va a escribir la dirección',
   'quiero cambiar la fecha',
   'dejé mi orden en casa',
+  // The appointment goes, the texts stay.
+  'quiero dar de baja mi cita de la densitometria, no los mensajes',
+  "Can't come, just cancel it. Don't stop the texts though, I have another appt next month",
+  'quítenme de la lista de espera, ya no la necesito',
 ];
 
 test('free-text revocation table: at least 95% of revocations caught, no ordinary sentence revokes', () => {

@@ -19,16 +19,16 @@ test('the tuning corpus: the hand rules, and the rules with the model by 5-fold 
   const both = await score(examples, crossValidated(examples, combined));
   // eslint-disable-next-line no-console -- the score is part of the test's output
   console.log(`NLU tuning: ${examples.length} messages, rules ${pct(rules.intentAccuracy)}, rules + model (cv) ${pct(both.intentAccuracy)}`);
-  expect(examples.length).toBeGreaterThanOrEqual(1_200);
-  expect(rules.intentAccuracy).toBeGreaterThanOrEqual(0.85);
-  expect(both.intentAccuracy).toBeGreaterThanOrEqual(0.92);
+  expect(examples.length).toBeGreaterThanOrEqual(1_680);
+  expect(rules.intentAccuracy).toBeGreaterThanOrEqual(0.87);
+  expect(both.intentAccuracy).toBeGreaterThanOrEqual(0.95);
   expect(both.intentAccuracy).toBeGreaterThan(rules.intentAccuracy);
   for (const f of ['modality', 'laterality', 'contrast', 'providerName', 'language'] as const) expect(rules.f1[f]).toBeGreaterThanOrEqual(0.85);
 });
 
 // The held-out sets are never tuned on (their messages are never printed): this keeps what they measure from sliding
-// back. Floors just under the figures of 2026-12-02 (rules + model 85.5% of 675; hand rules alone 73.6%).
-test('the held-out sets: the shipped rules + model at least 85% intent, 94% opt-out recall, and the first set with no false opt-out', async () => {
+// back. Floors just under the figures of 2026-12-04 (rules + model 88.6% of 675; hand rules alone 77.8%).
+test('the held-out sets: the shipped rules + model at least 88% intent, 96% opt-out recall, and the first set with no false opt-out', async () => {
   const model = createNlpjsIntentModel(loadCorpus(path.join(ROOT, 'corpus/nlu')));
   const files = heldOutFiles();
   expect(files.map((f) => path.basename(f))).toEqual(['nlu-heldout-2.jsonl', 'nlu-heldout.jsonl']);
@@ -38,9 +38,9 @@ test('the held-out sets: the shipped rules + model at least 85% intent, 94% opt-
   // eslint-disable-next-line no-console -- the score is part of the test's output
   console.log(`NLU held out: ${all.examples} messages, rules + model ${pct(all.intentAccuracy)} (rules alone ${pct(rules.intentAccuracy)}), opt-out recall ${pct(all.optOutRecall)}, false opt-outs ${all.falseOptOuts}`);
   expect(all.examples).toBeGreaterThanOrEqual(600);
-  expect(all.intentAccuracy).toBeGreaterThanOrEqual(0.85);
+  expect(all.intentAccuracy).toBeGreaterThanOrEqual(0.88);
   expect(all.intentAccuracy).toBeGreaterThan(rules.intentAccuracy + 0.1);
-  expect(all.optOutRecall).toBeGreaterThanOrEqual(0.94);
+  expect(all.optOutRecall).toBeGreaterThanOrEqual(0.96);
   expect(first.falseOptOuts).toBe(0);
   // Target 0 (issue 14): one message of the second set is read as an opt-out by the keyword rules; not yet fixed.
   expect(all.falseOptOuts).toBeLessThanOrEqual(1);
