@@ -68,7 +68,7 @@ function wantsAction(u: { intent: string; fields: { modality: string | null } },
 
 /** "I need an MRI, how much is it?": an exam named with a wish for it, whatever else the message asks. */
 function wantsExam(u: { intent: string; fields: { modality: string | null } }, text: string): boolean {
-  return (u.intent === 'request_exam' || u.fields.modality !== null) && /\b(i need|i want|need an?|want an?|book|schedule|wants? me to (get|have|do)|can i get|how (fast|soon) can i|(doc|doctor|dr) (said|says|wants|ordered)|necesito|quiero|agendar|reservar|ocupo|me (mando|mandaron|ordeno|pidio) (a )?hacer|quiere que me (haga|hagan))\b/.test(foldAccents(text));
+  return (u.intent === 'request_exam' || u.fields.modality !== null) && /\b(i need|i want|need an?|want an?|book|schedule|wants? me to (get|have|do)|can i get|how (fast|soon) can i|(doc|doctor|dr) (said|says|wants|ordered)|necesito|quiero|agendar|reservar|ocupo|me (mando|mandaron|ordeno|pidio) (a )?hacer|quiere que me (haga|hagan)|(i )?(have|got) (an?|the|my) (order|referral|paper)|tengo (una |la )?orden|(want|wants|said|says) (an?|to get an?) |(le|me|nos) (mando|mandaron|ordeno|ordenaron|pidio|pidieron)|(dar|darme|darle|hacer|sacar) (una )?cita|cita para|set (that|it|this|one) up|fit (me|her|him|us) in)\b/.test(foldAccents(text));
 }
 
 /** An id from an activity, if it is one: a short string of id characters (Azure AD tenants and objects are GUIDs). */
@@ -284,7 +284,8 @@ export class IntakeBot extends TeamsActivityHandler {
         const side = understanding.intent === 'talk_to_human' ? null : await deps.patientDialog.sideQuestion(state, turn, more);
         if (side) {
           await sayAll(side);
-          if (!more) return next();
+          // "r u open saturday? and where do i park": answered; a move the model alone guessed is not started.
+          if (!more || (understanding.intentBy === 'model' && !wantsExam(understanding, text))) return next();
         }
       }
 

@@ -10,6 +10,8 @@ import { normalizePhone, PHONE_IN_TEXT } from '../../services/contact/phone';
  * May 11. Both readings (day-first first) when that is so and they differ; the caller asks, never guesses.
  */
 export function birthDateReadings(text: string, now: Date, language: 'en' | 'es'): string[] {
+  // "nineteen seventy-seven, June 2nd", "el doce de agosto de mil novecientos cuarenta y ocho": numbers in words.
+  if (!/\d{3}/.test(text) && NUMBER_WORD.test(foldAccents(text))) text = numbersInDigits(foldAccents(text));
   // "3/17/82 wait no 83. march 17 1983": a correction, so the last date said.
   const all = datesIn(text);
   if (all.length > 1) return birthDateReadings(all.at(-1)!.text, now, language);
@@ -30,6 +32,36 @@ export function birthDateReadings(text: string, now: Date, language: 'en' | 'es'
   if (language !== 'es' || !us || Number(us[1]) > 12 || Number(us[2]) > 12 || us[1] === us[2]) return [one];
   const swapped = parseBirthDate(`${us[2]}/${us[1]}/${us[3]}`, now);
   return swapped && swapped !== one ? [swapped, one] : [one];
+}
+
+const UNITS: Record<string, number> = Object.fromEntries(
+  [
+    ...'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(' ').map((w, i) => [w, i] as const),
+    ...'cero uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete dieciocho diecinueve'.split(' ').map((w, i) => [w, i] as const),
+    ['oh', 0], ['un', 1], ['primero', 1], ['first', 1], ['second', 2], ['third', 3], ['fifth', 5], ['eighth', 8], ['ninth', 9], ['twelfth', 12],
+    ...'veinte veintiuno veintidos veintitres veinticuatro veinticinco veintiseis veintisiete veintiocho veintinueve'.split(' ').map((w, i) => [w, 20 + i] as const),
+  ],
+);
+const TENS: Record<string, number> = { twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, treinta: 30, cuarenta: 40, cincuenta: 50, sesenta: 60, setenta: 70, ochenta: 80, noventa: 90 };
+const UNIT_RE = Object.keys(UNITS).sort((a, b) => b.length - a.length).join('|');
+const TENS_RE = Object.keys(TENS).join('|');
+// A number below 100 in words: "seventy-seven", "cuarenta y ocho", "twenty eighth", "doce".
+const UNDER_100 = `(?:(?:${TENS_RE})(?:[- ]|\\s+y\\s+)(?:${UNIT_RE})(?:th|st|nd|rd)?|(?:${TENS_RE})|(?:${UNIT_RE})(?:th)?)`;
+const NUMBER_WORD = new RegExp(`\\b(?:${TENS_RE}|${UNIT_RE}|mil|thousand|hundred)\\b`);
+function under100(words: string): number | null {
+  const m = new RegExp(`^(?:(${TENS_RE})(?:[- ]|\\s+y\\s+))?(${UNIT_RE}|${TENS_RE})(?:th|st|nd|rd)?$`).exec(words);
+  if (!m) return null;
+  return (m[1] ? TENS[m[1]]! : 0) + (UNITS[m[2]!] ?? TENS[m[2]!]!);
+}
+/** Years and days said in words, written in digits ("mil novecientos cuarenta y ocho" → 1948), for the date readers. */
+function numbersInDigits(text: string): string {
+  const year = (rest: string | undefined, base: number) => String(base + (rest ? (under100(rest.trim()) ?? 0) : 0));
+  return text
+    .replace(new RegExp(`\\b(?:mil novecientos|nineteen hundred(?: and)?|nineteen)(\\s+${UNDER_100})?\\b`, 'g'), (_m, rest: string | undefined) => year(rest, 1900))
+    .replace(new RegExp(`\\b(?:dos mil|two thousand(?: and)?)(\\s+${UNDER_100})?\\b`, 'g'), (_m, rest: string | undefined) => year(rest, 2000))
+    .replace(new RegExp(`\\b${UNDER_100}\\b`, 'g'), (m) => String(under100(m) ?? m))
+    // "1977, June 2": the year said first goes last, where the date readers look for it.
+    .replace(/^\s*(\d{4}),?\s+(.+?)[.!]*$/, '$2 $1');
 }
 
 /** A date of birth as YYYY-MM-DD from "04/02/1980", "4-2-80", "1980-04-02" or "April 2 1980" / "2 de abril de 1980". */
@@ -133,10 +165,18 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
     .trim()
     .replace(/^((sorry|oops|oh|ok|okay|perdon|perdón|disculpe)[,!.]*\s+)+/i, '')
     .replace(/^(my (full |legal |complete )?name is|my name'?s|name is|(her|his|their|the patient'?s) (full |legal |complete )?name is|it'?s|its|this is|i am|i'?m|soy|me llamo|se llama|(mi|su) nombre (completo )?es|el nombre (completo )?es|es)\s+/i, '')
+    .replace(/^(mrs|mr|ms|miss|mx|sra|srta|sr|dona|doña)\.?\s+/i, '')
+    // "Angela Marie Russo Bianchi with a dash between Russo and Bianchi": the two written as one.
+    .replace(/^(.+?)\s+with an? (?:dash|hyphen) between (\p{L}+) and (\p{L}+)[.!]*$/iu, (_m, name: string, a: string, b: string) => name.replace(new RegExp(`(?<!\\p{L})${a}\\s+${b}(?!\\p{L})`, 'iu'), `${a}-${b}`))
     // "robert keane (bobby)", 'robert "bobby" keane': the nickname is not part of the legal name.
     .replace(/\s*(\([^)]*\)|"[^"]*"|“[^”]*”)\s*/g, ' ')
     .replace(/[.,!]+$/, '')
+    // "Frank Delgado dash Moss D E L G A D O hyphen M O S S": the spelling after the name is not part of it.
+    .replace(/(?:\s+(?:\p{L}|dash|hyphen|guion|guión)(?=\s|$)){3,}\s*$/iu, '')
+    .replace(/\s+(?:dash|hyphen|guion|guión)\s+/giu, '-')
+    .replace(/\s+the (second|third|fourth|2nd|3rd|4th)$/i, (_m, n: string) => ` ${({ second: 'II', '2nd': 'II', third: 'III', '3rd': 'III', fourth: 'IV', '4th': 'IV' } as Record<string, string>)[n.toLowerCase()]}`)
     .trim();
+
   // "rosa elena vargas mendoza, yo soy su hija": the name, without what follows it.
   const [head, ...tail] = t.split(',');
   if (tail.length && tail.some((x) => hasNonNameWord(x))) t = head!.trim();
@@ -169,6 +209,19 @@ export function parseFullName(text: string, language: 'en' | 'es' = 'en'): { giv
   const givenName = parts.slice(0, i).join(' ');
   if (!/\p{L}{2,}/u.test(familyName.replace(SUFFIX, ''))) return null;
   return { givenName, familyName };
+}
+
+/**
+ * The name in an answer that says more after it: "Her name is Emma Rodriguez-Walsh. I'm her dad, Kevin.", "Gerald
+ * Fitzpatrick. I should perhaps mention that I have chronic kidney disease": the first sentence's name, and the rest.
+ */
+export function nameInAnswer(text: string, language: 'en' | 'es' = 'en'): { name: { givenName: string; familyName: string }; rest: string } | null {
+  // A sentence ends after a word of two letters or more, so "Harold W. Beaumont" is one.
+  const m = /^(.*?\p{L}{2})[.!;]+\s+(.+)$/su.exec(text.trim());
+  const first = m ? parseFullName(m[1]!, language) : null;
+  if (first) return { name: first, rest: m![2]!.trim() };
+  const whole = parseFullName(text, language);
+  return whole ? { name: whole, rest: '' } : null;
 }
 
 /** One name word alone ("Eli", "tony", "Castellanos"): not a sentence word, not yes or no. */
@@ -207,9 +260,12 @@ export function screeningAnswer(text: string): 'yes' | 'no' | 'unsure' | null {
   // "actually yes im about 8 weeks", "well no", "pues si": the filler in front does not change the answer.
   const t = foldAccents(text).toLowerCase().trim().replace(/^[¡¿\s]+/, '').replace(/^((actually|well|um+|uh+|oh|ok(ay)?|so|hmm+|honestly|pues|bueno|mmm+|la verdad|ah|ay|eh|este|mira|oye)[\s,.!]+)+/, '').replace(/[\s!.?,]+$/g, '');
   if (!t) return null;
+  // "She's 84, so no", "tengo 70 años, así que no": the answer closes the reason given for it.
+  const so = /\b(so|then|entonces|asi que|por eso|por lo tanto),? (no+|nope|yes|si)$/.exec(t);
+  if (so) return /^(no+|nope)$/.test(so[2]!) ? 'no' : 'yes';
   if (/^(not sure|unsure|i have no idea|no idea|ni idea|i'?m not sure|i don'?t know|idk|dunno|maybe|perhaps|possibly|i think so|i don'?t think so|not that i know( of)?|i don'?t remember|can'?t remember|no se|no lo se|no estoy segur[oa]|tal vez|quizas?|a lo mejor|puede ser|creo que (si|no)|no recuerdo|no me acuerdo)\b/.test(t)) return 'unsure';
   if (/^((definitely|absolutely|certainly|of course|def|hell) not|no way|no chance|not (at all|really|a chance|likely))\b/.test(t)) return 'no';
-  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|un poquito|poquito|a bit|kind of|kinda|sort of|somewhat|sometimes|si+|sip|simon|sep|yess+|obvio|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo|tiene|tuvo|he has|she has|he had|she had|he does|she does|i've had|ive had)\b/.test(t)) return 'yes';
+  if (/^(yes|yeah|yea|yep|yup|ya|y|sure|correct|i do|i have|i did|i am|i had|of course|definitely|a little|a lil|a lil bit|lil bit|slightly|un poquito|poquito|a bit|kind of|kinda|sort of|somewhat|sometimes|si+|sip|simon|sep|yess+|obvio|claro|asi es|correcto|un poco|algo|a veces|tengo|tuve|si tengo|tiene|tuvo|he has|she has|he had|she had|he does|she does|i've had|ive had)\b/.test(t)) return 'yes';
   if (/^(no+|n|nope|nop|nopes|nel|nones|nah|naa+|never|none|i don'?t|i do not|i haven'?t|not at all|not really|negative|nunca|ninguno|ninguna|para nada|jamas|no tengo)\b/.test(t)) return 'no';
   // "tengo un atraso de como 2 semanas, puede ser": a doubt anywhere in the answer is an unsure (a person checks).
   if (/\b(no se|no estoy segur[oa]|puede ser|tal vez|quizas?|a lo mejor|maybe|not sure|i'?m not sure|possibly|might be|could be)\b/.test(t)) return 'unsure';

@@ -203,7 +203,10 @@ export function createPatientDialog(deps: PatientDialogDeps) {
 
   /** Not an answer to this step but something else the person wants (C, R, X, "sí, ahí estaré", "where is my order?"). */
   function wantsSomethingElse(s: PatientDialogState, turn: PatientTurn): boolean {
-    const wanted = ELSEWHERE[appointmentLetter(turn.text) ?? turn.understanding.intent];
+    const letter = appointmentLetter(turn.text);
+    // Mid-request, the trained model's guess ("nineteen seventy-seven, June 2nd" → order status) never ends the request.
+    if (!letter && s.flow === 'request' && !s.caseId && turn.understanding.intentBy === 'model') return false;
+    const wanted = ELSEWHERE[letter ?? turn.understanding.intent];
     if (wanted === undefined) return false;
     if (wanted === 'status') return s.flow !== 'status';
     return s.flow !== 'manage' || s.manage !== wanted;
@@ -242,6 +245,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
       const asked = sideQuestions(turn.text, site);
       const topics = asked.length || !prep ? asked : faqTopics(turn.text, siteTopics(site));
       if (topics.length === 0 && !prep) return null;
+      // "la pediatra le mandó un ultrasonido… no sé cómo funciona esto": the model's prep guess, no prep topic named,
+      // and the message asks for the exam: the request answers it, not a prep text.
+      if (topics.length === 0 && more && turn.understanding.intentBy === 'model') return null;
       const study = await studyFor(conv, turn);
       const text = topics.length ? sideAnswers(site, topics, turn.lang, study) : study ? prepMessage(site, { modality: study.modality, bodyPart: study.bodyPart ?? null, contrast: study.contrast ?? null }, turn.lang) : sideAnswer(site, 'eating_and_medicines', turn.lang, null);
       return [{ text: more ? text : `${text} ${t('anything_else', turn.lang)}` }];
@@ -363,7 +369,9 @@ export function createPatientDialog(deps: PatientDialogDeps) {
         return kit.thenAskAgain(ctx, answer);
       }
       // A question with no FAQ answer at a free-text step is not its answer: said we cannot answer it here, then the step.
-      if (current.freeText && /\?\s*$|^\s*¿/.test(turn.text.trim())) return kit.thenAskAgain(ctx, { text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) });
+      // "How long should I plan to be there? I understand there may be a prep." asks first, whatever follows.
+      const asksFirst = /\?\s*$|^\s*¿/.test(turn.text.trim()) || (/\?/.test(turn.text) && looksLikeQuestion(turn.text.split('?')[0]!) && !(s.step === 'timing' && parseTimeWish(turn.text, now, site.center.timeZone)));
+      if (current.freeText && asksFirst) return kit.thenAskAgain(ctx, { text: t('cannot_answer_here', lang, { phone: kit.centerPhone }) });
       // "I'm just asking questions for now", "les escribo luego": a request not made yet ends kindly, nothing sent.
       if (s.flow === 'request' && !s.caseId && JUST_ASKING.test(fold(turn.text))) {
         delete conv.patient;

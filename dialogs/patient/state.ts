@@ -132,7 +132,8 @@ export interface PatientTurn {
   /** SMS: the number that texted (and its keyed hash); chat: null until the patient gives one. */
   phone: string | null;
   phoneHash: string | null;
-  understanding: Understanding;
+  /** `intentBy`: whether a rule, the trained model or the LLM settled the intent (absent in tests that build a turn). */
+  understanding: Understanding & { intentBy?: 'rules' | 'model' | 'openai' };
   /** Opens a human handoff task for this conversation, saying why (and for which case, when there is one). */
   handoff: (why: string, caseId?: string | null) => Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { parseFullName } from '../../dialogs/patient/parse';
+import { birthDateReadings, nameInAnswer, parseFullName } from '../../dialogs/patient/parse';
 import { namesPatient } from '../../services/cases/identity';
 import { matchReferrer } from '../../services/patients/order-request.service';
 import type { ReferrerOrg } from '../../services/referrers/referrer.schema';
@@ -58,6 +58,30 @@ describe('full names as people type them', () => {
     ['Mary Ann Smith', 'en', { givenName: 'Mary Ann', familyName: 'Smith' }],
   ] as const)('%s (%s)', (text, lang, expected) => {
     expect(parseFullName(text, lang)).toEqual(expected);
+  });
+  test.each([
+    ['Frank Delgado dash Moss D E L G A D O hyphen M O S S', { givenName: 'Frank', familyName: 'Delgado-Moss' }],
+    ['Angela Marie Russo Bianchi with a dash between Russo and Bianchi', { givenName: 'Angela Marie', familyName: 'Russo-Bianchi' }],
+    ['Harold W. Beaumont the third', { givenName: 'Harold W.', familyName: 'Beaumont III' }],
+    ['Mrs. Eleanor Vance', { givenName: 'Eleanor', familyName: 'Vance' }],
+  ] as const)('%s, as people spell it out', (text, expected) => {
+    expect(parseFullName(text, 'en')).toEqual(expected);
+  });
+  test.each([
+    ["Her name is Emma Rodriguez-Walsh. I'm her dad, Kevin.", 'en', { givenName: 'Emma', familyName: 'Rodriguez-Walsh' }, "I'm her dad, Kevin."],
+    ['Gerald Fitzpatrick. I should perhaps mention that I have chronic kidney disease, stage 3.', 'en', { givenName: 'Gerald', familyName: 'Fitzpatrick' }, 'I should perhaps mention that I have chronic kidney disease, stage 3.'],
+    ['Juan Carlos Perez Gomez. y perdon, es tomografia no resonancia', 'es', { givenName: 'Juan Carlos', familyName: 'Perez Gomez' }, 'y perdon, es tomografia no resonancia'],
+  ] as const)('the name in an answer that says more: %s', (text, lang, name, rest) => {
+    expect(nameInAnswer(text, lang)).toEqual({ name, rest });
+  });
+  test.each([
+    ['nineteen seventy-seven, June 2nd', 'en', '1977-06-02'],
+    ['el doce de agosto de mil novecientos cuarenta y ocho', 'es', '1948-08-12'],
+    ['June nineteenth, nineteen eighty', 'en', '1980-06-19'],
+    ['primero de mayo de mil novecientos noventa', 'es', '1990-05-01'],
+    ['march 3rd two thousand and one', 'en', '2001-03-03'],
+  ] as const)('a birth date in words: %s', (text, lang, date) => {
+    expect(birthDateReadings(text, new Date('2026-12-04T12:00:00Z'), lang)).toEqual([date]);
   });
   test.each([['MRI L-spine'], ['Ana'], ['12345'], ['yes']])('%s is not a name', (text) => {
     expect(parseFullName(text)).toBeNull();

@@ -20,6 +20,13 @@ describe('what a person says about when they can come', () => {
     ['el martes no me queda', { notDays: [2], days: [] }],
     ['cualquier día excepto el martes', { notDays: [2], days: [] }],
     ['la próxima semana en la mañana', { from: '2026-12-07', before: 12 * 60 }],
+    ['En las mañanas entre semana', { days: [1, 2, 3, 4, 5], before: 12 * 60 }],
+    ['Weekday mornings work best', { days: [1, 2, 3, 4, 5], before: 12 * 60 }],
+    ["None of those, I drop my kids at school at 8 and can't get there before 9. Anything 9 or later?", { after: 9 * 60, before: null }],
+    ['no alcanzo a llegar antes de las 10. ¿Tiene algo de las 10 en adelante?', { after: 10 * 60, before: null }],
+    ['nomas los sabados, trabajo toda la semana de lunes a viernes', { days: [6], notDays: [1, 2, 3, 4, 5] }],
+    ['el miercoles en la tarde, en la mañana no tengo quien me lleve', { days: [3], after: 12 * 60, before: null }],
+    ['I had hoped for Tuesday afternoon; however, Wednesday afternoon would suit me better.', { days: [3], after: 12 * 60 }],
   ])('%s', (text, expected) => {
     expect(wish(text)).toMatchObject(expected);
   });
@@ -27,6 +34,7 @@ describe('what a person says about when they can come', () => {
   test('nothing about when → null', () => {
     expect(wish('ok')).toBeNull();
     expect(wish('the second one')).toBeNull();
+    expect(wish('La que sea más temprano de esas')).toBeNull();
   });
 
   test('fits: weekday, after, before with the exam length, from', () => {

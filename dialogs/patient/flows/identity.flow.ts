@@ -71,7 +71,8 @@ export function createIdentityFlow(kit: Kit) {
       help: ({ turn }) => t('name_help', turn.lang),
       // Any words can be a name, so a question here is never taken for one (nor counted as a failed check).
       freeText: true,
-      read: ({ turn }) => (/[a-z]{2,}/.test(fold(turn.text)) && !looksLikeQuestion(turn.text) ? turn.text.trim() : null),
+      // "Ximena Galván de los Santos, es mi hija": what follows the name does not make the answer a question.
+      read: ({ turn }) => (/[a-z]{2,}/.test(fold(turn.text)) && !/[?¿]/.test(turn.text) && !looksLikeQuestion(turn.text.split(/[,.;]/)[0]!) ? turn.text.trim() : null),
       next: async (ctx, name) => {
         const { conv, s, turn } = ctx;
         const phoneHash = kit.phoneHashOf(ctx);

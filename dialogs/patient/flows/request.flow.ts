@@ -8,7 +8,7 @@ import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
 import { saidDetails, YES_NO, yesNo } from '../kit';
-import { nameAndBirthDate, oneName, parseCoverage, parseFullName, parseProvider, screeningAnswer } from '../parse';
+import { nameAndBirthDate, nameInAnswer, oneName, parseCoverage, parseProvider, screeningAnswer } from '../parse';
 import type { PatientCtx, StepId, WantedExam } from '../state';
 import { examLabel, t } from '../patient.texts';
 import { readBirthDate } from './identity.flow';
@@ -22,6 +22,19 @@ function orderWords(text: string): 'yes' | 'no' | null {
   if (/\b(creo que no|no creo|i don'?t think so|probably not|i guess not|supongo que no|parece que no)\s*$/.test(f)) return 'no';
   if (!/\b(order|referral|paper|script|prescription|fax\w*|sen[dt]\w*|orden|referencia|papel|receta|mand\w*|envi\w*|doctor|dr|doc|medic[oa])\b/.test(f)) return null;
   return /\b(no|not|dont|don'?t|didn'?t|haven'?t|hasn'?t|never|todavia no|aun no|nunca|ni)\b/.test(f) ? 'no' : 'yes';
+}
+
+/** "actually", "perdón, es tomografía no resonancia": words that put an earlier answer right. */
+const CORRECTION = /\b(actually|wait|sorry|instead|i mean|not the|make it|perdon|en realidad|me equivoque|quise decir|mejor dicho|no es|es \w+ no)\b/;
+
+/** The exam said again in other words after a correction, when it is not the one asked for so far. */
+function examCorrection(rest: string, asked: WantedExam): { exam: WantedExam } | Record<string, never> {
+  if (!CORRECTION.test(fold(rest))) return {};
+  // findExams leaves out what is denied ("not the mri", "no resonancia"); the most specific reading wins.
+  const exams = findExams(rest).filter((e) => e.modality !== null);
+  const best = exams.find((e) => e.bodyPart !== null) ?? exams[0];
+  if (!best || (best.modality === asked.modality && (best.bodyPart === null || best.bodyPart === asked.bodyPart))) return {};
+  return { exam: { modality: best.modality, bodyPart: best.bodyPart ?? asked.bodyPart, laterality: best.laterality ?? asked.laterality, contrast: best.contrast ?? null } };
 }
 
 const NOT_SURE = /^(not sure|unsure|i don'?t know|no se|no estoy segur[oa]|no lo se|idk)$/;
@@ -75,7 +88,9 @@ export function createRequestFlow(kit: Kit) {
       // "no i dont have one yet, can you guys get it?", "yes please!", "si claro": the everyday forms too.
       read: ({ turn }) => {
         const f = turn.understanding.fields;
-        const yn = yesNo(turn.text, turn.lang) ?? (f.hasOrder === null ? null : f.hasOrder ? 'yes' : 'no') ?? screeningAnswer(turn.text) ?? orderWords(turn.text);
+        // "do i need one?? my obgyn just said call and schedule": none in hand; the center asks the doctor for it.
+        const asks = /\b(do i|does she|does he|do we) (even )?(need|have to have) (one|an order|a referral|a prescription)\b|\bnecesito (una )?orden\b.*\?/.test(fold(turn.text)) ? 'no' : null;
+        const yn = yesNo(turn.text, turn.lang) ?? (f.hasOrder === null ? null : f.hasOrder ? 'yes' : 'no') ?? asks ?? screeningAnswer(turn.text) ?? orderWords(turn.text);
         return yn === null ? null : yn === 'yes';
       },
       next: async (ctx, has) => {
@@ -84,12 +99,15 @@ export function createRequestFlow(kit: Kit) {
         return advance(ctx);
       },
     }),
-    name: step<PatientCtx, { givenName: string; familyName: string }>({
+    name: step<PatientCtx, { givenName: string; familyName: string; birthDate?: string; exam?: WantedExam }>({
       prompt: ({ turn }) => [{ text: t('name', turn.lang) }],
       help: ({ turn }) => t('name_help', turn.lang),
       // "brenda kowalski 2/28/72": the date of birth said with the name is taken too.
       read: ({ s, turn }) => {
-        const full = parseFullName(turn.text, turn.lang) ?? nameAndBirthDate(turn.text, deps.now(), turn.lang);
+        const said = nameInAnswer(turn.text, turn.lang);
+        // "Tyrone Jackson. oh wait actually make it the ct not the mri": the name, and the exam put right.
+        if (said) return { ...said.name, ...(said.rest ? examCorrection(said.rest, s.answers) : {}) };
+        const full = nameAndBirthDate(turn.text, deps.now(), turn.lang);
         if (full) return full;
         // "Eli", "tony": a first name alone; the last name is asked for, and the two make the name.
         const one = oneName(turn.text);
@@ -100,7 +118,8 @@ export function createRequestFlow(kit: Kit) {
       },
       next: async (ctx, n) => {
         delete ctx.s.givenOnly;
-        Object.assign(ctx.s.answers, n);
+        const { exam, ...name } = n;
+        Object.assign(ctx.s.answers, name, exam ?? {});
         return advance(ctx);
       },
     }),
@@ -291,7 +310,7 @@ export function createRequestFlow(kit: Kit) {
         : t('request_numbers', turn.lang, {
             list: made.map((m, i) => `${examLabel(exams[i]!, turn.lang)} (${requestNumber(m.case.id)})`).join(turn.lang === 'es' ? ' y ' : ' and '),
           });
-    const done = { text: t('request_done', turn.lang, { name: a.givenName!, next: nextStep, numbers, asap: a.asap ? ` ${t('request_asap', turn.lang)}` : '', phone: kit.centerPhone }) };
+    const done = { text: t('request_done', turn.lang, { name: a.givenName!.replace(/\.$/, ''), next: nextStep, numbers, asap: a.asap ? ` ${t('request_asap', turn.lang)}` : '', phone: kit.centerPhone }) };
     // The safety questions now, so the exam can be booked the day the order arrives; then the optional reminders question.
     const screening = await kit.links.screenRequest(ctx, made.map((m) => m.case.id));
     return [done, ...(screening ?? (await kit.marketingOrEnd(ctx)))];
