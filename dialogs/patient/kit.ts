@@ -73,6 +73,8 @@ export interface FlowLinks {
   identified(ctx: PatientCtx, v: Verified): Promise<Out[]>;
   /** The patient's order among their open cases: times for a schedulable one, its state in words for another. */
   bookFound(ctx: PatientCtx, cases: Case[]): Promise<Out[] | null>;
+  /** The case joins the waitlist (a booked one for an earlier time); the flow ends. */
+  waitlist(ctx: PatientCtx, cases: Case[]): Promise<Out[]>;
   /** The question of the step the flow is at. */
   prompt(ctx: PatientCtx): Promise<Out[]>;
   /** The safety questions of the cases a request just made, asked once for all of them; null when none applies. */

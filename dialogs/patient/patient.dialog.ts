@@ -105,6 +105,7 @@ export function createPatientDialog(deps: PatientDialogDeps) {
     schedule: screening.schedule,
     screenRequest: screening.screenRequest,
     offer: pickTime.offer,
+    waitlist: manage.joinWaitlist,
     prompt: async (ctx: PatientCtx) => STEPS[ctx.s.step].prompt(ctx),
     identified: (ctx: PatientCtx, v: Verified) => (ctx.s.flow === 'status' ? status.identified(ctx, v) : ctx.s.flow === 'handoff' ? handoffIdentified(ctx, v) : manage.afterVerified(ctx, v)),
     bookFound,

@@ -43,7 +43,8 @@ const INTENT_RULES: Array<[Intent, RegExp]> = [
   ['other', /\b(how much|cost|costs|price|prices|cuanto cuesta|cuesta|precio|gratis|free|cover|covers|covered|cubre|tengo derecho)\b/],
 ];
 const SOMEONE_CANCELS = /\b(if|when|in case|si|cuando|en caso de que) (someone|somebody|anyone|anybody|another patient|alguien|otra persona|otro paciente|algun paciente) (else )?(cancels?|cancela|cancelan|cancele)\b/;
-const WAITLIST_NAMED = /\b(waitlist|wait list|waiting list|cancellation list|cancelation list|lista de espera)\b/;
+/** The waitlist said by name, in either language. */
+export const WAITLIST_NAMED = /\b(waitlist|wait list|waiting list|cancellation list|cancelation list|lista de espera)\b/;
 const DEVICE_WORDS = /\b(pacemaker|marcapasos|implants?|implantes?|metal)\b/g;
 const GREETING = /^((hi+|hello+|hey+|hiya|good (morning|afternoon|evening)|hola+|buen[oa]?s? (dia|dias|tardes|noches)|buen[oa]s|saludos|que tal|there|you)[\s!.,?]*)+$/;
 const WANTS_EXAM = /\b(need|needs|want|wants|wanted|would like|get|getting|schedule|book|make an? appointment|appointment for|set up|sign up|referral|referred|order(ed)?|necesito|quiero|quisiera|agendar|programar|hacer(me)? (una|un)|sacar (una )?cita|cita para|me mandaron|me ordenaron|me pidieron)\b/;

@@ -86,3 +86,16 @@ test('"R" never offers the very time being moved away from, even when another sc
   expect(times(moved)).toHaveLength(3);
   for (const x of times(moved)) expect(x).not.toContain(`at ${local(start).toFormat('h:mm a')}`);
 });
+
+test('"None of those work… put me on the waiting list and text me if something earlier opens up" joins the waitlist, books nothing (English and Spanish)', async () => {
+  for (const [language, words, joined] of [
+    ['en', 'None of those work for me, sorry. Could you just put me on the waiting list and text me if something earlier opens up?', /^You're on the waitlist\. When a time opens up we'll text you/],
+    ['es', 'ninguna de esas me queda. mejor apúnteme en la lista de espera y me avisa si alguien cancela y se abre algo más pronto', /^Quedó en la lista de espera\. Cuando se abra una hora/],
+  ] as const) {
+    const { p, caseId } = await toTimes(language);
+    expect(await p.say(words)).toMatch(joined);
+    const c = (await t.app.repos.cases.findById(caseId))!;
+    expect(c.appointment ?? null).toBeNull();
+    expect((await t.app.repos.waitlist.waiting('mri')).map((e) => e.caseId)).toContain(caseId);
+  }
+});

@@ -148,5 +148,5 @@ export function createManageFlow(kit: Kit) {
     return [{ text: r.value.current ? t('waitlist_joined', lang, { hold, when: slotText(r.value.current, site, lang) }) : t('waitlist_joined_unbooked', lang, { hold }) }];
   }
 
-  return { steps, afterVerified };
+  return { steps, afterVerified, joinWaitlist };
 }

@@ -10,6 +10,7 @@ import type { Slot } from '../../../services/scheduling/scheduling.service';
 import { placeText, slotText } from '../../../services/scheduling/slot-text';
 import { phoneText } from '../../../services/messaging/templates';
 import { fitsWish, mergeWish, parseTimeWish, weekdayNamed } from '../../../services/scheduling/time-wish';
+import { WAITLIST_NAMED } from '../../../services/understanding/rules.engine';
 import { fold } from '../../engine/interruptions';
 import { Reply, step, type Out } from '../../engine/step';
 import type { Kit, Steps } from '../kit';
@@ -74,7 +75,7 @@ export function createPickTimeFlow(kit: Kit) {
     };
   }
 
-  type Pick = { pick: number } | { wish: true } | { beyond: true } | { later: true };
+  type Pick = { pick: number } | { wish: true } | { beyond: true } | { later: true } | { waitlist: true };
   const steps: Steps<'pick_slot'> = {
     pick_slot: step<PatientCtx, Pick>({
       prompt: ({ s, turn }) => [offerContent(s, turn.lang)],
@@ -85,8 +86,10 @@ export function createPickTimeFlow(kit: Kit) {
         const i = pickChoice(turn.text, offered.map((o, n) => ({ value: String(n + 1), title: slotText(new Date(o.start), site, turn.lang) }))) ?? pickOffered(turn.text, offered);
         // "the first one on tuesday afternoon": the pick counts only when that time fits what they also said.
         const fits = (n: number) => !wish || fitsWish(mergeWish(s.wish, wish), new Date(offered[n]!.start), 0, site.center.timeZone);
-        if (i !== null && fits(i)) return { pick: i };
         const f = fold(turn.text);
+        // "none of those work, put me on the waiting list", "apúnteme en la lista de espera… algo más pronto": no pick.
+        if (WAITLIST_NAMED.test(f) && (i === null || REFUSAL.test(f) || /\b(mas pronto|mas temprano|earliest|soonest)\b/.test(f))) return { waitlist: true };
+        if (i !== null && fits(i)) return { pick: i };
         // "whatever you have", "whichever is first that's not a monday": the first offered time that fits.
         const first = FIRST_WILL_DO.test(f) ? offered.findIndex((_, n) => fits(n)) : -1;
         if (first >= 0) return { pick: first };
@@ -119,6 +122,7 @@ export function createPickTimeFlow(kit: Kit) {
         }
         const c = await self.findCase(ctx.s.caseId!);
         if (!c) return [{ text: t('busy', ctx.turn.lang) }];
+        if ('waitlist' in v) return kit.links.waitlist(ctx, [c]);
         const lead = 'beyond' in v ? [{ text: t('beyond_horizon', ctx.turn.lang, { until: kit.dayText(kit.horizonDate(), ctx.turn.lang) }) }] : [];
         return offer(ctx, c, lead);
       },
