@@ -343,7 +343,7 @@ export class IntakeBot extends TeamsActivityHandler {
         cancel_appointment: manage('cancel'),
         confirm_appointment: manage('confirm'),
         waitlist: manage('waitlist'),
-        order_status: async () => sayAll(await deps.patientDialog.begin(state, newStatusState(), patientTurn())),
+        order_status: async () => sayAll(await deps.patientDialog.begin(state, newStatusState(text), patientTurn())),
         // A prep question the FAQ did not answer above: the prep for the exam named, or how to ask.
         prep_question: async () => sayAll((await deps.patientDialog.sideQuestion(state, patientTurn(), false)) ?? []),
         talk_to_human: human,

@@ -78,8 +78,8 @@ export function newManageState(manage: ManageAction): PatientDialogState {
   return { flow: 'manage', step: 'verify_dob', fails: 0, requestKey: randomUUID(), manage, answers: emptyAnswers() };
 }
 
-export function newStatusState(): PatientDialogState {
-  return { flow: 'status', step: 'verify_dob', fails: 0, requestKey: randomUUID(), answers: emptyAnswers() };
+export function newStatusState(text = ''): PatientDialogState {
+  return { flow: 'status', step: 'verify_dob', fails: 0, requestKey: randomUUID(), answers: emptyAnswers(), ...(text ? { opening: text.slice(0, 300) } : {}) };
 }
 
 /**

@@ -186,6 +186,7 @@ export const T = {
   status_phone: { en: 'What mobile number did you give us?', es: '¿Cuál es el número de celular que nos dio?' },
   status_dob: { en: "What's your date of birth? (MM/DD/YYYY)", es: '¿Cuál es su fecha de nacimiento? (MM/DD/AAAA)' },
   status_name: { en: 'And your last name?', es: '¿Y su apellido?' },
+  status_book: { en: 'Reply BOOK whenever you want to pick a time.', es: 'Responda AGENDAR cuando quiera elegir una hora.' },
   status_none: {
     en: "I don't see any orders under your name yet. If your doctor gave you one, you can send it to us, or say AGENT to talk to a person.",
     es: 'No encuentro órdenes abiertas a su nombre. Si su médico le dio una orden, puede enviárnosla, o escriba AGENTE para hablar con una persona.',

@@ -192,7 +192,7 @@ describe.each(CHANNELS)('order lookup, screening and booking on %s', (channel) =
     await orderAtCenter(p.phone);
     const lines: Line[] = [['where is my order?', channel === 'sms' ? /What's your date of birth\?/ : /What mobile number did you give us\?/]];
     if (channel === 'webchat') lines.push([(x) => x.phone, /What's your date of birth\?/]);
-    lines.push(['04/02/1980', 'And your last name?'], ['Lopez', /^Your imaging order from Nov 30: it is ready to schedule\.\n(\n)?Before we pick a time, a few safety questions/]);
+    lines.push(['04/02/1980', 'And your last name?'], ['Lopez', /^Your imaging order from Nov 30: it is ready to schedule\.\n(\n)?Reply BOOK whenever you want to pick a time\.$/]);
     await run(p, lines);
   });
 });

@@ -289,7 +289,7 @@ test('(f) (b) entirely in Spanish → screening in Spanish, "2" → scheduled, p
   expect((await t.app.repos.cases.findById(created.id))!.state).toBe('scheduled');
 });
 
-test('(g) "where is my order?" with a wrong date of birth discloses nothing; with the right one, the state in plain words and, ready to schedule, on to booking', async () => {
+test('(g) "where is my order?" with a wrong date of birth discloses nothing; with the right one, the state in plain words and how to book it; BOOK then books', async () => {
   const phone = newPhone();
   await orderAtCenter(phone);
   const p = smsTalker(t, phone);
@@ -297,9 +297,18 @@ test('(g) "where is my order?" with a wrong date of birth discloses nothing; wit
   expect(wrong).toContain("Those details don't match our records, so I can't share anything.");
   expect(wrong).not.toMatch(/ready|schedule|mri/i);
   const [, right] = await script(p, ['04/02/1980', 'Lopez']);
+  expect(right).toBe('Your imaging order from Nov 30: it is ready to schedule.\nReply BOOK whenever you want to pick a time.');
+  // Checked a minute ago: BOOK goes to the safety questions without asking who they are again.
+  const [book] = await script(p, ['BOOK']);
+  expect(book).toMatch(/a few safety questions\. Please answer each one\.\nDo you have a pacemaker/);
+});
+
+test('"did you get my order? when can i come in" → the state in plain words, then straight on to the safety questions and times', async () => {
+  const phone = newPhone();
+  await orderAtCenter(phone);
+  const p = smsTalker(t, phone);
+  const [, , right, next] = await script(p, ['did you get my order? when can i come in', '04/02/1980', 'Lopez', 'no']);
   expect(right).toMatch(/^Your imaging order from Nov 30: it is ready to schedule\.\nBefore we pick a time, a few safety questions\. Please answer each one\.\nDo you have a pacemaker/);
-  // The person is in the booking now: the next answer is the first safety question's.
-  const [next] = await script(p, ['no']);
   expect(next).toMatch(/cochlear/);
 });
 
