@@ -347,6 +347,8 @@ export async function createApp(opts: AppOptions) {
     listen: (port: number, host = '0.0.0.0') => listenOn(server, port, host, 'PORT'),
     /** A worker's own port: /healthz, /readyz and /metrics only. */
     listenHealth: (port: number, host = '0.0.0.0') => listenOn(healthOnly(), port, host, 'WORKER_HEALTH_PORT'),
+    /** Resolves when the SMS turns this process started in the background have ended (tests wait on it). */
+    smsIdle: () => smsTurns.idle(),
     /** Tests only: remove this app's database. */
     async dropDatabase(): Promise<void> {
       await conn.db?.dropDatabase();
@@ -364,6 +366,7 @@ export async function createApp(opts: AppOptions) {
       if (followUpSweep) clearInterval(followUpSweep);
       if (holdSweep) clearInterval(holdSweep);
       if (turnSweep) clearInterval(turnSweep);
+      await smsTurns.idle(); // a text already acknowledged gets its reply before the connections close
       await deferred.close();
       await reminderQueue.close();
       await campaignQueue.close();

@@ -133,8 +133,36 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
     if (!locked.ok) deps.logger.warn({ code: locked.error.code }, 'sms turn lock busy; the waiting message runs with the next turn');
   }
 
+  // The webhook never waits for a turn (Twilio gives up after 15 s and retries): the stored, queued text is run here
+  // in the background, one drain per number in this process; the workers' sweep takes it if this process dies.
+  const running = new Map<string, { again: boolean; done: Promise<void> }>();
+  function kick(phoneHash: string): void {
+    const run = running.get(phoneHash);
+    if (run) {
+      run.again = true; // the running drain may already have looked at the queue: go round once more
+      return;
+    }
+    const entry = { again: false, done: Promise.resolve() };
+    entry.done = (async () => {
+      try {
+        do {
+          entry.again = false;
+          await drain(phoneHash);
+        } while (entry.again);
+      } catch (e) {
+        deps.logger.error({ err: e }, 'an sms turn failed; the stored text runs again with the next sweep');
+      } finally {
+        running.delete(phoneHash);
+      }
+    })();
+    running.set(phoneHash, entry);
+  }
+
   return {
-    /** 'duplicate' when this MessageSid was seen before: nothing is stored and no turn runs. */
+    /**
+     * Stores and queues an inbound text and returns at once; its turn runs in the background. 'duplicate' when this
+     * MessageSid was seen before: nothing is stored, and no turn runs unless the first delivery's never did.
+     */
     async receive(p: InboundParams): Promise<'duplicate' | 'accepted'> {
       if (await redis.exists(seenKey(p.messageSid))) return 'duplicate'; // its turn ran; the unique index decides the rest
       const phoneHash = deps.hashPhone(p.from);
@@ -185,13 +213,18 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
         // The first delivery was stored but its turn never ran (Redis or the process failed in between): run it now.
         if (first && !first.handled) {
           await redis.zadd(`${prefix}sms:pending:${phoneHash}`, first.seq ?? 0, first.id);
-          await drain(phoneHash);
+          kick(phoneHash);
         }
         return 'duplicate';
       }
       await redis.zadd(`${prefix}sms:pending:${phoneHash}`, seq, inbound.id);
-      await drain(phoneHash);
+      kick(phoneHash);
       return 'accepted';
+    },
+
+    /** Resolves when every turn this process started has ended (shutdown; tests wait on it before they look). */
+    async idle(): Promise<void> {
+      while (running.size > 0) await Promise.all([...running.values()].map((r) => r.done));
     },
 
     /**

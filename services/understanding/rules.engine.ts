@@ -139,8 +139,8 @@ export function extractFields(text: string, ctx: UnderstandContext): Fields {
 }
 
 // Booking in so many words ("tiene cita para…" is an appointment one has, not one asked for).
-const BOOKING = /\b(book|schedule|make an? (appointment|appt)|agendar|programar|(ocupo|necesito|quiero|quisiera|hacer|sacar) (una )?cita)\b/;
-const BOOK_EXAM = /\b(book|schedule|make an? (appointment|appt)|agendar|programar|(ocupo|necesito|quiero|hacer|sacar) (una )?cita|cita para)\b/;
+const BOOKING = /\b(book|schedule|make an? (appointment|appt)|agendar|programar|(ocupo|necesito|quiero|quisiera|hacer|hacerle|sacar|sacarle) (una |la )?cita)\b/;
+const BOOK_EXAM = /\b(book|schedule|make an? (appointment|appt)|agendar|programar|(ocupo|necesito|quiero|hacer|hacerle|sacar|sacarle) (una |la )?cita|cita para)\b/;
 
 /** How the rules reached an intent: a keyword or phrase rule said so, or nothing did and the default stood. */
 export type RuleBasis = 'rule' | 'default';
@@ -219,6 +219,8 @@ function classifyOne(text: string, fields: Fields): { intent: Intent; basis: Rul
   }
   // "necesito agendar mi resonancia": booking said in so many words is the rules' call, not the model's.
   if ((fields.modality || fields.bodyPart) && BOOKING.test(t)) return rule('request_exam');
+  // "Dr. Weiss wants me to have an ultrasound… I do not have an order": no order yet, so nothing to ask the status of.
+  if (fields.modality && fields.hasOrder === false) return rule('request_exam');
   if (fields.modality || fields.hasOrder === true || (fields.bodyPart && WANTS_EXAM.test(t))) return byDefault('request_exam');
   if (/\b(scan|exam|examen|imaging|estudio|imagen(es)?)\b/.test(t) && WANTS_EXAM.test(t)) return byDefault('request_exam');
   if (GREETING.test(t)) return rule('greeting');

@@ -257,3 +257,42 @@ describe('staff views of messages and consent', () => {
     expect(await t.app.services.consent.statuses(hash(phone))).toMatchObject({ care: 'revoked' });
   });
 });
+
+describe('the webhook never waits for the turn', () => {
+  test('a text gets 200 empty TwiML while its reply is still being sent; the reply follows, once, and the text is marked handled', async () => {
+    // A transport that holds every send until the test lets it go, as a slow Twilio would.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const sent: string[] = [];
+    const slow = await startTestApp({
+      name: 'sms_async',
+      transport: {
+        name: 'log',
+        async send(msg) {
+          await held;
+          sent.push(msg.body);
+          return { ok: true, sid: newSid(), status: 'sent' };
+        },
+      },
+    });
+    try {
+      const phone = newPhone();
+      const res = await postTwilio(slow.base, '/api/sms/inbound', inbound(phone, 'hello'), { settle: false });
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('<Response></Response>');
+      const stored = await slow.app.repos.messages.list({ phoneHash: hash(phone) }, 10);
+      expect(stored.filter((m) => m.direction === 'inbound')).toHaveLength(1);
+      expect(sent).toEqual([]); // answered before the reply went out
+      release();
+      await slow.app.smsIdle();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toContain('How can we help?');
+      const after = await slow.app.repos.messages.list({ phoneHash: hash(phone) }, 10);
+      expect(after.find((m) => m.direction === 'inbound')!.handled).toBe(true);
+      expect(after.filter((m) => m.direction === 'outbound')).toHaveLength(1);
+    } finally {
+      release();
+      await slow.close();
+    }
+  });
+});

@@ -62,6 +62,7 @@ export async function fastHarness(opts: FastHarnessOptions = {}) {
       async say(text) {
         const before = memory.transport.sent.length;
         await w.smsTurns.receive({ messageSid: `SM${randomBytes(16).toString('hex')}`, from: phone, body: text });
+        await w.smsTurns.idle(); // the turn runs after receive() returns, as behind the webhook
         return memory.transport.sent
           .slice(before)
           .filter((s) => s.to === phone)

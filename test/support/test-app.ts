@@ -9,6 +9,7 @@ import type { SiteConfig } from '../../services/config/site.schema';
 import type { Role } from '../../services/staff/staff.roles';
 import type { SmsTransport } from '../../services/messaging/gateway';
 import { createLogTransport } from '../../bot/integrations/log.transport';
+import { settleAfterWebhook } from './sms';
 import type { UnderstandingEngine } from '../../services/understanding/understanding.schema';
 
 export { ROOT, exampleSite, completeOrder } from './fixtures';
@@ -98,11 +99,13 @@ export async function startTestApp(
     },
   });
   const port = await app.listen(0, '127.0.0.1');
+  const base = `http://127.0.0.1:${port}`;
+  settleAfterWebhook(base, () => app.smsIdle());
   let n = 0;
   return {
     app,
     dbName,
-    base: `http://127.0.0.1:${port}`,
+    base,
     logs,
     smsOut,
     async token(role, o = {}) {
@@ -111,6 +114,7 @@ export async function startTestApp(
       return r.value.token;
     },
     async close() {
+      await app.smsIdle();
       await app.dropDatabase();
       await app.close();
     },
