@@ -143,19 +143,15 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
       return;
     }
     const entry = { again: false, done: Promise.resolve() };
-    entry.done = (async () => {
-      try {
-        do {
-          entry.again = false;
-          await drain(phoneHash);
-        } while (entry.again);
-      } catch (e) {
-        deps.logger.error({ err: e }, 'an sms turn failed; the stored text runs again with the next sweep');
-      } finally {
-        running.delete(phoneHash);
-      }
-    })();
     running.set(phoneHash, entry);
+    entry.done = (async () => {
+      do {
+        entry.again = false;
+        await drain(phoneHash);
+      } while (entry.again);
+    })()
+      .catch((e: unknown) => deps.logger.error({ err: e }, 'an sms turn failed; the stored text runs again with the next sweep'))
+      .finally(() => running.delete(phoneHash));
   }
 
   return {

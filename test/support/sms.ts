@@ -9,8 +9,10 @@ export const newPhone = (area = '512') => `+1${area}${String(5_550_000 + ((proce
 
 /** The inbound webhook answers before the turn runs: per test app, how to wait for the turns it started. */
 const settlers = new Map<string, () => Promise<void>>();
-export function settleAfterWebhook(base: string, settle: () => Promise<void>): void {
+/** Registers how to wait for a test app's turns; the returned function forgets it (at close). */
+export function settleAfterWebhook(base: string, settle: () => Promise<void>): () => void {
   settlers.set(base, settle);
+  return () => settlers.delete(base);
 }
 
 /**

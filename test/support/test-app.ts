@@ -100,7 +100,7 @@ export async function startTestApp(
   });
   const port = await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;
-  settleAfterWebhook(base, () => app.smsIdle());
+  const forgetSettler = settleAfterWebhook(base, () => app.smsIdle());
   let n = 0;
   return {
     app,
@@ -114,6 +114,7 @@ export async function startTestApp(
       return r.value.token;
     },
     async close() {
+      forgetSettler();
       await app.smsIdle();
       await app.dropDatabase();
       await app.close();

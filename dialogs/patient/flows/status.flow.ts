@@ -1,3 +1,4 @@
+import { TRANSITIONS } from '../../../services/pipeline/pipeline.transitions';
 import { fold } from '../../engine/interruptions';
 import type { Out } from '../../engine/step';
 import type { Kit } from '../kit';
@@ -8,8 +9,6 @@ import { orderLine } from '../status.texts';
 
 /** "did you get my order? when can i come in?": a status check that also asks for a time. */
 const ASKS_FOR_TIME = /\b(book|schedule|what (do|did) (you|u|y'?all) (have|got)|asap|as soon as|soonest|earliest|lo mas pronto|(la|lo) (ocupo|necesito)|when can (i|we|she|he) (come|go|get)|come in|what (times|days)|available|openings?|agendar|cuando (puedo|me pueden|podria)|que (horarios|dias)|dar(me)? (una )?cita|sacar (una )?cita)\b/;
-/** The states a patient may pick a time in now (an order waiting for insurance is held, not offered). */
-const BOOKABLE_NOW = new Set(['ready_to_schedule', 'reschedule_needed']);
 
 /**
  * "Where is my order?" (domain.md §8): the identity check first; then each open order's state in plain words, nothing
@@ -35,7 +34,8 @@ export function createStatusFlow(kit: Kit) {
         if (booked) return [lines, ...booked];
       }
       delete conv.patient;
-      if (!ready.some((c) => BOOKABLE_NOW.has(c.state))) return [lines];
+      // Only a case the pipeline can book now is offered (an order waiting for insurance is held, not offered).
+      if (!ready.some((c) => TRANSITIONS.book.from.includes(c.state))) return [lines];
       return [{ text: `${lines.text}\n${t('status_book', turn.lang)}` }];
     },
   };
