@@ -161,13 +161,15 @@ export async function createApp(opts: AppOptions) {
   const directLineStore = createDirectLineStore(redis, prefix);
   const localChat = opts.localChat ? new DirectLineAdapter(directLineStore) : null;
   if (localChat) localChat.onTurnError = onTurnError;
-  // One first-come, first-served queue per conversation, for SMS (per phone hash) and chat turns alike.
+  // One first-come, first-served queue per chat conversation; SMS turns take their order from the texts' numbers.
   const turnQueue = createTurnQueue(redis, { prefix });
+  const smsTurnLocks = createRedisLocks(redis, { prefix, ttlMs: 15_000, waitMs: 30_000, renew: true, onReleaseError: (e) => opts.logger.warn({ err: e }, 'lock release failed') });
   const { teams, consent, gateway, proactive, handoff, scheduling, campaigns, appointmentMessages, followUps, waitlist, selfService, cases, invites, runner, smsTurns } = wireConversations(
     {
       repos,
       locks,
       turnQueue,
+      smsTurnLocks,
       smsStore: redis,
       redisPrefix: prefix,
       deferred,

@@ -15,7 +15,7 @@ import type { SiteConfig } from '../services/config/site.schema';
 import type { UnderstandingEngine } from '../services/understanding/understanding.schema';
 import type { IntentModel } from '../services/understanding/intent-model';
 import { createAppointmentMessages, type ReminderScheduler } from '../services/appointments/appointment-messages';
-import { createCampaigns, type CampaignQueue } from '../services/campaigns/campaign.service';
+import { createCampaigns, type CampaignQueue, type CampaignTextMarks } from '../services/campaigns/campaign.service';
 import { createCaseService } from '../services/cases/case.service';
 import { createOrderStatus } from '../services/cases/order-status.service';
 import { createConsentService } from '../services/consent/consent.service';
@@ -74,6 +74,8 @@ export interface ConversationPorts {
   locks: Locks;
   /** One turn at a time per conversation, first come first served. */
   turnQueue: Locks;
+  /** One drain at a time per phone number (the texts' own arrival numbers give the order): a plain lock that lasts. */
+  smsTurnLocks: Locks;
   smsStore: SmsTurnsStore;
   /** Prefix of the SMS turns' keys in `smsStore`. */
   redisPrefix: string;
@@ -108,6 +110,24 @@ export interface ConversationOptions {
  * The use cases, the bot and its turn runners on the given ports: the composition root (createApp) and the fast
  * in-memory tests build the same stack from this one function.
  */
+/** Campaign marks in Redis: one key per texted number, and one saying marks are kept (gone after Redis lost its data). */
+function campaignMarks(redis: SmsTurnsStore, prefix: string): CampaignTextMarks {
+  const kept = `${prefix}campaign:marked`;
+  return {
+    async mark(phoneHash, ttlSeconds) {
+      await redis.set(`${prefix}campaign:texted:${phoneHash}`, '1', 'EX', ttlSeconds);
+      await redis.set(kept, '1');
+    },
+    async of(phoneHash) {
+      const [texted, marked] = await redis.mget(`${prefix}campaign:texted:${phoneHash}`, kept);
+      return texted ? 'marked' : marked ? 'unmarked' : 'unknown';
+    },
+    async trust() {
+      await redis.set(kept, '1');
+    },
+  };
+}
+
 export function wireConversations(ports: ConversationPorts, opts: ConversationOptions) {
   const { repos, locks } = ports;
   const { now, hashPhone } = opts;
@@ -147,7 +167,7 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
   const scheduling = createScheduling({ site: opts.site, appointments: repos.appointments, now });
   // The words services send on their own, from the dialogs' catalogue.
   const words = noticeWords(opts.site);
-  const campaigns = createCampaigns({ campaigns: repos.campaigns, consents: consent, patients: repos.patients, gateway, words, queue: ports.campaignQueue, site: opts.site, now });
+  const campaigns = createCampaigns({ campaigns: repos.campaigns, consents: consent, patients: repos.patients, gateway, words, queue: ports.campaignQueue, marks: campaignMarks(ports.smsStore, ports.redisPrefix), site: opts.site, now });
   const noteCampaign = (what: 'replied' | 'opted_out' | 'booked') => async (phoneHash: string, at: Date) => {
     await campaigns.noteRecipient(phoneHash, what, at).catch((e: unknown) => opts.logger.warn({ err: e }, 'campaign stats not updated'));
   };
@@ -273,12 +293,13 @@ export function wireConversations(ports: ConversationPorts, opts: ConversationOp
   });
   const smsTurns = createSmsTurns({
     messages: repos.messages,
-    locks: ports.turnQueue,
+    locks: ports.smsTurnLocks,
     redis: ports.smsStore,
     redisPrefix: ports.redisPrefix,
     keywordLayer: createKeywordLayer({ consent, gateway, words, hashPhone, onInbound: (h, what, at) => noteCampaign(what)(h, at) }),
     adapter: new SmsAdapter(gateway),
     turn: runner.turn,
+    perTurn: (fn) => consent.perTurn(fn),
     // A bare STOP or HELP says nothing of its language: the number's patients' language answers it.
     knownLanguage: async (phoneHash) => {
       const patients = await repos.patients.findByIds(await repos.patients.findIdsByPhoneHash(phoneHash));

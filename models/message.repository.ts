@@ -88,8 +88,9 @@ export function createMessageRepository(conn: Connection): MessageRepository & {
       const row = await model.findOne({ idempotencyKey }).lean<Row>();
       return row ? fromRow(row) : null;
     },
-    async transition(id, fromStatuses, set, event, now) {
-      const current = await model.findById(id, { status: 1 }).lean<{ status: string }>();
+    async transition(target, fromStatuses, set, event, now) {
+      const id = typeof target === 'string' ? target : target.id;
+      const current = typeof target === 'string' ? await model.findById(id, { status: 1 }).lean<{ status: string }>() : target;
       if (!current || !(fromStatuses as string[]).includes(current.status)) return null;
       const row = await model
         .findOneAndUpdate({ _id: id }, { $set: { ...set, updatedAt: now }, ...(event ? { $push: { statusHistory: event } } : {}) }, { new: true })

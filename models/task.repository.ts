@@ -1,5 +1,6 @@
 import { Schema, trusted, type Connection } from 'mongoose';
 import { Task, type TaskRepository } from '../services/tasks/task.schema';
+import { upsertById } from './db';
 import { insertUnique, rowCodec, type Row } from './rows';
 
 const TaskSchema = new Schema(
@@ -25,11 +26,22 @@ const TaskSchema = new Schema(
 
 const { fromRow, toRow } = rowCodec(Task);
 
+/**
+ * Which task is live for a conversation, by the conversation's key as `_id`: every inbound message asks, and a
+ * lookup by `_id` is the one filter the embedded database answers without reading the collection.
+ */
+const LiveSchema = new Schema({ _id: { type: String, required: true }, taskId: { type: String, required: true } }, { collection: 'live_handoffs', versionKey: false });
+
 export function createTaskRepository(conn: Connection): TaskRepository & { ensureIndexes(): Promise<void> } {
   const model = conn.model('Task', TaskSchema);
+  const lives = conn.model('LiveHandoff', LiveSchema);
   return {
     async ensureIndexes() {
       await model.createIndexes();
+      // Handoffs made live before the markers existed: marked once.
+      for (const t of await model.find({ 'live.backNoticeSent': false, conversationKey: trusted({ $ne: null }) }, { conversationKey: 1 }).lean<Array<{ _id: string; conversationKey: string }>>()) {
+        await upsertById(() => lives.updateOne({ _id: t.conversationKey }, { $setOnInsert: { taskId: t._id } }, { upsert: true }));
+      }
       // Tasks stored before urgent tasks existed sort as non-urgent ones (a missing field would sort below them).
       await model.updateMany({ urgent: trusted({ $exists: false }) }, { $set: { urgent: false, dueAt: null, escalatedAt: null } });
     },
@@ -52,18 +64,23 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
       await model.updateOne({ _id: id, caseId: null }, { $set: { caseId, updatedAt: now } });
     },
     async findLive(conversationKey) {
-      const rows = await model.find({ conversationKey }).sort({ updatedAt: -1 }).limit(5).lean<Row[]>();
-      const live = rows.map(fromRow).find((t) => t.live !== null && !t.live.backNoticeSent);
-      return live ?? null;
+      const marker = await lives.findById(conversationKey).lean<{ taskId: string }>();
+      const row = marker ? await model.findById(marker.taskId).lean<Row>() : null;
+      const task = row ? fromRow(row) : null;
+      return task?.live && !task.live.backNoticeSent ? task : null;
     },
     async setLive(id, by, since, now) {
-      await model.updateOne({ _id: id }, { $set: { live: { since, lastAt: now, by: by.slice(0, 100), unread: 0, backNoticeSent: false }, updatedAt: now } });
+      const task = await model.findOneAndUpdate({ _id: id }, { $set: { live: { since, lastAt: now, by: by.slice(0, 100), unread: 0, backNoticeSent: false }, updatedAt: now } }, { new: true }).lean<Row>();
+      const key = task ? fromRow(task).conversationKey : null;
+      if (key) await upsertById(() => lives.updateOne({ _id: key }, { $set: { taskId: id } }, { upsert: true }));
     },
     async touchLive(id, now) {
       await model.updateOne({ _id: id }, { $inc: { 'live.unread': 1 }, $set: { 'live.lastAt': now, updatedAt: now } });
     },
     async endLive(id, now) {
-      await model.updateOne({ _id: id }, { $set: { 'live.backNoticeSent': true, updatedAt: now } });
+      const task = await model.findOneAndUpdate({ _id: id }, { $set: { 'live.backNoticeSent': true, updatedAt: now } }, { new: true }).lean<Row>();
+      const key = task ? fromRow(task).conversationKey : null;
+      if (key) await lives.deleteOne({ _id: key, taskId: id }); // a newer handoff of the conversation keeps its marker
     },
     async escalate(dedupeKey, summary, now) {
       const r = await model.updateOne({ dedupeKey, status: 'open', escalatedAt: null }, { $set: { escalatedAt: now, summary: summary.slice(0, 500), updatedAt: now } });

@@ -43,7 +43,10 @@ interface Row {
   redisPerRequest?: number;
 }
 
-let mongoCommands = 0;
+/** Mongo commands by "name collection", for the per-scenario breakdown. */
+const mongoByKind = new Map<string, number>();
+/** The rows' command breakdowns (per request), printed after the table so a regression names its command. */
+const breakdowns: Array<{ scenario: string; mongo: Record<string, number>; redis: Record<string, number> }> = [];
 
 /** Who waits for the next text the log transport prints to a number ("[sms to ********1000] …": its last four digits). */
 const replyWaiters = new Map<string, () => void>();
@@ -73,17 +76,27 @@ function percentiles(samples: number[]): { p50ms: number; p95ms: number; p99ms: 
 
 type RedisInfo = { info(section: string): Promise<string> };
 
-/** Every command Redis has run since it started (all clients: the bench is the only one). */
-async function redisCalls(redis: RedisInfo): Promise<number> {
-  return [...(await redis.info('commandstats')).matchAll(/calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+/** Every command Redis has run since it started, by command (all clients: the bench is the only one). */
+async function redisCalls(redis: RedisInfo): Promise<Map<string, number>> {
+  return new Map([...(await redis.info('commandstats')).matchAll(/cmdstat_([\w|]+):calls=(\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
 }
 
-/** A measured row with the MongoDB and Redis commands it cost per request. */
+const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+/** after − before per key, divided by n, keys with nothing left out. */
+function perRequest(after: Map<string, number>, before: Map<string, number>, n: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of after) if (v - (before.get(k) ?? 0) > 0) out[k] = +((v - (before.get(k) ?? 0)) / n).toFixed(2);
+  return out;
+}
+
+/** A measured row with the MongoDB and Redis commands it cost per request (and which, in `breakdowns`). */
 async function counted(redis: RedisInfo, run: () => Promise<Row>): Promise<Row> {
-  const [mongo0, redis0] = [mongoCommands, await redisCalls(redis)];
+  const [mongo0, redis0] = [new Map(mongoByKind), await redisCalls(redis)];
   const row = await run();
-  const redisUsed = (await redisCalls(redis)) - redis0 - 1; // less the INFO that read it
-  return { ...row, mongoPerRequest: +((mongoCommands - mongo0) / row.requests).toFixed(1), redisPerRequest: +(redisUsed / row.requests).toFixed(1) };
+  const redis1 = await redisCalls(redis);
+  redis1.set('info', (redis1.get('info') ?? 1) - 1); // less the INFO that read it
+  breakdowns.push({ scenario: row.scenario, mongo: perRequest(mongoByKind, mongo0, row.requests), redis: perRequest(redis1, redis0, row.requests) });
+  return { ...row, mongoPerRequest: +((total(mongoByKind) - total(mongo0)) / row.requests).toFixed(1), redisPerRequest: +((total(redis1) - total(redis0)) / row.requests).toFixed(1) };
 }
 
 async function measure(
@@ -238,7 +251,10 @@ async function main(): Promise<void> {
     phoneHashKey: 'bench',
     logger: createLogger('error', process.stderr),
     runWorkers: false,
-    onMongoCommand: () => mongoCommands++,
+    onMongoCommand: (c) => {
+      const kind = `${c.name} ${c.collection ?? ''}`.trim();
+      mongoByKind.set(kind, (mongoByKind.get(kind) ?? 0) + 1);
+    },
     sms: { transport: createLogTransport((line) => replied(line)), authToken: BENCH_TOKEN, publicBaseUrl: PUBLIC_BASE },
     // One token and a few numbers send thousands of requests here: the figures price the service, not the limiter.
     rateLimits: { apiPerTokenPerMinute: Number.MAX_SAFE_INTEGER, smsPerNumberPerMinute: Number.MAX_SAFE_INTEGER },
@@ -400,12 +416,13 @@ async function main(): Promise<void> {
 
     }
     console.table(rows); // eslint-disable-line no-console -- the table is this program's output
+    for (const b of breakdowns) log(`${b.scenario}\n  MongoDB per request: ${JSON.stringify(b.mongo)}\n  Redis per request: ${JSON.stringify(b.redis)}`);
     const planning = process.env.BENCH_ONLY === 'sms' ? [] : await benchCampaignPlanning(app, ferret.url);
     console.table(planning); // eslint-disable-line no-console -- the table is this program's output
     const out = path.join(root, 'bench-results');
     mkdirSync(out, { recursive: true });
     const file = path.join(out, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rows, planning }, null, 2));
+    writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rows, breakdowns, planning }, null, 2));
     log(`results: ${path.relative(root, file)}`);
   } finally {
     await app.close();

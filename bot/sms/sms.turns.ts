@@ -21,6 +21,7 @@ export interface SmsTurnsStore {
   exists(key: string): Promise<number>;
   incr(key: string): Promise<number>;
   get(key: string): Promise<string | null>;
+  mget(...keys: string[]): Promise<Array<string | null>>;
   set(key: string, value: string): Promise<unknown>;
   set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
   set(key: string, value: string, mode: 'NX'): Promise<unknown>;
@@ -41,6 +42,8 @@ export interface SmsTurnsDeps {
   adapter: SmsAdapter;
   /** Runs the bot and saves its state (already one turn at a time per number here). */
   turn: (context: TurnContext) => Promise<void>;
+  /** Runs one text's whole turn (keywords, dialogs, replies) so it reads the number's consent once. */
+  perTurn?: <T>(fn: () => Promise<T>) => Promise<T>;
   /** The language we know this number in (its patients'), for a message that is only a keyword. */
   knownLanguage?: (phoneHash: string) => Promise<'en' | 'es' | null>;
   hashPhone: (e164: string) => string;
@@ -68,9 +71,10 @@ export function createSmsTurns(deps: SmsTurnsDeps) {
     const bare = exactKeyword(m.body);
     const known = bare && !Object.hasOwn(SPANISH_KEYWORDS, bare.word) ? await deps.knownLanguage?.(m.phoneHash) : null;
     const turn = { phone: m.phone, phoneHash: m.phoneHash, text: m.body, messageSid: m.idempotencyKey.slice(3), language: known ?? m.language, receivedAt: m.createdAt, mediaCount: m.media?.length ?? 0 };
-    if ((await deps.keywordLayer(turn)) === 'continue') {
-      await deps.adapter.runTurn(turn, deps.turn);
-    }
+    const run = async () => {
+      if ((await deps.keywordLayer(turn)) === 'continue') await deps.adapter.runTurn(turn, deps.turn);
+    };
+    await (deps.perTurn ? deps.perTurn(run) : run());
     await messages.markHandled(m, deps.now());
     await redis.set(`${prefix}sms:done:${m.phoneHash}`, String(m.seq));
     // Only now is a repeat of this MessageSid nothing to do: before, a retry must find the stored text and run it.

@@ -29,6 +29,17 @@ export interface CampaignQueue {
   enqueuePlan(campaignId: string): Promise<void>;
 }
 
+/**
+ * Which numbers a campaign texted lately (Redis in the wiring), so a patient's every reply does not search the
+ * recipients. `unknown` when the marks cannot be trusted: never started, or lost with Redis's data.
+ */
+export interface CampaignTextMarks {
+  mark(phoneHash: string, ttlSeconds: number): Promise<void>;
+  of(phoneHash: string): Promise<'marked' | 'unmarked' | 'unknown'>;
+  /** From now on an unmarked number was not texted (every text since is marked). */
+  trust(): Promise<void>;
+}
+
 const SENT = ['sending', 'accepted', 'queued', 'sent', 'delivered', 'read'];
 
 /**
@@ -46,6 +57,8 @@ export function createCampaigns(deps: {
   /** Sending only, with the gateway. */
   words?: NoticeWords;
   queue: CampaignQueue;
+  /** Without it every reply, opt-out and booking looks for a campaign recipient to count it for. */
+  marks?: CampaignTextMarks;
   site: SiteConfig;
   now: () => Date;
 }) {
@@ -177,6 +190,8 @@ export function createCampaigns(deps: {
       if (!c || !patient?.phone) return 'gone';
       if (!deps.gateway || !deps.words) throw new Error('campaign sends need the SMS gateway and its words (a worker process)');
       const body = deps.words({ kind: 'campaign', text: c.templates[r.language] }, r.language);
+      // Marked before the text goes, so a quick reply is counted; a mark without a text only costs a search.
+      await deps.marks?.mark(r.phoneHash, ATTRIBUTION_DAYS * 86_400);
       const sent = await deps.gateway.send({ to: patient.phone, body, purpose: 'marketing', template: 'campaign', idempotencyKey: `campaign:${c.id}:${r.phoneHash}`, initiated: true, language: r.language, campaignId: c.id });
       // Another run holds this message right now (a job taken again while the first was slow): let BullMQ retry later,
       // so the job is not finished before its message is.
@@ -187,7 +202,15 @@ export function createCampaigns(deps: {
     /** A reply, an opt-out or a booking from a number a recent campaign texted: counted for that campaign. */
     async noteRecipient(phoneHash: string, what: 'replied' | 'opted_out' | 'booked', at: Date): Promise<void> {
       const field = what === 'replied' ? 'repliedAt' : what === 'opted_out' ? 'optedOutAt' : 'bookedAt';
-      await campaigns.noteRecipientEvent(phoneHash, field, at, new Date(at.getTime() - ATTRIBUTION_DAYS * 86_400_000));
+      const since = new Date(at.getTime() - ATTRIBUTION_DAYS * 86_400_000);
+      const marked = deps.marks ? await deps.marks.of(phoneHash) : 'unknown';
+      if (marked === 'unmarked') return;
+      if (marked === 'unknown' && deps.marks) {
+        // Marks are whole when no campaign launched within the attribution window: none can have texted this number.
+        const recent = (await campaigns.list(200)).some((c) => c.launchedAt && c.launchedAt >= since);
+        if (!recent) return deps.marks.trust();
+      }
+      await campaigns.noteRecipientEvent(phoneHash, field, at, since);
     },
   };
 }

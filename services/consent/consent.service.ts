@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Locks } from '../locks';
 import { PURPOSES, type ConsentRecord, type ConsentRepository, type ConsentSource, type ConsentStatus, type Purpose } from './consent.schema';
 
@@ -11,9 +12,23 @@ export function createConsentService(deps: {
   locks?: Locks;
 }) {
   const { consents } = deps;
+  // Inside a turn (`perTurn`) a number's records are read once; any write of ours drops the copy.
+  const turnCopies = new AsyncLocalStorage<Map<string, ReturnType<ConsentRepository['get']>>>();
+
+  function read(phoneHash: string): ReturnType<ConsentRepository['get']> {
+    const copies = turnCopies.getStore();
+    if (!copies) return consents.get(phoneHash);
+    let recs = copies.get(phoneHash);
+    if (!recs) {
+      recs = consents.get(phoneHash);
+      copies.set(phoneHash, recs);
+      recs.catch(() => copies.delete(phoneHash)); // a failed read is not kept; the caller sees the failure
+    }
+    return recs;
+  }
 
   async function statuses(phoneHash: string): Promise<ConsentStatuses> {
-    const recs = await consents.get(phoneHash);
+    const recs = await read(phoneHash);
     return { care: recs.care?.status ?? 'unknown', marketing: recs.marketing?.status ?? 'unknown' };
   }
 
@@ -27,8 +42,11 @@ export function createConsentService(deps: {
     if (!r.ok) await fn();
   }
 
-  const record = (phoneHash: string, purpose: Purpose, status: ConsentStatus, source: ConsentSource, evidence: string | null, receivedAt: Date) =>
-    consents.record(phoneHash, purpose, { status, source, evidence, receivedAt, effectiveAt: deps.now() });
+  async function record(phoneHash: string, purpose: Purpose, status: ConsentStatus, source: ConsentSource, evidence: string | null, receivedAt: Date) {
+    turnCopies.getStore()?.delete(phoneHash);
+    await consents.record(phoneHash, purpose, { status, source, evidence, receivedAt, effectiveAt: deps.now() });
+    turnCopies.getStore()?.delete(phoneHash); // a read between the two saw the old record
+  }
 
   async function set(phoneHash: string, purpose: Purpose, status: ConsentStatus, source: ConsentSource, evidence: string | null, receivedAt: Date) {
     await oneAtATime(phoneHash, () => record(phoneHash, purpose, status, source, evidence, receivedAt));
@@ -36,8 +54,11 @@ export function createConsentService(deps: {
 
   /** Care consent from texting in or a referral, unless the number already said something (a STOP included). */
   async function grantCareIfUnknown(phoneHash: string, source: ConsentSource, evidence: string | null, receivedAt: Date) {
+    // Known already (nearly every text after the first): nothing to write, so no lock to take.
+    if ((await statuses(phoneHash)).care !== 'unknown') return;
     await oneAtATime(phoneHash, async () => {
-      if ((await statuses(phoneHash)).care === 'unknown') await record(phoneHash, 'care', 'granted', source, evidence, receivedAt);
+      // Under the lock, from the database: another writer may have answered since the turn's copy was read.
+      if (((await consents.get(phoneHash)).care?.status ?? 'unknown') === 'unknown') await record(phoneHash, 'care', 'granted', source, evidence, receivedAt);
     });
   }
 
@@ -50,6 +71,14 @@ export function createConsentService(deps: {
 
   return {
     statuses,
+
+    /**
+     * Runs a turn in which each number's consent is read from the database once (the turn's first look) and again
+     * only after the turn itself changed it: a turn reads the statuses four to six times otherwise.
+     */
+    perTurn<T>(fn: () => Promise<T>): Promise<T> {
+      return turnCopies.run(new Map(), fn);
+    },
 
     async statusesMany(phoneHashes: string[]): Promise<Map<string, ConsentStatuses>> {
       const found = await consents.statusesMany(phoneHashes);
@@ -71,7 +100,7 @@ export function createConsentService(deps: {
      * since marketing needs its own written opt-in.
      */
     async optIn(phoneHash: string, evidence: string, receivedAt: Date): Promise<void> {
-      const recs = await consents.get(phoneHash);
+      const recs = await read(phoneHash);
       await set(phoneHash, 'care', 'granted', 'sms_keyword', evidence, receivedAt);
       if (recs.marketing?.status === 'revoked' && beforeLastRevocation(recs.marketing) === 'granted') {
         await set(phoneHash, 'marketing', 'granted', 'sms_keyword', evidence, receivedAt);

@@ -47,9 +47,10 @@ type Failure = 'UNKNOWN_CONVERSATION' | 'PURPOSE_NOT_ALLOWED' | 'BUSY' | 'IDEMPO
 export function createProactiveSender(deps: ProactiveDeps) {
   const { messages } = deps;
 
+  /** `m` is this lock hold's own copy, so its status is current. */
   async function finish(m: Message, status: MessageStatus, set: Partial<Pick<Message, 'activityId' | 'reason'>>): Promise<Message> {
     const now = deps.now();
-    const updated = await messages.transition(m.id, [m.status], { status, statusRank: STATUS_RANK[status], ...set }, { status, at: now, errorCode: null }, now);
+    const updated = await messages.transition(m, [m.status], { status, statusRank: STATUS_RANK[status], ...set }, { status, at: now, errorCode: null }, now);
     return updated ?? (await messages.findById(m.id)) ?? m;
   }
 
@@ -61,7 +62,7 @@ export function createProactiveSender(deps: ProactiveDeps) {
       if (m.status !== 'pending') return { outcome: 'duplicate', message: m };
       // The move to `sending` is the claim: whoever does not get it sends nothing.
       const now = deps.now();
-      const sending = await messages.transition(m.id, ['pending'], { status: 'sending', statusRank: STATUS_RANK.sending }, { status: 'sending', at: now, errorCode: null }, now);
+      const sending = await messages.transition(m, ['pending'], { status: 'sending', statusRank: STATUS_RANK.sending }, { status: 'sending', at: now, errorCode: null }, now);
       if (!sending) return { outcome: 'duplicate', message: (await messages.findById(id)) ?? m };
       let activityId: string | null;
       try {

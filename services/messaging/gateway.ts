@@ -77,10 +77,11 @@ export function createGateway(deps: GatewayDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const maxAttempts = deps.maxAttempts ?? 4;
 
+  /** `m` is this lock hold's own copy (read or written under it), so its status is current: no re-read. */
   async function finish(m: Message, status: MessageStatus, set: Partial<Message>, errorCode: number | null = null): Promise<Message> {
     const now = deps.now();
     const updated = await messages.transition(
-      m.id,
+      m,
       [m.status],
       { status, statusRank: STATUS_RANK[status], ...set, ...(errorCode !== null ? { errorCode } : {}) },
       { status, at: now, errorCode },
@@ -109,64 +110,7 @@ export function createGateway(deps: GatewayDeps) {
     const locked = await deps.locks.withLock(`sms-out:${messageId}`, async (): Promise<SendOutcome> => {
       const m = await messages.findById(messageId);
       if (!m) throw new Error(`outbound message ${messageId} does not exist`);
-      if (m.status !== 'pending' && m.status !== 'deferred') return { outcome: 'duplicate', message: m };
-      const { phone, phoneHash } = m;
-      if (m.channel !== 'sms' || !phone || !phoneHash) throw new Error(`message ${messageId} is not an SMS`);
-
-      const tpl = templateInfo(m.template);
-      if (!tpl || !(tpl.purposes as readonly string[]).includes(m.purpose)) {
-        return { outcome: 'refused', message: await finish(m, 'refused', { reason: `template_not_allowed:${m.template}:${m.purpose}` }) };
-      }
-      if (!tpl.consentExempt) {
-        const status = (await consent.statuses(phoneHash))[m.purpose];
-        if (status !== 'granted') {
-          return { outcome: 'refused', message: await finish(m, 'refused', { reason: `no_consent:${m.purpose}:${status}` }) };
-        }
-      }
-      if (m.initiated) {
-        const zone = m.timeZone ?? timeZoneForPhone(phone) ?? site.center.timeZone;
-        const now = deps.now();
-        const at = nextSendTime(now, zone, site.quietHours[m.purpose]);
-        if (at.getTime() > now.getTime()) {
-          const deferred = await finish(m, 'deferred', { sendAfter: at, reason: `quiet_hours:${zone}` });
-          await deps.deferred.schedule(m.id, at);
-          return { outcome: 'deferred', message: deferred };
-        }
-      }
-      const cap = await capReason(m, phoneHash);
-      if (cap) return { outcome: 'refused', message: await finish(m, 'refused', { reason: cap }) };
-
-      let sending = await finish(m, 'sending', {});
-      for (let attempt = 1; ; attempt++) {
-        let r: TransportResult;
-        try {
-          r = await transport.send({ to: phone, body: m.body, statusCallback: deps.statusCallbackUrl });
-        } catch (e) {
-          // No answer at all: the provider may have the text, so it is never sent again blindly. It stays `sending`
-          // and the recovery sweep, a while later, finds it in the provider's log or sends it then.
-          const code = (e as { code?: unknown }).code;
-          const reason = `transport_no_answer:${typeof code === 'string' ? code.slice(0, 40) : 'error'}`;
-          const kept = await messages.transition(sending.id, ['sending'], { attempts: attempt, reason }, null, deps.now());
-          return { outcome: 'unconfirmed', message: kept ?? sending };
-        }
-        if (r.ok) {
-          const updated = await finish(sending, r.status, { twilioSid: r.sid, attempts: attempt, reason: null });
-          return { outcome: 'sent', message: updated };
-        }
-        if (r.code === 21610) {
-          // The recipient replied STOP to the carrier: record it as an opt-out of every purpose; never retry.
-          await consent.revokeAll(phoneHash, 'carrier', `twilio error 21610`, deps.now());
-          return { outcome: 'failed', message: await finish(sending, 'failed', { attempts: attempt, reason: 'carrier_opt_out' }, 21610) };
-        }
-        const retryable = r.httpStatus === 429 || r.httpStatus >= 500;
-        if (!retryable || attempt >= maxAttempts) {
-          const reason = retryable ? `transport_retries_exhausted:${r.httpStatus}` : `transport_refused:${r.httpStatus}`;
-          return { outcome: 'failed', message: await finish(sending, 'failed', { attempts: attempt, reason }, r.code) };
-        }
-        // Twilio did not take the message (429 / 5xx): the same stored message is tried again, never a new one.
-        sending = (await messages.transition(sending.id, ['sending'], { attempts: attempt }, null, deps.now())) ?? sending;
-        await sleep(Math.min(200 * 2 ** (attempt - 1), 5_000));
-      }
+      return dispatchHeld(m);
     });
     if (!locked.ok) {
       const m = await messages.findById(messageId);
@@ -176,9 +120,75 @@ export function createGateway(deps: GatewayDeps) {
     return locked.value;
   }
 
+  /** The checks and the send, for a message read (or stored) under its `sms-out:` lock in this same hold. */
+  async function dispatchHeld(m: Message): Promise<SendOutcome> {
+    if (m.status !== 'pending' && m.status !== 'deferred') return { outcome: 'duplicate', message: m };
+    const { phone, phoneHash } = m;
+    const messageId = m.id;
+    if (m.channel !== 'sms' || !phone || !phoneHash) throw new Error(`message ${messageId} is not an SMS`);
+
+    const tpl = templateInfo(m.template);
+    if (!tpl || !(tpl.purposes as readonly string[]).includes(m.purpose)) {
+      return { outcome: 'refused', message: await finish(m, 'refused', { reason: `template_not_allowed:${m.template}:${m.purpose}` }) };
+    }
+    if (!tpl.consentExempt) {
+      const status = (await consent.statuses(phoneHash))[m.purpose];
+      if (status !== 'granted') {
+        return { outcome: 'refused', message: await finish(m, 'refused', { reason: `no_consent:${m.purpose}:${status}` }) };
+      }
+    }
+    if (m.initiated) {
+      const zone = m.timeZone ?? timeZoneForPhone(phone) ?? site.center.timeZone;
+      const now = deps.now();
+      const at = nextSendTime(now, zone, site.quietHours[m.purpose]);
+      if (at.getTime() > now.getTime()) {
+        const deferred = await finish(m, 'deferred', { sendAfter: at, reason: `quiet_hours:${zone}` });
+        await deps.deferred.schedule(m.id, at);
+        return { outcome: 'deferred', message: deferred };
+      }
+    }
+    const cap = await capReason(m, phoneHash);
+    if (cap) return { outcome: 'refused', message: await finish(m, 'refused', { reason: cap }) };
+
+    let sending = await finish(m, 'sending', {});
+    for (let attempt = 1; ; attempt++) {
+      let r: TransportResult;
+      try {
+        r = await transport.send({ to: phone, body: m.body, statusCallback: deps.statusCallbackUrl });
+      } catch (e) {
+        // No answer at all: the provider may have the text, so it is never sent again blindly. It stays `sending`
+        // and the recovery sweep, a while later, finds it in the provider's log or sends it then.
+        const code = (e as { code?: unknown }).code;
+        const reason = `transport_no_answer:${typeof code === 'string' ? code.slice(0, 40) : 'error'}`;
+        const kept = await messages.transition(sending, ['sending'], { attempts: attempt, reason }, null, deps.now());
+        return { outcome: 'unconfirmed', message: kept ?? sending };
+      }
+      if (r.ok) {
+        const updated = await finish(sending, r.status, { twilioSid: r.sid, attempts: attempt, reason: null });
+        return { outcome: 'sent', message: updated };
+      }
+      if (r.code === 21610) {
+        // The recipient replied STOP to the carrier: record it as an opt-out of every purpose; never retry.
+        await consent.revokeAll(phoneHash, 'carrier', `twilio error 21610`, deps.now());
+        return { outcome: 'failed', message: await finish(sending, 'failed', { attempts: attempt, reason: 'carrier_opt_out' }, 21610) };
+      }
+      const retryable = r.httpStatus === 429 || r.httpStatus >= 500;
+      if (!retryable || attempt >= maxAttempts) {
+        const reason = retryable ? `transport_retries_exhausted:${r.httpStatus}` : `transport_refused:${r.httpStatus}`;
+        return { outcome: 'failed', message: await finish(sending, 'failed', { attempts: attempt, reason }, r.code) };
+      }
+      // Twilio did not take the message (429 / 5xx): the same stored message is tried again, never a new one.
+      sending = (await messages.transition(sending, ['sending'], { attempts: attempt }, null, deps.now())) ?? sending;
+      await sleep(Math.min(200 * 2 ** (attempt - 1), 5_000));
+    }
+  }
+
   /** A status change outside a dispatch, under the lock a dispatch takes (transitions check, then write, by `_id`). */
   async function finishLocked(m: Message, status: MessageStatus, set: Partial<Message>): Promise<boolean> {
-    const locked = await deps.locks.withLock(`sms-out:${m.id}`, () => finish(m, status, set));
+    const locked = await deps.locks.withLock(`sms-out:${m.id}`, async () => {
+      const current = await messages.findById(m.id); // `m` was listed before the lock was taken: still as listed?
+      return current && current.status === m.status ? finish(current, status, set) : (current ?? m);
+    });
     return locked.ok && locked.value.status === status;
   }
 
@@ -245,13 +255,14 @@ export function createGateway(deps: GatewayDeps) {
         },
         now,
       );
-      if (!(await messages.insert(m))) {
-        const existing = await messages.findByKey(req.idempotencyKey);
-        if (!existing) throw new Error('idempotency key reported taken but not found');
-        // A retry of a message that is still pending (a crash between store and send) is finished, not repeated.
-        return existing.status === 'pending' ? dispatch(existing.id) : { outcome: 'duplicate', message: existing };
-      }
-      return dispatch(m.id);
+      // Stored under its lock, so the new message is sent from this copy (no one can reach it before the lock is let go).
+      const stored = await deps.locks.withLock(`sms-out:${m.id}`, async () => ((await messages.insert(m)) ? dispatchHeld(m) : null));
+      if (!stored.ok) throw new Error(`the new message's lock was refused (${stored.error.code})`); // its id is new: only an outage
+      if (stored.value) return stored.value;
+      const existing = await messages.findByKey(req.idempotencyKey);
+      if (!existing) throw new Error('idempotency key reported taken but not found');
+      // A retry of a message that is still pending (a crash between store and send) is finished, not repeated.
+      return existing.status === 'pending' ? dispatch(existing.id) : { outcome: 'duplicate', message: existing };
     },
   };
 }

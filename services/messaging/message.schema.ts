@@ -118,11 +118,12 @@ export interface MessageRepository {
   findByKey(idempotencyKey: string): Promise<Message | null>;
   /**
    * Sets fields and appends a status event, only if the message is still in one of `fromStatuses`. Callers hold the
-   * message's lock (`sms-out:` / `chat-out:` + id): the check and the write are two lookups by `_id`, the only filter
-   * the embedded database serves from an index (a conditional filter would read the whole collection).
+   * message's lock (`sms-out:` / `chat-out:` + id), so the check needs no conditional filter (the embedded database
+   * would read the whole collection for one): given an id, the status is read by `_id` first; given the copy this
+   * lock hold read or wrote, its status is taken as current and only the write goes to the database.
    */
   transition(
-    id: string,
+    target: string | Pick<Message, 'id' | 'status'>,
     fromStatuses: MessageStatus[],
     set: Partial<Pick<Message, 'status' | 'statusRank' | 'twilioSid' | 'activityId' | 'errorCode' | 'reason' | 'sendAfter' | 'attempts'>>,
     event: z.infer<typeof StatusEvent> | null,

@@ -60,7 +60,7 @@ test("an SMS turn reads and writes messages, counters, consent and conversation 
   const turnFilters = async (body: string) => {
     commands.length = 0;
     expect((await postTwilio(t.base, '/api/sms/inbound', inbound(phone, body))).status).toBe(200);
-    return commands.filter((c) => ['messages', 'sms_numbers', 'consents', 'bot_state'].includes(c.collection ?? '') && c.name !== 'insert');
+    return commands.filter((c) => ['messages', 'sms_numbers', 'consents', 'bot_state', 'live_handoffs'].includes(c.collection ?? '') && c.name !== 'insert');
   };
   for (const body of ['hello', 'what are your hours?']) {
     const used = await turnFilters(body); // a new number first, then a known one
@@ -68,4 +68,20 @@ test("an SMS turn reads and writes messages, counters, consent and conversation 
     expect(used.filter((c) => Object.keys(c.filter ?? {}).join() !== '_id' || typeof c.filter?.['_id'] !== 'string').map((c) => `${c.name} ${c.collection} ${JSON.stringify(c.filter)}`)).toEqual([]);
   }
   expect(t.smsOut.filter((l) => l.includes(phone.slice(-4))).length).toBeGreaterThanOrEqual(2);
+});
+
+test('a menu reply of a known number reads its consent once, and no collection that grows with handoffs or campaigns', async () => {
+  const phone = newPhone();
+  expect((await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'hello'))).status).toBe(200);
+  commands.length = 0;
+  expect((await postTwilio(t.base, '/api/sms/inbound', inbound(phone, 'what are your hours?'))).status).toBe(200);
+  const on = (collection: string) => commands.filter((c) => c.collection === collection).map((c) => `${c.name} ${JSON.stringify(c.filter)}`);
+  // The keyword layer, the care consent note and the gateway's check all ask; the turn reads each purpose once.
+  expect(on('consents')).toHaveLength(2);
+  expect(on('live_handoffs')).toHaveLength(1);
+  // No campaign texted this number (none ran): the recipients are not searched, nor the tasks for a live handoff.
+  expect([...on('tasks'), ...on('campaign_recipients'), ...on('campaigns')]).toEqual([]);
+  // Its outbound message: stored, then moved to sending and to sent by `_id`, with no read in between.
+  expect(on('messages').filter((c) => c.startsWith('find '))).toHaveLength(1); // the inbound text, read for its turn
+  expect(t.smsOut.filter((l) => l.includes(phone.slice(-4)))).toHaveLength(2);
 });

@@ -119,3 +119,21 @@ describe('turn queue (first come, first served)', () => {
     await holder;
   });
 });
+
+test('a renewing lock outlives its TTL while its holder runs, and is let go after', async () => {
+  const locks = createRedisLocks(redis, { prefix, ttlMs: 300, renew: true });
+  const key = `${prefix}lock:turn:z`;
+  const held = await locks.withLock('turn:z', async () => {
+    await new Promise((r) => setTimeout(r, 1_000)); // over three TTLs
+    return redis.pttl(key);
+  });
+  expect(held).toMatchObject({ ok: true });
+  expect(held.ok && held.value).toBeGreaterThan(0); // still ours at the end of the hold
+  expect(await redis.exists(key)).toBe(0);
+  // Without renewing, the same hold loses the lock to its TTL.
+  const plain = await createRedisLocks(redis, { prefix, ttlMs: 300 }).withLock('turn:z', async () => {
+    await new Promise((r) => setTimeout(r, 1_000));
+    return redis.exists(key);
+  });
+  expect(plain).toEqual({ ok: true, value: 0 });
+});

@@ -38,6 +38,7 @@ export function memoryPorts() {
     repos: stores,
     locks: memoryLocks(5_000),
     turnQueue: memoryLocks(30_000),
+    smsTurnLocks: memoryLocks(30_000),
     smsStore: memorySmsStore(),
     redisPrefix: 'fast:',
     ...queues.ports,

@@ -61,6 +61,7 @@ export function memorySmsStore(): SmsTurnsStore {
       return Promise.resolve(n);
     },
     get: (k) => Promise.resolve(strings.get(k) ?? null),
+    mget: (...ks) => Promise.resolve(ks.map((k) => strings.get(k) ?? null)),
     set(k: string, v: string, mode?: 'EX' | 'NX') {
       if (mode === 'NX' && strings.has(k)) return Promise.resolve(null);
       strings.set(k, v);

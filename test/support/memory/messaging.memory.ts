@@ -34,9 +34,11 @@ export class MemoryMessages implements MessageRepository {
     return Promise.resolve(this.read([...this.rows.values()].find((m) => m.idempotencyKey === idempotencyKey)));
   };
 
-  transition = (id: string, fromStatuses: MessageStatus[], set: MessageSet, event: Event | null, now: Date): Promise<Message | null> => {
+  transition = (target: string | Pick<Message, 'id' | 'status'>, fromStatuses: MessageStatus[], set: MessageSet, event: Event | null, now: Date): Promise<Message | null> => {
+    const id = typeof target === 'string' ? target : target.id;
     const m = this.rows.get(id);
-    if (!m || !fromStatuses.includes(m.status)) return Promise.resolve(null);
+    // As the real store: a held copy's status is taken as current.
+    if (!m || !fromStatuses.includes(typeof target === 'string' ? m.status : target.status)) return Promise.resolve(null);
     const next: Message = { ...m, ...copy(definedOnly(set)), updatedAt: now, statusHistory: event ? [...m.statusHistory, copy(event)] : m.statusHistory };
     this.rows.set(id, next);
     return Promise.resolve(this.read(next));
