@@ -24,7 +24,8 @@ const ENGLISH = new Set(
  */
 export function detectLanguage(text: string, fallback: Language = 'en'): Language {
   const t = foldAccents(text);
-  const tokens = t.match(/[a-z]+/g) ?? [];
+  // Whole words only: a code such as a request number (78DE5C) holds no word of either language.
+  const tokens = (t.match(/[a-z0-9]+/g) ?? []).filter((w) => !/\d/.test(w));
   let es = /[¿¡ñ]/.test(text) ? 2 : 0;
   let en = 0;
   for (const w of tokens) {
