@@ -110,13 +110,15 @@ export interface ConversationOptions {
  * The use cases, the bot and its turn runners on the given ports: the composition root (createApp) and the fast
  * in-memory tests build the same stack from this one function.
  */
-/** Campaign marks in Redis: one key per texted number, and one saying marks are kept (gone after Redis lost its data). */
+/**
+ * Campaign marks in Redis: one key per texted number, and one saying the marks are whole. Only `trust` sets that one:
+ * a send after Redis lost its data must not vouch for the marks lost with it.
+ */
 function campaignMarks(redis: SmsTurnsStore, prefix: string): CampaignTextMarks {
   const kept = `${prefix}campaign:marked`;
   return {
     async mark(phoneHash, ttlSeconds) {
       await redis.set(`${prefix}campaign:texted:${phoneHash}`, '1', 'EX', ttlSeconds);
-      await redis.set(kept, '1');
     },
     async of(phoneHash) {
       const [texted, marked] = await redis.mget(`${prefix}campaign:texted:${phoneHash}`, kept);

@@ -38,8 +38,8 @@ export function createTaskRepository(conn: Connection): TaskRepository & { ensur
   return {
     async ensureIndexes() {
       await model.createIndexes();
-      // Handoffs made live before the markers existed: marked once.
-      for (const t of await model.find({ 'live.backNoticeSent': false, conversationKey: trusted({ $ne: null }) }, { conversationKey: 1 }).lean<Array<{ _id: string; conversationKey: string }>>()) {
+      // Handoffs made live before the markers existed: marked once (a scan of the tasks, so only while there are none).
+      if ((await lives.estimatedDocumentCount()) === 0) for (const t of await model.find({ 'live.backNoticeSent': false, conversationKey: trusted({ $ne: null }) }, { conversationKey: 1 }).lean<Array<{ _id: string; conversationKey: string }>>()) {
         await upsertById(() => lives.updateOne({ _id: t.conversationKey }, { $setOnInsert: { taskId: t._id } }, { upsert: true }));
       }
       // Tasks stored before urgent tasks existed sort as non-urgent ones (a missing field would sort below them).
